@@ -1,0 +1,418 @@
+package io.bramble.core.application;
+
+import io.bramble.core.action.Action;
+import io.bramble.core.action.ActionContext;
+import io.bramble.core.action.ActionException;
+import io.bramble.core.action.ActionOutcome;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ChildApplicationException;
+import io.bramble.core.parallel.ParallelAction;
+import io.bramble.core.parallel.ParallelExecutor;
+import io.bramble.core.parallel.SubGraphTask;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.persistence.Status;
+import io.bramble.core.state.State;
+import io.bramble.core.state.StateValues;
+import io.bramble.core.tracking.LifecycleHook;
+import io.bramble.core.tracking.ParentPointer;
+import io.bramble.core.tracking.SpawnLink;
+import io.bramble.core.tracking.StepEnd;
+import io.bramble.core.tracking.StepStart;
+import io.bramble.core.tracking.Tracker;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * A running state machine: a graph, a state, the next action and the sequence id the next step
+ * gets (the first step is 0). Not thread-safe: one thread drives an application at a time.
+ *
+ * <p>Besides {@link #step}, {@link #iterate} and {@link #run}, it offers the seam the distributed
+ * runtime drives: {@link #runUntilParallel} stops in front of a parallel action, {@link
+ * #parallelTasks} maps it to child tasks without running them, {@link #completeParallelStep}
+ * applies its reduce to child final states, and {@link ApplicationBuilder#resumeAt} rebuilds an
+ * application at a position. The local executor is written on the same seam.
+ */
+public final class Application {
+  private final Graph graph;
+  private final String appId;
+  private final String partitionKey;
+  private final Tracker tracker;
+  private final Persister persister;
+  private final List<LifecycleHook> hooks;
+  private final ParallelExecutor executor;
+  private final ParentPointer parent;
+
+  private State state;
+  private String next;
+  private long nextSequenceId;
+
+  Application(Graph graph, String appId, String partitionKey, Tracker tracker, Persister persister,
+      List<LifecycleHook> hooks, ParallelExecutor executor, ParentPointer parent, State state, String next,
+      long nextSequenceId) {
+    this.graph = graph;
+    this.appId = appId;
+    this.partitionKey = partitionKey;
+    this.tracker = tracker;
+    this.persister = persister;
+    this.hooks = hooks;
+    this.executor = executor;
+    this.parent = parent;
+    this.state = state;
+    this.next = next;
+    this.nextSequenceId = nextSequenceId;
+  }
+
+  public static ApplicationBuilder builder() {
+    return new ApplicationBuilder();
+  }
+
+  // ---- inspection ----------------------------------------------------------------------------
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public String appId() {
+    return appId;
+  }
+
+  public String partitionKey() {
+    return partitionKey;
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** The action the next step runs, or null when the application has ended. */
+  public String nextAction() {
+    return next;
+  }
+
+  public boolean hasNext() {
+    return next != null;
+  }
+
+  /** The sequence id the next step gets. */
+  public long sequenceId() {
+    return nextSequenceId;
+  }
+
+  /** The action of the last completed step, or null before the first. */
+  public String priorAction() {
+    return (String) state.get(State.PRIOR_STEP);
+  }
+
+  public ParentPointer parent() {
+    return parent;
+  }
+
+  public boolean nextIsParallel() {
+    return next != null && graph.action(next) instanceof ParallelAction;
+  }
+
+  // ---- running -------------------------------------------------------------------------------
+
+  public Optional<StepResult> step() {
+    return step(Map.of());
+  }
+
+  /** Runs the next action; empty when the application has ended. */
+  public Optional<StepResult> step(Map<String, Object> inputs) {
+    checkCallerInputs(inputs);
+    if (next == null) {
+      return Optional.empty();
+    }
+    Action action = graph.action(next);
+    if (action instanceof ParallelAction parallel) {
+      return Optional.of(runStep(action, inputs, (ctx, in) -> runLocally(parallel, ctx, in)));
+    }
+    return Optional.of(runStep(action, inputs, (ctx, in) -> action.execute(state, in, ctx)));
+  }
+
+  /**
+   * The steps of a run, lazily: each iteration runs one step. Halts are checked after every step
+   * ({@code haltBefore} first), so at least one step runs.
+   */
+  public Steps iterate(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
+    Halts.validate(graph, haltBefore, "haltBefore");
+    Halts.validate(graph, haltAfter, "haltAfter");
+    checkCallerInputs(inputs);
+    return new Steps(() -> new Iterator<>() {
+      private boolean stopped;
+      private StepResult last;
+
+      @Override
+      public boolean hasNext() {
+        if (stopped || next == null) {
+          return false;
+        }
+        if (last != null && (Halts.matches(graph.action(next), haltBefore)
+            || Halts.matches(graph.action(last.action()), haltAfter))) {
+          stopped = true;
+          return false;
+        }
+        return true;
+      }
+
+      @Override
+      public StepResult next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("the run has halted");
+        }
+        last = step(inputs).orElseThrow();
+        return last;
+      }
+    });
+  }
+
+  /** Runs until a halt or the end; see {@link RunResult}. */
+  public RunResult run(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
+    StepResult last = null;
+    for (StepResult s : iterate(haltBefore, haltAfter, inputs)) {
+      last = s;
+    }
+    return result(last, haltBefore);
+  }
+
+  public RunResult run(Map<String, Object> inputs) {
+    return run(List.of(), List.of(), inputs);
+  }
+
+  public RunResult run() {
+    return run(Map.of());
+  }
+
+  /** Runs until (and including) any of {@code haltAfter}, or the end. */
+  public RunResult runUntil(String... haltAfter) {
+    return run(List.of(), List.of(haltAfter), Map.of());
+  }
+
+  private RunResult result(StepResult last, List<String> haltBefore) {
+    if (last == null) {
+      return new RunResult(null, null, state);
+    }
+    if (next != null && Halts.matches(graph.action(next), haltBefore)) {
+      return new RunResult(next, null, state);
+    }
+    return new RunResult(last.action(), last.result(), state);
+  }
+
+  // ---- the seam the distributed runtime drives --------------------------------------------------
+
+  /**
+   * Runs steps until the application ends, a halt applies, or the next action is a parallel one
+   * (which is not run, even as the first step). Returns the last step's outcome as {@link #run}.
+   */
+  public RunResult runUntilParallel(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
+    Halts.validate(graph, haltBefore, "haltBefore");
+    Halts.validate(graph, haltAfter, "haltAfter");
+    checkCallerInputs(inputs);
+    StepResult last = null;
+    while (next != null && !nextIsParallel()) {
+      last = step(inputs).orElseThrow();
+      if (next != null && Halts.matches(graph.action(next), haltBefore)
+          || Halts.matches(graph.action(last.action()), haltAfter)) {
+        break;
+      }
+    }
+    return result(last, haltBefore);
+  }
+
+  /** The child tasks of the next action, which must be parallel; nothing runs. */
+  public List<SubGraphTask> parallelTasks(Map<String, Object> inputs) {
+    checkCallerInputs(inputs);
+    ParallelAction parallel = nextParallel("parallelTasks");
+    return mapTasks(parallel, context(parallel, nextSequenceId), inputsFor(parallel, inputs));
+  }
+
+  /**
+   * Completes the next action, which must be parallel, by reducing {@code childStates} (in task
+   * order) into the state, as one step: checked, persisted and tracked like any other.
+   */
+  public StepResult completeParallelStep(List<State> childStates, Map<String, Object> inputs) {
+    checkCallerInputs(inputs);
+    ParallelAction parallel = nextParallel("completeParallelStep");
+    return runStep(parallel, inputs, (ctx, in) -> reduce(parallel, childStates));
+  }
+
+  private ParallelAction nextParallel(String operation) {
+    if (!nextIsParallel()) {
+      throw new ApplicationException(operation + " needs a parallel next action; app " + appId + " is at "
+          + (next == null ? "its end" : "'" + next + "'"));
+    }
+    return (ParallelAction) graph.action(next);
+  }
+
+  // ---- one step ------------------------------------------------------------------------------
+
+  @FunctionalInterface
+  private interface StepBody {
+    ActionOutcome run(ActionContext context, Map<String, Object> inputs) throws Exception;
+  }
+
+  private StepResult runStep(Action action, Map<String, Object> callerInputs, StepBody body) {
+    long seq = nextSequenceId;
+    Map<String, Object> inputs = inputsFor(action, callerInputs);
+    State before = state;
+    long started = System.currentTimeMillis();
+    if (!hooks.isEmpty()) {
+      StepStart start = new StepStart(appId, partitionKey, seq, action.name(), inputs, before, started);
+      hooks.forEach(h -> h.beforeStep(start));
+    }
+    ActionOutcome outcome;
+    State after;
+    String following;
+    try {
+      outcome = body.run(context(action, seq), inputs);
+      after = checkWrites(action, before, outcome.state()).withStep(seq, action.name());
+      following = graph.next(action.name(), after);
+    } catch (Throwable t) {
+      if (persister != null) {
+        persister.save(partitionKey, appId, seq, action.name(), before, Status.FAILED);
+      }
+      if (!hooks.isEmpty()) {
+        StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), null, before, t, started,
+            System.currentTimeMillis());
+        hooks.forEach(h -> h.afterStep(end));
+      }
+      if (t instanceof Error e && !(t instanceof AssertionError)) {
+        throw e;
+      }
+      throw new ActionFailedException(appId, action.name(), seq, t);
+    }
+    state = after;
+    next = following;
+    nextSequenceId = seq + 1;
+    if (persister != null) {
+      persister.save(partitionKey, appId, seq, action.name(), after, Status.COMPLETED);
+    }
+    if (!hooks.isEmpty()) {
+      StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), outcome.result(), after, null, started,
+          System.currentTimeMillis());
+      hooks.forEach(h -> h.afterStep(end));
+    }
+    return new StepResult(action.name(), seq, outcome.result(), after);
+  }
+
+  private ActionContext context(Action action, long seq) {
+    Tracker childTracker = tracker;
+    Persister childPersister = persister;
+    if (action instanceof ParallelAction parallel) {
+      childTracker = parallel.childTracker().resolve(tracker, t -> t);
+      childPersister = parallel.childPersister().resolve(persister, p -> p);
+    }
+    return new ActionContext(appId, partitionKey, seq, action.name(), childTracker, childPersister, executor);
+  }
+
+  /** Keys the action changed must be declared writes; every declared write must be present. */
+  private static State checkWrites(Action action, State before, State after) {
+    if (after == null) {
+      throw new ActionException("action '" + action.name() + "' returned no state");
+    }
+    List<String> writes = action.writes();
+    for (Map.Entry<String, Object> e : after.asMap().entrySet()) {
+      String key = e.getKey();
+      if (State.isInternal(key) || writes.contains(key)) {
+        continue;
+      }
+      if (!before.has(key) || !StateValues.deepEquals(before.get(key), e.getValue())) {
+        throw new ActionException("action '" + action.name() + "' wrote key '" + key
+            + "', which it does not declare (writes: " + writes + ")");
+      }
+    }
+    for (String key : before.keys()) {
+      if (!State.isInternal(key) && !after.has(key) && !writes.contains(key)) {
+        throw new ActionException("action '" + action.name() + "' deleted key '" + key
+            + "', which it does not declare (writes: " + writes + ")");
+      }
+    }
+    for (String key : writes) {
+      if (!after.has(key)) {
+        throw new ActionException("action '" + action.name() + "' declares write '" + key
+            + "' but did not write it");
+      }
+    }
+    return after;
+  }
+
+  // ---- inputs --------------------------------------------------------------------------------
+
+  private static void checkCallerInputs(Map<String, Object> inputs) {
+    for (String k : inputs.keySet()) {
+      if (State.isInternal(k)) {
+        throw new ApplicationException("input '" + k + "' is reserved: inputs starting with __ are internal");
+      }
+    }
+  }
+
+  /** The inputs {@code action} declares, out of those the caller gave; required ones must be there. */
+  private static Map<String, Object> inputsFor(Action action, Map<String, Object> inputs) {
+    List<String> required = action.requiredInputs();
+    List<String> optional = action.optionalInputs();
+    if (required.isEmpty() && optional.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, Object> in = new LinkedHashMap<>();
+    for (String k : required) {
+      if (!inputs.containsKey(k)) {
+        throw new ApplicationException("action '" + action.name() + "' requires input '" + k
+            + "', which was not given (given: " + inputs.keySet() + ")");
+      }
+      in.put(k, inputs.get(k));
+    }
+    for (String k : optional) {
+      if (inputs.containsKey(k)) {
+        in.put(k, inputs.get(k));
+      }
+    }
+    return in;
+  }
+
+  // ---- parallel steps, locally -----------------------------------------------------------------
+
+  private ActionOutcome runLocally(ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
+    List<SubGraphTask> tasks = mapTasks(parallel, ctx, inputs);
+    List<Callable<State>> calls = new ArrayList<>(tasks.size());
+    for (SubGraphTask task : tasks) {
+      calls.add(() -> SubApplications.run(task, executor));
+    }
+    try {
+      return reduce(parallel, executor.invokeAll(calls));
+    } catch (ParallelExecutor.TaskFailure f) {
+      SubGraphTask failed = tasks.get(f.index());
+      throw new ChildApplicationException(parallel.name(), f.index(), failed.appId(), f.getCause());
+    }
+  }
+
+  private List<SubGraphTask> mapTasks(ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
+    List<SubGraphTask> tasks = parallel.tasks(state, ctx, inputs);
+    if (!hooks.isEmpty()) {
+      for (int i = 0; i < tasks.size(); i++) {
+        SpawnLink link = new SpawnLink(appId, partitionKey, ctx.sequenceId(), parallel.name(), tasks.get(i).appId(), i);
+        hooks.forEach(h -> h.onSpawn(link));
+      }
+    }
+    return tasks;
+  }
+
+  private ActionOutcome reduce(ParallelAction parallel, List<State> childStates) {
+    State reduced = parallel.reduce(state, childStates);
+    Map<String, Object> result = new LinkedHashMap<>();
+    for (String k : parallel.writes()) {
+      result.put(k, reduced.get(k));
+    }
+    return ActionOutcome.of(result, reduced);
+  }
+
+  @Override
+  public String toString() {
+    return "Application(" + appId + ", next=" + next + ", sequenceId=" + nextSequenceId + ")";
+  }
+}

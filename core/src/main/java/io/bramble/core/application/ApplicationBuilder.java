@@ -1,0 +1,217 @@
+package io.bramble.core.application;
+
+import io.bramble.core.action.Action;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.graph.Transition;
+import io.bramble.core.parallel.ParallelExecutor;
+import io.bramble.core.parallel.ThreadPoolParallelExecutor;
+import io.bramble.core.persistence.PersistedState;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.persistence.Status;
+import io.bramble.core.state.State;
+import io.bramble.core.tracking.ApplicationInfo;
+import io.bramble.core.tracking.LifecycleHook;
+import io.bramble.core.tracking.ParentPointer;
+import io.bramble.core.tracking.Tracker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Builds an {@link Application}: graph, state and entrypoint (or where to load them), identity, hooks. */
+public final class ApplicationBuilder {
+  private Graph graph;
+  private final Graph.Builder graphBuilder = Graph.builder();
+  private boolean graphParts;
+  private State state = State.empty();
+  private String entrypoint;
+  private String appId;
+  private String partitionKey;
+  private Tracker tracker;
+  private Persister persister;
+  private final List<LifecycleHook> hooks = new ArrayList<>();
+  private ParallelExecutor executor;
+  private ParentPointer spawningParent;
+
+  private Persister initializer;
+  private boolean resumeAtNextAction;
+  private State defaultState;
+  private String defaultEntrypoint;
+  private String forkAppId;
+  private String forkPartitionKey;
+  private Long forkSequenceId;
+
+  private String resumePosition;
+  private long resumeSequenceId;
+  private boolean resume;
+
+  ApplicationBuilder() {}
+
+  public ApplicationBuilder withGraph(Graph graph) {
+    this.graph = graph;
+    return this;
+  }
+
+  public ApplicationBuilder withActions(Action... actions) {
+    graphBuilder.withActions(actions);
+    graphParts = true;
+    return this;
+  }
+
+  public ApplicationBuilder withTransitions(Transition... transitions) {
+    graphBuilder.withTransitions(transitions);
+    graphParts = true;
+    return this;
+  }
+
+  public ApplicationBuilder withState(State state) {
+    this.state = state;
+    return this;
+  }
+
+  public ApplicationBuilder withState(Map<String, ?> values) {
+    return withState(State.of(values));
+  }
+
+  public ApplicationBuilder withEntrypoint(String action) {
+    this.entrypoint = action;
+    return this;
+  }
+
+  /** The app id (a random UUID when null) and the partition key (may be null). */
+  public ApplicationBuilder withIdentifiers(String appId, String partitionKey) {
+    this.appId = appId;
+    this.partitionKey = partitionKey;
+    return this;
+  }
+
+  public ApplicationBuilder withTracker(Tracker tracker) {
+    this.tracker = tracker;
+    return this;
+  }
+
+  /** Saves every step to {@code persister} (null: no saving). */
+  public ApplicationBuilder withPersister(Persister persister) {
+    this.persister = persister;
+    return this;
+  }
+
+  public ApplicationBuilder withHooks(LifecycleHook... hooks) {
+    this.hooks.addAll(List.of(hooks));
+    return this;
+  }
+
+  public ApplicationBuilder withParallelExecutor(ParallelExecutor executor) {
+    this.executor = executor;
+    return this;
+  }
+
+  /** Marks this application as a child of a parent's step (trackers record the link). */
+  public ApplicationBuilder withSpawningParent(ParentPointer parent) {
+    this.spawningParent = parent;
+    return this;
+  }
+
+  public ApplicationBuilder withSpawningParent(String parentAppId, String parentPartitionKey, long parentSequenceId) {
+    return withSpawningParent(new ParentPointer(parentAppId, parentPartitionKey, parentSequenceId));
+  }
+
+  /**
+   * Loads where to start from {@code persister}: after a completed step, the next action (or the
+   * same one again when {@code resumeAtNextAction} is false); after a failed step, the failed
+   * action on the state before it; with nothing saved, {@code defaultState} at
+   * {@code defaultEntrypoint}. Combine with {@link #forkFrom} to start a new app from another's step.
+   */
+  public ApplicationBuilder initializeFrom(
+      Persister persister, boolean resumeAtNextAction, State defaultState, String defaultEntrypoint) {
+    this.initializer = persister;
+    this.resumeAtNextAction = resumeAtNextAction;
+    this.defaultState = defaultState;
+    this.defaultEntrypoint = defaultEntrypoint;
+    return this;
+  }
+
+  /** Fork: load {@code appId}'s step {@code sequenceId} (null: latest) and continue it under this app's own id. */
+  public ApplicationBuilder forkFrom(String appId, String partitionKey, Long sequenceId) {
+    this.forkAppId = appId;
+    this.forkPartitionKey = partitionKey;
+    this.forkSequenceId = sequenceId;
+    return this;
+  }
+
+  /**
+   * Rebuilds an application at {@code position} (the next action to run) with {@code state} and
+   * the sequence id the next step gets: how the distributed runtime continues an app elsewhere.
+   */
+  public ApplicationBuilder resumeAt(String position, State state, long nextSequenceId) {
+    this.resume = true;
+    this.resumePosition = position;
+    this.state = state;
+    this.resumeSequenceId = nextSequenceId;
+    return this;
+  }
+
+  public Application build() {
+    Graph g = graph != null ? graph : graphBuilder.build();
+    if (graph != null && graphParts) {
+      throw new ApplicationException("give either withGraph or withActions/withTransitions, not both");
+    }
+    String id = appId != null ? appId : UUID.randomUUID().toString();
+    State startState = state;
+    String next = entrypoint;
+    long nextSeq = 0;
+    ParentPointer forkedFrom = null;
+
+    if (resume) {
+      next = resumePosition;
+      nextSeq = resumeSequenceId;
+    } else if (initializer != null) {
+      if (forkAppId != null && forkAppId.equals(id)) {
+        throw new ApplicationException("a fork needs its own app id; " + id + " is the app it forks from");
+      }
+      Optional<PersistedState> loaded = forkAppId != null
+          ? initializer.load(forkPartitionKey, forkAppId, forkSequenceId)
+          : initializer.load(partitionKey, id, null);
+      if (forkAppId != null && loaded.isEmpty()) {
+        throw new ApplicationException("cannot fork from app " + forkAppId + (forkSequenceId == null ? "" : " step "
+            + forkSequenceId) + ": the persister has nothing saved for it");
+      }
+      if (loaded.isPresent()) {
+        PersistedState p = loaded.get();
+        startState = p.state();
+        if (p.status() == Status.FAILED) {
+          next = p.position();
+          nextSeq = p.sequenceId();
+        } else {
+          next = resumeAtNextAction ? g.next(p.position(), p.state()) : p.position();
+          nextSeq = p.sequenceId() + 1;
+        }
+        if (forkAppId != null) {
+          forkedFrom = new ParentPointer(forkAppId, forkPartitionKey, p.sequenceId());
+        }
+      } else {
+        startState = defaultState == null ? State.empty() : defaultState;
+        next = defaultEntrypoint;
+      }
+    } else if (next == null) {
+      throw new ApplicationException("an application needs an entrypoint (withEntrypoint)");
+    }
+    if (next != null) {
+      g.action(next);
+    }
+
+    List<LifecycleHook> allHooks = new ArrayList<>();
+    if (tracker != null) {
+      allHooks.add(tracker);
+    }
+    allHooks.addAll(hooks);
+    Application app = new Application(g, id, partitionKey, tracker, persister, List.copyOf(allHooks),
+        executor != null ? executor : ThreadPoolParallelExecutor.shared(), spawningParent, startState, next, nextSeq);
+    if (!allHooks.isEmpty()) {
+      ApplicationInfo info = new ApplicationInfo(id, partitionKey, g, next, spawningParent, forkedFrom);
+      allHooks.forEach(h -> h.onApplicationCreated(info));
+    }
+    return app;
+  }
+}

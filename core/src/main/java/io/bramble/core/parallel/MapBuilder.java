@@ -1,0 +1,147 @@
+package io.bramble.core.parallel;
+
+import io.bramble.core.action.ActionContext;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.state.State;
+import io.bramble.core.tracking.Tracker;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** What {@link MapStates}, {@link MapActions} and {@link MapActionsAndStates} share. */
+public abstract class MapBuilder<B extends MapBuilder<B>> {
+  /** Folds the children's final states (in task order) into the parent state. */
+  @FunctionalInterface
+  public interface Reducer {
+    State reduce(State state, List<State> childStates);
+  }
+
+  @FunctionalInterface
+  interface TaskFunction {
+    List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs);
+  }
+
+  final String name;
+  List<String> reads = List.of();
+  List<String> writes = List.of();
+  List<String> requiredInputs = List.of();
+  List<String> optionalInputs = List.of();
+  Set<String> tags = Set.of();
+  Reducer reducer;
+  Cascade<Tracker> childTracker = Cascade.inherit();
+  Cascade<Persister> childPersister = Cascade.inherit();
+
+  MapBuilder(String name) {
+    this.name = name;
+  }
+
+  @SuppressWarnings("unchecked")
+  private B self() {
+    return (B) this;
+  }
+
+  public B reads(String... keys) {
+    reads = List.of(keys);
+    return self();
+  }
+
+  public B writes(String... keys) {
+    writes = List.of(keys);
+    return self();
+  }
+
+  public B inputs(String... names) {
+    requiredInputs = List.of(names);
+    return self();
+  }
+
+  public B optionalInputs(String... names) {
+    optionalInputs = List.of(names);
+    return self();
+  }
+
+  public B tags(String... tags) {
+    this.tags = Set.of(tags);
+    return self();
+  }
+
+  public B reduce(Reducer reducer) {
+    this.reducer = reducer;
+    return self();
+  }
+
+  public B childTracker(Cascade<Tracker> cascade) {
+    childTracker = cascade;
+    return self();
+  }
+
+  public B childPersister(Cascade<Persister> cascade) {
+    childPersister = cascade;
+    return self();
+  }
+
+  abstract TaskFunction taskFunction();
+
+  public ParallelAction build() {
+    if (reducer == null) {
+      throw new IllegalStateException("parallel action '" + name + "' needs a reduce");
+    }
+    return new Mapped(this, taskFunction());
+  }
+
+  private static final class Mapped extends TaskBasedParallelAction {
+    private final MapBuilder<?> spec;
+    private final TaskFunction taskFunction;
+
+    Mapped(MapBuilder<?> spec, TaskFunction taskFunction) {
+      super(spec.name);
+      this.spec = spec;
+      this.taskFunction = taskFunction;
+    }
+
+    @Override
+    public List<String> reads() {
+      return spec.reads;
+    }
+
+    @Override
+    public List<String> writes() {
+      return spec.writes;
+    }
+
+    @Override
+    public List<String> requiredInputs() {
+      return spec.requiredInputs;
+    }
+
+    @Override
+    public List<String> optionalInputs() {
+      return spec.optionalInputs;
+    }
+
+    @Override
+    public Set<String> tags() {
+      return spec.tags;
+    }
+
+    @Override
+    public List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs) {
+      return taskFunction.tasks(state, context, inputs);
+    }
+
+    @Override
+    public State reduce(State state, List<State> childStates) {
+      return spec.reducer.reduce(state, childStates);
+    }
+
+    @Override
+    public Cascade<Tracker> childTracker() {
+      return spec.childTracker;
+    }
+
+    @Override
+    public Cascade<Persister> childPersister() {
+      return spec.childPersister;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.bramble.core.parallel;
+
+import io.bramble.core.action.Action;
+import io.bramble.core.action.ActionContext;
+import io.bramble.core.action.ActionOutcome;
+import io.bramble.core.state.State;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An action that maps its state to sub-applications and reduces their final states back. The
+ * application never calls {@link #execute}: it asks for {@link #tasks}, runs them (on threads, or
+ * on workers over Kafka) and hands the final states, in task order, to {@link #reduce}.
+ */
+public interface ParallelAction extends Action {
+  /** The child applications to run; deterministic for a given state and context. */
+  List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs);
+
+  /** Folds the children's final states, in task order, into the parent state. */
+  State reduce(State state, List<State> childStates);
+
+  /** Whether children get a copy of the parent's tracker, none, or another one. */
+  default Cascade<io.bramble.core.tracking.Tracker> childTracker() {
+    return Cascade.inherit();
+  }
+
+  /** Whether children get a copy of the parent's persister, none, or another one. */
+  default Cascade<io.bramble.core.persistence.Persister> childPersister() {
+    return Cascade.inherit();
+  }
+
+  @Override
+  default ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) {
+    throw new UnsupportedOperationException("parallel action '" + name() + "' is run by its application, "
+        + "which maps it to tasks and reduces their results");
+  }
+}

@@ -1,0 +1,43 @@
+package io.bramble.core.parallel;
+
+import io.bramble.core.action.ActionContext;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.state.State;
+import io.bramble.core.tracking.ParentPointer;
+import io.bramble.core.tracking.Tracker;
+import java.util.Map;
+
+/**
+ * One child application of a parallel step: what to run ({@code graph}) on which state and
+ * inputs, under which id, with which tracker and persister (either may be null).
+ */
+public record SubGraphTask(
+    String key,
+    RunnableGraph graph,
+    State state,
+    Map<String, Object> inputs,
+    String appId,
+    String partitionKey,
+    ParentPointer parent,
+    Tracker tracker,
+    Persister persister) {
+
+  /**
+   * A child of the step described by {@code context}: its id is derived from the parent's id,
+   * the step's sequence id and {@code key}; it inherits partition key, tracker and persister, and
+   * starts from {@code state} without the parent's internal keys.
+   */
+  public static SubGraphTask of(
+      ActionContext context, String key, RunnableGraph graph, State state, Map<String, Object> inputs) {
+    return new SubGraphTask(
+        key,
+        graph,
+        state.withoutInternal(),
+        Map.copyOf(inputs),
+        ChildIds.of(context.appId(), context.sequenceId(), key),
+        context.partitionKey(),
+        new ParentPointer(context.appId(), context.partitionKey(), context.sequenceId()),
+        context.tracker() == null ? null : context.tracker().copy(),
+        context.persister() == null ? null : context.persister().copy());
+  }
+}
