@@ -1,6 +1,7 @@
 package io.bramble.core.application;
 
 import io.bramble.core.action.Action;
+import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.graph.Transition;
 import io.bramble.core.parallel.ParallelExecutor;
@@ -63,6 +64,14 @@ public final class ApplicationBuilder {
     graphBuilder.withTransitions(transitions);
     graphParts = true;
     return this;
+  }
+
+  public ApplicationBuilder withTransition(String from, String to) {
+    return withTransitions(Transition.of(from, to));
+  }
+
+  public ApplicationBuilder withTransition(String from, String to, Condition condition) {
+    return withTransitions(Transition.of(from, to, condition));
   }
 
   public ApplicationBuilder withState(State state) {
