@@ -1,0 +1,68 @@
+package io.bramble.coordinator;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.schemas.registry.SchemaRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams app. */
+public final class Coordinator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+  private final KafkaStreams streams;
+
+  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {
+    Properties p = new Properties();
+    p.putAll(config.cluster().clientProps());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
+    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
+    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas), p);
+    streams.setUncaughtExceptionHandler(e -> {
+      log.error("coordinator stream thread failed; replacing it", e);
+      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  /** Waits until the Streams app is RUNNING. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    CountDownLatch running = new CountDownLatch(1);
+    if (streams.state() == KafkaStreams.State.RUNNING) {
+      return true;
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (streams.state() == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      running.await(50, TimeUnit.MILLISECONDS);
+    }
+    return false;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Leaves the group on close, so a restart is reassigned at once instead of after the session timeout. */
+  @Override
+  public void close() {
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
+  }
+}

@@ -1,0 +1,56 @@
+package io.bramble.coordinator;
+
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * fanouts → a pending join in the store, then the child tasks. The coordinator (not the worker)
+ * publishes the children, so no child result can arrive before its join exists. A fan-out seen
+ * before (a worker re-ran the step after a crash) is ignored.
+ */
+final class FanOutProcessor extends DecodingProcessor<FanOut> {
+  private final JoinCompleter completer;
+  private KeyValueStore<String, FanOut> joins;
+  private KeyValueStore<String, Long> counts;
+  private KeyValueStore<String, Long> done;
+
+  FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer) {
+    super(decoder);
+    this.completer = completer;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    super.init(context);
+    joins = context.getStateStore(StoreNames.JOINS);
+    counts = context.getStateStore(StoreNames.JOIN_COUNTS);
+    done = context.getStateStore(StoreNames.JOINS_DONE);
+  }
+
+  @Override
+  void process(String parentAppId, FanOut fanOut, long timestamp) {
+    String joinId = fanOut.getJoinId();
+    if (joins.get(joinId) != null || done.get(joinId) != null) {
+      return;
+    }
+    List<Task> children = fanOut.getChildren();
+    FanOut pending = FanOut.newBuilder(fanOut).setChildren(List.of()).build();
+    joins.put(joinId, pending);
+    counts.put(joinId, 0L);
+    for (Task child : children) {
+      emit(Sinks.TASKS, child.getAppId(), child, timestamp);
+    }
+    emit(Sinks.EVENTS, parentAppId, Events.of(parentAppId, EventKind.FANOUT, fanOut.getParentSequenceId(),
+        fanOut.getParallelAction(), Map.of("total", children.size(), "root_app_id", fanOut.getRootAppId(),
+            "child_app_ids", children.stream().map(Task::getAppId).toList())), timestamp);
+    if (children.isEmpty()) {
+      completer.complete(context, pending, List.of(), timestamp);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package io.bramble.coordinator;
+
+import io.bramble.core.application.Halts;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.kafka.Errors;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * jobs → root tasks. Checks what can be checked before any work runs (the graph exists, the state
+ * has no internal keys, entrypoint and halts name actions); a job that fails a check gets a failed
+ * JobResult naming the problem. A second job with an app id already seen is ignored.
+ */
+final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
+  private final GraphRegistry registry;
+  private KeyValueStore<String, JobRequest> jobs;
+  private KeyValueStore<String, JobResult> jobResults;
+
+  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, GraphRegistry registry) {
+    super(decoder);
+    this.registry = registry;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    super.init(context);
+    jobs = context.getStateStore(StoreNames.JOBS);
+    jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
+  }
+
+  @Override
+  void process(String appId, JobRequest job, long timestamp) {
+    if (!appId.equals(job.getAppId())) {
+      fail(appId, job.getGraph(), "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'", timestamp);
+      return;
+    }
+    if (jobs.get(appId) != null) {
+      emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, null,
+          Map.of("duplicate_submission", true)), timestamp);
+      return;
+    }
+    jobs.put(appId, job);
+    Task root;
+    try {
+      root = rootTask(job);
+    } catch (RuntimeException e) {
+      fail(appId, job.getGraph(), e.getMessage(), timestamp);
+      return;
+    }
+    emit(Sinks.TASKS, appId, root, timestamp);
+    emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, root.getPosition(),
+        Map.of("graph", job.getGraph(), "root_app_id", appId)), timestamp);
+  }
+
+  private Task rootTask(JobRequest job) {
+    GraphRegistry.Entry entry = registry.get(job.getGraph(), job.getGraphVersion());
+    GraphProvider provider = entry.provider();
+    Graph graph = entry.graph();
+    Map<String, Object> given = StateCodec.toMap(job.getState());
+    for (String key : given.keySet()) {
+      if (State.isInternal(key)) {
+        throw new IllegalArgumentException("job state key '" + key + "' is internal (keys starting with __ are set by the runtime)");
+      }
+    }
+    for (String key : StateCodec.toMap(job.getInputs()).keySet()) {
+      if (State.isInternal(key)) {
+        throw new IllegalArgumentException("job input '" + key + "' is reserved: inputs starting with __ are internal");
+      }
+    }
+    State state = provider.defaultState().merge(State.of(given));
+    String entrypoint = job.getEntrypoint() != null ? job.getEntrypoint() : provider.entrypoint();
+    graph.action(entrypoint);
+    List<String> haltBefore = List.copyOf(job.getHaltBefore());
+    List<String> haltAfter = job.getHaltAfter().isEmpty() ? provider.defaultHaltAfter() : List.copyOf(job.getHaltAfter());
+    Halts.validate(graph, haltBefore, "haltBefore");
+    Halts.validate(graph, haltAfter, "haltAfter");
+    return Task.newBuilder()
+        .setTaskId(job.getAppId() + "@0")
+        .setAppId(job.getAppId())
+        .setGraph(job.getGraph())
+        .setGraphVersion(entry.version())
+        .setPartitionKey(job.getPartitionKey())
+        .setRootAppId(job.getAppId())
+        .setPosition(entrypoint)
+        .setSequenceId(0)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(job.getInputs())
+        .setHaltBefore(haltBefore)
+        .setHaltAfter(haltAfter)
+        .setParent(null)
+        .setSubGraph(null)
+        .setAttempt(0)
+        .build();
+  }
+
+  @Override
+  void undecodable(String key, String reason) {
+    if (key != null && jobResults.get(key) == null) {
+      fail(key, "unknown", "the job record could not be decoded: " + reason, context.currentSystemTimeMs());
+    }
+  }
+
+  private void fail(String appId, String graph, String message, long timestamp) {
+    long now = System.currentTimeMillis();
+    JobResult result = JobResult.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setStatus(JobStatus.FAILED)
+        .setState(null)
+        .setError(Errors.of("io.bramble.InvalidJob", message, null))
+        .setSubmittedAtMs(timestamp)
+        .setFinishedAtMs(now)
+        .setSteps(0)
+        .build();
+    jobResults.put(appId, result);
+    emit(Sinks.JOB_RESULTS, appId, result, timestamp);
+  }
+}

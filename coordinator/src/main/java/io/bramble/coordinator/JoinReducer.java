@@ -1,0 +1,109 @@
+package io.bramble.coordinator;
+
+import io.bramble.core.application.Application;
+import io.bramble.core.application.Halts;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.RunnableGraph;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.kafka.Errors;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Completes a join once every child has reported: runs the parallel action's reduce over the
+ * children's final states (in task order) through core's seam, then either continues the parent
+ * (a task for the worker) or, when the parent has ended or halted, reports the parent's result.
+ */
+final class JoinReducer {
+  /** What completing a join produced: exactly one of the two is set. */
+  record Completion(Task continuation, TaskResult parentResult) {}
+
+  private final GraphRegistry registry;
+
+  JoinReducer(GraphRegistry registry) {
+    this.registry = registry;
+  }
+
+  Completion complete(FanOut join, List<TaskResult> results) {
+    for (int i = 0; i < results.size(); i++) {
+      TaskResult r = results.get(i);
+      if (r.getStatus() == ResultStatus.FAILED) {
+        String message = "child " + i + " (app " + r.getAppId() + ") of parallel action '" + join.getParallelAction()
+            + "' failed: " + (r.getError() == null ? "no error given" : r.getError().getMessage());
+        String type = r.getError() == null ? "unknown" : r.getError().getType();
+        return failed(join, Errors.of(type, message, join.getParallelAction()));
+      }
+    }
+    try {
+      RunnableGraph runnable = registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
+      Graph graph = runnable.graph();
+      Application app = Application.builder()
+          .withGraph(graph)
+          .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
+          .resumeAt(join.getParallelAction(), StateCodec.toState(join.getParentState()), join.getParentSequenceId())
+          .build();
+      List<State> childStates = new ArrayList<>(results.size());
+      results.forEach(r -> childStates.add(StateCodec.toState(r.getState())));
+      app.completeParallelStep(childStates, StateCodec.toMap(join.getInputs()));
+
+      List<String> haltBefore = List.copyOf(join.getHaltBefore());
+      List<String> haltAfter = List.copyOf(join.getHaltAfter());
+      boolean halted = Halts.matches(graph.action(join.getParallelAction()), haltAfter)
+          || app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore);
+      if (!app.hasNext() || halted) {
+        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, join.getParallelAction()));
+      }
+      Task continuation = Task.newBuilder()
+          .setTaskId(join.getParentAppId() + "@" + app.sequenceId())
+          .setAppId(join.getParentAppId())
+          .setGraph(join.getGraph())
+          .setGraphVersion(join.getGraphVersion())
+          .setPartitionKey(join.getPartitionKey())
+          .setRootAppId(join.getRootAppId())
+          .setPosition(app.nextAction())
+          .setSequenceId(app.sequenceId())
+          .setState(StateCodec.toAvro(app.state()))
+          .setInputs(join.getInputs())
+          .setHaltBefore(join.getHaltBefore())
+          .setHaltAfter(join.getHaltAfter())
+          .setParent(join.getParent())
+          .setSubGraph(join.getSubGraph())
+          .setAttempt(0)
+          .build();
+      return new Completion(continuation, null);
+    } catch (RuntimeException e) {
+      return failed(join, Errors.of(e));
+    }
+  }
+
+  private static Completion failed(FanOut join, io.bramble.schemas.avro.ErrorInfo error) {
+    TaskResult r = result(join, ResultStatus.FAILED, null, error, join.getParallelAction());
+    return new Completion(null, r);
+  }
+
+  private static TaskResult result(FanOut join, ResultStatus status, State state,
+      io.bramble.schemas.avro.ErrorInfo error, String lastAction) {
+    return TaskResult.newBuilder()
+        .setAppId(join.getParentAppId())
+        .setTaskId(join.getParentAppId() + "@" + join.getParentSequenceId())
+        .setStatus(status)
+        .setState(state == null ? null : StateCodec.toAvro(state))
+        .setError(error)
+        .setParent(join.getParent())
+        .setSequenceId(join.getParentSequenceId())
+        .setLastAction(lastAction)
+        .setFinishedAtMs(System.currentTimeMillis())
+        .build();
+  }
+
+  /** The key a result travels under: its parent's app id, or its own for a root. */
+  static String resultKey(TaskResult r) {
+    return r.getParent() == null ? r.getAppId() : r.getParent().getParentAppId();
+  }
+}

@@ -1,0 +1,91 @@
+package io.bramble.coordinator;
+
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * results ⋈ pending joins. A child's result is stored once per child index (a duplicate is
+ * dropped); when every child has reported, the join completes. A root's result becomes the job's
+ * result, published once.
+ */
+final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
+  private final JoinCompleter completer;
+  private KeyValueStore<String, FanOut> joins;
+  private KeyValueStore<String, TaskResult> results;
+  private KeyValueStore<String, Long> counts;
+  private KeyValueStore<String, JobRequest> jobs;
+  private KeyValueStore<String, JobResult> jobResults;
+
+  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer) {
+    super(decoder);
+    this.completer = completer;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    super.init(context);
+    joins = context.getStateStore(StoreNames.JOINS);
+    results = context.getStateStore(StoreNames.JOIN_RESULTS);
+    counts = context.getStateStore(StoreNames.JOIN_COUNTS);
+    jobs = context.getStateStore(StoreNames.JOBS);
+    jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
+  }
+
+  @Override
+  void process(String key, TaskResult result, long timestamp) {
+    if (result.getParent() == null) {
+      finishJob(result, timestamp);
+      return;
+    }
+    String joinId = result.getParent().getJoinId();
+    FanOut join = joins.get(joinId);
+    if (join == null) {
+      return; // the join already completed: a redelivered result
+    }
+    String slot = JoinCompleter.resultKey(joinId, result.getParent().getChildIndex());
+    if (results.get(slot) != null) {
+      return; // this child already reported
+    }
+    results.put(slot, result);
+    long done = counts.get(joinId) + 1;
+    counts.put(joinId, done);
+    int total = result.getParent().getChildCount();
+    emit(Sinks.EVENTS, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
+        join.getParentSequenceId(), join.getParallelAction(),
+        Map.of("done", done, "total", total, "root_app_id", join.getRootAppId())), timestamp);
+    if (done == total) {
+      completer.complete(context, join, JoinCompleter.takeResults(results, joinId), timestamp);
+    }
+  }
+
+  private void finishJob(TaskResult result, long timestamp) {
+    String appId = result.getAppId();
+    if (jobResults.get(appId) != null) {
+      return;
+    }
+    JobRequest job = jobs.get(appId);
+    JobResult jobResult = JobResult.newBuilder()
+        .setAppId(appId)
+        .setGraph(job == null ? "unknown" : job.getGraph())
+        .setStatus(result.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
+        .setState(result.getState())
+        .setError(result.getError())
+        .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
+        .setFinishedAtMs(System.currentTimeMillis())
+        .setSteps(result.getSequenceId() + 1)
+        .build();
+    jobResults.put(appId, jobResult);
+    emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.JOB_DONE, result.getSequenceId(), result.getLastAction(),
+        Map.of("status", jobResult.getStatus().name(), "root_app_id", appId)), timestamp);
+  }
+}

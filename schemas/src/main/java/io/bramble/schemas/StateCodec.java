@@ -1,0 +1,179 @@
+package io.bramble.schemas;
+
+import io.bramble.core.state.State;
+import io.bramble.schemas.avro.Entry;
+import io.bramble.schemas.avro.MapValue;
+import io.bramble.schemas.avro.StateData;
+import io.bramble.schemas.avro.Value;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Converts {@link State}s and their JSON-like values to and from the Avro types {@link StateData} and
+ * {@link Value}, losslessly: key order, byte arrays, Unicode, {@code Long.MIN_VALUE}/{@code MAX_VALUE},
+ * every double (NaN, ±Infinity, -0.0), nulls and deep nesting all survive a round trip.
+ *
+ * <table>
+ *   <caption>Java value ↔ {@code Value.value} union branch</caption>
+ *   <tr><td>null</td><td>null</td></tr>
+ *   <tr><td>Boolean</td><td>boolean</td></tr>
+ *   <tr><td>Long (Integer, Short, Byte, small BigInteger widen)</td><td>long</td></tr>
+ *   <tr><td>Double (Float widens)</td><td>double</td></tr>
+ *   <tr><td>String</td><td>string</td></tr>
+ *   <tr><td>byte[]</td><td>bytes</td></tr>
+ *   <tr><td>List</td><td>array&lt;Value&gt;</td></tr>
+ *   <tr><td>Map&lt;String,?&gt;</td><td>MapValue (entry list, in the map's order)</td></tr>
+ * </table>
+ *
+ * <p>Values may nest lists and maps up to {@value #MAX_DEPTH} levels deep: Avro's reader and writer
+ * recurse per level, and about 290 levels exhaust a default 1 MiB thread stack, so deeper values are
+ * refused here with a clear error rather than failing later inside a Kafka client thread.
+ *
+ * <p>Decoded lists and maps are unmodifiable; maps are {@link LinkedHashMap}s in entry order (a repeated
+ * key keeps its first position and its last value).
+ */
+public final class StateCodec {
+  private StateCodec() {}
+
+  /** How deeply lists and maps may nest inside one state value (a top-level scalar is depth 0). */
+  public static final int MAX_DEPTH = 100;
+
+  /** Every entry of {@code state}, internal ({@code __}) keys included, in order. */
+  public static StateData toAvro(State state) {
+    return fromMap(state.asMap());
+  }
+
+  /** The state {@code data} holds, internal keys included (via {@link State#restore}); null gives an empty state. */
+  public static State toState(StateData data) {
+    return data == null ? State.empty() : State.restore(toMap(data));
+  }
+
+  /** A map of allowed values (a state's or an inputs map) as an ordered entry list. */
+  public static StateData fromMap(Map<String, ?> map) {
+    return new StateData(entries(map, "", 0));
+  }
+
+  /** The map {@code data} holds, in entry order; unmodifiable. Null gives an empty map. */
+  public static Map<String, Object> toMap(StateData data) {
+    return data == null ? Map.of() : toMap(data.getEntries());
+  }
+
+  /**
+   * {@code value} as an Avro {@link Value}.
+   *
+   * @throws IllegalArgumentException for a type State does not allow, naming where it was found
+   */
+  public static Value toValue(Object value) {
+    return toValue(value, "value", 0);
+  }
+
+  /** The Java value {@code value} holds (see the class comment for the types). A null Value is null. */
+  public static Object toObject(Value value) {
+    return value == null ? null : fromUnion(value.getValue());
+  }
+
+  // ---- encoding ----------------------------------------------------------------------------
+
+  private static List<Entry> entries(Map<?, ?> map, String path, int depth) {
+    List<Entry> entries = new ArrayList<>(map.size());
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getKey() instanceof String)) {
+        throw new IllegalArgumentException("map keys must be strings; found "
+            + (e.getKey() == null ? "null" : e.getKey().getClass().getName()) + " at " + (path.isEmpty() ? "top level" : path));
+      }
+      String key = (String) e.getKey();
+      entries.add(new Entry(key, toValue(e.getValue(), path.isEmpty() ? key : path + "." + key, depth)));
+    }
+    return entries;
+  }
+
+  private static Value toValue(Object v, String path, int depth) {
+    return new Value(toUnion(v, path, depth));
+  }
+
+  private static Object toUnion(Object v, String path, int depth) {
+    if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
+      return v;
+    }
+    if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof Float) {
+      return ((Float) v).doubleValue();
+    }
+    if (v instanceof BigInteger && ((BigInteger) v).bitLength() < 64) {
+      return ((BigInteger) v).longValue();
+    }
+    if (v instanceof byte[]) {
+      return ByteBuffer.wrap(((byte[]) v).clone());
+    }
+    if (v instanceof ByteBuffer) {
+      ByteBuffer copy = ByteBuffer.allocate(((ByteBuffer) v).remaining());
+      copy.put(((ByteBuffer) v).duplicate()).flip();
+      return copy;
+    }
+    if (v instanceof CharSequence) {
+      return v.toString();
+    }
+    if ((v instanceof List || v instanceof Map) && depth >= MAX_DEPTH) {
+      throw new IllegalArgumentException("value at " + path + " nests lists/maps deeper than " + MAX_DEPTH
+          + " levels, the most a state value may");
+    }
+    if (v instanceof List) {
+      List<?> list = (List<?>) v;
+      List<Value> items = new ArrayList<>(list.size());
+      int i = 0;
+      for (Object item : list) {
+        items.add(toValue(item, path + "[" + i++ + "]", depth + 1));
+      }
+      return items;
+    }
+    if (v instanceof Map) {
+      return new MapValue(entries((Map<?, ?>) v, path, depth + 1));
+    }
+    throw new IllegalArgumentException("value of type " + v.getClass().getName() + " at " + path
+        + " is not allowed in a state (allowed: null, Boolean, Long, Double, String, byte[], List, Map<String,?>)");
+  }
+
+  // ---- decoding ----------------------------------------------------------------------------
+
+  private static Map<String, Object> toMap(List<Entry> entries) {
+    Map<String, Object> map = new LinkedHashMap<>(Math.max(4, entries.size() * 2));
+    for (Entry e : entries) {
+      map.put(e.getKey(), toObject(e.getValue()));
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  private static Object fromUnion(Object u) {
+    if (u == null || u instanceof Boolean || u instanceof Long || u instanceof Double || u instanceof String) {
+      return u;
+    }
+    if (u instanceof CharSequence) { // Utf8, when read generically
+      return u.toString();
+    }
+    if (u instanceof ByteBuffer) {
+      ByteBuffer b = ((ByteBuffer) u).duplicate();
+      byte[] bytes = new byte[b.remaining()];
+      b.get(bytes);
+      return bytes;
+    }
+    if (u instanceof List) {
+      List<?> items = (List<?>) u;
+      List<Object> list = new ArrayList<>(items.size());
+      for (Object item : items) {
+        list.add(toObject((Value) item));
+      }
+      return Collections.unmodifiableList(list);
+    }
+    if (u instanceof MapValue) {
+      return toMap(((MapValue) u).getEntries());
+    }
+    throw new IllegalArgumentException("unexpected Avro value of type " + u.getClass().getName() + " in a Value");
+  }
+}

@@ -1,0 +1,35 @@
+package io.bramble.schemas.kafka;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Where the cluster is and how to talk to it: bootstrap servers, schema registry, topic prefix and
+ * partitions, and extra client properties (SASL/SSL and the like) given to every Kafka client.
+ */
+public record ClusterConfig(
+    String bootstrapServers, String registryUrl, Topics topics, int partitions, Map<String, String> clientProperties) {
+
+  public ClusterConfig {
+    clientProperties = Map.copyOf(clientProperties);
+  }
+
+  public static ClusterConfig of(String bootstrapServers, String registryUrl) {
+    return new ClusterConfig(bootstrapServers, registryUrl, Topics.defaults(), 4, Map.of());
+  }
+
+  public ClusterConfig withTopics(Topics topics) {
+    return new ClusterConfig(bootstrapServers, registryUrl, topics, partitions, clientProperties);
+  }
+
+  public ClusterConfig withPartitions(int partitions) {
+    return new ClusterConfig(bootstrapServers, registryUrl, topics, partitions, clientProperties);
+  }
+
+  /** Base properties for any Kafka client: bootstrap servers plus the extra client properties. */
+  public Map<String, Object> clientProps() {
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put("bootstrap.servers", bootstrapServers);
+    return p;
+  }
+}

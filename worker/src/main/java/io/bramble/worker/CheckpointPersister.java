@@ -1,0 +1,70 @@
+package io.bramble.worker;
+
+import io.bramble.core.persistence.PersistedState;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.persistence.Status;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.CheckpointStatus;
+import io.bramble.schemas.serde.AvroSerde;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The persister of one task: each step becomes a record on the compacted checkpoints topic
+ * (keyed by app id); loads come from the {@link CheckpointStore}. {@link #awaitWritten()} blocks
+ * until every checkpoint of the task is acknowledged, before its outcome is published.
+ */
+final class CheckpointPersister implements Persister {
+  private final Producer<String, byte[]> producer;
+  private final AvroSerde<Checkpoint> serde;
+  private final String topic;
+  private final CheckpointStore store;
+  private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+
+  CheckpointPersister(Producer<String, byte[]> producer, AvroSerde<Checkpoint> serde, String topic, CheckpointStore store) {
+    this.producer = producer;
+    this.serde = serde;
+    this.topic = topic;
+    this.store = store;
+  }
+
+  @Override
+  public void save(String partitionKey, String appId, long sequenceId, String position, State state, Status status) {
+    Checkpoint c = Checkpoint.newBuilder()
+        .setAppId(appId)
+        .setPartitionKey(partitionKey)
+        .setSequenceId(sequenceId)
+        .setPosition(position)
+        .setState(StateCodec.toAvro(state))
+        .setStatus(status == Status.COMPLETED ? CheckpointStatus.COMPLETED : CheckpointStatus.FAILED)
+        .setWrittenAtMs(System.currentTimeMillis())
+        .build();
+    pending.add(producer.send(new ProducerRecord<>(topic, appId, serde.serialize(topic, c))));
+    store.remember(new PersistedState(partitionKey, appId, sequenceId, position, state, status));
+  }
+
+  @Override
+  public Optional<PersistedState> load(String partitionKey, String appId, Long sequenceId) {
+    return store.latest(appId).filter(p -> sequenceId == null || p.sequenceId() == sequenceId);
+  }
+
+  @Override
+  public List<String> listAppIds(String partitionKey) {
+    throw new UnsupportedOperationException("the checkpoints topic is keyed by app id; it cannot list apps by partition key");
+  }
+
+  void awaitWritten() throws InterruptedException, ExecutionException {
+    for (Future<RecordMetadata> f : pending) {
+      f.get();
+    }
+    pending.clear();
+  }
+}

@@ -1,0 +1,149 @@
+package io.bramble.worker;
+
+import io.bramble.core.application.Application;
+import io.bramble.core.application.ApplicationBuilder;
+import io.bramble.core.application.Halts;
+import io.bramble.core.application.RunResult;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.RunnableGraph;
+import io.bramble.core.parallel.SubGraphTask;
+import io.bramble.core.persistence.PersistedState;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ParentRef;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.kafka.Errors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one task's action loop: from its checkpoint when one is ahead of the task, else from the
+ * task's position; until the application ends, halts, or reaches a parallel action, whose child
+ * tasks it computes (the map) for the coordinator. Never throws: failures become failed results.
+ */
+public final class TaskRunner {
+  private final GraphRegistry registry;
+
+  public TaskRunner(GraphRegistry registry) {
+    this.registry = registry;
+  }
+
+  /** Runs {@code task}, saving each step through {@code checkpoints}, which also holds the app's latest one. */
+  public TaskOutcome run(Task task, Persister checkpoints) {
+    try {
+      return runChecked(task, checkpoints);
+    } catch (RuntimeException e) {
+      return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
+    }
+  }
+
+  private TaskOutcome runChecked(Task task, Persister checkpoints) {
+    GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
+    RunnableGraph runnable = entry.resolve(task.getSubGraph());
+    Graph graph = runnable.graph();
+    List<String> haltBefore = List.copyOf(task.getHaltBefore());
+    List<String> haltAfter = List.copyOf(task.getHaltAfter());
+    Map<String, Object> inputs = StateCodec.toMap(task.getInputs());
+
+    ApplicationBuilder builder = Application.builder()
+        .withGraph(graph)
+        .withIdentifiers(task.getAppId(), task.getPartitionKey())
+        .withPersister(checkpoints);
+    if (task.getParent() != null) {
+      builder.withSpawningParent(task.getParent().getParentAppId(), task.getPartitionKey(),
+          task.getParent().getParentSequenceId());
+    }
+    PersistedState checkpoint = checkpoints.load(task.getPartitionKey(), task.getAppId()).orElse(null);
+    boolean resumed = checkpoint != null && checkpoint.sequenceId() >= task.getSequenceId();
+    if (resumed) {
+      builder.initializeFrom(checkpoints, true, null, null);
+    } else {
+      String position = task.getPosition() != null ? task.getPosition() : runnable.entrypoint();
+      builder.resumeAt(position, StateCodec.toState(task.getState()), task.getSequenceId());
+    }
+    Application app = builder.build();
+
+    String prior = app.priorAction();
+    if (resumed && prior != null && (!app.hasNext() || Halts.matches(graph.action(prior), haltAfter))) {
+      // Already ran to its end before a crash: report it again, run nothing.
+      return finished(task, ResultStatus.COMPLETED, app.state(), null, app.sequenceId() - 1, prior);
+    }
+
+    RunResult run = app.runUntilParallel(haltBefore, haltAfter, inputs);
+    boolean halted = run.action() != null && (app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore)
+        || app.priorAction() != null && Halts.matches(graph.action(app.priorAction()), haltAfter));
+    if (!halted && app.nextIsParallel()) {
+      return fanOut(task, entry, app, inputs);
+    }
+    return finished(task, ResultStatus.COMPLETED, app.state(), null, app.sequenceId() - 1, app.priorAction());
+  }
+
+  private TaskOutcome fanOut(Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
+    String action = app.nextAction();
+    long seq = app.sequenceId();
+    String joinId = task.getAppId() + "@" + seq;
+    List<SubGraphTask> children = app.parallelTasks(inputs);
+    List<Task> childTasks = new ArrayList<>(children.size());
+    for (int i = 0; i < children.size(); i++) {
+      SubGraphTask child = children.get(i);
+      childTasks.add(Task.newBuilder()
+          .setTaskId(child.appId() + "@0")
+          .setAppId(child.appId())
+          .setGraph(task.getGraph())
+          .setGraphVersion(task.getGraphVersion())
+          .setPartitionKey(child.partitionKey())
+          .setRootAppId(task.getRootAppId())
+          .setPosition(child.graph().entrypoint())
+          .setSequenceId(0)
+          .setState(StateCodec.toAvro(child.state()))
+          .setInputs(StateCodec.fromMap(child.inputs()))
+          .setHaltBefore(List.of())
+          .setHaltAfter(child.graph().haltAfter())
+          .setParent(new ParentRef(task.getAppId(), seq, joinId, i, children.size()))
+          .setSubGraph(entry.pathOf(child.graph(), action))
+          .setAttempt(0)
+          .build());
+    }
+    FanOut fanOut = FanOut.newBuilder()
+        .setParentAppId(task.getAppId())
+        .setParentSequenceId(seq)
+        .setJoinId(joinId)
+        .setGraph(task.getGraph())
+        .setGraphVersion(task.getGraphVersion())
+        .setPartitionKey(task.getPartitionKey())
+        .setRootAppId(task.getRootAppId())
+        .setParallelAction(action)
+        .setParentState(StateCodec.toAvro(app.state()))
+        .setInputs(task.getInputs())
+        .setParent(task.getParent())
+        .setSubGraph(task.getSubGraph())
+        .setHaltBefore(task.getHaltBefore())
+        .setHaltAfter(task.getHaltAfter())
+        .setChildren(childTasks)
+        .build();
+    return new TaskOutcome.FannedOut(task.getAppId(), fanOut);
+  }
+
+  /** A result for the task's parent (keyed by the parent's app id) or, for a root, for its job. */
+  static TaskOutcome finished(Task task, ResultStatus status, State state, Throwable error, long sequenceId, String lastAction) {
+    TaskResult result = TaskResult.newBuilder()
+        .setAppId(task.getAppId())
+        .setTaskId(task.getTaskId())
+        .setStatus(status)
+        .setState(state == null ? null : StateCodec.toAvro(state))
+        .setError(error == null ? null : Errors.of(error))
+        .setParent(task.getParent())
+        .setSequenceId(sequenceId)
+        .setLastAction(lastAction)
+        .setFinishedAtMs(System.currentTimeMillis())
+        .build();
+    String key = task.getParent() == null ? task.getAppId() : task.getParent().getParentAppId();
+    return new TaskOutcome.Finished(key, result);
+  }
+}

@@ -1,0 +1,164 @@
+package io.bramble.worker;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.kafka.DeadLetters;
+import io.bramble.schemas.kafka.Topics;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.schemas.serde.Decoded;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import io.confluent.parallelconsumer.ParallelConsumerOptions;
+import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
+import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
+import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A member of the workers' consumer group on the tasks topic. Tasks run concurrently (up to
+ * {@code concurrency}, one app at a time per key) on Confluent's parallel consumer, which commits
+ * an offset only once its task's outcome is written and keeps polling while tasks run, so long
+ * tasks never trip {@code max.poll.interval.ms}. Undecodable tasks go to the dead-letter topic.
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  private final WorkerConfig config;
+  private final Topics topics;
+  private final TaskRunner runner;
+  private final KafkaProducer<String, byte[]> producer;
+  private final CheckpointStore checkpoints;
+  private final AvroSerde<Checkpoint> checkpointSerde;
+  private final AvroSerde<TaskResult> resultSerde;
+  private final AvroSerde<FanOut> fanOutSerde;
+  private final DecodedDeserializer<Task> taskDecoder;
+  private final AtomicLong barrier = new AtomicLong();
+  private final AtomicLong tasksDone = new AtomicLong();
+  private ParallelStreamProcessor<String, byte[]> processor;
+
+  public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
+    this.config = config;
+    this.topics = config.cluster().topics();
+    this.runner = new TaskRunner(registry);
+    Map<String, Object> producerProps = new HashMap<>(config.cluster().clientProps());
+    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId());
+    producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+    producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+    this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
+    this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
+    this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
+    this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
+    this.checkpoints = new CheckpointStore(config.cluster().clientProps(), topics.checkpoints(), checkpointSerde,
+        config.workerId());
+  }
+
+  public String workerId() {
+    return config.workerId();
+  }
+
+  /** Tasks this worker has finished (a result or a fan-out written). */
+  public long tasksDone() {
+    return tasksDone.get();
+  }
+
+  public void start() {
+    checkpoints.start();
+    Map<String, Object> consumerProps = new HashMap<>(config.cluster().clientProps());
+    consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+    consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-tasks");
+    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // Tasks are written in the coordinator's transactions: never run an aborted one.
+    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumerProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
+    consumerProps.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 4));
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+    ParallelConsumerOptions<String, byte[]> options = ParallelConsumerOptions.<String, byte[]>builder()
+        .consumer(consumer)
+        .ordering(ProcessingOrder.KEY)
+        .maxConcurrency(config.concurrency())
+        .commitMode(CommitMode.PERIODIC_CONSUMER_SYNC)
+        .commitInterval(Duration.ofMillis(200))
+        .ignoreReflectiveAccessExceptionsForAutoCommitDisabledCheck(true)
+        .build();
+    processor = ParallelStreamProcessor.createEosStreamProcessor(options);
+    processor.subscribe(List.of(topics.tasks()), new ConsumerRebalanceListener() {
+      @Override
+      public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        barrier.set(checkpoints.requestBarrier());
+      }
+
+      @Override
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+    });
+    processor.poll(ctx -> handle(ctx.getSingleConsumerRecord()));
+    log.info("worker {} consuming {} with concurrency {}", config.workerId(), topics.tasks(), config.concurrency());
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    Decoded<Task> decoded = taskDecoder.deserialize(record.topic(), record.value());
+    try {
+      if (decoded.isFailed()) {
+        String reason = "undecodable task at " + record.topic() + " partition " + record.partition() + " offset "
+            + record.offset() + ": " + decoded.failure();
+        log.warn(reason);
+        producer.send(new ProducerRecord<>(topics.dlq(), null, record.key(), record.value(),
+            DeadLetters.headers(reason, record.topic(), record.partition(), record.offset()))).get();
+        return;
+      }
+      checkpoints.awaitBarrier(barrier.get(), Duration.ofSeconds(60));
+      Task task = decoded.value();
+      CheckpointPersister persister = new CheckpointPersister(producer, checkpointSerde, topics.checkpoints(), checkpoints);
+      TaskOutcome outcome = runner.run(task, persister);
+      persister.awaitWritten();
+      if (outcome instanceof TaskOutcome.Finished f) {
+        producer.send(new ProducerRecord<>(topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()))).get();
+      } else if (outcome instanceof TaskOutcome.FannedOut f) {
+        producer.send(new ProducerRecord<>(topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()))).get();
+      }
+      tasksDone.incrementAndGet();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while handling task at offset " + record.offset(), e);
+    } catch (Exception e) {
+      // Throwing hands the record back to the parallel consumer, which retries it later; the
+      // retry resumes from the checkpoints written so far.
+      throw new IllegalStateException("could not write the outcome of the task at " + record.topic() + "-"
+          + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (processor != null) {
+      processor.close();
+    }
+    checkpoints.close();
+    producer.close(Duration.ofSeconds(5));
+  }
+}
