@@ -1,0 +1,123 @@
+package io.bramble.launcher.dev;
+
+import io.bramble.coordinator.Coordinator;
+import io.bramble.coordinator.CoordinatorConfig;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.embedded.EmbeddedKafka;
+import io.bramble.embedded.EmbeddedSchemaRegistry;
+import io.bramble.schemas.BrambleSchemas;
+import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.schemas.kafka.JobClient;
+import io.bramble.schemas.kafka.TopicSetup;
+import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.bramble.worker.Worker;
+import io.bramble.worker.WorkerConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything in one JVM, as {@code bramble dev} runs it: a KRaft broker and a schema registry
+ * (data under {@code dataDir}, so a restart resumes), the coordinator and N workers.
+ */
+public final class DevCluster implements AutoCloseable {
+  private final Path dataDir;
+  private final GraphRegistry graphs;
+  private final EmbeddedKafka kafka;
+  private final EmbeddedSchemaRegistry registryServer;
+  private final SchemaRegistryClient schemas;
+  private final ClusterConfig cluster;
+  private Coordinator coordinator;
+  private final List<Worker> workers = new ArrayList<>();
+  private int workerCount;
+
+  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions) {
+    this.dataDir = dataDir;
+    this.graphs = graphs;
+    this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).partitions(partitions).build().start();
+    this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+    this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
+    this.cluster = ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
+    TopicSetup.ensure(cluster);
+    BrambleSchemas.registerAll(schemas, cluster.topics().prefix());
+  }
+
+  /** Starts broker, registry, coordinator and {@code workers} workers; returns once the coordinator runs. */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions) {
+    DevCluster c = new DevCluster(dataDir, graphs, partitions);
+    try {
+      c.startCoordinator();
+      for (int i = 0; i < workers; i++) {
+        c.startWorker();
+      }
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public void startCoordinator() {
+    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas);
+    coordinator.start();
+    try {
+      if (!coordinator.awaitRunning(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the coordinator did not reach RUNNING within 60 s (state " + coordinator.state() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the coordinator", e);
+    }
+  }
+
+  public void stopCoordinator() {
+    if (coordinator != null) {
+      coordinator.close();
+      coordinator = null;
+    }
+  }
+
+  public Worker startWorker() {
+    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas);
+    w.start();
+    workers.add(w);
+    return w;
+  }
+
+  public void stopWorker(Worker w) {
+    w.close();
+    workers.remove(w);
+  }
+
+  public List<Worker> workers() {
+    return List.copyOf(workers);
+  }
+
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
+  public SchemaRegistryClient schemas() {
+    return schemas;
+  }
+
+  public String registryUrl() {
+    return registryServer.url();
+  }
+
+  public JobClient client() {
+    return new JobClient(cluster, schemas);
+  }
+
+  @Override
+  public void close() {
+    for (Worker w : List.copyOf(workers)) {
+      w.close();
+    }
+    workers.clear();
+    stopCoordinator();
+    registryServer.close();
+    kafka.close();
+  }
+}

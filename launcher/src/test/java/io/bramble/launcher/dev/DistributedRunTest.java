@@ -1,0 +1,190 @@
+package io.bramble.launcher.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.core.application.Application;
+import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.kafka.JobClient;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.worker.Worker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real in-JVM broker, registry, Streams coordinator and workers running jobs end to end. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistributedRunTest {
+  @TempDir static Path dir;
+  private final GraphProvider fanOut = new TestGraphs.FanOut();
+  private final GraphProvider nested = new TestGraphs.Nested();
+  private final GraphRegistry graphs = GraphRegistry.of(fanOut, nested);
+  private DevCluster cluster;
+  private JobClient client;
+
+  @BeforeAll
+  void start() {
+    cluster = DevCluster.start(dir, graphs, 2, 4);
+    client = cluster.client();
+  }
+
+  @AfterAll
+  void stop() {
+    if (client != null) {
+      client.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private JobResult run(String graph, State state) throws Exception {
+    String appId = graph + "-" + UUID.randomUUID();
+    client.submit(JobClient.request(appId, graph, state, Map.of()));
+    return client.await(appId, Duration.ofMinutes(3), null);
+  }
+
+  private State local(GraphProvider provider, State state) {
+    return Application.builder().withGraph(provider.graph()).withEntrypoint(provider.entrypoint())
+        .withState(state).withIdentifiers("local-" + UUID.randomUUID(), null).build().run().state();
+  }
+
+  @Test
+  void aThousandChildFanOutCompletesWithResultsReducedInTaskOrder() throws Exception {
+    JobResult result = run("fanout", State.of("n", 1000, "sleep_ms", 0));
+    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    State state = StateCodec.toState(result.getState());
+    assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
+    assertThat(state.getLong("sum")).isEqualTo(999L * 1000);
+  }
+
+  @Test
+  void distributedRunsEndInTheSameStateAsLocalOnes() throws Exception {
+    State input = State.of("n", 25, "sleep_ms", 0);
+    State distributed = StateCodec.toState(run("fanout", input).getState());
+    assertThat(distributed.userValues()).isEqualTo(local(fanOut, input).userValues());
+    assertThat(distributed.get(State.SEQUENCE_ID)).isEqualTo(local(fanOut, input).get(State.SEQUENCE_ID));
+  }
+
+  @Test
+  void nestedParallelismRunsDistributed() throws Exception {
+    State input = State.of("groups", List.of(List.of(1, 2, 3), List.of(10, 20), List.of(5)));
+    JobResult result = run("nested", input);
+    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    State state = StateCodec.toState(result.getState());
+    assertThat(state.get("results")).isEqualTo(List.of(
+        List.of(List.of(2L, 4L, 6L), 12L), List.of(List.of(20L, 40L), 60L), List.of(List.of(10L), 10L)));
+    assertThat(state.userValues()).isEqualTo(local(nested, input).userValues());
+  }
+
+  @Test
+  void threeWorkersShareTheLoad() throws Exception {
+    Worker third = cluster.startWorker();
+    try {
+      Map<String, Long> before = new HashMap<>();
+      cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
+      JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
+      assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(cluster.workers()).hasSize(3).allSatisfy(w ->
+          assertThat(w.tasksDone() - before.get(w.workerId())).as("tasks done by %s", w.workerId()).isPositive());
+    } finally {
+      cluster.stopWorker(third);
+    }
+  }
+
+  @Test
+  void aJobProducedByAPlainKafkaProducerRuns() throws Exception {
+    String appId = "plain-" + UUID.randomUUID();
+    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
+    try (KafkaProducer<String, JobRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
+        BrambleSerdes.forType(JobRequest.class, cluster.schemas()))) {
+      producer.send(new ProducerRecord<>(cluster.cluster().topics().jobs(), appId,
+          JobClient.request(appId, "fanout", State.of("n", 3, "sleep_ms", 0), Map.of()))).get();
+    }
+    JobResult result = client.await(appId, Duration.ofMinutes(1), null);
+    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs")).containsExactly(0L, 2L, 4L);
+  }
+
+  @Test
+  void aJobSubmittedTwiceRunsOnceAndHasOneResult() throws Exception {
+    String appId = "twice-" + UUID.randomUUID();
+    JobRequest job = JobClient.request(appId, "fanout", State.of("n", 5, "sleep_ms", 0), Map.of());
+    client.submit(job);
+    client.submit(job);
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    // Both submissions share a jobs partition, so the second was handled before the job could finish.
+    assertThat(recordsFor(cluster.cluster().topics().jobResults(), appId)).hasSize(1);
+    assertThat(recordsFor(cluster.cluster().topics().tasks(), appId)).hasSize(1 + 1);
+  }
+
+  @Test
+  void anUnknownGraphGetsAFailedResultNamingIt() throws Exception {
+    JobResult result = run("no-such-graph", State.empty());
+    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.getError().getMessage()).contains("unknown graph 'no-such-graph'");
+  }
+
+  @Test
+  void restartingCoordinatorAndWorkersMidJobLosesNothingAndCountsNothingTwice() throws Exception {
+    String appId = "restart-" + UUID.randomUUID();
+    int n = 200;
+    client.submit(JobClient.request(appId, "fanout", State.of("n", n, "sleep_ms", 5), Map.of()));
+    List<JobClient.Progress> seen = new ArrayList<>();
+    Thread.sleep(1500);
+    cluster.stopCoordinator();
+    Worker victim = cluster.workers().get(0);
+    cluster.stopWorker(victim);
+    cluster.startCoordinator();
+    cluster.startWorker();
+    JobResult result = client.await(appId, Duration.ofMinutes(3), seen::add);
+    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    State state = StateCodec.toState(result.getState());
+    assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
+    assertThat(seen).isNotEmpty();
+    assertThat(seen.get(seen.size() - 1).done()).isEqualTo(n);
+  }
+
+  /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
+  private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
+    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
+    props.put("isolation.level", "read_committed");
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          if (key.equals(r.key())) {
+            found.add(r);
+          }
+        }
+      }
+    }
+    return found;
+  }
+}

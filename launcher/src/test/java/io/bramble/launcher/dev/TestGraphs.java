@@ -1,0 +1,107 @@
+package io.bramble.launcher.dev;
+
+import io.bramble.core.action.Action;
+import io.bramble.core.graph.Condition;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.MapStates;
+import io.bramble.core.parallel.ParallelAction;
+import io.bramble.core.parallel.RunnableGraph;
+import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.state.State;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+/** Graphs the distributed tests run: a wide fan-out and a nested one. */
+final class TestGraphs {
+  private TestGraphs() {}
+
+  /** prepare → fan_out (n children: tick ×3 → done, out = item * 2, sleeping sleep_ms per tick) → summarize. */
+  static final class FanOut implements GraphProvider {
+    private final Graph graph = build();
+
+    @Override
+    public String name() {
+      return "fanout";
+    }
+
+    @Override
+    public Graph graph() {
+      return graph;
+    }
+
+    @Override
+    public String entrypoint() {
+      return "prepare";
+    }
+
+    private static Graph build() {
+      Action tick = Action.builder("tick").reads("ticks", "sleep_ms").writes("ticks").update((s, in) -> {
+        long sleep = s.getLong("sleep_ms");
+        if (sleep > 0) {
+          Thread.sleep(sleep);
+        }
+        return s.increment("ticks");
+      });
+      Action done = Action.builder("done").reads("item").writes("out").update((s, in) -> s.update("out", s.getLong("item") * 2));
+      Graph child = Graph.builder().withActions(tick, done)
+          .withTransition("tick", "tick", Condition.expr("ticks < 3", s -> s.getLong("ticks") < 3, "ticks"))
+          .withTransition("tick", "done")
+          .build();
+      Action prepare = Action.builder("prepare").reads("n").writes("items")
+          .update((s, in) -> s.update("items", LongStream.range(0, s.getLong("n")).boxed().toList()));
+      ParallelAction fanOut = MapStates.builder("fan_out").reads("items", "sleep_ms").writes("outs")
+          .subGraph(RunnableGraph.of(child, "tick", "done"))
+          .states((s, in) -> {
+            List<State> states = new ArrayList<>();
+            for (Long item : s.<Long>getList("items")) {
+              states.add(State.of("item", item, "ticks", 0, "sleep_ms", s.get("sleep_ms")));
+            }
+            return states;
+          })
+          .reduce((s, children) -> s.update("outs", children.stream().map(c -> c.get("out")).toList()))
+          .build();
+      Action summarize = Action.builder("summarize").reads("outs").writes("sum")
+          .update((s, in) -> s.update("sum", s.<Long>getList("outs").stream().mapToLong(Long::longValue).sum()));
+      return Graph.builder().withActions(prepare, fanOut, summarize)
+          .withTransition("prepare", "fan_out").withTransition("fan_out", "summarize").build();
+    }
+  }
+
+  /** outer maps over groups; each group's child maps over its numbers (double each). */
+  static final class Nested implements GraphProvider {
+    private final Graph graph = build();
+
+    @Override
+    public String name() {
+      return "nested";
+    }
+
+    @Override
+    public Graph graph() {
+      return graph;
+    }
+
+    @Override
+    public String entrypoint() {
+      return "outer";
+    }
+
+    private static Graph build() {
+      Action twice = Action.builder("twice").reads("x").writes("y").update((s, in) -> s.update("y", s.getLong("x") * 2));
+      ParallelAction inner = MapStates.builder("inner").reads("xs").writes("ys").action(twice)
+          .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
+          .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
+          .build();
+      Action total = Action.builder("total").reads("ys").writes("total")
+          .update((s, in) -> s.update("total", s.<Long>getList("ys").stream().mapToLong(Long::longValue).sum()));
+      Graph group = Graph.builder().withActions(inner, total).withTransition("inner", "total").build();
+      ParallelAction outer = MapStates.builder("outer").reads("groups").writes("results")
+          .subGraph(RunnableGraph.of(group, "inner", "total"))
+          .states((s, in) -> s.<List<Long>>getList("groups").stream().map(g -> State.of("xs", g)).toList())
+          .reduce((s, children) -> s.update("results", children.stream().map(c -> List.of(c.get("ys"), c.get("total"))).toList()))
+          .build();
+      return Graph.builder().withActions(outer).build();
+    }
+  }
+}

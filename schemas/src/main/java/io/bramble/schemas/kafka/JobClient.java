@@ -1,0 +1,144 @@
+package io.bramble.schemas.kafka;
+
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Submits jobs (a JobRequest on the jobs topic) and waits for their results (the compacted
+ * job-results topic), optionally following join progress on the events topic.
+ */
+public final class JobClient implements AutoCloseable {
+  /** Progress of the joins under one job: children reported so far out of children launched. */
+  public record Progress(long done, long total) {}
+
+  private final ClusterConfig cluster;
+  private final KafkaProducer<String, JobRequest> producer;
+  private final AvroSerde<JobResult> resultSerde;
+  private final AvroSerde<TrackingEvent> eventSerde;
+
+  public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
+    this.cluster = cluster;
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), BrambleSerdes.forType(JobRequest.class, schemas));
+    this.resultSerde = BrambleSerdes.forType(JobResult.class, schemas);
+    this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+  }
+
+  public static JobRequest request(String appId, String graph, State state, Map<String, ?> inputs) {
+    return JobRequest.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setGraphVersion(null)
+        .setPartitionKey(null)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(StateCodec.fromMap(inputs))
+        .setEntrypoint(null)
+        .setHaltBefore(List.of())
+        .setHaltAfter(List.of())
+        .setSubmittedAtMs(System.currentTimeMillis())
+        .build();
+  }
+
+  /** Produces the job and waits for the broker's acknowledgement. */
+  public void submit(JobRequest job) {
+    try {
+      producer.send(new ProducerRecord<>(cluster.topics().jobs(), job.getAppId(), job)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while submitting job " + job.getAppId(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot submit job " + job.getAppId() + " to " + cluster.topics().jobs() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Waits for the result of {@code appId}; reports join progress of its tree to {@code progress} (may be null). */
+  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, long[]> joins = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new java.util.ArrayList<>(partitionsOf(consumer, cluster.topics().jobResults()));
+      if (progress != null) {
+        partitions.addAll(partitionsOf(consumer, cluster.topics().events()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.value() == null) {
+            continue;
+          }
+          if (r.topic().equals(cluster.topics().jobResults())) {
+            if (appId.equals(r.key())) {
+              return resultSerde.deserialize(r.topic(), r.value());
+            }
+          } else {
+            Optional<Progress> p = track(eventSerde.deserialize(r.topic(), r.value()), appId, joins);
+            p.ifPresent(progress);
+          }
+        }
+      }
+    }
+    throw new TimeoutException("no result for job " + appId + " within " + timeout);
+  }
+
+  private static Optional<Progress> track(TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
+    if (e.getKind() != EventKind.JOIN_PROGRESS && e.getKind() != EventKind.FANOUT) {
+      return Optional.empty();
+    }
+    Map<String, Object> payload = StateCodec.toMap(e.getPayload());
+    if (!rootAppId.equals(payload.get("root_app_id"))) {
+      return Optional.empty();
+    }
+    String join = e.getAppId() + "@" + e.getSequenceId();
+    long total = ((Number) payload.get("total")).longValue();
+    long done = e.getKind() == EventKind.FANOUT ? 0 : ((Number) payload.get("done")).longValue();
+    long[] dt = joins.computeIfAbsent(join, k -> new long[2]);
+    dt[0] = Math.max(dt[0], done);
+    dt[1] = total;
+    long allDone = 0;
+    long allTotal = 0;
+    for (long[] v : joins.values()) {
+      allDone += v[0];
+      allTotal += v[1];
+    }
+    return Optional.of(new Progress(allDone, allTotal));
+  }
+
+  private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}
