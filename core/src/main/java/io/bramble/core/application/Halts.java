@@ -6,12 +6,12 @@ import java.util.Collection;
 import java.util.List;
 
 /** Halt lists: action names, or {@code @tag:NAME} for every action tagged NAME. */
-final class Halts {
-  static final String TAG_PREFIX = "@tag:";
+public final class Halts {
+  public static final String TAG_PREFIX = "@tag:";
 
   private Halts() {}
 
-  static void validate(Graph graph, Collection<String> halts, String which) {
+  public static void validate(Graph graph, Collection<String> halts, String which) {
     for (String h : halts) {
       if (h.startsWith(TAG_PREFIX)) {
         String tag = h.substring(TAG_PREFIX.length());
@@ -25,7 +25,7 @@ final class Halts {
     }
   }
 
-  static boolean matches(Action action, List<String> halts) {
+  public static boolean matches(Action action, List<String> halts) {
     for (String h : halts) {
       if (h.startsWith(TAG_PREFIX) ? action.tags().contains(h.substring(TAG_PREFIX.length())) : h.equals(action.name())) {
         return true;

@@ -27,6 +27,7 @@ public final class MapActions {
   }
 
   public static final class Builder extends MapBuilder<Builder> {
+    private List<RunnableGraph> declared = List.of();
     private GraphsFunction graphs;
     private StateFunction childState = (state, inputs) -> state;
 
@@ -37,7 +38,19 @@ public final class MapActions {
     public Builder subGraphs(RunnableGraph... graphs) {
       List<RunnableGraph> fixed = List.of(graphs);
       this.graphs = (state, inputs) -> fixed;
+      this.declared = fixed;
       return this;
+    }
+
+    /** Declares the sub-graphs a dynamic {@code subGraphs} function may return (for distributed runs). */
+    public Builder declareSubGraphs(RunnableGraph... graphs) {
+      this.declared = List.of(graphs);
+      return this;
+    }
+
+    @Override
+    List<RunnableGraph> knownSubGraphs() {
+      return declared;
     }
 
     public Builder subGraphs(GraphsFunction graphs) {

@@ -16,6 +16,7 @@ public final class MapActionsAndStates {
   }
 
   public static final class Builder extends MapBuilder<Builder> {
+    private List<RunnableGraph> declared = List.of();
     private MapActions.GraphsFunction graphs;
     private MapStates.StatesFunction states;
 
@@ -26,7 +27,19 @@ public final class MapActionsAndStates {
     public Builder subGraphs(RunnableGraph... graphs) {
       List<RunnableGraph> fixed = List.of(graphs);
       this.graphs = (state, inputs) -> fixed;
+      this.declared = fixed;
       return this;
+    }
+
+    /** Declares the sub-graphs a dynamic {@code subGraphs} function may return (for distributed runs). */
+    public Builder declareSubGraphs(RunnableGraph... graphs) {
+      this.declared = List.of(graphs);
+      return this;
+    }
+
+    @Override
+    List<RunnableGraph> knownSubGraphs() {
+      return declared;
     }
 
     public Builder subGraphs(MapActions.GraphsFunction graphs) {

@@ -82,21 +82,31 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
 
   abstract TaskFunction taskFunction();
 
+  /** The sub-graphs known when the action is built (dynamic ones must be declared by the user). */
+  abstract List<RunnableGraph> knownSubGraphs();
+
   public ParallelAction build() {
     if (reducer == null) {
       throw new IllegalStateException("parallel action '" + name + "' needs a reduce");
     }
-    return new Mapped(this, taskFunction());
+    return new Mapped(this, taskFunction(), knownSubGraphs());
   }
 
   private static final class Mapped extends TaskBasedParallelAction {
     private final MapBuilder<?> spec;
     private final TaskFunction taskFunction;
+    private final List<RunnableGraph> subGraphs;
 
-    Mapped(MapBuilder<?> spec, TaskFunction taskFunction) {
+    Mapped(MapBuilder<?> spec, TaskFunction taskFunction, List<RunnableGraph> subGraphs) {
       super(spec.name);
       this.spec = spec;
       this.taskFunction = taskFunction;
+      this.subGraphs = subGraphs;
+    }
+
+    @Override
+    public List<RunnableGraph> subGraphs() {
+      return subGraphs;
     }
 
     @Override

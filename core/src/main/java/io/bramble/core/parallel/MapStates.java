@@ -58,6 +58,11 @@ public final class MapStates {
     }
 
     @Override
+    List<RunnableGraph> knownSubGraphs() {
+      return subGraph == null ? List.of() : List.of(subGraph);
+    }
+
+    @Override
     TaskFunction taskFunction() {
       RunnableGraph graph = Objects.requireNonNull(subGraph, "MapStates '" + name + "' needs a subGraph");
       StatesFunction fn = Objects.requireNonNull(states, "MapStates '" + name + "' needs states");

@@ -19,6 +19,14 @@ public interface ParallelAction extends Action {
   /** Folds the children's final states, in task order, into the parent state. */
   State reduce(State state, List<State> childStates);
 
+  /**
+   * Every sub-graph this action may launch. A distributed run names a child's graph instead of
+   * shipping it, so the graph registry must find each one here; local runs do not need it.
+   */
+  default List<RunnableGraph> subGraphs() {
+    return List.of();
+  }
+
   /** Whether children get a copy of the parent's tracker, none, or another one. */
   default Cascade<io.bramble.core.tracking.Tracker> childTracker() {
     return Cascade.inherit();

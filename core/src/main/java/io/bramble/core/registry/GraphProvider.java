@@ -1,0 +1,36 @@
+package io.bramble.core.registry;
+
+import io.bramble.core.graph.Graph;
+import io.bramble.core.state.State;
+import java.util.List;
+
+/**
+ * Makes a graph available by name to every process of a distributed run (found with
+ * {@link java.util.ServiceLoader}, listed in {@code META-INF/services/io.bramble.core.registry.GraphProvider}).
+ * A message names a graph and version; it never carries code, so a worker can only run what its
+ * registry holds.
+ */
+public interface GraphProvider {
+  /** The name jobs use, e.g. {@code poems}. */
+  String name();
+
+  /** Bump when the graph changes incompatibly; tasks name the version they were made with. */
+  default String version() {
+    return "1";
+  }
+
+  /** Called once per process; return the same graph every time. */
+  Graph graph();
+
+  String entrypoint();
+
+  /** The state a job starts from when it gives none of its own keys. */
+  default State defaultState() {
+    return State.empty();
+  }
+
+  /** Halts applied when a job names none. */
+  default List<String> defaultHaltAfter() {
+    return List.of();
+  }
+}

@@ -1,0 +1,126 @@
+package io.bramble.core.registry;
+
+import io.bramble.core.action.Action;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ParallelAction;
+import io.bramble.core.parallel.RunnableGraph;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * The graphs this process can run, by name, each with its sub-graphs named by path: the parallel
+ * action's name and the sub-graph's index, nested with {@code /} (e.g. {@code outer/0/inner/0}).
+ */
+public final class GraphRegistry {
+  /** One provider's graph with its named sub-graphs. */
+  public static final class Entry {
+    private final GraphProvider provider;
+    private final Graph graph;
+    private final Map<String, RunnableGraph> byPath = new LinkedHashMap<>();
+    private final Map<RunnableGraph, String> byGraph = new IdentityHashMap<>();
+
+    Entry(GraphProvider provider) {
+      this.provider = provider;
+      this.graph = provider.graph();
+      index(graph, "");
+    }
+
+    private void index(Graph g, String prefix) {
+      for (Action a : g.actions()) {
+        if (a instanceof ParallelAction parallel) {
+          List<RunnableGraph> subs = parallel.subGraphs();
+          for (int i = 0; i < subs.size(); i++) {
+            String path = prefix + parallel.name() + "/" + i;
+            if (!byGraph.containsKey(subs.get(i))) {
+              byPath.put(path, subs.get(i));
+              byGraph.put(subs.get(i), path);
+              index(subs.get(i).graph(), path + "/");
+            }
+          }
+        }
+      }
+    }
+
+    public GraphProvider provider() {
+      return provider;
+    }
+
+    public String name() {
+      return provider.name();
+    }
+
+    public String version() {
+      return provider.version();
+    }
+
+    public Graph graph() {
+      return graph;
+    }
+
+    /** The graph at {@code path} (null or empty: the root graph) with its entrypoint and halts. */
+    public RunnableGraph resolve(String path) {
+      if (path == null || path.isEmpty()) {
+        return new RunnableGraph(graph, provider.entrypoint(), provider.defaultHaltAfter());
+      }
+      RunnableGraph g = byPath.get(path);
+      if (g == null) {
+        throw new UnknownGraphException("graph '" + name() + "' has no sub-graph '" + path + "' (sub-graphs: "
+            + byPath.keySet() + ")");
+      }
+      return g;
+    }
+
+    /** The path of a sub-graph a parallel action of this graph returned. */
+    public String pathOf(RunnableGraph subGraph, String parallelAction) {
+      String path = byGraph.get(subGraph);
+      if (path == null) {
+        throw new UnknownGraphException("parallel action '" + parallelAction + "' of graph '" + name()
+            + "' launched a sub-graph it does not declare; a distributed run names sub-graphs, so return it"
+            + " from ParallelAction.subGraphs() (MapActions: declareSubGraphs)");
+      }
+      return path;
+    }
+  }
+
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  private GraphRegistry(List<GraphProvider> providers) {
+    for (GraphProvider p : providers) {
+      if (entries.putIfAbsent(p.name(), new Entry(p)) != null) {
+        throw new IllegalStateException("two graph providers are named '" + p.name() + "'");
+      }
+    }
+  }
+
+  /** Every provider on the class path. */
+  public static GraphRegistry load() {
+    List<GraphProvider> providers = new ArrayList<>();
+    ServiceLoader.load(GraphProvider.class).forEach(providers::add);
+    return new GraphRegistry(providers);
+  }
+
+  public static GraphRegistry of(GraphProvider... providers) {
+    return new GraphRegistry(List.of(providers));
+  }
+
+  /** The graph named {@code name}; when {@code version} is given it must match. */
+  public Entry get(String name, String version) {
+    Entry e = entries.get(name);
+    if (e == null) {
+      throw new UnknownGraphException("unknown graph '" + name + "' (this process has: " + entries.keySet() + ")");
+    }
+    if (version != null && !version.equals(e.version())) {
+      throw new UnknownGraphException("graph '" + name + "' version " + version + " is not here (this process has version "
+          + e.version() + ")");
+    }
+    return e;
+  }
+
+  public List<String> names() {
+    return List.copyOf(entries.keySet());
+  }
+}
