@@ -57,6 +57,7 @@ public final class Worker implements AutoCloseable {
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong barrier = new AtomicLong();
   private final AtomicLong tasksDone = new AtomicLong();
+  private final java.util.Set<TopicPartition> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private ParallelStreamProcessor<String, byte[]> processor;
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
@@ -86,6 +87,11 @@ public final class Worker implements AutoCloseable {
     return tasksDone.get();
   }
 
+  /** The task partitions this worker owns now. */
+  public java.util.Set<TopicPartition> assignment() {
+    return java.util.Set.copyOf(assigned);
+  }
+
   public void start() {
     checkpoints.start();
     Map<String, Object> consumerProps = new HashMap<>(config.cluster().clientProps());
@@ -110,11 +116,19 @@ public final class Worker implements AutoCloseable {
     processor.subscribe(List.of(topics.tasks()), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        assigned.addAll(partitions);
         barrier.set(checkpoints.requestBarrier());
       }
 
       @Override
-      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+      public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        assigned.removeAll(partitions);
+      }
+
+      @Override
+      public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        assigned.removeAll(partitions);
+      }
     });
     processor.poll(ctx -> handle(ctx.getSingleConsumerRecord()));
     log.info("worker {} consuming {} with concurrency {}", config.workerId(), topics.tasks(), config.concurrency());

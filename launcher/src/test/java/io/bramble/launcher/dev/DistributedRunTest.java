@@ -41,7 +41,7 @@ class DistributedRunTest {
   @TempDir static Path dir;
   private final GraphProvider fanOut = new TestGraphs.FanOut();
   private final GraphProvider nested = new TestGraphs.Nested();
-  private final GraphRegistry graphs = GraphRegistry.of(fanOut, nested);
+  private final GraphRegistry graphs = GraphRegistry.of(fanOut, nested, new TestGraphs.Counted());
   private DevCluster cluster;
   private JobClient client;
 
@@ -104,6 +104,10 @@ class DistributedRunTest {
   void threeWorkersShareTheLoad() throws Exception {
     Worker third = cluster.startWorker();
     try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty()) && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
       Map<String, Long> before = new HashMap<>();
       cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
       JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
@@ -164,7 +168,46 @@ class DistributedRunTest {
     State state = StateCodec.toState(result.getState());
     assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
     assertThat(seen).isNotEmpty();
-    assertThat(seen.get(seen.size() - 1).done()).isEqualTo(n);
+    assertThat(seen.get(seen.size() - 1)).isEqualTo(new JobClient.Progress(n, n));
+  }
+
+  @Test
+  void aRedeliveredCompletedTaskReEmitsItsResultWithoutRunningAgain() throws Exception {
+    String appId = "redelivered-" + UUID.randomUUID();
+    client.submit(JobClient.request(appId, "counted", State.empty(), Map.of()));
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    int runs = TestGraphs.Counted.RUNS.get();
+    String results = cluster.cluster().topics().results();
+    assertThat(recordsFor(results, appId)).hasSize(1);
+
+    // Deliver the same task again, as after a worker crash before its offset commit.
+    ConsumerRecord<String, byte[]> task = recordsFor(cluster.cluster().topics().tasks(), appId).get(0);
+    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
+    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), appId, task.value())).get();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (recordsFor(results, appId).size() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    List<ConsumerRecord<String, byte[]>> emitted = recordsFor(results, appId);
+    assertThat(emitted).hasSize(2);
+    assertThat(TestGraphs.Counted.RUNS.get()).isEqualTo(runs);
+    var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.TaskResult.class, cluster.schemas());
+    assertThat(decoder.deserialize(results, emitted.get(1).value()).getState())
+        .isEqualTo(decoder.deserialize(results, emitted.get(0).value()).getState());
+  }
+
+  @Test
+  void existingTopicsWithWrongSettingsAreReportedByName() throws Exception {
+    var topics = new io.bramble.schemas.kafka.Topics("wrong.");
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(cluster.cluster().clientProps())) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.checkpoints(), 1, (short) 1))).all().get();
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+            io.bramble.schemas.kafka.TopicSetup.ensure(cluster.cluster().withTopics(topics)))
+        .hasMessageContaining("topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
   }
 
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */

@@ -68,6 +68,29 @@ final class TestGraphs {
     }
   }
 
+  /** One counted step: how often it really ran, whatever the topics carry. */
+  static final class Counted implements GraphProvider {
+    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
+    private final Graph graph = Graph.builder()
+        .withActions(Action.builder("count").writes("counted").update((s, in) -> s.update("counted", (long) RUNS.incrementAndGet())))
+        .build();
+
+    @Override
+    public String name() {
+      return "counted";
+    }
+
+    @Override
+    public Graph graph() {
+      return graph;
+    }
+
+    @Override
+    public String entrypoint() {
+      return "count";
+    }
+  }
+
   /** outer maps over groups; each group's child maps over its numbers (double each). */
   static final class Nested implements GraphProvider {
     private final Graph graph = build();

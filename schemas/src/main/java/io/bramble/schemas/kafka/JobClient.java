@@ -92,22 +92,46 @@ public final class JobClient implements AutoCloseable {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       while (System.nanoTime() < deadline) {
+        JobResult found = null;
+        // The whole batch is read before returning, so progress events fetched with the result are reported.
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.value() == null) {
             continue;
           }
           if (r.topic().equals(cluster.topics().jobResults())) {
             if (appId.equals(r.key())) {
-              return resultSerde.deserialize(r.topic(), r.value());
+              found = resultSerde.deserialize(r.topic(), r.value());
             }
           } else {
             Optional<Progress> p = track(eventSerde.deserialize(r.topic(), r.value()), appId, joins);
             p.ifPresent(progress);
           }
         }
+        if (found != null) {
+          if (progress != null) {
+            drainEvents(consumer, appId, joins, progress);
+          }
+          return found;
+        }
       }
     }
     throw new TimeoutException("no result for job " + appId + " within " + timeout);
+  }
+
+  /** Reads the events topic up to its current end, so the last progress reported is the final one. */
+  private void drainEvents(KafkaConsumer<String, byte[]> consumer, String appId, Map<String, long[]> joins,
+      Consumer<Progress> progress) {
+    List<TopicPartition> events = partitionsOf(consumer, cluster.topics().events());
+    Map<TopicPartition, Long> end = consumer.endOffsets(events);
+    consumer.assign(events);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (events.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        if (r.value() != null) {
+          track(eventSerde.deserialize(r.topic(), r.value()), appId, joins).ifPresent(progress);
+        }
+      }
+    }
   }
 
   private static Optional<Progress> track(TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
