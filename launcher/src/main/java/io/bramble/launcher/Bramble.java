@@ -1,7 +1,75 @@
 package io.bramble.launcher;
 
-public final class Bramble {
+import io.bramble.launcher.bench.BenchCommand;
+import io.bramble.launcher.run.RunCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code bramble} command. Every subcommand is one class in its own package
+ * ({@code run}, {@code bench}; later {@code dev}, {@code submit}, {@code watch},
+ * {@code coordinator}, {@code worker}, {@code ui}) and is listed here; a command that needs the
+ * console or the environment takes a {@link LauncherContext} in its constructor.
+ */
+@Command(
+    name = "bramble",
+    mixinStandardHelpOptions = true,
+    versionProvider = Bramble.Version.class,
+    description = "Runs Burr-style state-machine applications on the JVM.",
+    subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Bramble implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   public static void main(String[] args) {
-    System.out.println("bramble");
+    System.exit(execute(LauncherContext.system(), args));
+  }
+
+  /** Runs {@code args} against {@code context}; returns the exit code (0 ok, 1 failed, 2 usage). */
+  public static int execute(LauncherContext context, String... args) {
+    return commandLine(context).execute(args);
+  }
+
+  public static CommandLine commandLine(LauncherContext context) {
+    CommandLine cl = new CommandLine(new Bramble(), new ContextFactory(context));
+    cl.setOut(new PrintWriter(context.out(), true));
+    cl.setErr(new PrintWriter(context.err(), true));
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("bramble: " + line.getCommandName() + " failed: " + e.getMessage());
+      line.getErr().flush();
+      return 1;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Creates commands, handing a {@link LauncherContext} to those whose constructor takes one. */
+  static final class ContextFactory implements CommandLine.IFactory {
+    private final LauncherContext context;
+
+    ContextFactory(LauncherContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        return cls.getDeclaredConstructor(LauncherContext.class).newInstance(context);
+      } catch (NoSuchMethodException noContext) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Bramble.class.getPackage().getImplementationVersion();
+      return new String[] {"bramble " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+    }
   }
 }

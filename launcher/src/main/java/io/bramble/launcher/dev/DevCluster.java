@@ -32,11 +32,11 @@ public final class DevCluster implements AutoCloseable {
   private final List<Worker> workers = new ArrayList<>();
   private int workerCount;
 
-  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions) {
+  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort) {
     this.dataDir = dataDir;
     this.graphs = graphs;
-    this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).partitions(partitions).build().start();
-    this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), 0);
+    this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).port(kafkaPort).partitions(partitions).build().start();
+    this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort);
     this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
     this.cluster = ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
     TopicSetup.ensure(cluster);
@@ -45,7 +45,13 @@ public final class DevCluster implements AutoCloseable {
 
   /** Starts broker, registry, coordinator and {@code workers} workers; returns once the coordinator runs. */
   public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions) {
-    DevCluster c = new DevCluster(dataDir, graphs, partitions);
+    return start(dataDir, graphs, workers, partitions, 0, 0);
+  }
+
+  /** As {@link #start(Path, GraphRegistry, int, int)} on given ports (0: any free one). */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
+      int registryPort) {
+    DevCluster c = new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort);
     try {
       c.startCoordinator();
       for (int i = 0; i < workers; i++) {
@@ -100,6 +106,10 @@ public final class DevCluster implements AutoCloseable {
 
   public SchemaRegistryClient schemas() {
     return schemas;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
   }
 
   public String registryUrl() {

@@ -1,0 +1,79 @@
+package io.bramble.examples.poems;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAI-compatible model against a local fake chat-completions endpoint. */
+class OpenAiPoemModelTest {
+  private HttpServer server;
+  private final List<String> requests = new CopyOnWriteArrayList<>();
+  private volatile String reply = "";
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext("/v1/chat/completions", exchange -> {
+      requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+      byte[] body = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+          + "\"message\":{\"role\":\"assistant\",\"content\":\"" + reply + "\"},\"finish_reason\":\"stop\"}]}")
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().add("Content-Type", "application/json");
+      exchange.sendResponseHeaders(200, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    server.start();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private OpenAiPoemModel model() {
+    return new OpenAiPoemModel("http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "fake-model");
+  }
+
+  @Test
+  void writeSendsTheTypeSubjectAndFeedbackAndReturnsTheReply() {
+    reply = "Salt on the wind";
+    try (OpenAiPoemModel m = model()) {
+      assertThat(m.write("haiku", "the sea", 2, "old draft", "more salt")).isEqualTo("Salt on the wind");
+    }
+    assertThat(requests).hasSize(1);
+    assertThat(requests.get(0)).contains("\"model\":\"fake-model\"").contains("haiku").contains("the sea")
+        .contains("old draft").contains("more salt");
+  }
+
+  @Test
+  void anEditorThatAnswersLgtmGivesEmptyFeedback() {
+    reply = "LGTM";
+    try (OpenAiPoemModel m = model()) {
+      assertThat(m.edit("haiku", "the sea", 1, "a draft")).isEmpty();
+    }
+    reply = "Cut the second line.";
+    try (OpenAiPoemModel m = model()) {
+      assertThat(m.edit("haiku", "the sea", 1, "a draft")).isEqualTo("Cut the second line.");
+    }
+  }
+
+  @Test
+  void theWholePoemsApplicationRunsAgainstTheEndpoint() {
+    reply = "LGTM";
+    try (OpenAiPoemModel m = model()) {
+      String results = Poems.application(m).run(Poems.inputs(List.of("haiku", "sonnet"), "the sea", 3)).state()
+          .getString("final_results");
+      assertThat(results).isEqualTo("haiku:\nLGTM\n\nsonnet:\nLGTM");
+    }
+    assertThat(requests).hasSize(4); // per poem: write, then an editor with nothing to add
+  }
+}

@@ -1,0 +1,107 @@
+package io.bramble.launcher.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bramble.core.application.ActionFailedException;
+import io.bramble.core.application.Application;
+import io.bramble.core.application.ApplicationBuilder;
+import io.bramble.core.application.RunResult;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.persistence.JdbcPersister;
+import io.bramble.core.state.State;
+import io.bramble.core.state.StateJson;
+import io.bramble.core.tracking.LocalFileTracker;
+import io.bramble.core.tracking.Tracker;
+import io.bramble.launcher.LauncherContext;
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Runs one application for {@code bramble run}: tracking, persistence and resume, output. */
+final class ApplicationRun {
+  private final LauncherContext context;
+  private final RunOptions options;
+
+  ApplicationRun(LauncherContext context, RunOptions options) {
+    this.context = context;
+    this.options = options;
+  }
+
+  /**
+   * Runs {@code graph} from {@code entrypoint} on {@code initialState} with {@code inputs} (or, with
+   * --persist, resumes where the app id's last run stopped) and prints the final {@code resultKeys}
+   * as JSON, after the {@code readable} text of the final state unless --quiet (it may return null).
+   */
+  int run(Graph graph, String entrypoint, State initialState, Map<String, Object> inputs, List<String> resultKeys,
+      Function<State, String> childLabel, Function<State, String> readable) {
+    options.validate();
+    PrintStream out = context.out();
+    Tracker tracker = Trackers.of(
+        options.quiet ? null : new ProgressPrinter(out, childLabel),
+        options.trackerDir == null ? null : new LocalFileTracker(options.trackerDir));
+    JdbcPersister persister = options.openPersister();
+    try {
+      ApplicationBuilder b = Application.builder()
+          .withGraph(graph)
+          .withIdentifiers(options.appId, null)
+          .withTracker(tracker)
+          .withParallelExecutor(context.executor());
+      if (persister != null) {
+        b.withPersister(persister).initializeFrom(persister, true, initialState, entrypoint);
+      } else {
+        b.withState(initialState).withEntrypoint(entrypoint);
+      }
+      Application app = b.build();
+      if (!options.quiet) {
+        if (persister != null && app.sequenceId() > 0) {
+          out.println("resuming app " + app.appId() + " at step " + app.sequenceId()
+              + (app.hasNext() ? " (" + app.nextAction() + ")" : ": it had already finished"));
+        } else {
+          out.println("app " + app.appId());
+        }
+      }
+      RunResult result = app.run(inputs);
+      if (!options.quiet) {
+        String text = readable == null ? null : readable.apply(result.state());
+        if (text != null) {
+          out.println();
+          out.println(text);
+          out.println();
+        }
+        if (options.trackerDir != null) {
+          out.println("tracking files under " + options.trackerDir.toAbsolutePath());
+        }
+        out.println("final state:");
+      }
+      out.println(json(result.state(), resultKeys));
+      return 0;
+    } catch (ActionFailedException e) {
+      context.err().println("bramble: run failed: " + e.getMessage());
+      if (persister != null) {
+        context.err().println("the steps that completed are saved; run the same command again (same --persist and"
+            + " --app-id " + options.appId + ") to resume");
+      }
+      return 1;
+    } finally {
+      if (persister != null) {
+        persister.close();
+      }
+    }
+  }
+
+  /** The state's values for {@code keys} (those present, in that order), as pretty JSON. */
+  static String json(State state, List<String> keys) {
+    Map<String, Object> shown = new LinkedHashMap<>();
+    for (String k : keys) {
+      if (state.has(k)) {
+        shown.put(k, state.get(k));
+      }
+    }
+    try {
+      return StateJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(StateJson.toNode(shown));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot print the final state: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.bramble.launcher.run;
+
+import io.bramble.core.persistence.JdbcPersister;
+import java.nio.file.Path;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options every {@code bramble run} application takes. */
+public final class RunOptions {
+  private static final String SQLITE = "sqlite:";
+
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--tracker", paramLabel = "DIR",
+      description = "Write tracking files (one folder per application, children included) under DIR.")
+  Path trackerDir;
+
+  @Option(names = "--persist", paramLabel = "sqlite:FILE",
+      description = "Save every step to a SQLite file, so that a run that stopped can be resumed (needs --app-id).")
+  String persist;
+
+  @Option(names = "--app-id", paramLabel = "ID",
+      description = "The application id; run again with the same --persist and --app-id to resume.")
+  String appId;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print only the final state.")
+  boolean quiet;
+
+  /** Checks the combination of options; a usage error names what is wrong. */
+  void validate() {
+    if (persist != null && !persist.startsWith(SQLITE)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--persist takes sqlite:FILE, got '" + persist + "'");
+    }
+    if (persist != null && persist.length() == SQLITE.length()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--persist sqlite: needs a file name");
+    }
+    if (persist != null && (appId == null || appId.isBlank())) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--persist needs --app-id, so that a second run finds the first one's steps");
+    }
+  }
+
+  /** The persister --persist names, or null. */
+  JdbcPersister openPersister() {
+    if (persist == null) {
+      return null;
+    }
+    Path file = Path.of(persist.substring(SQLITE.length()));
+    if (file.toAbsolutePath().getParent() != null) {
+      file.toAbsolutePath().getParent().toFile().mkdirs();
+    }
+    return JdbcPersister.sqlite(file);
+  }
+}
