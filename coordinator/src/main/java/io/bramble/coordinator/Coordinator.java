@@ -26,6 +26,7 @@ public final class Coordinator implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
     streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas), p);

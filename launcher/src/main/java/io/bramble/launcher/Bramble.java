@@ -1,6 +1,11 @@
 package io.bramble.launcher;
 
 import io.bramble.launcher.bench.BenchCommand;
+import io.bramble.launcher.cluster.CoordinatorCommand;
+import io.bramble.launcher.cluster.DevCommand;
+import io.bramble.launcher.cluster.SubmitCommand;
+import io.bramble.launcher.cluster.WatchCommand;
+import io.bramble.launcher.cluster.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,7 +22,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Bramble.Version.class,
     description = "Runs Burr-style state-machine applications on the JVM.",
-    subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {RunCommand.class, DevCommand.class, SubmitCommand.class, WatchCommand.class, CoordinatorCommand.class,
+        WorkerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Bramble implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

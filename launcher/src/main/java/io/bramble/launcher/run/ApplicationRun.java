@@ -33,9 +33,12 @@ final class ApplicationRun {
    * --persist, resumes where the app id's last run stopped) and prints the final {@code resultKeys}
    * as JSON, after the {@code readable} text of the final state unless --quiet (it may return null).
    */
-  int run(Graph graph, String entrypoint, State initialState, Map<String, Object> inputs, List<String> resultKeys,
-      Function<State, String> childLabel, Function<State, String> readable) {
+  int run(String graphName, Graph graph, String entrypoint, State initialState, Map<String, Object> inputs,
+      List<String> resultKeys, Function<State, String> childLabel, Function<State, String> readable) {
     options.validate();
+    if (options.distributed) {
+      return new DistributedRun(context, options).run(graphName, initialState, inputs, resultKeys, readable);
+    }
     PrintStream out = context.out();
     Tracker tracker = Trackers.of(
         options.quiet ? null : new ProgressPrinter(out, childLabel),

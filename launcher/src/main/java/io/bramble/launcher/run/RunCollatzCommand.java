@@ -39,7 +39,7 @@ public final class RunCollatzCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(),
           "need 1 <= --from <= --to, got --from " + from + " --to " + to);
     }
-    return new ApplicationRun(context, options).run(Collatz.graph(), Collatz.ENTRYPOINT,
+    return new ApplicationRun(context, options).run("collatz", Collatz.graph(), Collatz.ENTRYPOINT,
         Collatz.initialState(from, to), Map.of(), Collatz.RESULT_KEYS, s -> "n=" + s.get("n"), null);
   }
 }

@@ -26,6 +26,17 @@ public final class RunOptions {
   @Option(names = {"-q", "--quiet"}, description = "Print only the final state.")
   boolean quiet;
 
+  @Option(names = "--distributed",
+      description = "Run through Kafka: start `bramble dev` (broker, registry, coordinator, workers) in this JVM and submit the job.")
+  boolean distributed;
+
+  @Option(names = "--data-dir", defaultValue = ".bramble", paramLabel = "DIR",
+      description = "With --distributed: where the broker's data lives (default: ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "With --distributed: workers to run (default: ${DEFAULT-VALUE}).")
+  int workers;
+
   /** Checks the combination of options; a usage error names what is wrong. */
   void validate() {
     if (persist != null && !persist.startsWith(SQLITE)) {
@@ -34,6 +45,10 @@ public final class RunOptions {
     }
     if (persist != null && persist.length() == SQLITE.length()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--persist sqlite: needs a file name");
+    }
+    if (distributed && (persist != null || trackerDir != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--distributed runs keep their checkpoints in Kafka; --persist and --tracker are for local runs");
     }
     if (persist != null && (appId == null || appId.isBlank())) {
       throw new CommandLine.ParameterException(spec.commandLine(),

@@ -57,7 +57,7 @@ public final class RunPoemsCommand implements Callable<Integer> {
           + maxDrafts + " drafts each; model: " + model.getClass().getSimpleName() + ")");
     }
     try {
-      return new ApplicationRun(context, options).run(Poems.graph(model), Poems.ENTRYPOINT, State.empty(),
+      return new ApplicationRun(context, options).run("poems", Poems.graph(model), Poems.ENTRYPOINT, State.empty(),
           Poems.inputs(poemTypes, subject, maxDrafts), Poems.RESULT_KEYS,
           s -> String.valueOf(s.get("poem_type")),
           s -> s.has("final_results") ? s.getString("final_results") : null);

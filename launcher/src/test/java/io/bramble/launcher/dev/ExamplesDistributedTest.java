@@ -57,6 +57,36 @@ class ExamplesDistributedTest {
   }
 
   @Test
+  void submitWaitPrintsTheFinalStateAndWatchFollowsTheJob() {
+    io.bramble.launcher.Console submit = new io.bramble.launcher.Console();
+    String[] where = {"--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()};
+    int code = submit.run(concat(new String[] {"submit", "collatz", "--state", "{\"from\": 5, \"to\": 7}",
+        "--app-id", "cli-1", "--wait"}, where));
+    assertThat(code).as(submit.err()).isZero();
+    assertThat(submit.out()).contains("\"5\" : 6", "\"6\" : 9", "\"7\" : 17");
+    assertThat(submit.err()).contains("3/3 children");
+
+    io.bramble.launcher.Console watch = new io.bramble.launcher.Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-1"}, where))).isZero();
+    assertThat(watch.out()).contains("FANOUT cli-1", "JOB_DONE cli-1", "\"longest\"");
+  }
+
+  @Test
+  void submitOfAnUnknownGraphFailsWithItsName() {
+    io.bramble.launcher.Console submit = new io.bramble.launcher.Console();
+    int code = submit.run("submit", "nope", "--wait", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--registry-url", cluster.registryUrl());
+    assertThat(code).isEqualTo(1);
+    assertThat(submit.err()).contains("unknown graph 'nope'");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  @Test
   void collatzDistributedEndsInExactlyTheLocalFinalState() throws Exception {
     State local = Collatz.application(Collatz.DEFAULT_FROM, Collatz.DEFAULT_TO).run().state();
     State distributed = StateCodec.toState(run("collatz-1", "collatz", State.empty(), Map.of()).getState());

@@ -79,6 +79,16 @@ public final class JobClient implements AutoCloseable {
 
   /** Waits for the result of {@code appId}; reports join progress of its tree to {@code progress} (may be null). */
   public JobResult await(String appId, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+    return await(appId, timeout, progress, null);
+  }
+
+  /**
+   * As {@link #await(String, Duration, Consumer)}, also handing every tracking event of the job's
+   * tree to {@code events} (may be null).
+   */
+  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
+      throws TimeoutException {
+    Consumer<Progress> onProgress = progress == null ? p -> { } : progress;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -86,7 +96,8 @@ public final class JobClient implements AutoCloseable {
     Map<String, long[]> joins = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new java.util.ArrayList<>(partitionsOf(consumer, cluster.topics().jobResults()));
-      if (progress != null) {
+      boolean following = progress != null || events != null;
+      if (following) {
         partitions.addAll(partitionsOf(consumer, cluster.topics().events()));
       }
       consumer.assign(partitions);
@@ -103,13 +114,12 @@ public final class JobClient implements AutoCloseable {
               found = resultSerde.deserialize(r.topic(), r.value());
             }
           } else {
-            Optional<Progress> p = track(eventSerde.deserialize(r.topic(), r.value()), appId, joins);
-            p.ifPresent(progress);
+            handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, onProgress, events);
           }
         }
         if (found != null) {
-          if (progress != null) {
-            drainEvents(consumer, appId, joins, progress);
+          if (following) {
+            drainEvents(consumer, appId, joins, onProgress, events);
           }
           return found;
         }
@@ -120,18 +130,27 @@ public final class JobClient implements AutoCloseable {
 
   /** Reads the events topic up to its current end, so the last progress reported is the final one. */
   private void drainEvents(KafkaConsumer<String, byte[]> consumer, String appId, Map<String, long[]> joins,
-      Consumer<Progress> progress) {
-    List<TopicPartition> events = partitionsOf(consumer, cluster.topics().events());
-    Map<TopicPartition, Long> end = consumer.endOffsets(events);
-    consumer.assign(events);
+      Consumer<Progress> progress, Consumer<TrackingEvent> events) {
+    List<TopicPartition> eventPartitions = partitionsOf(consumer, cluster.topics().events());
+    Map<TopicPartition, Long> end = consumer.endOffsets(eventPartitions);
+    consumer.assign(eventPartitions);
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (events.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+    while (eventPartitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
       for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
         if (r.value() != null) {
-          track(eventSerde.deserialize(r.topic(), r.value()), appId, joins).ifPresent(progress);
+          handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
         }
       }
     }
+  }
+
+  private static void handle(TrackingEvent e, String rootAppId, Map<String, long[]> joins, Consumer<Progress> progress,
+      Consumer<TrackingEvent> events) {
+    Object root = StateCodec.toMap(e.getPayload()).get("root_app_id");
+    if (events != null && (rootAppId.equals(root) || rootAppId.equals(e.getAppId()))) {
+      events.accept(e);
+    }
+    track(e, rootAppId, joins).ifPresent(progress);
   }
 
   private static Optional<Progress> track(TrackingEvent e, String rootAppId, Map<String, long[]> joins) {

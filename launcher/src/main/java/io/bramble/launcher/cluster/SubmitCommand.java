@@ -1,0 +1,81 @@
+package io.bramble.launcher.cluster;
+
+import io.bramble.core.state.State;
+import io.bramble.core.state.StateJson;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.schemas.kafka.JobClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bramble submit GRAPH}: produces a job; with --wait, follows it and prints its final state. */
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a job (a JobRequest on the jobs topic).")
+public final class SubmitCommand implements Callable<Integer> {
+  private final LauncherContext context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ClusterOptions cluster;
+
+  @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph to run, e.g. poems or collatz.")
+  String graph;
+
+  @Option(names = "--state", defaultValue = "{}", paramLabel = "JSON", description = "The starting state (default: the graph's own).")
+  String stateJson;
+
+  @Option(names = "--inputs", defaultValue = "{}", paramLabel = "JSON", description = "Inputs for the actions that declare them.")
+  String inputsJson;
+
+  @Option(names = "--app-id", paramLabel = "ID", description = "The job's app id (default: random); a second job with one id runs once.")
+  String appId;
+
+  @Option(names = "--wait", description = "Show progress, then print the final state.")
+  boolean await;
+
+  @Option(names = "--timeout", defaultValue = "PT10M", paramLabel = "DURATION", description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  public SubmitCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws TimeoutException {
+    Map<String, Object> state = parse("--state", stateJson);
+    Map<String, Object> inputs = parse("--inputs", inputsJson);
+    ClusterConfig config = cluster.resolve(context.env());
+    String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
+    try (JobClient client = new JobClient(config, ClusterOptions.registry(config))) {
+      JobRequest job = JobClient.request(id, graph, State.restore(state), inputs);
+      client.submit(job);
+      context.err().println("submitted " + graph + " as app " + id);
+      if (!await) {
+        context.out().println(id);
+        return 0;
+      }
+      ProgressBar bar = new ProgressBar(context.err());
+      JobResult result = client.await(id, timeout, bar);
+      bar.finish();
+      return JobOutput.print(result, List.of(), context.out(), context.err());
+    }
+  }
+
+  private Map<String, Object> parse(String option, String json) {
+    try {
+      return StateJson.read(json);
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), option + " is not a JSON object: " + e.getMessage());
+    }
+  }
+}

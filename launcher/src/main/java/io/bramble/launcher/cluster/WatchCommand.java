@@ -1,0 +1,49 @@
+package io.bramble.launcher.cluster;
+
+import io.bramble.launcher.LauncherContext;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.schemas.kafka.JobClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bramble watch APP_ID}: prints a job's events as they happen, then its final state. */
+@Command(name = "watch", mixinStandardHelpOptions = true, description = "Follows a job: fan-outs, join progress, its result.")
+public final class WatchCommand implements Callable<Integer> {
+  private final LauncherContext context;
+
+  @Mixin ClusterOptions cluster;
+
+  @Parameters(index = "0", paramLabel = "APP_ID", description = "The job's app id.")
+  String appId;
+
+  @Option(names = "--timeout", defaultValue = "PT1H", paramLabel = "DURATION", description = "How long to wait (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  public WatchCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws TimeoutException {
+    ClusterConfig config = cluster.resolve(context.env());
+    try (JobClient client = new JobClient(config, ClusterOptions.registry(config))) {
+      JobResult result = client.await(appId, timeout, null, this::print);
+      return JobOutput.print(result, List.of(), context.out(), context.err());
+    }
+  }
+
+  private void print(TrackingEvent e) {
+    context.out().println(e.getKind() + " " + e.getAppId()
+        + (e.getSequenceId() == null ? "" : " #" + e.getSequenceId())
+        + (e.getAction() == null ? "" : " " + e.getAction()) + " " + StateCodec.toMap(e.getPayload()));
+  }
+}

@@ -1,0 +1,66 @@
+package io.bramble.launcher.run;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.cluster.JobOutput;
+import io.bramble.launcher.cluster.ProgressBar;
+import io.bramble.launcher.dev.DevCluster;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.kafka.JobClient;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * {@code bramble run … --distributed}: the same application through Kafka, on a {@link DevCluster}
+ * in this JVM. With a fixed --app-id, running again after a kill waits for the same job, which
+ * resumes from its checkpoints instead of starting over.
+ */
+final class DistributedRun {
+  private final LauncherContext context;
+  private final RunOptions options;
+
+  DistributedRun(LauncherContext context, RunOptions options) {
+    this.context = context;
+    this.options = options;
+  }
+
+  int run(String graph, State initialState, Map<String, Object> inputs, List<String> resultKeys,
+      Function<State, String> readable) {
+    PrintStream out = context.out();
+    String appId = options.appId != null ? options.appId : graph + "-" + UUID.randomUUID();
+    try (DevCluster cluster = DevCluster.start(options.dataDir, GraphRegistry.load(), options.workers, 4, 0, 0);
+        JobClient client = cluster.client()) {
+      if (!options.quiet) {
+        out.println("distributed: Kafka on " + cluster.bootstrapServers() + ", registry " + cluster.registryUrl() + ", "
+            + options.workers + " workers; app " + appId);
+      }
+      client.submit(JobClient.request(appId, graph, initialState, inputs));
+      ProgressBar bar = new ProgressBar(context.err());
+      JobResult result = client.await(appId, Duration.ofHours(1), options.quiet ? null : bar);
+      bar.finish();
+      if (!options.quiet && result.getStatus() == JobStatus.COMPLETED && readable != null) {
+        String text = readable.apply(StateCodec.toState(result.getState()));
+        if (text != null) {
+          out.println();
+          out.println(text);
+          out.println();
+        }
+      }
+      if (!options.quiet) {
+        out.println("final state:");
+      }
+      return JobOutput.print(result, resultKeys, out, context.err());
+    } catch (TimeoutException e) {
+      context.err().println("bramble: " + e.getMessage());
+      return 1;
+    }
+  }
+}
