@@ -30,11 +30,11 @@ public final class BenchLocalCommand implements Callable<Integer> {
       description = "Children per run (default: ${DEFAULT-VALUE}).")
   int children;
 
-  @Option(names = "--warmup", paramLabel = "RUNS", defaultValue = "20",
+  @Option(names = "--warmup", paramLabel = "RUNS", defaultValue = "100",
       description = "Runs before measuring (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--runs", paramLabel = "RUNS", defaultValue = "30",
+  @Option(names = "--runs", paramLabel = "RUNS", defaultValue = "50",
       description = "Measured runs (default: ${DEFAULT-VALUE}).")
   int runs;
 
