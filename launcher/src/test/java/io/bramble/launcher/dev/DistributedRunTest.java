@@ -73,8 +73,13 @@ class DistributedRunTest {
   }
 
   @Test
-  void aThousandChildFanOutCompletesWithResultsReducedInTaskOrder() throws Exception {
+  void aThousandChildFanOutCompletesWithResultsReducedInTaskOrderAndBothWorkersShareIt() throws Exception {
+    awaitEveryWorkerAssigned();
+    Map<String, Long> before = new HashMap<>();
+    cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
     JobResult result = run("fanout", State.of("n", 1000, "sleep_ms", 0));
+    assertThat(cluster.workers()).hasSize(2).allSatisfy(w ->
+        assertThat(w.tasksDone() - before.get(w.workerId())).as("tasks done by %s", w.workerId()).isPositive());
     assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
     State state = StateCodec.toState(result.getState());
     assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
@@ -104,10 +109,7 @@ class DistributedRunTest {
   void threeWorkersShareTheLoad() throws Exception {
     Worker third = cluster.startWorker();
     try {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty()) && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
+      awaitEveryWorkerAssigned();
       Map<String, Long> before = new HashMap<>();
       cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
       JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
@@ -208,6 +210,14 @@ class DistributedRunTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() ->
             io.bramble.schemas.kafka.TopicSetup.ensure(cluster.cluster().withTopics(topics)))
         .hasMessageContaining("topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
+  }
+
+  /** Waits until a rebalance has given every worker some task partitions. */
+  private void awaitEveryWorkerAssigned() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty()) && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
   }
 
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
