@@ -21,7 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * jobs → root tasks. Checks what can be checked before any work runs (the graph exists, the state
  * has no internal keys, entrypoint and halts name actions); a job that fails a check gets a failed
- * JobResult naming the problem. A second job with an app id already seen is ignored.
+ * JobResult naming the problem. A second job with an app id already seen is ignored, unless that
+ * job failed: then the newer submission retries it, and the worker resumes it from its
+ * checkpoints (completed steps and children are not run again).
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   private final GraphRegistry registry;
@@ -46,10 +48,17 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       fail(appId, job.getGraph(), "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'", timestamp);
       return;
     }
-    if (jobs.get(appId) != null) {
-      emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, null,
-          Map.of("duplicate_submission", true)), timestamp);
-      return;
+    JobRequest earlier = jobs.get(appId);
+    if (earlier != null) {
+      JobResult prior = jobResults.get(appId);
+      boolean retry = prior != null && prior.getStatus() == JobStatus.FAILED
+          && job.getSubmittedAtMs() > earlier.getSubmittedAtMs();
+      if (!retry) {
+        emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, null,
+            Map.of("duplicate_submission", true, "root_app_id", appId)), timestamp);
+        return;
+      }
+      jobResults.delete(appId);
     }
     jobs.put(appId, job);
     Task root;
@@ -114,13 +123,15 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
 
   private void fail(String appId, String graph, String message, long timestamp) {
     long now = System.currentTimeMillis();
+    JobRequest job = jobs.get(appId);
+    long submittedAt = job != null ? job.getSubmittedAtMs() : timestamp;
     JobResult result = JobResult.newBuilder()
         .setAppId(appId)
         .setGraph(graph)
         .setStatus(JobStatus.FAILED)
         .setState(null)
         .setError(Errors.of("io.bramble.InvalidJob", message, null))
-        .setSubmittedAtMs(timestamp)
+        .setSubmittedAtMs(submittedAt)
         .setFinishedAtMs(now)
         .setSteps(0)
         .build();

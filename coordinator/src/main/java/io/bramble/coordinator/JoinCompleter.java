@@ -2,6 +2,7 @@ package io.bramble.coordinator;
 
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Ends a join: reduces, forwards the parent's continuation task or result, and replaces the
  * join's records with a done marker (so redeliveries are recognised and the store stays small).
+ * A join that failed gets no marker: a retry of the job fans out the same join again.
  */
 final class JoinCompleter {
   private final JoinReducer reducer;
@@ -48,9 +50,10 @@ final class JoinCompleter {
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     joins.delete(join.getJoinId());
     counts.delete(join.getJoinId());
-    done.put(join.getJoinId(), System.currentTimeMillis());
-
     JoinReducer.Completion c = reducer.complete(join, results);
+    if (c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED) {
+      done.put(join.getJoinId(), System.currentTimeMillis());
+    }
     if (c.continuation() != null) {
       context.forward(new Record<>(join.getParentAppId(), (Object) c.continuation(), timestamp), Sinks.TASKS);
     } else {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -35,6 +36,21 @@ import org.apache.kafka.metadata.storage.Formatter;
  *     String bootstrap = kafka.bootstrapServers();
  * }
  * }</pre>
+ *
+ * <p>By default every listener is PLAINTEXT and anyone may do anything. With
+ * {@link Builder#saslPlain(Map)} the client and controller listeners take SASL/PLAIN logins instead
+ * (users and passwords given to the builder; the broker logs in as one of them for its own
+ * broker-to-controller and inter-broker traffic), and {@link Builder#aclAuthorizer(String)} turns on
+ * KRaft's {@code StandardAuthorizer}: every request then needs an ACL, except the super user's (who
+ * is also the broker's own identity).
+ *
+ * <pre>{@code
+ * EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir)
+ *         .saslPlain(Map.of("admin", "admin-secret", "bramble", "bramble-secret"))
+ *         .aclAuthorizer("admin")
+ *         .build().start();
+ * Map<String, String> asBramble = kafka.clientProperties("bramble"); // security.protocol, sasl.mechanism, sasl.jaas.config
+ * }</pre>
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -45,12 +61,21 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String NODE_ID = "1";
     private static final String HOST = "localhost";
+    /** The broker's authorizer when {@link Builder#aclAuthorizer(String)} is set. */
+    static final String STANDARD_AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+    private static final String PLAIN_LOGIN_MODULE = "org.apache.kafka.common.security.plain.PlainLoginModule";
+    /** User names that can stand in a JAAS option key ({@code user_<name>}) without quoting. */
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final Path dataDir;
     private final int requestedPort;
     private final int requestedControllerPort;
     private final int partitions;
     private final Map<String, String> overrides;
+    /** SASL/PLAIN users and passwords; empty for the PLAINTEXT default. */
+    private final Map<String, String> saslUsers;
+    /** The ACL super user, or null when no authorizer is configured. */
+    private final String superUser;
 
     private KafkaRaftServer server;
     private int port;
@@ -63,6 +88,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedControllerPort = builder.controllerPort;
         this.partitions = builder.partitions;
         this.overrides = Map.copyOf(builder.overrides);
+        this.saslUsers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.saslUsers));
+        this.superUser = builder.superUser;
     }
 
     public static Builder builder() {
@@ -133,6 +160,48 @@ public final class EmbeddedKafka implements AutoCloseable {
         return dataDir;
     }
 
+    /** {@code PLAINTEXT}, or {@code SASL_PLAINTEXT} when built with {@link Builder#saslPlain(Map)}. */
+    public String securityProtocol() {
+        return saslUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
+    }
+
+    /** Whether the broker authorizes requests against ACLs ({@link Builder#aclAuthorizer(String)}). */
+    public boolean aclsEnabled() {
+        return superUser != null;
+    }
+
+    /**
+     * The client properties that log {@code user} in (besides {@code bootstrap.servers}): empty on
+     * a PLAINTEXT broker, else {@code security.protocol}, {@code sasl.mechanism} and
+     * {@code sasl.jaas.config} for that user and its password.
+     *
+     * @throws IllegalArgumentException for a user the broker does not know
+     */
+    public Map<String, String> clientProperties(String user) {
+        if (saslUsers.isEmpty()) {
+            return Map.of();
+        }
+        String password = saslUsers.get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("no SASL user '" + user + "' on this broker; users: " + saslUsers.keySet());
+        }
+        return saslPlainClientProperties(user, password);
+    }
+
+    /**
+     * {@code security.protocol=SASL_PLAINTEXT}, {@code sasl.mechanism=PLAIN} and a
+     * {@code sasl.jaas.config} for {@code user} and {@code password}: what any Kafka client needs to
+     * log in to a SASL/PLAIN listener (whether or not the credentials are right).
+     */
+    public static Map<String, String> saslPlainClientProperties(String user, String password) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", "PLAIN");
+        p.put("sasl.jaas.config", PLAIN_LOGIN_MODULE + " required username=" + quote(user) + " password="
+                + quote(password) + ";");
+        return p;
+    }
+
     public synchronized boolean isRunning() {
         return server != null;
     }
@@ -163,10 +232,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("node.id", NODE_ID);
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        String listener = securityProtocol();
+        p.put("inter.broker.listener.name", listener);
+        p.put("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", listener + "://" + HOST + ":" + port);
+        p.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:" + listener);
+        if (!saslUsers.isEmpty()) {
+            saslProperties(p);
+        }
         p.put("log.dirs", logDir.toString());
         p.put("metadata.log.dir", logDir.toString());
         p.put("num.partitions", Integer.toString(partitions));
@@ -193,6 +266,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(p);
         return props;
+    }
+
+    /**
+     * SASL/PLAIN on both listeners. The controller listener is SASL too (not PLAINTEXT) so that the
+     * broker's registration and heartbeats reach the controller as the super user rather than as
+     * {@code User:ANONYMOUS}, which the authorizer would refuse (and which must not be made a super
+     * user: anyone reaching the controller port would then be one). Each listener's JAAS entry
+     * holds the accepted logins ({@code user_NAME="PASSWORD"}) and the broker's own login
+     * ({@code username}/{@code password}), used when it connects as a client of that listener.
+     */
+    private void saslProperties(Map<String, String> p) {
+        String brokerUser = superUser != null ? superUser : saslUsers.keySet().iterator().next();
+        StringBuilder jaas = new StringBuilder(PLAIN_LOGIN_MODULE).append(" required username=")
+                .append(quote(brokerUser)).append(" password=").append(quote(saslUsers.get(brokerUser)));
+        saslUsers.forEach((user, password) -> jaas.append(" user_").append(user).append('=').append(quote(password)));
+        jaas.append(';');
+        p.put("sasl.enabled.mechanisms", "PLAIN");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.toString());
+        p.put("listener.name.controller.plain.sasl.jaas.config", jaas.toString());
+        if (superUser != null) {
+            p.put("authorizer.class.name", STANDARD_AUTHORIZER);
+            p.put("super.users", "User:" + superUser);
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
+    }
+
+    /** A JAAS option value: double-quoted, with backslashes and quotes escaped. */
+    private static String quote(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     /** Formats the log directory when it has no {@code meta.properties}; returns the cluster id. */
@@ -300,6 +404,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         private int controllerPort;
         private int partitions = 1;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private final Map<String, String> saslUsers = new LinkedHashMap<>();
+        private String superUser;
 
         private Builder() {
         }
@@ -310,7 +416,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
-        /** Client (PLAINTEXT) port; 0, the default, re-uses the previous port when free, else any free port. */
+        /** Client port (PLAINTEXT, or SASL_PLAINTEXT with {@link #saslPlain(Map)}); 0, the default, re-uses the previous port when free, else any free port. */
         public Builder port(int port) {
             this.port = checkPort(port);
             return this;
@@ -337,9 +443,46 @@ public final class EmbeddedKafka implements AutoCloseable {
             return this;
         }
 
+        /**
+         * SASL/PLAIN logins instead of PLAINTEXT on the client and controller listeners
+         * ({@code SASL_PLAINTEXT}: logins, no encryption; for development and tests). Names may
+         * hold letters, digits, {@code _} and {@code -}. Without {@link #aclAuthorizer(String)} the
+         * broker logs in as the first user given (in the map's iteration order).
+         */
+        public Builder saslPlain(Map<String, String> usersAndPasswords) {
+            Objects.requireNonNull(usersAndPasswords, "usersAndPasswords");
+            if (usersAndPasswords.isEmpty()) {
+                throw new IllegalArgumentException("saslPlain needs at least one user");
+            }
+            usersAndPasswords.forEach((user, password) -> {
+                if (user == null || !USER_NAME.matcher(user).matches()) {
+                    throw new IllegalArgumentException("SASL user names may hold letters, digits, _ and -: '" + user + "'");
+                }
+                Objects.requireNonNull(password, "password of " + user);
+            });
+            saslUsers.clear();
+            saslUsers.putAll(usersAndPasswords);
+            return this;
+        }
+
+        /**
+         * Authorizes every request against ACLs (KRaft's {@code StandardAuthorizer}, with
+         * {@code allow.everyone.if.no.acl.found=false}); {@code superUser}, one of the
+         * {@link #saslPlain(Map)} users, may do anything and is the broker's own identity.
+         */
+        public Builder aclAuthorizer(String superUser) {
+            this.superUser = Objects.requireNonNull(superUser, "superUser");
+            return this;
+        }
+
         public EmbeddedKafka build() {
             if (dataDir == null) {
                 throw new IllegalStateException("dataDir is required");
+            }
+            if (superUser != null && !saslUsers.containsKey(superUser)) {
+                throw new IllegalStateException(saslUsers.isEmpty()
+                        ? "aclAuthorizer needs saslPlain: on PLAINTEXT every client is User:ANONYMOUS"
+                        : "the super user '" + superUser + "' must be one of the saslPlain users " + saslUsers.keySet());
             }
             return new EmbeddedKafka(this);
         }

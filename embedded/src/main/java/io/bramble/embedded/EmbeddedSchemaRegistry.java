@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,7 +60,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 : ("Basic " + Base64.getEncoder().encodeToString(
                         (builder.user + ":" + builder.password).getBytes(StandardCharsets.UTF_8)))
                         .getBytes(StandardCharsets.UTF_8);
-        this.store = new SchemaStore(builder.bootstrapServers, builder.topic);
+        this.store = new SchemaStore(builder.bootstrapServers, builder.topic, builder.clientProperties);
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
@@ -345,6 +347,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         private String topic = DEFAULT_TOPIC;
         private String user;
         private String password;
+        private final Map<String, String> clientProperties = new LinkedHashMap<>();
 
         private Builder(String bootstrapServers) {
             this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -375,6 +378,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         public Builder basicAuth(String user, String password) {
             this.user = Objects.requireNonNull(user, "user");
             this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * Properties for the registry's own Kafka clients (the admin client that creates the
+         * topic, its producer and consumer), e.g. {@code security.protocol}, {@code sasl.mechanism}
+         * and {@code sasl.jaas.config} on a secured broker. The user they log in as needs CREATE
+         * (or an existing topic), READ, WRITE and DESCRIBE on the topic.
+         */
+        public Builder clientProperties(Map<String, String> clientProperties) {
+            this.clientProperties.clear();
+            this.clientProperties.putAll(Objects.requireNonNull(clientProperties, "clientProperties"));
             return this;
         }
 

@@ -63,11 +63,17 @@ final class SchemaStore implements AutoCloseable {
     record Version(String subject, int version, int id, String schema) {
     }
 
-    SchemaStore(String bootstrapServers, String topic) {
+    /**
+     * {@code clientProperties} (SASL/SSL settings and the like) go into the registry's admin client,
+     * producer and consumer; the settings the store relies on (acks, idempotence, isolation level,
+     * bootstrap servers) win over them.
+     */
+    SchemaStore(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         this.partition = new TopicPartition(topic, 0);
-        createTopic(bootstrapServers, topic);
+        createTopic(bootstrapServers, topic, clientProperties);
 
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -76,6 +82,7 @@ final class SchemaStore implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
 
         Properties c = new Properties();
+        c.putAll(clientProperties);
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -94,8 +101,9 @@ final class SchemaStore implements AutoCloseable {
         }
     }
 
-    private static void createTopic(String bootstrapServers, String topic) {
+    private static void createTopic(String bootstrapServers, String topic, Map<String, String> clientProperties) {
         Properties p = new Properties();
+        p.putAll(clientProperties);
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(p)) {
             NewTopic newTopic = new NewTopic(topic, 1, (short) 1)

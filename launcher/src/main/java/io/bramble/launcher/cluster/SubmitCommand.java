@@ -65,7 +65,7 @@ public final class SubmitCommand implements Callable<Integer> {
         return 0;
       }
       ProgressBar bar = new ProgressBar(context.err());
-      JobResult result = client.await(id, timeout, bar);
+      JobResult result = client.await(job, timeout, bar);
       bar.finish();
       return JobOutput.print(result, List.of(), context.out(), context.err());
     }

@@ -7,6 +7,7 @@ import io.bramble.launcher.cluster.JobOutput;
 import io.bramble.launcher.cluster.ProgressBar;
 import io.bramble.launcher.dev.DevCluster;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.kafka.JobClient;
@@ -42,9 +43,10 @@ final class DistributedRun {
         out.println("distributed: Kafka on " + cluster.bootstrapServers() + ", registry " + cluster.registryUrl() + ", "
             + options.workers + " workers; app " + appId);
       }
-      client.submit(JobClient.request(appId, graph, initialState, inputs));
+      JobRequest job = JobClient.request(appId, graph, initialState, inputs);
+      client.submit(job);
       ProgressBar bar = new ProgressBar(context.err());
-      JobResult result = client.await(appId, Duration.ofHours(1), options.quiet ? null : bar);
+      JobResult result = client.await(job, Duration.ofHours(1), options.quiet ? null : bar);
       bar.finish();
       if (!options.quiet && result.getStatus() == JobStatus.COMPLETED && readable != null) {
         String text = readable.apply(StateCodec.toState(result.getState()));

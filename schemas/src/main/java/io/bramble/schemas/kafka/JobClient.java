@@ -5,6 +5,7 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -88,6 +89,20 @@ public final class JobClient implements AutoCloseable {
    */
   public JobResult await(String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
       throws TimeoutException {
+    return await(appId, 0, timeout, progress, events);
+  }
+
+  /**
+   * Waits for the result of {@code job}: a failed result of an earlier submission of the same app
+   * id (the attempt {@code job} retries) is skipped; any other result of the app id is its answer
+   * (a job already done or still running is not run again).
+   */
+  public JobResult await(JobRequest job, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+    return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, null);
+  }
+
+  private JobResult await(String appId, long submittedAtMs, Duration timeout, Consumer<Progress> progress,
+      Consumer<TrackingEvent> events) throws TimeoutException {
     Consumer<Progress> onProgress = progress == null ? p -> { } : progress;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -111,7 +126,10 @@ public final class JobClient implements AutoCloseable {
           }
           if (r.topic().equals(cluster.topics().jobResults())) {
             if (appId.equals(r.key())) {
-              found = resultSerde.deserialize(r.topic(), r.value());
+              JobResult result = resultSerde.deserialize(r.topic(), r.value());
+              if (result.getStatus() != JobStatus.FAILED || result.getSubmittedAtMs() >= submittedAtMs) {
+                found = result;
+              }
             }
           } else {
             handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, onProgress, events);
