@@ -3,10 +3,12 @@ package io.bramble.coordinator;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.Halts;
 import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
@@ -31,15 +33,6 @@ final class JoinReducer {
   }
 
   Completion complete(FanOut join, List<TaskResult> results) {
-    for (int i = 0; i < results.size(); i++) {
-      TaskResult r = results.get(i);
-      if (r.getStatus() == ResultStatus.FAILED) {
-        String message = "child " + i + " (app " + r.getAppId() + ") of parallel action '" + join.getParallelAction()
-            + "' failed: " + (r.getError() == null ? "no error given" : r.getError().getMessage());
-        String type = r.getError() == null ? "unknown" : r.getError().getType();
-        return failed(join, Errors.of(type, message, join.getParallelAction()));
-      }
-    }
     try {
       RunnableGraph runnable = registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
       Graph graph = runnable.graph();
@@ -48,9 +41,18 @@ final class JoinReducer {
           .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
           .resumeAt(join.getParallelAction(), StateCodec.toState(join.getParentState()), join.getParentSequenceId())
           .build();
-      List<State> childStates = new ArrayList<>(results.size());
-      results.forEach(r -> childStates.add(StateCodec.toState(r.getState())));
-      app.completeParallelStep(childStates, StateCodec.toMap(join.getInputs()));
+      List<State> succeeded = new ArrayList<>(results.size());
+      List<ChildFailure> failures = new ArrayList<>();
+      for (int i = 0; i < results.size(); i++) {
+        TaskResult r = results.get(i);
+        if (r.getStatus() == ResultStatus.COMPLETED) {
+          succeeded.add(StateCodec.toState(r.getState()));
+        } else {
+          failures.add(new ChildFailure(i, r.getAppId(), r.getError() == null ? "unknown" : r.getError().getType(),
+              r.getError() == null ? "no error given" : r.getError().getMessage()));
+        }
+      }
+      app.completeParallelStep(succeeded, failures, StateCodec.toMap(join.getInputs()));
 
       List<String> haltBefore = List.copyOf(join.getHaltBefore());
       List<String> haltAfter = List.copyOf(join.getHaltAfter());
@@ -82,13 +84,13 @@ final class JoinReducer {
     }
   }
 
-  private static Completion failed(FanOut join, io.bramble.schemas.avro.ErrorInfo error) {
+  private static Completion failed(FanOut join, ErrorInfo error) {
     TaskResult r = result(join, ResultStatus.FAILED, null, error, join.getParallelAction());
     return new Completion(null, r);
   }
 
   private static TaskResult result(FanOut join, ResultStatus status, State state,
-      io.bramble.schemas.avro.ErrorInfo error, String lastAction) {
+      ErrorInfo error, String lastAction) {
     return TaskResult.newBuilder()
         .setAppId(join.getParentAppId())
         .setTaskId(join.getParentAppId() + "@" + join.getParentSequenceId())

@@ -1,5 +1,6 @@
 package io.bramble.worker;
 
+import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
 import io.bramble.core.application.Halts;
@@ -34,12 +35,33 @@ public final class TaskRunner {
     this.registry = registry;
   }
 
-  /** Runs {@code task}, saving each step through {@code checkpoints}, which also holds the app's latest one. */
+  /**
+   * Runs {@code task}, saving each step through {@code checkpoints}, which also holds the app's
+   * latest one. A failing child is tried again (from its failed action) as its parallel action's
+   * child retry policy says, before its failure is reported.
+   */
   public TaskOutcome run(Task task, Persister checkpoints) {
+    RetryPolicy retry = childRetryPolicy(task);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runChecked(task, checkpoints);
+      } catch (RuntimeException e) {
+        if (!retry.retries(e, attempt)) {
+          return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
+        }
+        retry.pauseAfter(attempt);
+      }
+    }
+  }
+
+  private RetryPolicy childRetryPolicy(Task task) {
+    if (task.getParent() == null || task.getSubGraph() == null) {
+      return RetryPolicy.none();
+    }
     try {
-      return runChecked(task, checkpoints);
-    } catch (RuntimeException e) {
-      return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
+      return registry.get(task.getGraph(), task.getGraphVersion()).parallelActionOf(task.getSubGraph()).childRetryPolicy();
+    } catch (RuntimeException unknown) {
+      return RetryPolicy.none(); // the run itself reports the unknown graph
     }
   }
 

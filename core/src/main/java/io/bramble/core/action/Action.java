@@ -34,6 +34,11 @@ public interface Action {
     return Set.of();
   }
 
+  /** How often a failing run of this action is tried before the step fails; by default once. */
+  default RetryPolicy retryPolicy() {
+    return RetryPolicy.none();
+  }
+
   /** Runs the action on {@code state}; returns its result and the new state. */
   ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) throws Exception;
 

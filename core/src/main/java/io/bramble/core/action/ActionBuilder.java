@@ -34,6 +34,7 @@ public final class ActionBuilder {
   private List<String> requiredInputs = List.of();
   private List<String> optionalInputs = List.of();
   private Set<String> tags = Set.of();
+  private RetryPolicy retry = RetryPolicy.none();
 
   ActionBuilder(String name) {
     if (name == null || name.isBlank()) {
@@ -67,6 +68,12 @@ public final class ActionBuilder {
     return this;
   }
 
+  /** Tries a failing run again as {@code policy} says before the step fails. */
+  public ActionBuilder retry(RetryPolicy policy) {
+    this.retry = policy;
+    return this;
+  }
+
   /** The action returns the new state; its result is the new values of its writes. */
   public Action update(StateFunction fn) {
     List<String> w = writes;
@@ -82,7 +89,7 @@ public final class ActionBuilder {
 
   /** The action returns result and new state itself, and may use its context. */
   public Action run(OutcomeFunction fn) {
-    return new LambdaAction(name, reads, writes, requiredInputs, optionalInputs, tags, fn);
+    return new LambdaAction(name, reads, writes, requiredInputs, optionalInputs, tags, retry, fn);
   }
 
   private record LambdaAction(
@@ -92,6 +99,7 @@ public final class ActionBuilder {
       List<String> requiredInputs,
       List<String> optionalInputs,
       Set<String> tags,
+      RetryPolicy retryPolicy,
       OutcomeFunction fn)
       implements Action {
     @Override

@@ -5,7 +5,9 @@ import io.bramble.core.action.ActionContext;
 import io.bramble.core.action.ActionException;
 import io.bramble.core.action.ActionOutcome;
 import io.bramble.core.graph.Graph;
+import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.parallel.ChildApplicationException;
+import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.SubGraphTask;
@@ -242,6 +244,24 @@ public final class Application {
     return runStep(parallel, inputs, (ctx, in) -> reduce(parallel, childStates));
   }
 
+  /**
+   * As {@link #completeParallelStep(List, Map)} when some children failed: a failure-tolerant
+   * action reduces over {@code succeeded} and sees {@code failures}; any other fails the step with
+   * the first failure.
+   */
+  public StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs) {
+    checkCallerInputs(inputs);
+    ParallelAction parallel = nextParallel("completeParallelStep");
+    return runStep(parallel, inputs, (ctx, in) -> {
+      if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
+        ChildFailure f = failures.get(0);
+        throw new ChildApplicationException(parallel.name(), f.index(), f.appId(),
+            new IllegalStateException(f.errorType() + ": " + f.message()));
+      }
+      return reduceWithFailures(parallel, succeeded, failures);
+    });
+  }
+
   private ParallelAction nextParallel(String operation) {
     if (!nextIsParallel()) {
       throw new ApplicationException(operation + " needs a parallel next action; app " + appId + " is at "
@@ -266,26 +286,23 @@ public final class Application {
       StepStart start = new StepStart(appId, partitionKey, seq, action.name(), inputs, before, started);
       hooks.forEach(h -> h.beforeStep(start));
     }
-    ActionOutcome outcome;
-    State after;
-    String following;
-    try {
-      outcome = body.run(context(action, seq), inputs);
-      after = checkWrites(action, before, outcome.state()).withStep(seq, action.name());
-      following = graph.next(action.name(), after);
-    } catch (Throwable t) {
-      if (persister != null) {
-        persister.save(partitionKey, appId, seq, action.name(), before, Status.FAILED);
+    ActionOutcome outcome = null;
+    State after = null;
+    String following = null;
+    RetryPolicy retry = action.retryPolicy();
+    for (int attempt = 1; outcome == null; attempt++) {
+      try {
+        ActionOutcome o = body.run(context(action, seq), inputs);
+        after = checkWrites(action, before, o.state()).withStep(seq, action.name());
+        following = graph.next(action.name(), after);
+        outcome = o;
+      } catch (Throwable t) {
+        if (!(t instanceof Error) && retry.retries(t, attempt)) {
+          retry.pauseAfter(attempt);
+          continue;
+        }
+        throw failed(action, seq, before, started, t);
       }
-      if (!hooks.isEmpty()) {
-        StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), null, before, t, started,
-            System.currentTimeMillis());
-        hooks.forEach(h -> h.afterStep(end));
-      }
-      if (t instanceof Error e && !(t instanceof AssertionError)) {
-        throw e;
-      }
-      throw new ActionFailedException(appId, action.name(), seq, t);
     }
     state = after;
     next = following;
@@ -299,6 +316,22 @@ public final class Application {
       hooks.forEach(h -> h.afterStep(end));
     }
     return new StepResult(action.name(), seq, outcome.result(), after);
+  }
+
+  /** Records a failed step (saved with the state before it, tracked) and returns what to throw. */
+  private RuntimeException failed(Action action, long seq, State before, long started, Throwable t) {
+    if (persister != null) {
+      persister.save(partitionKey, appId, seq, action.name(), before, Status.FAILED);
+    }
+    if (!hooks.isEmpty()) {
+      StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), null, before, t, started,
+          System.currentTimeMillis());
+      hooks.forEach(h -> h.afterStep(end));
+    }
+    if (t instanceof Error e && !(t instanceof AssertionError)) {
+      throw e;
+    }
+    return new ActionFailedException(appId, action.name(), seq, t);
   }
 
   private ActionContext context(Action action, long seq) {
@@ -379,15 +412,41 @@ public final class Application {
 
   private ActionOutcome runLocally(ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
     List<SubGraphTask> tasks = mapTasks(parallel, ctx, inputs);
+    RetryPolicy retry = parallel.childRetryPolicy();
     List<Callable<State>> calls = new ArrayList<>(tasks.size());
     for (SubGraphTask task : tasks) {
-      calls.add(() -> SubApplications.run(task, executor));
+      calls.add(() -> {
+        for (int attempt = 1; ; attempt++) {
+          try {
+            return SubApplications.run(task, executor);
+          } catch (RuntimeException e) {
+            if (!retry.retries(e, attempt)) {
+              throw e;
+            }
+            retry.pauseAfter(attempt);
+          }
+        }
+      });
     }
     try {
       return reduce(parallel, executor.invokeAll(calls));
     } catch (ParallelExecutor.TaskFailure f) {
-      SubGraphTask failed = tasks.get(f.index());
-      throw new ChildApplicationException(parallel.name(), f.index(), failed.appId(), f.getCause());
+      if (!parallel.toleratesChildFailures() || f.failures().isEmpty()) {
+        SubGraphTask failed = tasks.get(f.index());
+        throw new ChildApplicationException(parallel.name(), f.index(), failed.appId(), f.getCause());
+      }
+      List<State> succeeded = new ArrayList<>();
+      List<ChildFailure> failures = new ArrayList<>();
+      for (int i = 0; i < tasks.size(); i++) {
+        Throwable t = f.failures().get(i);
+        if (t == null) {
+          succeeded.add((State) f.results().get(i));
+        } else {
+          Throwable root = t instanceof ActionFailedException a ? a.rootCause() : t;
+          failures.add(new ChildFailure(i, tasks.get(i).appId(), root.getClass().getName(), t.getMessage()));
+        }
+      }
+      return reduceWithFailures(parallel, succeeded, failures);
     }
   }
 
@@ -402,8 +461,17 @@ public final class Application {
     return tasks;
   }
 
+  private ActionOutcome reduceWithFailures(ParallelAction parallel, List<State> succeeded, List<ChildFailure> failures) {
+    return outcomeOf(parallel, failures.isEmpty()
+        ? parallel.reduce(state, succeeded)
+        : parallel.reduceWithFailures(state, succeeded, failures));
+  }
+
   private ActionOutcome reduce(ParallelAction parallel, List<State> childStates) {
-    State reduced = parallel.reduce(state, childStates);
+    return outcomeOf(parallel, parallel.reduce(state, childStates));
+  }
+
+  private static ActionOutcome outcomeOf(ParallelAction parallel, State reduced) {
     Map<String, Object> result = new LinkedHashMap<>();
     for (String k : parallel.writes()) {
       result.put(k, reduced.get(k));

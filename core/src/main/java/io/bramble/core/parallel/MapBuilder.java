@@ -1,6 +1,7 @@
 package io.bramble.core.parallel;
 
 import io.bramble.core.action.ActionContext;
+import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.Tracker;
@@ -16,6 +17,12 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     State reduce(State state, List<State> childStates);
   }
 
+  /** A reduce that also sees the children that failed, and decides. */
+  @FunctionalInterface
+  public interface FailureReducer {
+    State reduce(State state, List<State> succeeded, List<ChildFailure> failures);
+  }
+
   @FunctionalInterface
   interface TaskFunction {
     List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs);
@@ -28,6 +35,9 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
   List<String> optionalInputs = List.of();
   Set<String> tags = Set.of();
   Reducer reducer;
+  FailureReducer failureReducer;
+  RetryPolicy retry = RetryPolicy.none();
+  RetryPolicy childRetry = RetryPolicy.none();
   Cascade<Tracker> childTracker = Cascade.inherit();
   Cascade<Persister> childPersister = Cascade.inherit();
 
@@ -67,6 +77,27 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
 
   public B reduce(Reducer reducer) {
     this.reducer = reducer;
+    return self();
+  }
+
+  /**
+   * Reduces over the children that succeeded and hands over those that failed, instead of failing
+   * the step when one does; {@link #reduce} still handles the all-succeeded case.
+   */
+  public B reduceWithFailures(FailureReducer reducer) {
+    this.failureReducer = reducer;
+    return self();
+  }
+
+  /** Retries the whole parallel step (children resume from their persister when there is one). */
+  public B retry(RetryPolicy policy) {
+    this.retry = policy;
+    return self();
+  }
+
+  /** Retries each failing child, resuming at its failed action when it has a persister. */
+  public B childRetry(RetryPolicy policy) {
+    this.childRetry = policy;
     return self();
   }
 
@@ -142,6 +173,26 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     @Override
     public State reduce(State state, List<State> childStates) {
       return spec.reducer.reduce(state, childStates);
+    }
+
+    @Override
+    public boolean toleratesChildFailures() {
+      return spec.failureReducer != null;
+    }
+
+    @Override
+    public State reduceWithFailures(State state, List<State> succeeded, List<ChildFailure> failures) {
+      return spec.failureReducer == null ? reduce(state, succeeded) : spec.failureReducer.reduce(state, succeeded, failures);
+    }
+
+    @Override
+    public RetryPolicy retryPolicy() {
+      return spec.retry;
+    }
+
+    @Override
+    public RetryPolicy childRetryPolicy() {
+      return spec.childRetry;
     }
 
     @Override

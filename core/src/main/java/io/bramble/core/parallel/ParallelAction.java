@@ -20,6 +20,27 @@ public interface ParallelAction extends Action {
   State reduce(State state, List<State> childStates);
 
   /**
+   * Whether a failed child (after its retries) goes to {@link #reduceWithFailures} instead of
+   * failing the step.
+   */
+  default boolean toleratesChildFailures() {
+    return false;
+  }
+
+  /**
+   * The reduce of a failure-tolerant action: the children that succeeded, in task order, and those
+   * that failed. It decides: return a state, or throw to fail the step.
+   */
+  default State reduceWithFailures(State state, List<State> succeeded, List<ChildFailure> failures) {
+    return reduce(state, succeeded);
+  }
+
+  /** How often a failing child application is tried (resuming at its failed action) before it counts as failed. */
+  default io.bramble.core.action.RetryPolicy childRetryPolicy() {
+    return io.bramble.core.action.RetryPolicy.none();
+  }
+
+  /**
    * Every sub-graph this action may launch. A distributed run names a child's graph instead of
    * shipping it, so the graph registry must find each one here; local runs do not need it.
    */

@@ -14,17 +14,36 @@ public interface ParallelExecutor {
    */
   <T> List<T> invokeAll(List<? extends Callable<T>> tasks) throws TaskFailure;
 
-  /** The failure of the task at {@code index}. */
+  /**
+   * The failure of the first failed task ({@code index}), with every task's result or failure
+   * (index-aligned; null where there is none) for callers that tolerate failures.
+   */
   final class TaskFailure extends Exception {
     private final int index;
+    private final transient List<Object> results;
+    private final transient List<Throwable> failures;
 
     public TaskFailure(int index, Throwable cause) {
+      this(index, cause, List.of(), List.of());
+    }
+
+    public TaskFailure(int index, Throwable cause, List<Object> results, List<Throwable> failures) {
       super(cause);
       this.index = index;
+      this.results = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(results));
+      this.failures = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(failures));
     }
 
     public int index() {
       return index;
+    }
+
+    public List<Object> results() {
+      return results;
+    }
+
+    public List<Throwable> failures() {
+      return failures;
     }
   }
 }

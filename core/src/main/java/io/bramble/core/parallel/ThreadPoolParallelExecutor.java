@@ -117,7 +117,7 @@ public final class ThreadPoolParallelExecutor implements ParallelExecutor, AutoC
     }
     for (int i = 0; i < n; i++) {
       if (failures[i] != null) {
-        throw new TaskFailure(i, failures[i]);
+        throw new TaskFailure(i, failures[i], Arrays.asList(results), Arrays.asList(failures));
       }
     }
     @SuppressWarnings("unchecked")

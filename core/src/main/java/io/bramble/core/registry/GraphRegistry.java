@@ -74,6 +74,18 @@ public final class GraphRegistry {
       return g;
     }
 
+    /** The parallel action that launches the sub-graph at {@code path} (e.g. {@code outer/0/inner/1} → inner). */
+    public ParallelAction parallelActionOf(String path) {
+      int index = path.lastIndexOf('/');
+      int action = index < 0 ? -1 : path.lastIndexOf('/', index - 1);
+      if (index < 0) {
+        throw new UnknownGraphException("'" + path + "' is not a sub-graph path (action/index)");
+      }
+      String parentPath = action < 0 ? null : path.substring(0, action);
+      String actionName = path.substring(action + 1, index);
+      return (ParallelAction) resolve(parentPath).graph().action(actionName);
+    }
+
     /** The path of a sub-graph a parallel action of this graph returned. */
     public String pathOf(RunnableGraph subGraph, String parallelAction) {
       String path = byGraph.get(subGraph);
