@@ -3,6 +3,7 @@ package io.bramble.worker;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.kafka.DeadLetters;
@@ -21,6 +22,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -149,11 +152,17 @@ public final class Worker implements AutoCloseable {
       Task task = decoded.value();
       CheckpointPersister persister = new CheckpointPersister(producer, checkpointSerde, topics.checkpoints(), checkpoints);
       TaskOutcome outcome = runner.run(task, persister);
-      persister.awaitWritten();
-      if (outcome instanceof TaskOutcome.Finished f) {
-        producer.send(new ProducerRecord<>(topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()))).get();
-      } else if (outcome instanceof TaskOutcome.FannedOut f) {
-        producer.send(new ProducerRecord<>(topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()))).get();
+      try {
+        persister.awaitWritten();
+        publish(outcome);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RecordTooLargeException)) {
+          throw e;
+        }
+        // Retrying cannot help: the state is too big for the broker. Fail the task, with a small record.
+        publish(TaskRunner.finished(task, ResultStatus.FAILED, null, new IllegalStateException("app " + task.getAppId()
+            + " produced a record larger than the broker accepts (" + e.getCause().getMessage()
+            + "); keep large data out of state, e.g. store it elsewhere and keep a reference"), task.getSequenceId(), null));
       }
       tasksDone.incrementAndGet();
     } catch (InterruptedException e) {
@@ -164,6 +173,14 @@ public final class Worker implements AutoCloseable {
       // retry resumes from the checkpoints written so far.
       throw new IllegalStateException("could not write the outcome of the task at " + record.topic() + "-"
           + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+    if (outcome instanceof TaskOutcome.Finished f) {
+      producer.send(new ProducerRecord<>(topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()))).get();
+    } else if (outcome instanceof TaskOutcome.FannedOut f) {
+      producer.send(new ProducerRecord<>(topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()))).get();
     }
   }
 
