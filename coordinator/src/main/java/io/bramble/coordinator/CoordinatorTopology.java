@@ -59,12 +59,15 @@ public final class CoordinatorTopology {
         Serdes.String(), Serdes.Long()), "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS_DONE),
         Serdes.String(), Serdes.Long()), "fan-out", "join");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TREES),
+        Serdes.String(), Serdes.String()), "fan-out", "join");
 
     t.addSink(Sinks.TASKS, topics.tasks(), keyOut, serializer(Task.class, schemas), "intake", "fan-out", "join");
     t.addSink(Sinks.RESULTS, topics.results(), keyOut, serializer(TaskResult.class, schemas), "fan-out", "join");
     t.addSink(Sinks.JOB_RESULTS, topics.jobResults(), keyOut, serializer(JobResult.class, schemas), "intake", "join");
     t.addSink(Sinks.EVENTS, topics.events(), keyOut, serializer(TrackingEvent.class, schemas), "intake", "fan-out", "join");
     t.addSink(Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
+    t.addSink(Sinks.CHECKPOINTS, topics.checkpoints(), keyOut, new ByteArraySerializer(), "join");
     return t;
   }
 

@@ -19,6 +19,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private KeyValueStore<String, FanOut> joins;
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, Long> done;
+  private KeyValueStore<String, String> trees;
 
   FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer) {
     super(decoder);
@@ -31,6 +32,21 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     joins = context.getStateStore(StoreNames.JOINS);
     counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     done = context.getStateStore(StoreNames.JOINS_DONE);
+    trees = context.getStateStore(StoreNames.TREES);
+  }
+
+  /** Adds the join and its children to the root's tree, for clean-up when the job completes. */
+  private void remember(String rootAppId, String joinId, List<Task> children) {
+    StringBuilder lines = new StringBuilder();
+    String known = trees.get(rootAppId);
+    if (known != null) {
+      lines.append(known);
+    }
+    lines.append("join:").append(joinId).append('\n');
+    for (Task child : children) {
+      lines.append("app:").append(child.getAppId()).append('\n');
+    }
+    trees.put(rootAppId, lines.toString());
   }
 
   @Override
@@ -43,6 +59,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     FanOut pending = FanOut.newBuilder(fanOut).setChildren(List.of()).build();
     joins.put(joinId, pending);
     counts.put(joinId, 0L);
+    remember(fanOut.getRootAppId(), joinId, children);
     for (Task child : children) {
       emit(Sinks.TASKS, child.getAppId(), child, timestamp);
     }

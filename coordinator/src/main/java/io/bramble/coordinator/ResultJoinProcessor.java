@@ -67,6 +67,27 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
   }
 
+  /**
+   * A completed job's per-app records are no longer needed: tombstones for every checkpoint of its
+   * tree, and the joins' done markers. (A failed job keeps them: a retry resumes from them.)
+   */
+  private void cleanUp(String rootAppId, long timestamp) {
+    KeyValueStore<String, String> trees = context.getStateStore(StoreNames.TREES);
+    KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
+    emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
+    String tree = trees.get(rootAppId);
+    if (tree != null) {
+      for (String line : tree.split("\n")) {
+        if (line.startsWith("app:")) {
+          emit(Sinks.CHECKPOINTS, line.substring(4), null, timestamp);
+        } else if (line.startsWith("join:")) {
+          done.delete(line.substring(5));
+        }
+      }
+      trees.delete(rootAppId);
+    }
+  }
+
   private void finishJob(TaskResult result, long timestamp) {
     String appId = result.getAppId();
     if (jobResults.get(appId) != null) {
@@ -85,6 +106,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         .build();
     jobResults.put(appId, jobResult);
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    if (jobResult.getStatus() == JobStatus.COMPLETED) {
+      cleanUp(appId, timestamp);
+    }
     emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.JOB_DONE, result.getSequenceId(), result.getLastAction(),
         Map.of("status", jobResult.getStatus().name(), "root_app_id", appId)), timestamp);
   }

@@ -7,6 +7,7 @@ final class Sinks {
   static final String JOB_RESULTS = "job-results-sink";
   static final String EVENTS = "events-sink";
   static final String DLQ = "dlq-sink";
+  static final String CHECKPOINTS = "checkpoints-sink";
 
   private Sinks() {}
 }

@@ -15,5 +15,8 @@ final class StoreNames {
   /** join id → when it completed, so a redelivered fan-out or result is ignored. */
   static final String JOINS_DONE = "joins-done";
 
+  /** root app id → the apps and joins of its tree ("app:ID" / "join:ID" lines), cleaned up when the job completes. */
+  static final String TREES = "trees";
+
   private StoreNames() {}
 }

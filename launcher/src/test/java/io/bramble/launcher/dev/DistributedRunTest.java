@@ -176,29 +176,81 @@ class DistributedRunTest {
   @Test
   void aRedeliveredCompletedTaskReEmitsItsResultWithoutRunningAgain() throws Exception {
     String appId = "redelivered-" + UUID.randomUUID();
+    TestGraphs.Counted.RUNS.clear();
     client.submit(JobClient.request(appId, "counted", State.empty(), Map.of()));
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
-    int runs = TestGraphs.Counted.RUNS.get();
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.FAILED);
+    String completedChild = childAppIds(appId).get(0);
     String results = cluster.cluster().topics().results();
-    assertThat(recordsFor(results, appId)).hasSize(1);
+    assertThat(resultsOf(completedChild)).hasSize(1);
 
-    // Deliver the same task again, as after a worker crash before its offset commit.
-    ConsumerRecord<String, byte[]> task = recordsFor(cluster.cluster().topics().tasks(), appId).get(0);
+    // Deliver child 0's task again, as after a worker crash before its offset commit.
+    ConsumerRecord<String, byte[]> task = recordsFor(cluster.cluster().topics().tasks(), completedChild).get(0);
     Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(),
         new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), appId, task.value())).get();
+      p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), completedChild, task.value())).get();
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (recordsFor(results, appId).size() < 2 && System.nanoTime() < deadline) {
+    while (resultsOf(completedChild).size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    List<ConsumerRecord<String, byte[]>> emitted = recordsFor(results, appId);
+    List<io.bramble.schemas.avro.TaskResult> emitted = resultsOf(completedChild);
     assertThat(emitted).hasSize(2);
-    assertThat(TestGraphs.Counted.RUNS.get()).isEqualTo(runs);
+    assertThat(TestGraphs.Counted.RUNS.get(0L).get()).isEqualTo(1);
+    assertThat(emitted.get(1).getState()).isEqualTo(emitted.get(0).getState());
+    assertThat(emitted.get(1).getStatus()).isEqualTo(io.bramble.schemas.avro.ResultStatus.COMPLETED);
+  }
+
+  /** The results a child reported (they travel under its parent's key). */
+  private List<io.bramble.schemas.avro.TaskResult> resultsOf(String childAppId) {
     var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.TaskResult.class, cluster.schemas());
-    assertThat(decoder.deserialize(results, emitted.get(1).value()).getState())
-        .isEqualTo(decoder.deserialize(results, emitted.get(0).value()).getState());
+    String results = cluster.cluster().topics().results();
+    List<io.bramble.schemas.avro.TaskResult> found = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(cluster.cluster().clientProps()),
+        new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> tps = c.partitionsFor(results).stream().map(p -> new TopicPartition(results, p.partition())).toList();
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = c.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+          var result = decoder.deserialize(results, r.value());
+          if (childAppId.equals(result.getAppId())) {
+            found.add(result);
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
+  void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
+    String appId = "cleanup-" + UUID.randomUUID();
+    client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    String checkpoints = cluster.cluster().topics().checkpoints();
+    List<String> childIds = childAppIds(appId);
+    assertThat(childIds).hasSize(4);
+    for (String id : concat(appId, childIds)) {
+      List<ConsumerRecord<String, byte[]>> records = recordsFor(checkpoints, id);
+      assertThat(records).as("checkpoints of %s", id).hasSizeGreaterThan(1);
+      assertThat(records.get(records.size() - 1).value()).as("last checkpoint record of %s", id).isNull();
+    }
+  }
+
+  private List<String> childAppIds(String rootAppId) {
+    var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.FanOut.class, cluster.schemas());
+    String fanouts = cluster.cluster().topics().fanouts();
+    return recordsFor(fanouts, rootAppId).stream()
+        .flatMap(r -> decoder.deserialize(fanouts, r.value()).getChildren().stream())
+        .map(io.bramble.schemas.avro.Task::getAppId).toList();
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(rest);
+    return all;
   }
 
   @Test

@@ -68,12 +68,29 @@ final class TestGraphs {
     }
   }
 
-  /** One counted step: how often it really ran, whatever the topics carry. */
+  /**
+   * Two children that each run one counted step; child 1 then fails, so the job fails and keeps
+   * its checkpoints (a failed job can be retried), while child 0's task has completed.
+   */
   static final class Counted implements GraphProvider {
-    static final java.util.concurrent.atomic.AtomicInteger RUNS = new java.util.concurrent.atomic.AtomicInteger();
-    private final Graph graph = Graph.builder()
-        .withActions(Action.builder("count").writes("counted").update((s, in) -> s.update("counted", (long) RUNS.incrementAndGet())))
-        .build();
+    static final java.util.Map<Long, java.util.concurrent.atomic.AtomicInteger> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Graph graph = build();
+
+    private static Graph build() {
+      Action count = Action.builder("count").reads("item").writes("counted").update((s, in) -> {
+        long item = s.getLong("item");
+        int runs = RUNS.computeIfAbsent(item, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        if (item == 1) {
+          throw new IllegalStateException("child 1 always fails");
+        }
+        return s.update("counted", (long) runs);
+      });
+      ParallelAction both = MapStates.builder("both").writes("counts").action(count)
+          .states((s, in) -> List.of(State.of("item", 0), State.of("item", 1)))
+          .reduce((s, children) -> s.update("counts", children.stream().map(c -> c.get("counted")).toList()))
+          .build();
+      return Graph.builder().withActions(both).build();
+    }
 
     @Override
     public String name() {
@@ -87,7 +104,7 @@ final class TestGraphs {
 
     @Override
     public String entrypoint() {
-      return "count";
+      return "both";
     }
   }
 
