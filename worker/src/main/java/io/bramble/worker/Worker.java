@@ -17,6 +17,7 @@ import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
+import io.confluent.parallelconsumer.internal.DrainingCloseable;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -184,10 +185,15 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * Graceful shutdown: takes no new tasks, lets running ones finish and write their outcome,
+   * commits their offsets and leaves the group, so their partitions move at once; tasks fetched
+   * but not started are handed back to the next owner.
+   */
   @Override
   public void close() {
     if (processor != null) {
-      processor.close();
+      processor.close(Duration.ofSeconds(60), DrainingCloseable.DrainingMode.DONT_DRAIN);
     }
     checkpoints.close();
     producer.close(Duration.ofSeconds(5));

@@ -225,6 +225,37 @@ class DistributedRunTest {
   }
 
   @Test
+  void aWorkerShutDownGracefullyMidJobRepeatsNoStep() throws Exception {
+    awaitEveryWorkerAssigned();
+    String appId = "graceful-" + UUID.randomUUID();
+    int n = 60;
+    TestGraphs.EXECUTIONS.clear();
+    client.submit(JobClient.request(appId, "fanout", State.of("n", n, "sleep_ms", 40), Map.of()));
+    while (TestGraphs.EXECUTIONS.size() < 20) {
+      Thread.sleep(20);
+    }
+    Worker leaving = cluster.workers().get(0);
+    long closing = System.nanoTime();
+    cluster.stopWorker(leaving);
+    long closedMs = (System.nanoTime() - closing) / 1_000_000;
+    int before = TestGraphs.EXECUTIONS.size();
+    Worker replacement = cluster.startWorker();
+    long started = System.nanoTime();
+    while (replacement.assignment().isEmpty() && System.nanoTime() - started < Duration.ofSeconds(60).toNanos()) {
+      Thread.sleep(20);
+    }
+    System.out.printf("graceful shutdown took %d ms; the replacement owned partitions %d ms after starting%n",
+        closedMs, (System.nanoTime() - started) / 1_000_000);
+    JobResult result = client.await(appId, Duration.ofMinutes(2), null);
+    assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs"))
+        .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
+    List<String> steps = new ArrayList<>(TestGraphs.EXECUTIONS);
+    assertThat(before).isLessThan(3 * n);
+    assertThat(steps).hasSize(3 * n).doesNotHaveDuplicates();
+  }
+
+  @Test
   void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
     String appId = "cleanup-" + UUID.randomUUID();
     client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));

@@ -41,6 +41,7 @@ final class TestGraphs {
         if (sleep > 0) {
           Thread.sleep(sleep);
         }
+        EXECUTIONS.add(s.get("item") + "#" + s.get("ticks"));
         return s.increment("ticks");
       });
       Action done = Action.builder("done").reads("item").writes("out").update((s, in) -> s.update("out", s.getLong("item") * 2));
@@ -67,6 +68,9 @@ final class TestGraphs {
           .withTransition("prepare", "fan_out").withTransition("fan_out", "summarize").build();
     }
   }
+
+  /** Every step of the fan-out graph's children, as "appId#sequenceId", in the order they ran. */
+  static final java.util.Queue<String> EXECUTIONS = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /**
    * Two children that each run one counted step; child 1 then fails, so the job fails and keeps
