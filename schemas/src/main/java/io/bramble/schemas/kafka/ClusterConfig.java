@@ -26,10 +26,29 @@ public record ClusterConfig(
     return new ClusterConfig(bootstrapServers, registryUrl, topics, partitions, clientProperties);
   }
 
-  /** Base properties for any Kafka client: bootstrap servers plus the extra client properties. */
+  /**
+   * Base properties for any Kafka client: bootstrap servers plus the extra client properties
+   * (without the registry's own {@code basic.auth.user.info}).
+   */
   public Map<String, Object> clientProps() {
     Map<String, Object> p = new HashMap<>(clientProperties);
+    p.remove("basic.auth.user.info");
     p.put("bootstrap.servers", bootstrapServers);
     return p;
+  }
+
+  /** Secrets (passwords, JAAS configs, registry credentials) are shown as [hidden]. */
+  @Override
+  public String toString() {
+    Map<String, String> shown = new java.util.TreeMap<>();
+    clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
+    return "ClusterConfig[bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl + ", topics="
+        + topics.prefix() + "*, partitions=" + partitions + ", clientProperties=" + shown + "]";
+  }
+
+  private static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("jaas") || k.contains("user.info") || k.contains("secret")
+        || k.endsWith(".key");
   }
 }
