@@ -51,6 +51,9 @@ final class JoinCompleter {
     joins.delete(join.getJoinId());
     counts.delete(join.getJoinId());
     JoinReducer.Completion c = reducer.complete(join, results);
+    for (var event : c.events()) {
+      context.forward(new Record<>(event.getAppId(), (Object) event, timestamp), Sinks.EVENTS);
+    }
     if (c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED) {
       done.put(join.getJoinId(), System.currentTimeMillis());
     }

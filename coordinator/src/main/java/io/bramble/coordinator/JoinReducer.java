@@ -13,6 +13,8 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.kafka.EventTracker;
 import io.bramble.schemas.kafka.Errors;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,8 @@ import java.util.List;
  * (a task for the worker) or, when the parent has ended or halted, reports the parent's result.
  */
 final class JoinReducer {
-  /** What completing a join produced: exactly one of the two is set. */
-  record Completion(Task continuation, TaskResult parentResult) {}
+  /** What completing a join produced: a continuation or the parent's result, and the reduce step's events. */
+  record Completion(Task continuation, TaskResult parentResult, List<TrackingEvent> events) {}
 
   private final GraphRegistry registry;
 
@@ -33,6 +35,7 @@ final class JoinReducer {
   }
 
   Completion complete(FanOut join, List<TaskResult> results) {
+    List<TrackingEvent> events = new ArrayList<>();
     try {
       RunnableGraph runnable = registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
       Graph graph = runnable.graph();
@@ -40,6 +43,7 @@ final class JoinReducer {
           .withGraph(graph)
           .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
           .resumeAt(join.getParallelAction(), StateCodec.toState(join.getParentState()), join.getParentSequenceId())
+          .withTracker(new EventTracker("coordinator", join.getGraph(), join.getRootAppId(), events::add))
           .build();
       List<State> succeeded = new ArrayList<>(results.size());
       List<ChildFailure> failures = new ArrayList<>();
@@ -59,7 +63,7 @@ final class JoinReducer {
       boolean halted = Halts.matches(graph.action(join.getParallelAction()), haltAfter)
           || app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore);
       if (!app.hasNext() || halted) {
-        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, join.getParallelAction()));
+        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, join.getParallelAction()), events);
       }
       Task continuation = Task.newBuilder()
           .setTaskId(join.getParentAppId() + "@" + app.sequenceId())
@@ -78,15 +82,10 @@ final class JoinReducer {
           .setSubGraph(join.getSubGraph())
           .setAttempt(0)
           .build();
-      return new Completion(continuation, null);
+      return new Completion(continuation, null, events);
     } catch (RuntimeException e) {
-      return failed(join, Errors.of(e));
+      return new Completion(null, result(join, ResultStatus.FAILED, null, Errors.of(e), join.getParallelAction()), events);
     }
-  }
-
-  private static Completion failed(FanOut join, ErrorInfo error) {
-    TaskResult r = result(join, ResultStatus.FAILED, null, error, join.getParallelAction());
-    return new Completion(null, r);
   }
 
   private static TaskResult result(FanOut join, ResultStatus status, State state,

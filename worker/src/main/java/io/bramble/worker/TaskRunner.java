@@ -12,6 +12,7 @@ import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.Tracker;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ParentRef;
@@ -41,10 +42,15 @@ public final class TaskRunner {
    * child retry policy says, before its failure is reported.
    */
   public TaskOutcome run(Task task, Persister checkpoints) {
+    return run(task, checkpoints, null);
+  }
+
+  /** As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null). */
+  public TaskOutcome run(Task task, Persister checkpoints, Tracker tracker) {
     RetryPolicy retry = childRetryPolicy(task);
     for (int attempt = 1; ; attempt++) {
       try {
-        return runChecked(task, checkpoints);
+        return runChecked(task, checkpoints, tracker);
       } catch (RuntimeException e) {
         if (!retry.retries(e, attempt)) {
           return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
@@ -65,7 +71,7 @@ public final class TaskRunner {
     }
   }
 
-  private TaskOutcome runChecked(Task task, Persister checkpoints) {
+  private TaskOutcome runChecked(Task task, Persister checkpoints, Tracker tracker) {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
@@ -76,7 +82,8 @@ public final class TaskRunner {
     ApplicationBuilder builder = Application.builder()
         .withGraph(graph)
         .withIdentifiers(task.getAppId(), task.getPartitionKey())
-        .withPersister(checkpoints);
+        .withPersister(checkpoints)
+        .withTracker(tracker);
     if (task.getParent() != null) {
       builder.withSpawningParent(task.getParent().getParentAppId(), task.getPartitionKey(),
           task.getParent().getParentSequenceId());

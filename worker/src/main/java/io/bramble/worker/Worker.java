@@ -6,7 +6,9 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.kafka.DeadLetters;
+import io.bramble.schemas.kafka.EventTracker;
 import io.bramble.schemas.kafka.Topics;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -58,6 +60,7 @@ public final class Worker implements AutoCloseable {
   private final AvroSerde<Checkpoint> checkpointSerde;
   private final AvroSerde<TaskResult> resultSerde;
   private final AvroSerde<FanOut> fanOutSerde;
+  private final AvroSerde<TrackingEvent> eventSerde;
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong barrier = new AtomicLong();
   private final AtomicLong tasksDone = new AtomicLong();
@@ -77,6 +80,7 @@ public final class Worker implements AutoCloseable {
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
+    this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
     this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
     this.checkpoints = new CheckpointStore(config.cluster().clientProps(), topics.checkpoints(), checkpointSerde,
         config.workerId());
@@ -152,7 +156,10 @@ public final class Worker implements AutoCloseable {
       checkpoints.awaitBarrier(barrier.get(), Duration.ofSeconds(60));
       Task task = decoded.value();
       CheckpointPersister persister = new CheckpointPersister(producer, checkpointSerde, topics.checkpoints(), checkpoints);
-      TaskOutcome outcome = runner.run(task, persister);
+      // Fire-and-forget: tracking never holds up or fails a task.
+      EventTracker events = new EventTracker(config.workerId(), task.getGraph(), task.getRootAppId(), e ->
+          producer.send(new ProducerRecord<>(topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
+      TaskOutcome outcome = runner.run(task, persister, events);
       try {
         persister.awaitWritten();
         publish(outcome);

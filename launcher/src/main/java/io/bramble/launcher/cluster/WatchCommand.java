@@ -8,6 +8,7 @@ import io.bramble.schemas.kafka.ClusterConfig;
 import io.bramble.schemas.kafka.JobClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -42,8 +43,22 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   private void print(TrackingEvent e) {
-    context.out().println(e.getKind() + " " + e.getAppId()
-        + (e.getSequenceId() == null ? "" : " #" + e.getSequenceId())
-        + (e.getAction() == null ? "" : " " + e.getAction()) + " " + StateCodec.toMap(e.getPayload()));
+    Map<String, Object> payload = StateCodec.toMap(e.getPayload());
+    String where = e.getAppId() + (e.getSequenceId() == null ? "" : " #" + e.getSequenceId())
+        + (e.getAction() == null ? "" : " " + e.getAction());
+    String detail = switch (e.getKind()) {
+      case STEP_START -> null;
+      case STEP_END -> payload.containsKey("error") ? "failed: " + payload.get("error")
+          : (((Number) payload.get("ended_at_ms")).longValue() - ((Number) payload.get("started_at_ms")).longValue())
+              + " ms on " + e.getWorkerId();
+      case APP_CREATED -> "graph " + payload.get("graph") + (e.getParentAppId() == null ? "" : ", child of " + e.getParentAppId());
+      case SPAWN -> "child " + payload.get("child_index") + " " + payload.get("child_app_id");
+      case FANOUT -> payload.get("total") + " children";
+      case JOIN_PROGRESS -> payload.get("done") + "/" + payload.get("total") + (Boolean.TRUE.equals(payload.get("reduced")) ? " reduced" : "");
+      default -> String.valueOf(payload);
+    };
+    if (detail != null) {
+      context.out().println(e.getKind() + " " + where + ": " + detail);
+    }
   }
 }

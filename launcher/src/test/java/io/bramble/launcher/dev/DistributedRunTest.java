@@ -256,6 +256,36 @@ class DistributedRunTest {
   }
 
   @Test
+  void workersPublishEveryStepOfEveryAppOfTheJobAsEvents() throws Exception {
+    String appId = "events-" + UUID.randomUUID();
+    JobRequest job = JobClient.request(appId, "fanout", State.of("n", 2, "sleep_ms", 0), Map.of());
+    List<io.bramble.schemas.avro.TrackingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    client.submit(job);
+    client.await(appId, Duration.ofMinutes(1), null, events::add);
+    List<String> childIds = childAppIds(appId);
+    java.util.function.Function<String, List<String>> stepsOf = id -> events.stream()
+        .filter(e -> e.getAppId().equals(id) && e.getKind() == io.bramble.schemas.avro.EventKind.STEP_END)
+        .map(e -> e.getAction() + "#" + e.getSequenceId()).toList();
+    assertThat(stepsOf.apply(appId)).containsExactly("prepare#0", "fan_out#1", "summarize#2");
+    for (String child : childIds) {
+      assertThat(stepsOf.apply(child)).containsExactly("tick#0", "tick#1", "tick#2", "done#3");
+    }
+    var childEnd = events.stream().filter(e -> e.getAppId().equals(childIds.get(1))
+        && e.getKind() == io.bramble.schemas.avro.EventKind.STEP_END && "done".equals(e.getAction())).findFirst().orElseThrow();
+    assertThat(childEnd.getWorkerId()).startsWith("worker-");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> endState = (Map<String, Object>) StateCodec.toMap(childEnd.getPayload()).get("state");
+    assertThat(endState).containsEntry("out", 2L);
+    assertThat(events).anySatisfy(e -> {
+      assertThat(e.getKind()).isEqualTo(io.bramble.schemas.avro.EventKind.APP_CREATED);
+      assertThat(e.getAppId()).isEqualTo(childIds.get(0));
+      assertThat(e.getParentAppId()).isEqualTo(appId);
+    });
+    assertThat(events.stream().filter(e -> e.getKind() == io.bramble.schemas.avro.EventKind.SPAWN)
+        .map(e -> StateCodec.toMap(e.getPayload()).get("child_app_id")).toList()).containsExactlyElementsOf(childIds);
+  }
+
+  @Test
   void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
     String appId = "cleanup-" + UUID.randomUUID();
     client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));
