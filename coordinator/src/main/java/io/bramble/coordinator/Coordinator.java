@@ -2,6 +2,9 @@ package io.bramble.coordinator;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.schemas.registry.SchemaRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +20,14 @@ public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
   private final KafkaStreams streams;
+  private final KafkaStreamsMetrics streamsMetrics;
 
   public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {
+    this(config, registry, schemas, new SimpleMeterRegistry());
+  }
+
+  /** A coordinator whose meters (jobs, joins, Kafka Streams metrics) go to {@code meters}. */
+  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -29,7 +38,9 @@ public final class Coordinator implements AutoCloseable {
     p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
-    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas), p);
+    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas, meters), p);
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("coordinator stream thread failed; replacing it", e);
       return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -65,5 +76,6 @@ public final class Coordinator implements AutoCloseable {
   public void close() {
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(Duration.ofSeconds(30)));
+    streamsMetrics.close();
   }
 }

@@ -11,6 +11,7 @@ import io.bramble.schemas.kafka.Topics;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +32,13 @@ public final class CoordinatorTopology {
   private CoordinatorTopology() {}
 
   public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas) {
-    JoinCompleter completer = new JoinCompleter(new JoinReducer(registry));
+    return build(topics, registry, schemas, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  /** The topology, counting jobs and joins in {@code meters}. */
+  public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
+    CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
+    JoinCompleter completer = new JoinCompleter(new JoinReducer(registry), metrics);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
@@ -45,7 +52,7 @@ public final class CoordinatorTopology {
     t.addProcessor("fan-out", () -> new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer), "fanouts");
 
     t.addSource("results", keyIn, valueIn, topics.results());
-    t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer), "results");
+    t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics), "results");
 
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOBS),
         Serdes.String(), avro(JobRequest.class, schemas)), "intake", "join");

@@ -19,9 +19,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class JoinCompleter {
   private final JoinReducer reducer;
+  private final CoordinatorMetrics metrics;
 
-  JoinCompleter(JoinReducer reducer) {
+  JoinCompleter(JoinReducer reducer, CoordinatorMetrics metrics) {
     this.reducer = reducer;
+    this.metrics = metrics;
   }
 
   /** The store key of child {@code index}'s result: sorts in child order. */
@@ -54,9 +56,11 @@ final class JoinCompleter {
     for (var event : c.events()) {
       context.forward(new Record<>(event.getAppId(), (Object) event, timestamp), Sinks.EVENTS);
     }
-    if (c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED) {
+    boolean succeeded = c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
+    if (succeeded) {
       done.put(join.getJoinId(), System.currentTimeMillis());
     }
+    metrics.joinFinished(join, succeeded);
     if (c.continuation() != null) {
       context.forward(new Record<>(join.getParentAppId(), (Object) c.continuation(), timestamp), Sinks.TASKS);
     } else {

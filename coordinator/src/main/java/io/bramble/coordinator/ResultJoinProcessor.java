@@ -19,15 +19,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private final JoinCompleter completer;
+  private final CoordinatorMetrics metrics;
   private KeyValueStore<String, FanOut> joins;
   private KeyValueStore<String, TaskResult> results;
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
 
-  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer) {
+  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer, CoordinatorMetrics metrics) {
     super(decoder);
     this.completer = completer;
+    this.metrics = metrics;
   }
 
   @Override
@@ -106,6 +108,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         .build();
     jobResults.put(appId, jobResult);
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    metrics.jobFinished(jobResult);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {
       cleanUp(appId, timestamp);
     }

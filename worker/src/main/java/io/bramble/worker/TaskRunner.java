@@ -12,6 +12,7 @@ import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
@@ -31,9 +32,16 @@ import java.util.Map;
  */
 public final class TaskRunner {
   private final GraphRegistry registry;
+  private final Runnable onRetry;
 
   public TaskRunner(GraphRegistry registry) {
+    this(registry, () -> { });
+  }
+
+  /** {@code onRetry} hears of every retry of a failed child. */
+  public TaskRunner(GraphRegistry registry, Runnable onRetry) {
     this.registry = registry;
+    this.onRetry = onRetry;
   }
 
   /**
@@ -42,19 +50,20 @@ public final class TaskRunner {
    * child retry policy says, before its failure is reported.
    */
   public TaskOutcome run(Task task, Persister checkpoints) {
-    return run(task, checkpoints, null);
+    return run(task, checkpoints, null, new LifecycleHook[0]);
   }
 
-  /** As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null). */
-  public TaskOutcome run(Task task, Persister checkpoints, Tracker tracker) {
+  /** As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null) and {@code hooks}. */
+  public TaskOutcome run(Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
     RetryPolicy retry = childRetryPolicy(task);
     for (int attempt = 1; ; attempt++) {
       try {
-        return runChecked(task, checkpoints, tracker);
+        return runChecked(task, checkpoints, tracker, hooks);
       } catch (RuntimeException e) {
         if (!retry.retries(e, attempt)) {
           return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
         }
+        onRetry.run();
         retry.pauseAfter(attempt);
       }
     }
@@ -71,7 +80,7 @@ public final class TaskRunner {
     }
   }
 
-  private TaskOutcome runChecked(Task task, Persister checkpoints, Tracker tracker) {
+  private TaskOutcome runChecked(Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
@@ -83,7 +92,8 @@ public final class TaskRunner {
         .withGraph(graph)
         .withIdentifiers(task.getAppId(), task.getPartitionKey())
         .withPersister(checkpoints)
-        .withTracker(tracker);
+        .withTracker(tracker)
+        .withHooks(hooks);
     if (task.getParent() != null) {
       builder.withSpawningParent(task.getParent().getParentAppId(), task.getPartitionKey(),
           task.getParent().getParentSequenceId());
@@ -154,6 +164,7 @@ public final class TaskRunner {
         .setSubGraph(task.getSubGraph())
         .setHaltBefore(task.getHaltBefore())
         .setHaltAfter(task.getHaltAfter())
+        .setCreatedAtMs(System.currentTimeMillis())
         .setChildren(childTasks)
         .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);

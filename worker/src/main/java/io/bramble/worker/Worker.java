@@ -20,6 +20,9 @@ import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import io.confluent.parallelconsumer.internal.DrainingCloseable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -55,6 +58,9 @@ public final class Worker implements AutoCloseable {
   private final WorkerConfig config;
   private final Topics topics;
   private final TaskRunner runner;
+  private final MeterRegistry meters;
+  private final WorkerMetrics metrics;
+  private final java.util.List<KafkaClientMetrics> clientMetrics = new java.util.ArrayList<>();
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final AvroSerde<Checkpoint> checkpointSerde;
@@ -68,15 +74,23 @@ public final class Worker implements AutoCloseable {
   private ParallelStreamProcessor<String, byte[]> processor;
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
+    this(config, registry, schemas, new SimpleMeterRegistry());
+  }
+
+  /** A worker whose meters (task outcomes, step durations, Kafka client metrics) go to {@code meters}. */
+  public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
     this.config = config;
     this.topics = config.cluster().topics();
-    this.runner = new TaskRunner(registry);
+    this.meters = meters;
+    this.metrics = new WorkerMetrics(meters, config.workerId());
+    this.runner = new TaskRunner(registry, metrics::retried);
     Map<String, Object> producerProps = new HashMap<>(config.cluster().clientProps());
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId());
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 1);
     this.producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    bind(new KafkaClientMetrics(producer));
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
@@ -100,6 +114,12 @@ public final class Worker implements AutoCloseable {
     return java.util.Set.copyOf(assigned);
   }
 
+  /** True once {@link #start()} has run, until the task consumer is closed or has failed. */
+  public boolean isRunning() {
+    ParallelStreamProcessor<String, byte[]> p = processor;
+    return p != null && !p.isClosedOrFailed();
+  }
+
   public void start() {
     checkpoints.start();
     Map<String, Object> consumerProps = new HashMap<>(config.cluster().clientProps());
@@ -112,6 +132,7 @@ public final class Worker implements AutoCloseable {
     consumerProps.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) config.sessionTimeout().toMillis());
     consumerProps.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) Math.max(500, config.sessionTimeout().toMillis() / 4));
     KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+    bind(new KafkaClientMetrics(consumer));
     ParallelConsumerOptions<String, byte[]> options = ParallelConsumerOptions.<String, byte[]>builder()
         .consumer(consumer)
         .ordering(ProcessingOrder.KEY)
@@ -142,37 +163,31 @@ public final class Worker implements AutoCloseable {
     log.info("worker {} consuming {} with concurrency {}", config.workerId(), topics.tasks(), config.concurrency());
   }
 
+  private void bind(KafkaClientMetrics binder) {
+    binder.bindTo(meters);
+    clientMetrics.add(binder);
+  }
+
   private void handle(ConsumerRecord<String, byte[]> record) {
     Decoded<Task> decoded = taskDecoder.deserialize(record.topic(), record.value());
     try {
       if (decoded.isFailed()) {
-        String reason = "undecodable task at " + record.topic() + " partition " + record.partition() + " offset "
-            + record.offset() + ": " + decoded.failure();
-        log.warn(reason);
-        producer.send(new ProducerRecord<>(topics.dlq(), null, record.key(), record.value(),
-            DeadLetters.headers(reason, record.topic(), record.partition(), record.offset()))).get();
+        deadLetter(record, decoded.failure());
         return;
       }
       checkpoints.awaitBarrier(barrier.get(), Duration.ofSeconds(60));
-      Task task = decoded.value();
-      CheckpointPersister persister = new CheckpointPersister(producer, checkpointSerde, topics.checkpoints(), checkpoints);
-      // Fire-and-forget: tracking never holds up or fails a task.
-      EventTracker events = new EventTracker(config.workerId(), task.getGraph(), task.getRootAppId(), e ->
-          producer.send(new ProducerRecord<>(topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
-      TaskOutcome outcome = runner.run(task, persister, events);
+      metrics.started();
+      TaskOutcome outcome = null;
       try {
-        persister.awaitWritten();
-        publish(outcome);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof RecordTooLargeException)) {
-          throw e;
+        outcome = runAndPublish(decoded.value());
+        tasksDone.incrementAndGet();
+      } finally {
+        if (outcome == null) {
+          metrics.abandoned();
+        } else {
+          metrics.finished(outcome);
         }
-        // Retrying cannot help: the state is too big for the broker. Fail the task, with a small record.
-        publish(TaskRunner.finished(task, ResultStatus.FAILED, null, new IllegalStateException("app " + task.getAppId()
-            + " produced a record larger than the broker accepts (" + e.getCause().getMessage()
-            + "); keep large data out of state, e.g. store it elsewhere and keep a reference"), task.getSequenceId(), null));
       }
-      tasksDone.incrementAndGet();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while handling task at offset " + record.offset(), e);
@@ -181,6 +196,40 @@ public final class Worker implements AutoCloseable {
       // retry resumes from the checkpoints written so far.
       throw new IllegalStateException("could not write the outcome of the task at " + record.topic() + "-"
           + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String failure)
+      throws InterruptedException, ExecutionException {
+    String reason = "undecodable task at " + record.topic() + " partition " + record.partition() + " offset "
+        + record.offset() + ": " + failure;
+    log.warn(reason);
+    metrics.deadLettered();
+    producer.send(new ProducerRecord<>(topics.dlq(), null, record.key(), record.value(),
+        DeadLetters.headers(reason, record.topic(), record.partition(), record.offset()))).get();
+  }
+
+  /** Runs the task, waits for its checkpoints, then writes its outcome; returns what was written. */
+  private TaskOutcome runAndPublish(Task task) throws InterruptedException, ExecutionException {
+    CheckpointPersister persister = new CheckpointPersister(producer, checkpointSerde, topics.checkpoints(), checkpoints);
+    // Fire-and-forget: tracking never holds up or fails a task.
+    EventTracker events = new EventTracker(config.workerId(), task.getGraph(), task.getRootAppId(), e ->
+        producer.send(new ProducerRecord<>(topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
+    TaskOutcome outcome = runner.run(task, persister, events, metrics.stepTimer(task.getGraph()));
+    try {
+      persister.awaitWritten();
+      publish(outcome);
+      return outcome;
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof RecordTooLargeException)) {
+        throw e;
+      }
+      // Retrying cannot help: the state is too big for the broker. Fail the task, with a small record.
+      TaskOutcome tooLarge = TaskRunner.finished(task, ResultStatus.FAILED, null, new IllegalStateException("app "
+          + task.getAppId() + " produced a record larger than the broker accepts (" + e.getCause().getMessage()
+          + "); keep large data out of state, e.g. store it elsewhere and keep a reference"), task.getSequenceId(), null);
+      publish(tooLarge);
+      return tooLarge;
     }
   }
 
@@ -204,5 +253,6 @@ public final class Worker implements AutoCloseable {
     }
     checkpoints.close();
     producer.close(Duration.ofSeconds(5));
+    clientMetrics.forEach(KafkaClientMetrics::close);
   }
 }

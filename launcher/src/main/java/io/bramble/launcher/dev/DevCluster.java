@@ -12,6 +12,8 @@ import io.bramble.schemas.kafka.TopicSetup;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +32,7 @@ public final class DevCluster implements AutoCloseable {
   private final ClusterConfig cluster;
   private Coordinator coordinator;
   private final List<Worker> workers = new ArrayList<>();
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private int workerCount;
 
   private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort) {
@@ -65,7 +68,7 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public void startCoordinator() {
-    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas);
+    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas, meters);
     coordinator.start();
     try {
       if (!coordinator.awaitRunning(Duration.ofSeconds(60))) {
@@ -85,7 +88,7 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public Worker startWorker() {
-    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas);
+    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas, meters);
     w.start();
     workers.add(w);
     return w;
@@ -98,6 +101,11 @@ public final class DevCluster implements AutoCloseable {
 
   public List<Worker> workers() {
     return List.copyOf(workers);
+  }
+
+  /** The meters of the coordinator and every worker, in Prometheus' format via {@code scrape()}. */
+  public PrometheusMeterRegistry meters() {
+    return meters;
   }
 
   public ClusterConfig cluster() {

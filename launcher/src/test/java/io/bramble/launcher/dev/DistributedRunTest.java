@@ -286,6 +286,28 @@ class DistributedRunTest {
   }
 
   @Test
+  void coordinatorAndWorkersCountTasksStepsJobsAndJoins() throws Exception {
+    run("fanout", State.of("n", 5, "sleep_ms", 0));
+    String scrape = cluster.meters().scrape();
+    assertThat(scrape).contains(
+        "bramble_tasks_started_total{worker=\"worker-",
+        "bramble_tasks_completed_total{",
+        "bramble_tasks_fanned_out_total{",
+        "bramble_tasks_in_flight{",
+        "bramble_step_duration_seconds_count{action=\"tick\",graph=\"fanout\",outcome=\"ok\"}",
+        "bramble_jobs_completed_total",
+        "bramble_job_duration_seconds_count",
+        "bramble_join_wait_seconds_count",
+        "kafka_consumer_fetch_manager_records_lag_max");
+    assertThat(counter(scrape, "bramble_jobs_completed_total")).isPositive();
+  }
+
+  private static double counter(String scrape, String name) {
+    return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  @Test
   void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
     String appId = "cleanup-" + UUID.randomUUID();
     client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));

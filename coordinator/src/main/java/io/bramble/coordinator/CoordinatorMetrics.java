@@ -1,0 +1,44 @@
+package io.bramble.coordinator;
+
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/** The coordinator's meters, told about jobs and joins as they end. */
+final class CoordinatorMetrics {
+  private final Counter jobsCompleted;
+  private final Counter jobsFailed;
+  private final Timer jobDuration;
+  private final Counter joinsCompleted;
+  private final Counter joinsFailed;
+  private final Timer joinWait;
+
+  CoordinatorMetrics(MeterRegistry registry) {
+    jobsCompleted = Counter.builder("bramble.jobs.completed").description("Jobs that completed").register(registry);
+    jobsFailed = Counter.builder("bramble.jobs.failed").description("Jobs that failed").register(registry);
+    jobDuration = Timer.builder("bramble.job.duration").description("From submission to result")
+        .publishPercentileHistogram().register(registry);
+    joinsCompleted = Counter.builder("bramble.joins.completed").description("Parallel steps reduced").register(registry);
+    joinsFailed = Counter.builder("bramble.joins.failed").description("Parallel steps that failed").register(registry);
+    joinWait = Timer.builder("bramble.join.wait").description("From a fan-out to its reduce")
+        .publishPercentileHistogram().register(registry);
+  }
+
+  void jobFinished(JobResult result) {
+    (result.getStatus() == JobStatus.COMPLETED ? jobsCompleted : jobsFailed).increment();
+    if (result.getSubmittedAtMs() > 0) {
+      jobDuration.record(Duration.ofMillis(Math.max(0, result.getFinishedAtMs() - result.getSubmittedAtMs())));
+    }
+  }
+
+  void joinFinished(FanOut join, boolean succeeded) {
+    (succeeded ? joinsCompleted : joinsFailed).increment();
+    if (join.getCreatedAtMs() > 0) {
+      joinWait.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - join.getCreatedAtMs())));
+    }
+  }
+}

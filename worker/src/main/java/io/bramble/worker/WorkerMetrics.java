@@ -1,0 +1,83 @@
+package io.bramble.worker;
+
+import io.bramble.core.tracking.LifecycleHook;
+import io.bramble.core.tracking.StepEnd;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker's meters, kept beside the task loop rather than inside it: task outcomes, in-flight
+ * tasks, child retries and, as a hook on every application, step durations per action.
+ */
+final class WorkerMetrics {
+  private final MeterRegistry registry;
+  private final Counter started;
+  private final Counter completed;
+  private final Counter failed;
+  private final Counter fannedOut;
+  private final Counter retried;
+  private final Counter deadLettered;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  WorkerMetrics(MeterRegistry registry, String workerId) {
+    this.registry = registry;
+    this.started = Counter.builder("bramble.tasks.started").description("Tasks taken up").tag("worker", workerId).register(registry);
+    this.completed = Counter.builder("bramble.tasks.completed").description("Tasks that ran to their end or a halt")
+        .tag("worker", workerId).register(registry);
+    this.failed = Counter.builder("bramble.tasks.failed").description("Tasks that reported a failure")
+        .tag("worker", workerId).register(registry);
+    this.fannedOut = Counter.builder("bramble.tasks.fanned.out").description("Tasks that stopped at a parallel action")
+        .tag("worker", workerId).register(registry);
+    this.retried = Counter.builder("bramble.tasks.retried").description("Child applications tried again after a failure")
+        .tag("worker", workerId).register(registry);
+    this.deadLettered = Counter.builder("bramble.tasks.dead.lettered").description("Task records that could not be decoded")
+        .tag("worker", workerId).register(registry);
+    registry.gauge("bramble.tasks.in.flight", io.micrometer.core.instrument.Tags.of("worker", workerId), inFlight);
+  }
+
+  void started() {
+    started.increment();
+    inFlight.incrementAndGet();
+  }
+
+  void finished(TaskOutcome outcome) {
+    inFlight.decrementAndGet();
+    if (outcome instanceof TaskOutcome.FannedOut) {
+      fannedOut.increment();
+    } else if (outcome instanceof TaskOutcome.Finished f
+        && f.result().getStatus() == io.bramble.schemas.avro.ResultStatus.FAILED) {
+      failed.increment();
+    } else {
+      completed.increment();
+    }
+  }
+
+  void abandoned() {
+    inFlight.decrementAndGet();
+  }
+
+  void retried() {
+    retried.increment();
+  }
+
+  void deadLettered() {
+    deadLettered.increment();
+  }
+
+  /** Times every step, per graph and action. */
+  LifecycleHook stepTimer(String graph) {
+    return new LifecycleHook() {
+      @Override
+      public void afterStep(StepEnd step) {
+        Timer.builder("bramble.step.duration").description("How long steps take")
+            .tag("graph", graph).tag("action", step.action()).tag("outcome", step.error() == null ? "ok" : "error")
+            .publishPercentileHistogram()
+            .register(registry)
+            .record(Duration.ofMillis(step.endedAtMs() - step.startedAtMs()));
+      }
+    };
+  }
+}
