@@ -3,6 +3,8 @@ package io.bramble.coordinator;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -28,6 +30,12 @@ public final class Coordinator implements AutoCloseable {
 
   /** A coordinator whose meters (jobs, joins, Kafka Streams metrics) go to {@code meters}. */
   public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
+    this(config, registry, schemas, meters, GlobalOpenTelemetry.get());
+  }
+
+  /** As above, tracing jobs, fan-outs and reduces with {@code openTelemetry}. */
+  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
+      OpenTelemetry openTelemetry) {
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -38,7 +46,7 @@ public final class Coordinator implements AutoCloseable {
     p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
-    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas, meters), p);
+    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas, meters, openTelemetry), p);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(e -> {

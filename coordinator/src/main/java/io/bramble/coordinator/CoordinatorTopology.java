@@ -8,6 +8,7 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.kafka.Topics;
+import io.bramble.schemas.kafka.Tracing;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -32,13 +33,16 @@ public final class CoordinatorTopology {
   private CoordinatorTopology() {}
 
   public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas) {
-    return build(topics, registry, schemas, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return build(topics, registry, schemas, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        io.opentelemetry.api.OpenTelemetry.noop());
   }
 
-  /** The topology, counting jobs and joins in {@code meters}. */
-  public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
+  /** The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry}. */
+  public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
+      io.opentelemetry.api.OpenTelemetry openTelemetry) {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
-    JoinCompleter completer = new JoinCompleter(new JoinReducer(registry), metrics);
+    Tracing tracing = new Tracing(openTelemetry);
+    JoinCompleter completer = new JoinCompleter(new JoinReducer(registry), metrics, tracing);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
@@ -46,13 +50,13 @@ public final class CoordinatorTopology {
     Topology t = new Topology();
 
     t.addSource("jobs", keyIn, valueIn, topics.jobs());
-    t.addProcessor("intake", () -> new JobIntakeProcessor(BrambleSerdes.decoding(JobRequest.class, schemas), registry), "jobs");
+    t.addProcessor("intake", () -> new JobIntakeProcessor(BrambleSerdes.decoding(JobRequest.class, schemas), registry, tracing), "jobs");
 
     t.addSource("fanouts", keyIn, valueIn, topics.fanouts());
-    t.addProcessor("fan-out", () -> new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer), "fanouts");
+    t.addProcessor("fan-out", () -> new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing), "fanouts");
 
     t.addSource("results", keyIn, valueIn, topics.results());
-    t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics), "results");
+    t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics, tracing), "results");
 
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOBS),
         Serdes.String(), avro(JobRequest.class, schemas)), "intake", "join");

@@ -1,6 +1,11 @@
 package io.bramble.coordinator;
 
 import io.bramble.schemas.kafka.DeadLetters;
+import io.bramble.schemas.kafka.StepSpans;
+import io.bramble.schemas.kafka.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.bramble.schemas.serde.Decoded;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,10 +19,14 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 abstract class DecodingProcessor<T extends org.apache.avro.generic.IndexedRecord> implements Processor<String, byte[], String, Object> {
   private final DecodedDeserializer<T> decoder;
+  protected final Tracing tracing;
   protected ProcessorContext<String, Object> context;
+  /** The trace the current record belongs to; what is emitted carries it on. */
+  protected Context traceContext = Context.root();
 
-  DecodingProcessor(DecodedDeserializer<T> decoder) {
+  DecodingProcessor(DecodedDeserializer<T> decoder, Tracing tracing) {
     this.decoder = decoder;
+    this.tracing = tracing;
   }
 
   @Override
@@ -37,6 +46,7 @@ abstract class DecodingProcessor<T extends org.apache.avro.generic.IndexedRecord
       undecodable(record.key(), reason);
       return;
     }
+    traceContext = tracing.extract(record.headers());
     process(record.key(), decoded.value(), record.timestamp());
   }
 
@@ -45,8 +55,18 @@ abstract class DecodingProcessor<T extends org.apache.avro.generic.IndexedRecord
   /** Called after an undecodable record went to the dead-letter topic. */
   void undecodable(String key, String reason) {}
 
-  /** Forwards {@code value} under {@code key} to {@code sink}. */
+  /** Forwards {@code value} under {@code key} to {@code sink}, in the current trace. */
   void emit(String sink, String key, Object value, long timestamp) {
-    context.forward(new Record<>(key, value, timestamp), sink);
+    RecordHeaders headers = new RecordHeaders();
+    tracing.inject(traceContext, headers);
+    context.forward(new Record<>(key, value, timestamp, headers), sink);
+  }
+
+  /** Starts a span in the current record's trace and makes it the trace what is emitted carries. */
+  Span startSpan(String name, String appId) {
+    Span span = tracing.tracer().spanBuilder(name).setParent(traceContext)
+        .setAttribute(StepSpans.APP_ID, appId).setAttribute(StepSpans.PROCESS, "coordinator").startSpan();
+    traceContext = traceContext.with(span);
+    return span;
   }
 }

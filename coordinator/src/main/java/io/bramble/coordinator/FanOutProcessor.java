@@ -3,7 +3,9 @@ package io.bramble.coordinator;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.kafka.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -21,8 +23,8 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private KeyValueStore<String, Long> done;
   private KeyValueStore<String, String> trees;
 
-  FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer) {
-    super(decoder);
+  FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer, Tracing tracing) {
+    super(decoder, tracing);
     this.completer = completer;
   }
 
@@ -55,6 +57,16 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     if (joins.get(joinId) != null || done.get(joinId) != null) {
       return;
     }
+    Span span = startSpan("bramble.fan-out " + fanOut.getParallelAction(), parentAppId);
+    try {
+      fanOut(parentAppId, fanOut, timestamp);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void fanOut(String parentAppId, FanOut fanOut, long timestamp) {
+    String joinId = fanOut.getJoinId();
     List<Task> children = fanOut.getChildren();
     FanOut pending = FanOut.newBuilder(fanOut).setChildren(List.of()).build();
     joins.put(joinId, pending);
@@ -67,7 +79,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
         fanOut.getParallelAction(), Map.of("total", children.size(), "root_app_id", fanOut.getRootAppId(),
             "child_app_ids", children.stream().map(Task::getAppId).toList())), timestamp);
     if (children.isEmpty()) {
-      completer.complete(context, pending, List.of(), timestamp);
+      completer.complete(context, pending, List.of(), timestamp, traceContext);
     }
   }
 }

@@ -12,7 +12,9 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.kafka.Errors;
+import io.bramble.schemas.kafka.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,8 +32,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
 
-  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, GraphRegistry registry) {
-    super(decoder);
+  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, GraphRegistry registry, Tracing tracing) {
+    super(decoder, tracing);
     this.registry = registry;
   }
 
@@ -61,6 +63,15 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       jobResults.delete(appId);
     }
     jobs.put(appId, job);
+    Span span = startSpan("bramble.job " + job.getGraph(), appId);
+    try {
+      start(appId, job, timestamp);
+    } finally {
+      span.end();
+    }
+  }
+
+  private void start(String appId, JobRequest job, long timestamp) {
     Task root;
     try {
       root = rootTask(job);

@@ -1,6 +1,11 @@
 package io.bramble.coordinator;
 
 import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.kafka.StepSpans;
+import io.bramble.schemas.kafka.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
@@ -20,10 +25,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class JoinCompleter {
   private final JoinReducer reducer;
   private final CoordinatorMetrics metrics;
+  private final Tracing tracing;
 
-  JoinCompleter(JoinReducer reducer, CoordinatorMetrics metrics) {
+  JoinCompleter(JoinReducer reducer, CoordinatorMetrics metrics, Tracing tracing) {
     this.reducer = reducer;
     this.metrics = metrics;
+    this.tracing = tracing;
   }
 
   /** The store key of child {@code index}'s result: sorts in child order. */
@@ -46,7 +53,20 @@ final class JoinCompleter {
     return list;
   }
 
-  void complete(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results, long timestamp) {
+  void complete(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results, long timestamp,
+      Context trace) {
+    Span span = tracing.tracer().spanBuilder("bramble.reduce " + join.getParallelAction()).setParent(trace)
+        .setAttribute(StepSpans.APP_ID, join.getParentAppId()).setAttribute(StepSpans.PROCESS, "coordinator")
+        .setAttribute("bramble.children", (long) results.size()).startSpan();
+    try {
+      completeIn(context, join, results, timestamp, trace.with(span));
+    } finally {
+      span.end();
+    }
+  }
+
+  private void completeIn(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results,
+      long timestamp, Context trace) {
     KeyValueStore<String, FanOut> joins = context.getStateStore(StoreNames.JOINS);
     KeyValueStore<String, Long> counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
@@ -54,7 +74,7 @@ final class JoinCompleter {
     counts.delete(join.getJoinId());
     JoinReducer.Completion c = reducer.complete(join, results);
     for (var event : c.events()) {
-      context.forward(new Record<>(event.getAppId(), (Object) event, timestamp), Sinks.EVENTS);
+      forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
     }
     boolean succeeded = c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
     if (succeeded) {
@@ -62,13 +82,20 @@ final class JoinCompleter {
     }
     metrics.joinFinished(join, succeeded);
     if (c.continuation() != null) {
-      context.forward(new Record<>(join.getParentAppId(), (Object) c.continuation(), timestamp), Sinks.TASKS);
+      forward(context, join.getParentAppId(), c.continuation(), timestamp, trace, Sinks.TASKS);
     } else {
       TaskResult r = c.parentResult();
-      context.forward(new Record<>(JoinReducer.resultKey(r), (Object) r, timestamp), Sinks.RESULTS);
+      forward(context, JoinReducer.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
     }
-    context.forward(new Record<>(join.getParentAppId(), (Object) Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
+    forward(context, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
         join.getParentSequenceId(), join.getParallelAction(), Map.of("done", results.size(), "total", results.size(),
-            "reduced", true, "root_app_id", join.getRootAppId())), timestamp), Sinks.EVENTS);
+            "reduced", true, "root_app_id", join.getRootAppId())), timestamp, trace, Sinks.EVENTS);
+  }
+
+  private void forward(ProcessorContext<String, Object> context, String key, Object value, long timestamp, Context trace,
+      String sink) {
+    RecordHeaders headers = new RecordHeaders();
+    tracing.inject(trace, headers);
+    context.forward(new Record<>(key, value, timestamp, headers), sink);
   }
 }

@@ -7,7 +7,9 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.kafka.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
+import io.opentelemetry.api.trace.Span;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -26,8 +28,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
 
-  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer, CoordinatorMetrics metrics) {
-    super(decoder);
+  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer, CoordinatorMetrics metrics,
+      Tracing tracing) {
+    super(decoder, tracing);
     this.completer = completer;
     this.metrics = metrics;
   }
@@ -65,7 +68,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         join.getParentSequenceId(), join.getParallelAction(),
         Map.of("done", done, "total", total, "root_app_id", join.getRootAppId())), timestamp);
     if (done == total) {
-      completer.complete(context, join, JoinCompleter.takeResults(results, joinId), timestamp);
+      completer.complete(context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
     }
   }
 
@@ -107,6 +110,13 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         .setSteps(result.getSequenceId() + 1)
         .build();
     jobResults.put(appId, jobResult);
+    // The job as one span: from its submission to its result.
+    Span span = tracing.tracer().spanBuilder("bramble.job.done " + jobResult.getGraph()).setParent(traceContext)
+        .setStartTimestamp(Math.max(1, jobResult.getSubmittedAtMs()), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .setAttribute(io.bramble.schemas.kafka.StepSpans.APP_ID, appId)
+        .setAttribute(io.bramble.schemas.kafka.StepSpans.PROCESS, "coordinator")
+        .setAttribute("bramble.status", jobResult.getStatus().name()).startSpan();
+    span.end();
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
     metrics.jobFinished(jobResult);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {

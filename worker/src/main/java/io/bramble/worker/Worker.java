@@ -20,7 +20,15 @@ import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import io.confluent.parallelconsumer.internal.DrainingCloseable;
+import io.bramble.schemas.kafka.StepSpans;
+import io.bramble.schemas.kafka.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -59,6 +67,7 @@ public final class Worker implements AutoCloseable {
   private final Topics topics;
   private final TaskRunner runner;
   private final MeterRegistry meters;
+  private final Tracing tracing;
   private final WorkerMetrics metrics;
   private final java.util.List<KafkaClientMetrics> clientMetrics = new java.util.ArrayList<>();
   private final KafkaProducer<String, byte[]> producer;
@@ -79,7 +88,14 @@ public final class Worker implements AutoCloseable {
 
   /** A worker whose meters (task outcomes, step durations, Kafka client metrics) go to {@code meters}. */
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
+    this(config, registry, schemas, meters, GlobalOpenTelemetry.get());
+  }
+
+  /** As above, tracing tasks and steps with {@code openTelemetry}, in the trace each task record carries. */
+  public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
+      OpenTelemetry openTelemetry) {
     this.config = config;
+    this.tracing = new Tracing(openTelemetry);
     this.topics = config.cluster().topics();
     this.meters = meters;
     this.metrics = new WorkerMetrics(meters, config.workerId());
@@ -176,12 +192,23 @@ public final class Worker implements AutoCloseable {
         return;
       }
       checkpoints.awaitBarrier(barrier.get(), Duration.ofSeconds(60));
+      Task task = decoded.value();
       metrics.started();
+      Span span = tracing.tracer().spanBuilder("bramble.task " + task.getGraph())
+          .setParent(tracing.extract(record.headers()))
+          .setSpanKind(SpanKind.CONSUMER)
+          .setAttribute(StepSpans.APP_ID, task.getAppId())
+          .setAttribute(StepSpans.PROCESS, config.workerId())
+          .startSpan();
       TaskOutcome outcome = null;
-      try {
-        outcome = runAndPublish(decoded.value());
+      try (Scope scope = span.makeCurrent()) {
+        outcome = runAndPublish(task);
         tasksDone.incrementAndGet();
+      } catch (Exception e) {
+        span.recordException(e);
+        throw e;
       } finally {
+        span.end();
         if (outcome == null) {
           metrics.abandoned();
         } else {
@@ -215,7 +242,8 @@ public final class Worker implements AutoCloseable {
     // Fire-and-forget: tracking never holds up or fails a task.
     EventTracker events = new EventTracker(config.workerId(), task.getGraph(), task.getRootAppId(), e ->
         producer.send(new ProducerRecord<>(topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
-    TaskOutcome outcome = runner.run(task, persister, events, metrics.stepTimer(task.getGraph()));
+    TaskOutcome outcome = runner.run(task, persister, events, metrics.stepTimer(task.getGraph()),
+        new StepSpans(tracing.tracer(), Context.current(), config.workerId()));
     try {
       persister.awaitWritten();
       publish(outcome);
@@ -233,12 +261,18 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** Writes the outcome, carrying the current trace context in its headers. */
   private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+    ProducerRecord<String, byte[]> out;
     if (outcome instanceof TaskOutcome.Finished f) {
-      producer.send(new ProducerRecord<>(topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()))).get();
+      out = new ProducerRecord<>(topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()));
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
-      producer.send(new ProducerRecord<>(topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()))).get();
+      out = new ProducerRecord<>(topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()));
+    } else {
+      throw new IllegalStateException("unknown outcome " + outcome);
     }
+    tracing.inject(Context.current(), out.headers());
+    producer.send(out).get();
   }
 
   /**

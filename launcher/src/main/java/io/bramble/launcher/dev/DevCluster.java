@@ -14,6 +14,8 @@ import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +35,14 @@ public final class DevCluster implements AutoCloseable {
   private Coordinator coordinator;
   private final List<Worker> workers = new ArrayList<>();
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final OpenTelemetry openTelemetry;
   private int workerCount;
 
-  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort) {
+  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort,
+      OpenTelemetry openTelemetry) {
     this.dataDir = dataDir;
     this.graphs = graphs;
+    this.openTelemetry = openTelemetry;
     this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).port(kafkaPort).partitions(partitions).build().start();
     this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort);
     this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
@@ -54,7 +59,13 @@ public final class DevCluster implements AutoCloseable {
   /** As {@link #start(Path, GraphRegistry, int, int)} on given ports (0: any free one). */
   public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
       int registryPort) {
-    DevCluster c = new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort);
+    return start(dataDir, graphs, workers, partitions, kafkaPort, registryPort, GlobalOpenTelemetry.get());
+  }
+
+  /** As above, with every process tracing to {@code openTelemetry}. */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
+      int registryPort, OpenTelemetry openTelemetry) {
+    DevCluster c = new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry);
     try {
       c.startCoordinator();
       for (int i = 0; i < workers; i++) {
@@ -68,7 +79,8 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public void startCoordinator() {
-    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas, meters);
+    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas, meters,
+        openTelemetry);
     coordinator.start();
     try {
       if (!coordinator.awaitRunning(Duration.ofSeconds(60))) {
@@ -88,7 +100,8 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public Worker startWorker() {
-    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas, meters);
+    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas, meters,
+        openTelemetry);
     w.start();
     workers.add(w);
     return w;
