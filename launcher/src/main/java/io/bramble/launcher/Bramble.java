@@ -3,7 +3,9 @@ package io.bramble.launcher;
 import io.bramble.launcher.bench.BenchCommand;
 import io.bramble.launcher.cluster.CoordinatorCommand;
 import io.bramble.launcher.cluster.DevCommand;
+import io.bramble.launcher.cluster.HealthCommand;
 import io.bramble.launcher.cluster.SubmitCommand;
+import io.bramble.launcher.cluster.UiCommand;
 import io.bramble.launcher.cluster.WatchCommand;
 import io.bramble.launcher.cluster.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
@@ -23,7 +25,7 @@ import picocli.CommandLine.Command;
     versionProvider = Bramble.Version.class,
     description = "Runs Burr-style state-machine applications on the JVM.",
     subcommands = {RunCommand.class, DevCommand.class, SubmitCommand.class, WatchCommand.class, CoordinatorCommand.class,
-        WorkerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        WorkerCommand.class, UiCommand.class, HealthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Bramble implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

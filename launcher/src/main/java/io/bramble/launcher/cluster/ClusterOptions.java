@@ -3,20 +3,17 @@ package io.bramble.launcher.cluster;
 import io.bramble.schemas.kafka.ClusterConfig;
 import io.bramble.schemas.kafka.Topics;
 import io.bramble.schemas.registry.SchemaRegistryClient;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
  * Where the cluster is, for every command that talks to one. Each setting comes from its flag,
- * else its environment variable, else the properties file, else the default. Keys of the
- * properties file that are not Bramble's own are passed to every Kafka client (SASL, SSL, …).
+ * else its environment variable, else the properties file, else the default (see {@link Setting} and
+ * {@link Configuration}). Keys of the properties file that are not Bramble's own are passed to every
+ * Kafka client (SASL, SSL, …); keys that no Kafka client knows are reported at start-up.
  */
 public final class ClusterOptions {
   @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
@@ -45,37 +42,27 @@ public final class ClusterOptions {
       description = "A properties file (env BRAMBLE_CONFIG) with the settings above and client properties.")
   Path configFile;
 
-  private static final java.util.Set<String> OWN_KEYS = java.util.Set.of(
-      "bootstrap.servers", "schema.registry.url", "topic.prefix", "partitions");
+  /**
+   * Reads the environment and the properties file, reporting unknown {@code BRAMBLE_*} variables and
+   * unknown file keys; commands read their own settings from the result too.
+   */
+  public Configuration configuration(Map<String, String> env) {
+    return Configuration.load(spec.commandLine(), configFile, env);
+  }
 
   /** The settings resolved against {@code env}. */
   public ClusterConfig resolve(Map<String, String> env) {
-    Path file = configFile != null ? configFile : env.containsKey("BRAMBLE_CONFIG") ? Path.of(env.get("BRAMBLE_CONFIG")) : null;
-    Properties props = new Properties();
-    if (file != null) {
-      try (Reader r = Files.newBufferedReader(file)) {
-        props.load(r);
-      } catch (IOException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "cannot read config file " + file + ": " + e.getMessage());
-      }
-    }
-    String bootstrap = pick(bootstrapServers, env.get("BRAMBLE_BOOTSTRAP_SERVERS"), props.getProperty("bootstrap.servers"), "localhost:9092");
-    String registry = pick(registryUrl, env.get("BRAMBLE_REGISTRY_URL"), props.getProperty("schema.registry.url"), "http://localhost:8081");
-    String prefix = pick(topicPrefix, env.get("BRAMBLE_TOPIC_PREFIX"), props.getProperty("topic.prefix"), Topics.DEFAULT_PREFIX);
-    String parts = pick(partitions == null ? null : partitions.toString(), env.get("BRAMBLE_PARTITIONS"),
-        props.getProperty("partitions"), "4");
-    int n;
-    try {
-      n = Integer.parseInt(parts.trim());
-    } catch (NumberFormatException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "partitions must be a number, got '" + parts + "'");
-    }
-    if (n < 1) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "partitions must be at least 1, got " + n);
-    }
-    Map<String, String> client = new LinkedHashMap<>();
-    props.stringPropertyNames().stream().filter(k -> !OWN_KEYS.contains(k)).sorted()
-        .forEach(k -> client.put(k, props.getProperty(k)));
+    return resolve(configuration(env));
+  }
+
+  /** The cluster settings of {@code conf}, with this command's flags first. */
+  public ClusterConfig resolve(Configuration conf) {
+    String bootstrap = conf.string(Setting.BOOTSTRAP_SERVERS, bootstrapServers, Setting.BOOTSTRAP_SERVERS.defaultValue());
+    String registry = conf.string(Setting.REGISTRY_URL, registryUrl, Setting.REGISTRY_URL.defaultValue());
+    String prefix = conf.string(Setting.TOPIC_PREFIX, topicPrefix, Topics.DEFAULT_PREFIX);
+    int n = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
+    conf.checkClientProperties(clientProperties);
+    Map<String, String> client = new LinkedHashMap<>(conf.clientProperties());
     client.putAll(clientProperties);
     return new ClusterConfig(bootstrap, registry, new Topics(prefix), n, client);
   }
@@ -88,15 +75,5 @@ public final class ClusterOptions {
       b.basicAuth(userInfo);
     }
     return b.build();
-  }
-
-  private static String pick(String flag, String env, String file, String fallback) {
-    if (flag != null) {
-      return flag;
-    }
-    if (env != null && !env.isBlank()) {
-      return env;
-    }
-    return file != null ? file : fallback;
   }
 }

@@ -8,8 +8,11 @@ import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.kafka.ClusterConfig;
 import io.bramble.schemas.kafka.TopicSetup;
 import io.bramble.schemas.registry.SchemaRegistryClient;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,35 +21,74 @@ import picocli.CommandLine.Option;
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
     description = "Runs the coordinator (job intake, fan-out, join and reduce) against a Kafka cluster.")
 public final class CoordinatorCommand implements Callable<Integer> {
+  public static final int DEFAULT_HEALTH_PORT = 8090;
+
   private final LauncherContext context;
 
   @Mixin ClusterOptions cluster;
 
-  @Option(names = "--state-dir", defaultValue = ".bramble/coordinator", paramLabel = "DIR",
-      description = "Local state stores (rebuilt from changelogs when lost; default: ${DEFAULT-VALUE}).")
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "Local state stores, rebuilt from changelogs when lost (env BRAMBLE_STATE_DIR, file state.dir; "
+          + "default .bramble/coordinator).")
   Path stateDir;
 
-  @Option(names = "--commit-interval-ms", defaultValue = "" + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
-      paramLabel = "MS", description = "Exactly-once commit interval: bounds each hop's latency (default: ${DEFAULT-VALUE}).")
-  long commitIntervalMs;
+  @Option(names = "--commit-interval-ms", paramLabel = "MS",
+      description = "Exactly-once commit interval: bounds each hop's latency (env BRAMBLE_COMMIT_INTERVAL_MS, "
+          + "file commit.interval.ms; default " + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS + ").")
+  Long commitIntervalMs;
+
+  @Option(names = "--health-port", paramLabel = "PORT",
+      description = "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
+          + DEFAULT_HEALTH_PORT + "; 0 disables).")
+  Integer healthPort;
 
   public CoordinatorCommand(LauncherContext context) {
     this.context = context;
   }
 
   @Override
-  public Integer call() {
-    ClusterConfig config = cluster.resolve(context.env());
-    SchemaRegistryClient schemas = ClusterOptions.registry(config);
-    TopicSetup.ensure(config);
-    BrambleSchemas.registerAll(schemas, config.topics().prefix());
-    GraphRegistry graphs = GraphRegistry.load();
-    Coordinator coordinator = new Coordinator(
-        new CoordinatorConfig(config, config.topics().prefix() + "coordinator", stateDir, commitIntervalMs), graphs, schemas);
-    coordinator.start();
-    context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()
-        + "*, graphs " + graphs.names());
-    Shutdown.awaitSignal(coordinator::close);
-    return 0;
+  public Integer call() throws IOException {
+    Configuration conf = cluster.configuration(context.env());
+    ClusterConfig config = cluster.resolve(conf);
+    Path dir = conf.path(Setting.STATE_DIR, stateDir, Setting.STATE_DIR.defaultValue());
+    long commitMs = conf.longValue(Setting.COMMIT_INTERVAL_MS, commitIntervalMs, CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS, 1);
+    int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
+
+    AtomicReference<Coordinator> started = new AtomicReference<>();
+    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()));
+    try {
+      SchemaRegistryClient schemas = ClusterOptions.registry(config);
+      TopicSetup.ensure(config);
+      BrambleSchemas.registerAll(schemas, config.topics().prefix());
+      GraphRegistry graphs = GraphRegistry.load();
+      Coordinator coordinator = new Coordinator(
+          new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas);
+      coordinator.start();
+      started.set(coordinator);
+      context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()
+          + "*, graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
+      Shutdown.awaitSignal(() -> {
+        coordinator.close();
+        if (health != null) {
+          health.close();
+        }
+      });
+      return 0;
+    } catch (RuntimeException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw e;
+    }
+  }
+
+  /** Ready while the Streams app runs or rebalances (a rebalance is part of normal running). */
+  static HealthServer.Readiness readiness(Coordinator coordinator) {
+    if (coordinator == null) {
+      return HealthServer.Readiness.notReady("starting (topics, schemas)");
+    }
+    KafkaStreams.State state = coordinator.state();
+    boolean ready = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+    return new HealthServer.Readiness(ready, "streams " + state);
   }
 }

@@ -5,6 +5,7 @@ import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.dev.DevCluster;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -15,20 +16,28 @@ import picocli.CommandLine.Option;
 public final class DevCommand implements Callable<Integer> {
   private final LauncherContext context;
 
-  @Option(names = "--data-dir", defaultValue = ".bramble", paramLabel = "DIR", description = "Where data lives (default: ${DEFAULT-VALUE}).")
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where data lives (env BRAMBLE_DATA_DIR; default .bramble).")
   Path dataDir;
 
-  @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "Workers to run (default: ${DEFAULT-VALUE}).")
-  int workers;
+  @Option(names = "--workers", paramLabel = "N", description = "Workers to run (env BRAMBLE_DEV_WORKERS; default 2).")
+  Integer workers;
 
-  @Option(names = "--port", defaultValue = "9092", paramLabel = "PORT", description = "Kafka port (default: ${DEFAULT-VALUE}).")
-  int port;
+  @Option(names = "--port", paramLabel = "PORT", description = "Kafka port (env BRAMBLE_KAFKA_PORT; default 9092).")
+  Integer port;
 
-  @Option(names = "--registry-port", defaultValue = "8081", paramLabel = "PORT", description = "Schema registry port (default: ${DEFAULT-VALUE}).")
-  int registryPort;
+  @Option(names = "--registry-port", paramLabel = "PORT",
+      description = "Schema registry port (env BRAMBLE_REGISTRY_PORT; default 8081).")
+  Integer registryPort;
 
-  @Option(names = "--partitions", defaultValue = "4", paramLabel = "N", description = "Partitions per topic (default: ${DEFAULT-VALUE}).")
-  int partitions;
+  @Option(names = "--partitions", paramLabel = "N", description = "Partitions per topic (env BRAMBLE_PARTITIONS; default 4).")
+  Integer partitions;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A properties file (env BRAMBLE_CONFIG) with the settings above (data.dir, dev.workers, kafka.port, "
+          + "registry.port, partitions).")
+  Path configFile;
 
   public DevCommand(LauncherContext context) {
     this.context = context;
@@ -36,12 +45,18 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Configuration conf = Configuration.load(spec.commandLine(), configFile, context.env());
+    Path dir = conf.path(Setting.DATA_DIR, dataDir, Setting.DATA_DIR.defaultValue());
+    int n = conf.integer(Setting.DEV_WORKERS, workers, 2, 0, 1_000);
+    int kafkaPort = conf.port(Setting.KAFKA_PORT, port, 9092);
+    int schemaPort = conf.port(Setting.REGISTRY_PORT, registryPort, 8081);
+    int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
     GraphRegistry graphs = GraphRegistry.load();
-    DevCluster cluster = DevCluster.start(dataDir, graphs, workers, partitions, port, registryPort);
+    DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
     context.out().println("bramble dev: Kafka on " + cluster.bootstrapServers() + ", schema registry on "
-        + cluster.registryUrl() + ", coordinator and " + workers + " workers running; graphs " + graphs.names());
+        + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names());
     context.out().println("submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
-        + dataDir.toAbsolutePath() + ")");
+        + dir.toAbsolutePath() + ")");
     Shutdown.awaitSignal(cluster::close);
     return 0;
   }

@@ -6,7 +6,9 @@ import io.bramble.schemas.kafka.ClusterConfig;
 import io.bramble.schemas.kafka.TopicSetup;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
+import java.io.IOException;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,40 +17,75 @@ import picocli.CommandLine.Option;
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Runs a worker: consumes tasks, runs their action loops, writes checkpoints and results.")
 public final class WorkerCommand implements Callable<Integer> {
+  public static final int DEFAULT_HEALTH_PORT = 8091;
+  public static final int DEFAULT_CONCURRENCY = 16;
+
   private final LauncherContext context;
 
   @Mixin ClusterOptions cluster;
 
-  @Option(names = "--concurrency", paramLabel = "N", description = "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY; default 16).")
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY, file worker.concurrency; default 16).")
   Integer concurrency;
 
-  @Option(names = "--worker-id", paramLabel = "ID", description = "This worker's name in logs and client ids (default: random).")
+  @Option(names = "--worker-id", paramLabel = "ID",
+      description = "This worker's name in logs and client ids (env BRAMBLE_WORKER_ID, file worker.id; default: random).")
   String workerId;
+
+  @Option(names = "--health-port", paramLabel = "PORT",
+      description = "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
+          + DEFAULT_HEALTH_PORT + "; 0 disables).")
+  Integer healthPort;
 
   public WorkerCommand(LauncherContext context) {
     this.context = context;
   }
 
   @Override
-  public Integer call() {
-    ClusterConfig config = cluster.resolve(context.env());
-    TopicSetup.ensure(config);
-    WorkerConfig worker = WorkerConfig.of(config);
-    String envConcurrency = context.env().get("BRAMBLE_WORKER_CONCURRENCY");
-    if (concurrency != null) {
-      worker = worker.withConcurrency(concurrency);
-    } else if (envConcurrency != null) {
-      worker = worker.withConcurrency(Integer.parseInt(envConcurrency.trim()));
+  public Integer call() throws IOException {
+    Configuration conf = cluster.configuration(context.env());
+    ClusterConfig config = cluster.resolve(conf);
+    WorkerConfig worker = WorkerConfig.of(config)
+        .withConcurrency(conf.integer(Setting.WORKER_CONCURRENCY, concurrency, DEFAULT_CONCURRENCY, 1, 100_000));
+    String id = conf.string(Setting.WORKER_ID, workerId, null);
+    if (id != null) {
+      worker = worker.withWorkerId(id);
     }
-    if (workerId != null) {
-      worker = worker.withWorkerId(workerId);
+    int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
+
+    // Set once start() has returned: reading it first makes the worker's own fields visible here.
+    AtomicReference<Worker> started = new AtomicReference<>();
+    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()));
+    try {
+      TopicSetup.ensure(config);
+      GraphRegistry graphs = GraphRegistry.load();
+      Worker w = new Worker(worker, graphs, ClusterOptions.registry(config));
+      w.start();
+      started.set(w);
+      context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "
+          + worker.concurrency() + ", graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
+      Shutdown.awaitSignal(() -> {
+        w.close();
+        if (health != null) {
+          health.close();
+        }
+      });
+      return 0;
+    } catch (RuntimeException e) {
+      if (health != null) {
+        health.close();
+      }
+      throw e;
     }
-    GraphRegistry graphs = GraphRegistry.load();
-    Worker w = new Worker(worker, graphs, ClusterOptions.registry(config));
-    w.start();
-    context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "
-        + worker.concurrency() + ", graphs " + graphs.names());
-    Shutdown.awaitSignal(w::close);
-    return 0;
+  }
+
+  /** Ready once started, while its task consumer runs. */
+  static HealthServer.Readiness readiness(Worker worker) {
+    if (worker == null) {
+      return HealthServer.Readiness.notReady("starting");
+    }
+    return worker.isRunning()
+        ? HealthServer.Readiness.ready("consuming tasks, " + worker.assignment().size() + " partitions assigned")
+        : HealthServer.Readiness.notReady("task consumer closed or failed");
   }
 }

@@ -1,0 +1,216 @@
+package io.bramble.launcher.cluster;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine;
+
+/**
+ * One process's settings: each {@link Setting} comes from its flag, else its environment variable,
+ * else the properties file, else its default. Loading checks the sources: an unknown {@code BRAMBLE_*}
+ * environment variable or a file key that is neither Bramble's own nor a Kafka or registry client
+ * config is a usage error (exit code 2) naming it, and so is a value of the wrong kind, named with the
+ * flag, variable or file key it came from.
+ */
+public final class Configuration {
+  private static final String ENV_PREFIX = "BRAMBLE_";
+
+  private final CommandLine commandLine;
+  private final Map<String, String> env;
+  private final Path file;
+  private final Properties props;
+
+  private Configuration(CommandLine commandLine, Map<String, String> env, Path file, Properties props) {
+    this.commandLine = commandLine;
+    this.env = env;
+    this.file = file;
+    this.props = props;
+  }
+
+  /**
+   * Reads the environment and the properties file ({@code configFlag}, else {@code BRAMBLE_CONFIG}),
+   * reporting unknown keys as usage errors of {@code commandLine}.
+   */
+  public static Configuration load(CommandLine commandLine, Path configFlag, Map<String, String> env) {
+    checkEnvironment(commandLine, env);
+    String envFile = env.get(Setting.CONFIG.env());
+    Path file = configFlag != null ? configFlag : envFile != null && !envFile.isBlank() ? Path.of(envFile.trim()) : null;
+    Properties props = new Properties();
+    if (file != null) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        props.load(r);
+      } catch (IOException e) {
+        throw new CommandLine.ParameterException(commandLine, "cannot read config file " + file + ": " + e.getMessage());
+      }
+      List<String> unknown = props.stringPropertyNames().stream()
+          .filter(k -> !Setting.fileKeys().contains(k) && !ClientConfigKeys.isKnown(k)).sorted().toList();
+      if (!unknown.isEmpty()) {
+        throw new CommandLine.ParameterException(commandLine, file + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+            + describe(unknown, known()) + "; a key must be a Bramble setting (" + String.join(", ", Setting.fileKeys())
+            + ") or a Kafka producer, consumer, admin, Streams or schema-registry client config");
+      }
+    }
+    return new Configuration(commandLine, env, file, props);
+  }
+
+  /** Fails on a {@code BRAMBLE_*} variable that no {@link Setting} reads (a typo would otherwise be ignored). */
+  static void checkEnvironment(CommandLine commandLine, Map<String, String> env) {
+    Set<String> understood = Setting.environmentVariables();
+    List<String> unknown = env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !understood.contains(k))
+        .sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new CommandLine.ParameterException(commandLine, "unknown environment variable" + (unknown.size() > 1 ? "s " : " ")
+          + describe(unknown, understood) + "; Bramble reads " + String.join(", ", understood));
+    }
+  }
+
+  /** The file in use, if any. */
+  public java.util.Optional<Path> file() {
+    return java.util.Optional.ofNullable(file);
+  }
+
+  /** The properties-file entries that are not Bramble's own: for every Kafka client. */
+  public Map<String, String> clientProperties() {
+    Map<String, String> client = new LinkedHashMap<>();
+    props.stringPropertyNames().stream().filter(k -> !Setting.fileKeys().contains(k)).sorted()
+        .forEach(k -> client.put(k, props.getProperty(k)));
+    return client;
+  }
+
+  /** Checks {@code --client-property} keys like file keys. */
+  public void checkClientProperties(Map<String, String> flagged) {
+    List<String> unknown = flagged.keySet().stream().filter(k -> !ClientConfigKeys.isKnown(k)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new CommandLine.ParameterException(commandLine, "--client-property: unknown Kafka client config "
+          + describe(unknown, ClientConfigKeys.all()));
+    }
+  }
+
+  /** {@code setting}'s value: {@code flag} if given, else environment, else file, else {@code fallback}. */
+  public String string(Setting setting, String flag, String fallback) {
+    Value v = value(setting, flag == null ? null : flag);
+    return v == null ? fallback : v.text();
+  }
+
+  public Path path(Setting setting, Path flag, String fallback) {
+    String s = string(setting, flag == null ? null : flag.toString(), fallback);
+    return s == null ? null : Path.of(s);
+  }
+
+  /** A whole number in {@code [min, max]}, else a usage error naming where the value came from. */
+  public int integer(Setting setting, Integer flag, int fallback, int min, int max) {
+    Value v = value(setting, flag == null ? null : flag.toString());
+    if (v == null) {
+      return fallback;
+    }
+    long n = parse(setting, v);
+    if (n < min || n > max) {
+      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be "
+          + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  public long longValue(Setting setting, Long flag, long fallback, long min) {
+    Value v = value(setting, flag == null ? null : flag.toString());
+    if (v == null) {
+      return fallback;
+    }
+    long n = parse(setting, v);
+    if (n < min) {
+      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be at least "
+          + min + ", got " + n);
+    }
+    return n;
+  }
+
+  /** A TCP port, 0–65535 (0: see the setting). */
+  public int port(Setting setting, Integer flag, int fallback) {
+    return integer(setting, flag, fallback, 0, 65535);
+  }
+
+  private long parse(Setting setting, Value v) {
+    try {
+      return Long.parseLong(v.text().trim());
+    } catch (NumberFormatException e) {
+      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be a number, got '"
+          + v.text() + "'");
+    }
+  }
+
+  private Value value(Setting setting, String flag) {
+    if (flag != null) {
+      String f = setting.flag();
+      return new Value(flag, f == null ? setting.name() : f.substring(f.lastIndexOf(' ') + 1));
+    }
+    String e = env.get(setting.env());
+    if (e != null && !e.isBlank()) {
+      return new Value(e, "environment variable " + setting.env());
+    }
+    if (setting.fileKey().isPresent()) {
+      String p = props.getProperty(setting.fileKey().get());
+      if (p != null) {
+        return new Value(p, file + ": key " + setting.fileKey().get());
+      }
+    }
+    return null;
+  }
+
+  private static String name(Setting setting) {
+    return setting.fileKey().map(k -> k.replace('.', ' ')).orElse(setting.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private record Value(String text, String source) {}
+
+  private static Set<String> known() {
+    Set<String> known = new TreeSet<>(Setting.fileKeys());
+    known.addAll(ClientConfigKeys.all());
+    return known;
+  }
+
+  /** "A (did you mean B?), C". */
+  private static String describe(List<String> unknown, Collection<String> known) {
+    List<String> parts = new ArrayList<>();
+    for (String u : unknown) {
+      String best = null;
+      int bestDistance = Integer.MAX_VALUE;
+      for (String k : known) {
+        int d = distance(u.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = k;
+        }
+      }
+      parts.add(u + (best != null && bestDistance <= Math.max(2, u.length() / 5) ? " (did you mean " + best + "?)" : ""));
+    }
+    return String.join(", ", parts);
+  }
+
+  private static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

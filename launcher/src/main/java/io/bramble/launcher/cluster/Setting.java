@@ -1,0 +1,91 @@
+package io.bramble.launcher.cluster;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every setting a Bramble process reads, with its flag, environment variable, properties-file key and
+ * default: the one registry of Bramble's environment variables. Commands read settings only through
+ * {@link Configuration} with one of these, so the set of variables Bramble understands is this enum;
+ * an unknown {@code BRAMBLE_*} variable is reported at start-up, and the README's configuration table
+ * and {@code compose.yaml} are checked against it by tests.
+ */
+public enum Setting {
+  CONFIG("--config", "BRAMBLE_CONFIG", null, "", "a properties file with the settings below and Kafka client properties"),
+  BOOTSTRAP_SERVERS("--bootstrap-servers", "BRAMBLE_BOOTSTRAP_SERVERS", "bootstrap.servers", "localhost:9092",
+      "Kafka bootstrap servers"),
+  REGISTRY_URL("--registry-url", "BRAMBLE_REGISTRY_URL", "schema.registry.url", "http://localhost:8081",
+      "schema registry URL"),
+  TOPIC_PREFIX("--topic-prefix", "BRAMBLE_TOPIC_PREFIX", "topic.prefix", "bramble.", "topic name prefix"),
+  PARTITIONS("--partitions", "BRAMBLE_PARTITIONS", "partitions", "4", "partitions of topics Bramble creates"),
+  WORKER_CONCURRENCY("worker --concurrency", "BRAMBLE_WORKER_CONCURRENCY", "worker.concurrency", "16",
+      "tasks one worker runs at once"),
+  WORKER_ID("worker --worker-id", "BRAMBLE_WORKER_ID", "worker.id", "random", "a worker's name in logs and client ids"),
+  STATE_DIR("coordinator --state-dir", "BRAMBLE_STATE_DIR", "state.dir", ".bramble/coordinator",
+      "the coordinator's local state stores (a cache, rebuilt from changelog topics)"),
+  COMMIT_INTERVAL_MS("coordinator --commit-interval-ms", "BRAMBLE_COMMIT_INTERVAL_MS", "commit.interval.ms", "50",
+      "the coordinator's exactly-once commit interval"),
+  HEALTH_PORT("--health-port", "BRAMBLE_HEALTH_PORT", "health.port", "8090 (coordinator), 8091 (worker)",
+      "HTTP port of /health/live and /health/ready; 0 disables"),
+  UI_PORT("ui --port", "BRAMBLE_UI_PORT", "ui.port", "8080", "HTTP port of the web UI"),
+  DATA_DIR("dev --data-dir", "BRAMBLE_DATA_DIR", "data.dir", ".bramble", "where bramble dev keeps its data"),
+  DEV_WORKERS("dev --workers", "BRAMBLE_DEV_WORKERS", "dev.workers", "2", "workers bramble dev runs"),
+  KAFKA_PORT("dev --port", "BRAMBLE_KAFKA_PORT", "kafka.port", "9092", "bramble dev's Kafka port"),
+  REGISTRY_PORT("dev --registry-port", "BRAMBLE_REGISTRY_PORT", "registry.port", "8081",
+      "bramble dev's schema registry port"),
+  LLM_BASE_URL(null, "BRAMBLE_LLM_BASE_URL", null, "", "run poems: an OpenAI-compatible endpoint (unset: offline model)"),
+  LLM_API_KEY(null, "BRAMBLE_LLM_API_KEY", null, "", "run poems: the endpoint's API key"),
+  LLM_MODEL(null, "BRAMBLE_LLM_MODEL", null, "gpt-4o-mini", "run poems: the model"),
+  JAVA_OPTS(null, "BRAMBLE_JAVA_OPTS", null, "-Xmx1g (bin/bramble), none (image)",
+      "JVM options, read by bin/bramble and the image's bramble script");
+
+  private final String flag;
+  private final String env;
+  private final String fileKey;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String flag, String env, String fileKey, String defaultValue, String description) {
+    this.flag = flag;
+    this.env = env;
+    this.fileKey = fileKey;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The flag, with the command it belongs to when only one has it; null when there is none. */
+  public String flag() {
+    return flag;
+  }
+
+  public String env() {
+    return env;
+  }
+
+  /** The properties-file key; empty when the setting is not read from the file. */
+  public Optional<String> fileKey() {
+    return Optional.ofNullable(fileKey);
+  }
+
+  /** The default as documented. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** Every environment variable Bramble reads. */
+  public static Set<String> environmentVariables() {
+    return Arrays.stream(values()).map(Setting::env).collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /** The properties-file keys that are Bramble's own (not passed to Kafka clients). */
+  public static Set<String> fileKeys() {
+    return Arrays.stream(values()).map(s -> s.fileKey).filter(java.util.Objects::nonNull)
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+}

@@ -1,0 +1,97 @@
+package io.bramble.launcher.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.bramble.launcher.cluster.HealthServer;
+import io.bramble.launcher.cluster.UiCommand;
+import io.bramble.schemas.kafka.ClusterConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+  private static final HttpClient http = HttpClient.newHttpClient();
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void liveWhileRunningReadyOnlyWhenTheCheckSaysSo() throws Exception {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (HealthServer server = HealthServer.start(0, () -> new HealthServer.Readiness(ready.get(), "streams X"))) {
+      assertThat(get(server.port(), "/health/live").statusCode()).isEqualTo(200);
+      HttpResponse<String> notReady = get(server.port(), "/health/ready");
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).isEqualTo("not ready: streams X\n");
+
+      ready.set(true);
+      HttpResponse<String> isReady = get(server.port(), "/health/ready");
+      assertThat(isReady.statusCode()).isEqualTo(200);
+      assertThat(isReady.body()).isEqualTo("ready: streams X\n");
+    }
+  }
+
+  @Test
+  void aFailingCheckIsNotReadyAndOtherPathsAreNotFound() throws Exception {
+    try (HealthServer server = HealthServer.start(0, () -> {
+      throw new IllegalStateException("boom");
+    })) {
+      assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(503);
+      assertThat(get(server.port(), "/health/ready").body()).contains("boom");
+      assertThat(get(server.port(), "/health/readyz").statusCode()).isEqualTo(404);
+      assertThat(get(server.port(), "/").statusCode()).isEqualTo(404);
+      HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + server.port()
+          + "/health/live")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+    }
+  }
+
+  @Test
+  void theHealthCommandExitsZeroWhenReadyAndOneOtherwise() throws Exception {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    try (HealthServer server = HealthServer.start(0, () -> new HealthServer.Readiness(ready.get(), "worker"))) {
+      String url = "http://localhost:" + server.port() + "/health/ready";
+      Launch notReady = new Launch(Map.of());
+      assertThat(notReady.run("health", "--url", url)).isEqualTo(1);
+      assertThat(notReady.err()).contains("503 not ready: worker");
+
+      ready.set(true);
+      assertThat(new Launch(Map.of()).run("health", "--url", url)).isEqualTo(0);
+      assertThat(new Launch(Map.of("BRAMBLE_HEALTH_PORT", "" + server.port())).run("health")).as("port from env").isEqualTo(0);
+      assertThat(new Launch(Map.of()).run("health", "--port", "" + server.port(), "--live")).isEqualTo(0);
+    }
+  }
+
+  @Test
+  void theHealthCommandFailsWhenNothingListens() throws Exception {
+    int port;
+    try (HealthServer server = HealthServer.start(0, () -> HealthServer.Readiness.ready(""))) {
+      port = server.port();
+    }
+    Launch launch = new Launch(Map.of());
+    assertThat(launch.run("health", "--port", "" + port, "--timeout", "PT2S")).isEqualTo(1);
+    assertThat(new Launch(Map.of()).run("health")).as("no port given").isEqualTo(2);
+  }
+
+  @Test
+  void theUiPlaceholderSaysWhereTheUiComesFromAndIsHealthy() throws Exception {
+    HttpServer ui = UiCommand.serve(0, ClusterConfig.of("kafka:29092", "http://schema-registry:8081"));
+    try {
+      int port = ui.getAddress().getPort();
+      HttpResponse<String> page = get(port, "/");
+      assertThat(page.statusCode()).isEqualTo(200);
+      assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+      assertThat(page.body()).contains("observability issue", "kafka:29092");
+      assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
+    } finally {
+      ui.stop(0);
+    }
+  }
+}
