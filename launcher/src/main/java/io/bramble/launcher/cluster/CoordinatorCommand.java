@@ -9,6 +9,8 @@ import io.bramble.schemas.kafka.ClusterConfig;
 import io.bramble.schemas.kafka.TopicSetup;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,14 +57,15 @@ public final class CoordinatorCommand implements Callable<Integer> {
     int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
 
     AtomicReference<Coordinator> started = new AtomicReference<>();
-    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()));
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     try {
       SchemaRegistryClient schemas = ClusterOptions.registry(config);
       TopicSetup.ensure(config);
       BrambleSchemas.registerAll(schemas, config.topics().prefix());
       GraphRegistry graphs = GraphRegistry.load();
       Coordinator coordinator = new Coordinator(
-          new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas);
+          new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas, meters);
       coordinator.start();
       started.set(coordinator);
       context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()

@@ -2,6 +2,7 @@ package io.bramble.launcher.cluster;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
   public static final String LIVE = "/health/live";
   public static final String READY = "/health/ready";
+  public static final String METRICS = "/metrics";
 
   /** Whether a process can do its work now, and why (or why not). */
   public record Readiness(boolean ready, String detail) {
@@ -41,6 +43,12 @@ public final class HealthServer implements AutoCloseable {
 
   /** Serves the endpoints on {@code port} of every interface (0: a free port, see {@link #port()}). */
   public static HealthServer start(int port, Supplier<Readiness> readiness) throws IOException {
+    return start(port, readiness, null);
+  }
+
+  /** As {@link #start(int, Supplier)}, also serving {@code meters} at {@value #METRICS} for Prometheus (when not null). */
+  public static HealthServer start(int port, Supplier<Readiness> readiness, PrometheusMeterRegistry meters)
+      throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -49,6 +57,10 @@ public final class HealthServer implements AutoCloseable {
           + Setting.HEALTH_PORT.env() + "; 0 disables): " + e.getMessage());
     }
     install(server, readiness);
+    if (meters != null) {
+      server.createContext(METRICS, exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+          meters.scrape()));
+    }
     ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "bramble-health");
       t.setDaemon(true);

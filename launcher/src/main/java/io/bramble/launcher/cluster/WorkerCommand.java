@@ -7,6 +7,8 @@ import io.bramble.schemas.kafka.TopicSetup;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
 import java.io.IOException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -55,11 +57,12 @@ public final class WorkerCommand implements Callable<Integer> {
 
     // Set once start() has returned: reading it first makes the worker's own fields visible here.
     AtomicReference<Worker> started = new AtomicReference<>();
-    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()));
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     try {
       TopicSetup.ensure(config);
       GraphRegistry graphs = GraphRegistry.load();
-      Worker w = new Worker(worker, graphs, ClusterOptions.registry(config));
+      Worker w = new Worker(worker, graphs, ClusterOptions.registry(config), meters);
       w.start();
       started.set(w);
       context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "

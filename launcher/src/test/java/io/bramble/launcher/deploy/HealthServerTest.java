@@ -39,6 +39,18 @@ class HealthServerTest {
   }
 
   @Test
+  void metricsAreServedInPrometheusFormat() throws Exception {
+    var meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    meters.counter("bramble.tasks.started", "worker", "w1").increment(3);
+    try (HealthServer server = HealthServer.start(0, () -> HealthServer.Readiness.ready("ok"), meters)) {
+      HttpResponse<String> metrics = get(server.port(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.body()).contains("bramble_tasks_started_total{worker=\"w1\"} 3.0");
+    }
+  }
+
+  @Test
   void aFailingCheckIsNotReadyAndOtherPathsAreNotFound() throws Exception {
     try (HealthServer server = HealthServer.start(0, () -> {
       throw new IllegalStateException("boom");
