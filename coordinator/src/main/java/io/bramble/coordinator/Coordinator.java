@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,10 @@ public final class Coordinator implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private static final int MAX_REPLACEMENTS = 5;
+  private static final long REPLACEMENT_WINDOW_MS = 300_000;
+  private final java.util.ArrayDeque<Long> replacements = new java.util.ArrayDeque<>();
+  private volatile Runnable onFailure = () -> { };
 
   public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
@@ -49,10 +54,39 @@ public final class Coordinator implements AutoCloseable {
     streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas, meters, openTelemetry), p);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
-    streams.setUncaughtExceptionHandler(e -> {
-      log.error("coordinator stream thread failed; replacing it", e);
-      return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    streams.setUncaughtExceptionHandler(this::onUncaught);
+    streams.setStateListener((now, before) -> {
+      if (now == KafkaStreams.State.ERROR) {
+        onFailure.run();
+      }
     });
+  }
+
+  /**
+   * A failed stream thread is replaced, since most failures pass (a broker away, a rebalance);
+   * but one that keeps failing (measured: a class missing after a bad deploy, replaced 21 times
+   * while the job neither completed nor failed) stops the coordinator instead of spinning.
+   */
+  private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
+    long now = System.currentTimeMillis();
+    synchronized (replacements) {
+      replacements.addLast(now);
+      while (!replacements.isEmpty() && replacements.peekFirst() < now - REPLACEMENT_WINDOW_MS) {
+        replacements.removeFirst();
+      }
+      if (replacements.size() > MAX_REPLACEMENTS) {
+        log.error("coordinator stream thread failed {} times within {} s; stopping", replacements.size(),
+            REPLACEMENT_WINDOW_MS / 1000, e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+      }
+    }
+    log.error("coordinator stream thread failed; replacing it", e);
+    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  /** Runs {@code action} if the coordinator stops for good (its Streams app reached ERROR). */
+  public void onFailure(Runnable action) {
+    this.onFailure = action;
   }
 
   public void start() {

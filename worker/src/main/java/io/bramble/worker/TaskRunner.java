@@ -59,6 +59,8 @@ public final class TaskRunner {
     for (int attempt = 1; ; attempt++) {
       try {
         return runChecked(task, checkpoints, tracker, hooks);
+      } catch (TaskRevokedException revoked) {
+        throw revoked;
       } catch (RuntimeException e) {
         if (!retry.retries(e, attempt)) {
           return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);

@@ -66,6 +66,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
       GraphRegistry graphs = GraphRegistry.load();
       Coordinator coordinator = new Coordinator(
           new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas, meters);
+      coordinator.onFailure(() -> {
+        context.err().println("bramble coordinator: stopped after repeated failures; see the log above");
+        new Thread(() -> System.exit(1), "bramble-exit").start();
+      });
       coordinator.start();
       started.set(coordinator);
       context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()
