@@ -141,14 +141,31 @@ public final class DevCluster implements AutoCloseable {
     return new JobClient(cluster, schemas);
   }
 
+  /** Closes every part, even when one of them fails to close, so nothing keeps running. */
   @Override
   public void close() {
+    List<Runnable> steps = new ArrayList<>();
     for (Worker w : List.copyOf(workers)) {
-      w.close();
+      steps.add(w::close);
     }
-    workers.clear();
-    stopCoordinator();
-    registryServer.close();
-    kafka.close();
+    steps.add(workers::clear);
+    steps.add(this::stopCoordinator);
+    steps.add(registryServer::close);
+    steps.add(kafka::close);
+    RuntimeException first = null;
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 }
