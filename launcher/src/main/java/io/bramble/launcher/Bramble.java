@@ -5,7 +5,7 @@ import io.bramble.launcher.cluster.CoordinatorCommand;
 import io.bramble.launcher.cluster.DevCommand;
 import io.bramble.launcher.cluster.HealthCommand;
 import io.bramble.launcher.cluster.SubmitCommand;
-import io.bramble.launcher.cluster.UiCommand;
+import io.bramble.launcher.ui.UiCommand;
 import io.bramble.launcher.cluster.WatchCommand;
 import io.bramble.launcher.cluster.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;

@@ -44,7 +44,7 @@ public final class DevCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     Configuration conf = Configuration.load(spec.commandLine(), configFile, context.env());
     Path dir = conf.path(Setting.DATA_DIR, dataDir, Setting.DATA_DIR.defaultValue());
     int n = conf.integer(Setting.DEV_WORKERS, workers, 2, 0, 1_000);
@@ -52,12 +52,21 @@ public final class DevCommand implements Callable<Integer> {
     int schemaPort = conf.port(Setting.REGISTRY_PORT, registryPort, 8081);
     int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
     GraphRegistry graphs = GraphRegistry.load();
+    int uiPort = conf.port(Setting.UI_PORT, null, io.bramble.launcher.ui.UiCommand.DEFAULT_PORT);
     DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
+    io.bramble.launcher.ui.UiServer ui = uiPort == 0 ? null : io.bramble.launcher.ui.UiServer.start(
+        new io.bramble.launcher.ui.KafkaEventStore(cluster.cluster(), cluster.schemas()), uiPort);
     context.out().println("bramble dev: Kafka on " + cluster.bootstrapServers() + ", schema registry on "
-        + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names());
+        + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names()
+        + (ui == null ? "" : "; UI on http://localhost:" + ui.port() + "/"));
     context.out().println("submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
         + dir.toAbsolutePath() + ")");
-    Shutdown.awaitSignal(cluster::close);
+    Shutdown.awaitSignal(() -> {
+      if (ui != null) {
+        ui.close();
+      }
+      cluster.close();
+    });
     return 0;
   }
 }

@@ -2,10 +2,7 @@ package io.bramble.launcher.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.bramble.launcher.cluster.HealthServer;
-import io.bramble.launcher.cluster.UiCommand;
-import io.bramble.schemas.kafka.ClusterConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,19 +88,5 @@ class HealthServerTest {
     assertThat(launch.run("health", "--port", "" + port, "--timeout", "PT2S")).isEqualTo(1);
     assertThat(new Launch(Map.of()).run("health")).as("no port given").isEqualTo(2);
   }
-
-  @Test
-  void theUiPlaceholderSaysWhereTheUiComesFromAndIsHealthy() throws Exception {
-    HttpServer ui = UiCommand.serve(0, ClusterConfig.of("kafka:29092", "http://schema-registry:8081"));
-    try {
-      int port = ui.getAddress().getPort();
-      HttpResponse<String> page = get(port, "/");
-      assertThat(page.statusCode()).isEqualTo(200);
-      assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
-      assertThat(page.body()).contains("observability issue", "kafka:29092");
-      assertThat(get(port, "/health/ready").statusCode()).isEqualTo(200);
-    } finally {
-      ui.stop(0);
-    }
   }
 }

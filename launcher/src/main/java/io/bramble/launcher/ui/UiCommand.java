@@ -1,0 +1,69 @@
+package io.bramble.launcher.ui;
+
+import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.cluster.ClusterOptions;
+import io.bramble.launcher.cluster.Configuration;
+import io.bramble.launcher.cluster.Setting;
+import io.bramble.schemas.kafka.ClusterConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bramble ui}: the web UI, over a tracker directory ({@code --tracker-dir}, what
+ * {@code bramble run --tracker DIR} writes) or a cluster's events topic (the cluster options).
+ */
+@Command(name = "ui", mixinStandardHelpOptions = true,
+    description = "Serves the web UI: apps, their steps, state and sub-applications, from a tracker directory "
+        + "(--tracker-dir) or a cluster's events topic.")
+public final class UiCommand implements Callable<Integer> {
+  public static final int DEFAULT_PORT = 8080;
+
+  private final LauncherContext context;
+
+  @Mixin ClusterOptions cluster;
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "HTTP port (env BRAMBLE_UI_PORT, file ui.port; default " + DEFAULT_PORT + ").")
+  Integer port;
+
+  @Option(names = "--tracker-dir", paramLabel = "DIR",
+      description = "Show local runs: the directory `bramble run --tracker DIR` wrote (instead of a cluster).")
+  Path trackerDir;
+
+  public UiCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Configuration conf = cluster.configuration(context.env());
+    int httpPort = conf.port(Setting.UI_PORT, port, DEFAULT_PORT);
+    UiStore store;
+    if (trackerDir != null) {
+      if (!Files.isDirectory(trackerDir)) {
+        context.err().println("bramble ui: no directory " + trackerDir + " (write one with `bramble run … --tracker "
+            + trackerDir + "`)");
+        return 2;
+      }
+      store = new TrackerDirStore(trackerDir);
+    } else {
+      ClusterConfig config = cluster.resolve(conf);
+      store = new KafkaEventStore(config, ClusterOptions.registry(config));
+    }
+    UiServer server = UiServer.start(store, httpPort);
+    context.out().println("bramble ui: http://localhost:" + server.port() + "/ (" + store.description() + ")");
+    context.out().flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      stopped.countDown();
+    }, "bramble-ui-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,234 @@
+'use strict';
+// One application: header (status, parent link), the graph with the current action highlighted,
+// join progress, and the step timeline with inputs, results, state diffs and errors. A parallel
+// step lists its children (a page at a time); each expands inline to its own steps. Polls the
+// JSON API every second while anything is still running.
+
+const PAGE = 50;
+const appId = new URLSearchParams(location.search).get('id');
+const ui = {
+  lastText: null,
+  openSteps: new Set(),       // sequence ids whose details are open
+  userToggled: false,         // once the user opened or closed a step, keep their choice
+  childOffsets: new Map(),    // sequence id -> offset of the children page shown
+  expandedChildren: new Set(),
+  timer: null,
+};
+
+function kv(obj) {
+  const keys = obj ? Object.keys(obj) : [];
+  if (keys.length === 0) return el('p', {class: 'muted small'}, 'none');
+  return el('table', {class: 'kv'}, keys.map(k => el('tr', {'data-key': k},
+    el('th', {}, k), el('td', {}, el('pre', {}, jsonText(obj[k]))))));
+}
+
+function diffTable(diff) {
+  const rows = [];
+  for (const [k, v] of Object.entries(diff.added || {})) {
+    rows.push(el('tr', {class: 'diff-added', 'data-key': k}, el('td', {class: 'sign'}, '+'), el('th', {}, k),
+      el('td', {colspan: 2}, el('pre', {}, jsonText(v)))));
+  }
+  for (const [k, v] of Object.entries(diff.changed || {})) {
+    rows.push(el('tr', {class: 'diff-changed', 'data-key': k}, el('td', {class: 'sign'}, '~'), el('th', {}, k),
+      el('td', {class: 'from'}, el('pre', {}, jsonText(v.from))), el('td', {class: 'to'}, el('pre', {}, jsonText(v.to)))));
+  }
+  for (const [k, v] of Object.entries(diff.removed || {})) {
+    rows.push(el('tr', {class: 'diff-removed', 'data-key': k}, el('td', {class: 'sign'}, '−'), el('th', {}, k),
+      el('td', {colspan: 2}, el('pre', {}, jsonText(v)))));
+  }
+  if (rows.length === 0) return el('p', {class: 'muted small'}, 'state unchanged');
+  return el('table', {class: 'diff'}, rows);
+}
+
+function header(app) {
+  const parent = app.parent
+    ? el('p', {class: 'parent'}, 'Child ', app.child_index !== undefined ? '#' + app.child_index + ' ' : '', 'of ',
+        el('a', {id: 'parent-link', href: appUrl(app.parent.app_id)}, app.parent.app_id),
+        app.parent.action ? ' (step ' + app.parent.sequence_id + ', ' + app.parent.action + ')' : '')
+    : null;
+  const root = app.parent && app.root_app_id && app.root_app_id !== app.parent.app_id
+    ? el('p', {class: 'muted small'}, 'Root: ', el('a', {href: appUrl(app.root_app_id)}, app.root_app_id)) : null;
+  return [
+    el('h1', {}, el('span', {id: 'app-id'}, app.app_id), ' ', el('span', {id: 'app-status'}, statusBadge(app.status))),
+    el('p', {class: 'meta'},
+      el('span', {}, 'Graph: ', el('b', {}, app.graph || app.entrypoint || '–')),
+      el('span', {}, 'Created: ', fmtTime(app.created_at_ms)),
+      el('span', {}, 'Duration: ', el('b', {id: 'app-duration'}, fmtDuration(app.duration_ms))),
+      el('span', {}, 'Steps: ', Array.isArray(app.steps) ? app.steps.length : app.steps),
+      app.current_action ? el('span', {}, app.status === 'running' ? 'Current: ' : 'Last: ',
+        el('b', {id: 'current-action'}, app.current_action)) : null,
+      app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null),
+    parent, root,
+  ];
+}
+
+function progressBlock(group) {
+  const pct = group.total ? Math.round(100 * group.done / group.total) : 100;
+  return el('div', {class: 'join-progress', 'data-seq': group.sequence_id},
+    el('div', {class: 'join-label'}, el('b', {}, group.action || 'parallel step'), ' (step ' + group.sequence_id + '): ',
+      el('span', {class: 'join-count'}, group.done + ' / ' + group.total), ' children done',
+      group.failed ? el('span', {class: 'status status-failed'}, group.failed + ' failed') : '',
+      group.reduced ? el('span', {class: 'muted'}, ' · reduced') : el('span', {class: 'muted'}, ' · joining…')),
+    el('div', {class: 'bar'}, el('div', {class: 'fill' + (group.failed ? ' has-failed' : ''), style: 'width:' + pct + '%'})));
+}
+
+function stepItem(app, step, span) {
+  const open = ui.openSteps.has(step.sequence_id);
+  const offsetPct = span.total > 0 && step.started_at_ms ? 100 * (step.started_at_ms - span.start) / span.total : 0;
+  const widthPct = span.total > 0 && step.duration_ms !== undefined ? Math.max(0.5, 100 * step.duration_ms / span.total) : 0.5;
+  const details = el('details', {class: 'step step-' + step.status, 'data-seq': step.sequence_id, 'data-action': step.action, open},
+    el('summary', {},
+      el('span', {class: 'seq'}, '#' + step.sequence_id),
+      el('span', {class: 'action-name'}, step.action),
+      statusBadge(step.status),
+      el('span', {class: 'muted small'}, fmtDuration(step.duration_ms)),
+      step.attempts > 1 ? el('span', {class: 'muted small'}, step.attempts + ' attempts') : '',
+      el('span', {class: 'gantt'}, el('span', {class: 'gantt-bar', style: 'left:' + offsetPct + '%;width:' + widthPct + '%'}))),
+    el('div', {class: 'step-body'},
+      step.error ? el('div', {class: 'error-box'}, el('b', {}, 'Error: '), step.error,
+        step.stack_trace ? el('details', {class: 'stack'}, el('summary', {}, 'Stack trace'), el('pre', {}, step.stack_trace)) : '') : '',
+      el('div', {class: 'grid'},
+        el('div', {}, el('h4', {}, 'Inputs'), kv(step.inputs)),
+        el('div', {}, el('h4', {}, 'Result'), kv(step.result))),
+      el('h4', {}, 'State change'), step.diff ? diffTable(step.diff) : el('p', {class: 'muted small'}, 'not yet'),
+      step.state ? el('details', {class: 'full-state'}, el('summary', {}, 'Whole state after this step'), kv(step.state)) : '',
+      step.parallel ? el('div', {class: 'children', 'data-seq': step.sequence_id},
+        el('h4', {}, 'Sub-applications'), progressBlock(step.parallel),
+        el('div', {class: 'children-list'}, el('p', {class: 'muted small'}, 'Loading children…'))) : ''));
+  details.addEventListener('toggle', () => {
+    ui.userToggled = true;
+    if (details.open) ui.openSteps.add(step.sequence_id); else ui.openSteps.delete(step.sequence_id);
+    highlight(details.open ? step.action : null);
+    if (details.open && step.parallel) loadChildren(step.sequence_id, details.querySelector('.children-list'));
+  });
+  return el('li', {}, details);
+}
+
+async function loadChildren(seq, box) {
+  const offset = ui.childOffsets.get(seq) || 0;
+  let data;
+  try {
+    ({data} = await getJson('/api/children?id=' + encodeURIComponent(appId) + '&seq=' + seq + '&offset=' + offset + '&limit=' + PAGE));
+  } catch (e) {
+    box.replaceChildren(el('p', {class: 'error'}, String(e)));
+    return;
+  }
+  const rows = data.items.map(child => {
+    const expanded = ui.expandedChildren.has(child.app_id);
+    const steps = el('div', {class: 'child-steps'});
+    const row = el('div', {class: 'child', 'data-app-id': child.app_id},
+      el('div', {class: 'child-line'},
+        el('button', {class: 'expand-child', 'aria-expanded': String(expanded), title: 'Show its steps here',
+          onclick: () => toggleChild(child.app_id, row)}, expanded ? '▾' : '▸'),
+        el('span', {class: 'muted small'}, child.child_index !== undefined ? '#' + child.child_index : ''),
+        el('a', {class: 'child-link', href: appUrl(child.app_id), title: child.app_id}, shortId(child.app_id)),
+        statusBadge(child.status),
+        el('span', {class: 'muted small'}, child.steps + ' steps · ' + fmtDuration(child.duration_ms)
+          + (child.last_action ? ' · ' + child.last_action : '')),
+        child.children.total ? el('span', {class: 'muted small'}, ' · children ' + childCounts(child.children)) : ''),
+      steps);
+    if (expanded) loadChildSteps(child.app_id, steps);
+    return row;
+  });
+  box.replaceChildren(...rows, pager(data.total, data.offset, data.limit, o => { ui.childOffsets.set(seq, o); loadChildren(seq, box); }));
+}
+
+function toggleChild(id, row) {
+  const steps = row.querySelector('.child-steps');
+  const button = row.querySelector('.expand-child');
+  if (ui.expandedChildren.has(id)) {
+    ui.expandedChildren.delete(id);
+    steps.replaceChildren();
+    button.textContent = '▸';
+    button.setAttribute('aria-expanded', 'false');
+  } else {
+    ui.expandedChildren.add(id);
+    button.textContent = '▾';
+    button.setAttribute('aria-expanded', 'true');
+    loadChildSteps(id, steps);
+  }
+}
+
+async function loadChildSteps(id, box) {
+  let child;
+  try {
+    ({data: child} = await getJson('/api/app?id=' + encodeURIComponent(id)));
+  } catch (e) {
+    box.replaceChildren(el('p', {class: 'error'}, String(e)));
+    return;
+  }
+  box.replaceChildren(el('ol', {class: 'child-step-list'}, child.steps.map(s =>
+    el('li', {class: 'child-step step-' + s.status, 'data-action': s.action},
+      el('span', {class: 'seq'}, '#' + s.sequence_id), el('b', {class: 'action-name'}, s.action), ' ', statusBadge(s.status),
+      el('span', {class: 'muted small'}, ' ' + fmtDuration(s.duration_ms)),
+      s.diff ? el('span', {class: 'small diff-summary'}, ' ' + diffSummary(s.diff)) : '',
+      s.error ? el('div', {class: 'error small'}, s.error) : ''))));
+}
+
+function diffSummary(diff) {
+  const parts = [];
+  const added = Object.keys(diff.added || {});
+  const changed = Object.keys(diff.changed || {});
+  const removed = Object.keys(diff.removed || {});
+  if (added.length) parts.push('+' + added.join(', +'));
+  if (changed.length) parts.push('~' + changed.join(', ~'));
+  if (removed.length) parts.push('−' + removed.join(', −'));
+  return parts.join('  ');
+}
+
+function highlight(action) {
+  document.querySelectorAll('#graph .node.selected').forEach(n => n.classList.remove('selected'));
+  if (!action) return;
+  document.querySelectorAll('#graph .node').forEach(n => { if (n.dataset.action === action) n.classList.add('selected'); });
+}
+
+function render(app) {
+  document.title = 'Bramble · ' + app.app_id;
+  document.getElementById('app-header').replaceChildren(...header(app).filter(Boolean));
+  document.getElementById('graph').innerHTML = app.graph_svg; // server-rendered, escaped SVG
+  document.getElementById('mermaid').textContent = app.mermaid || '';
+  document.getElementById('progress').replaceChildren(...app.parallel.map(progressBlock));
+  if (!ui.userToggled) { // by default the last step is open, and every parallel step
+    ui.openSteps = new Set(app.steps.filter((s, i) => s.parallel || i === app.steps.length - 1).map(s => s.sequence_id));
+  }
+  const starts = app.steps.map(s => s.started_at_ms).filter(Boolean);
+  const ends = app.steps.map(s => s.ended_at_ms || Date.now()).filter(Boolean);
+  const span = {start: Math.min(...starts), total: Math.max(...ends) - Math.min(...starts)};
+  const items = app.steps.map(s => stepItem(app, s, span));
+  document.getElementById('timeline').replaceChildren(...(items.length ? items : [el('li', {class: 'muted'}, 'No steps yet.')]));
+  for (const s of app.steps) {
+    if (s.parallel && ui.openSteps.has(s.sequence_id)) {
+      loadChildren(s.sequence_id, document.querySelector('.children[data-seq="' + s.sequence_id + '"] .children-list'));
+    }
+  }
+}
+
+async function refresh() {
+  let result;
+  try {
+    result = await getJson('/api/app?id=' + encodeURIComponent(appId));
+  } catch (e) {
+    document.getElementById('app-header').replaceChildren(el('p', {class: 'error'}, 'Cannot load ' + appId + ': ' + e.message));
+    schedule(3000);
+    return;
+  }
+  const {text, data} = result;
+  if (text !== ui.lastText) {
+    ui.lastText = text;
+    render(data);
+  }
+  const live = data.status === 'running' || data.parallel.some(g => !g.reduced) || data.children.running > 0;
+  schedule(live ? 1000 : 5000);
+}
+
+function schedule(ms) {
+  clearTimeout(ui.timer);
+  ui.timer = setTimeout(refresh, ms);
+}
+
+if (!appId) {
+  document.getElementById('app-header').replaceChildren(el('p', {class: 'error'}, 'No app id: open /app?id=APP_ID'));
+} else {
+  showSource();
+  refresh();
+}
