@@ -88,5 +88,4 @@ class HealthServerTest {
     assertThat(launch.run("health", "--port", "" + port, "--timeout", "PT2S")).isEqualTo(1);
     assertThat(new Launch(Map.of()).run("health")).as("no port given").isEqualTo(2);
   }
-  }
 }
