@@ -26,36 +26,11 @@ public final class MapActions {
     return new Builder(name);
   }
 
-  public static final class Builder extends MapBuilder<Builder> {
-    private List<RunnableGraph> declared = List.of();
-    private GraphsFunction graphs;
+  public static final class Builder extends SubGraphsMapBuilder<Builder> {
     private StateFunction childState = (state, inputs) -> state;
 
     Builder(String name) {
       super(name);
-    }
-
-    public Builder subGraphs(RunnableGraph... graphs) {
-      List<RunnableGraph> fixed = List.of(graphs);
-      this.graphs = (state, inputs) -> fixed;
-      this.declared = fixed;
-      return this;
-    }
-
-    /** Declares the sub-graphs a dynamic {@code subGraphs} function may return (for distributed runs). */
-    public Builder declareSubGraphs(RunnableGraph... graphs) {
-      this.declared = List.of(graphs);
-      return this;
-    }
-
-    @Override
-    List<RunnableGraph> knownSubGraphs() {
-      return declared;
-    }
-
-    public Builder subGraphs(GraphsFunction graphs) {
-      this.graphs = graphs;
-      return this;
     }
 
     public Builder state(StateFunction childState) {
