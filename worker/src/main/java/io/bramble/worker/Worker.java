@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -82,7 +83,15 @@ public final class Worker implements AutoCloseable {
   private final AtomicLong barrier = new AtomicLong();
   private final AtomicLong tasksDone = new AtomicLong();
   private final java.util.Set<TopicPartition> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private ParallelStreamProcessor<String, byte[]> processor;
+  private volatile ParallelStreamProcessor<String, byte[]> processor;
+  private volatile boolean closing;
+  private final java.util.concurrent.ScheduledExecutorService watchdog =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bramble-worker-watchdog");
+        t.setDaemon(true);
+        return t;
+      });
+  private io.micrometer.core.instrument.Counter consumerRestarts;
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
@@ -101,6 +110,8 @@ public final class Worker implements AutoCloseable {
     this.topics = config.cluster().topics();
     this.meters = meters;
     this.metrics = new WorkerMetrics(meters, config.workerId());
+    this.consumerRestarts = io.micrometer.core.instrument.Counter.builder("bramble.worker.consumer.restarts")
+        .description("Task consumers rebuilt after they failed").tag("worker", config.workerId()).register(meters);
     this.runner = new TaskRunner(registry, metrics::retried);
     Map<String, Object> producerProps = new HashMap<>(config.cluster().clientProps());
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId());
@@ -140,6 +151,32 @@ public final class Worker implements AutoCloseable {
 
   public void start() {
     checkpoints.start();
+    startConsuming();
+    watchdog.scheduleWithFixedDelay(this::restartIfFailed, 1, 1, TimeUnit.SECONDS);
+    log.info("worker {} consuming {} with concurrency {}", config.workerId(), topics.tasks(), config.concurrency());
+  }
+
+  /**
+   * The parallel consumer closes itself on some errors (measured in the container suite: after a
+   * network cut or a broker pause). A worker that stayed up without consuming would hold its
+   * tasks forever, so it builds a new consumer, which resumes from the committed offsets.
+   */
+  private void restartIfFailed() {
+    ParallelStreamProcessor<String, byte[]> p = processor;
+    if (closing || p == null || !p.isClosedOrFailed()) {
+      return;
+    }
+    log.error("worker {}: the task consumer failed (see the error above); starting a new one", config.workerId());
+    assigned.clear();
+    consumerRestarts.increment();
+    try {
+      startConsuming();
+    } catch (RuntimeException e) {
+      log.error("worker {}: could not start a new task consumer; trying again", config.workerId(), e);
+    }
+  }
+
+  private Map<String, Object> consumerProps() {
     Map<String, Object> consumerProps = new HashMap<>(config.cluster().clientProps());
     consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
     consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-tasks");
@@ -155,18 +192,24 @@ public final class Worker implements AutoCloseable {
     // cooperative-sticky assignor would move fewer partitions, but the parallel consumer's
     // commits then failed with RebalanceInProgressException until its 30 s commit timeout.
     consumerProps.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer());
+    return consumerProps;
+  }
+
+  private void startConsuming() {
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps(), new StringDeserializer(), new ByteArrayDeserializer());
     bind(new KafkaClientMetrics(consumer));
     ParallelConsumerOptions<String, byte[]> options = ParallelConsumerOptions.<String, byte[]>builder()
         .consumer(consumer)
         .ordering(ProcessingOrder.KEY)
         .maxConcurrency(config.concurrency())
-        .commitMode(CommitMode.PERIODIC_CONSUMER_SYNC)
+        // Asynchronous commits: a commit refused during a rebalance is simply made again later,
+        // where a synchronous one waited out a 30 s timeout and then closed the consumer.
+        .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
         .commitInterval(Duration.ofMillis(200))
         .ignoreReflectiveAccessExceptionsForAutoCommitDisabledCheck(true)
         .build();
-    processor = ParallelStreamProcessor.createEosStreamProcessor(options);
-    processor.subscribe(List.of(topics.tasks()), new ConsumerRebalanceListener() {
+    ParallelStreamProcessor<String, byte[]> p = ParallelStreamProcessor.createEosStreamProcessor(options);
+    p.subscribe(List.of(topics.tasks()), new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
         assigned.addAll(partitions);
@@ -183,9 +226,10 @@ public final class Worker implements AutoCloseable {
         assigned.removeAll(partitions);
       }
     });
-    processor.poll(ctx -> handle(ctx.getSingleConsumerRecord()));
-    log.info("worker {} consuming {} with concurrency {}", config.workerId(), topics.tasks(), config.concurrency());
+    p.poll(ctx -> handle(ctx.getSingleConsumerRecord()));
+    processor = p;
   }
+
 
   private void bind(KafkaClientMetrics binder) {
     binder.bindTo(meters);
@@ -309,6 +353,8 @@ public final class Worker implements AutoCloseable {
    */
   @Override
   public void close() {
+    closing = true;
+    watchdog.shutdownNow();
     if (processor != null) {
       try {
         processor.close(Duration.ofSeconds(60), DrainingCloseable.DrainingMode.DONT_DRAIN);
