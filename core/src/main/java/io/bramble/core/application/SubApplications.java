@@ -10,7 +10,7 @@ public final class SubApplications {
   private SubApplications() {}
 
   /** Builds the child's application: fresh, or resumed from the task's persister. */
-  public static Application build(SubGraphTask task, ParallelExecutor executor) {
+  private static Application build(SubGraphTask task, ParallelExecutor executor) {
     ApplicationBuilder b = Application.builder()
         .withGraph(task.graph().graph())
         .withIdentifiers(task.appId(), task.partitionKey())
@@ -30,7 +30,7 @@ public final class SubApplications {
    * True when a resumed child already ran to its end: its last completed step is a halt-after
    * action, or nothing follows it.
    */
-  public static boolean isFinished(Application child, List<String> haltAfter) {
+  private static boolean isFinished(Application child, List<String> haltAfter) {
     String prior = child.priorAction();
     return prior != null && (!child.hasNext() || haltAfter.contains(prior));
   }
