@@ -59,7 +59,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
     AtomicReference<Coordinator> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
-    try {
+    Shutdown.runUntilSignal(health, () -> {
       SchemaRegistryClient schemas = ClusterOptions.registry(config);
       TopicSetup.ensure(config);
       BrambleSchemas.registerAll(schemas, config.topics().prefix());
@@ -74,19 +74,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
       started.set(coordinator);
       context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()
           + "*, graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
-      Shutdown.awaitSignal(() -> {
-        coordinator.close();
-        if (health != null) {
-          health.close();
-        }
-      });
-      return 0;
-    } catch (RuntimeException e) {
-      if (health != null) {
-        health.close();
-      }
-      throw e;
-    }
+      return coordinator::close;
+    });
+    return 0;
   }
 
   /** Ready while the Streams app runs or rebalances (a rebalance is part of normal running). */

@@ -59,27 +59,18 @@ public final class WorkerCommand implements Callable<Integer> {
     AtomicReference<Worker> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
-    try {
+    WorkerConfig settings = worker;
+    Shutdown.runUntilSignal(health, () -> {
       TopicSetup.ensure(config);
       GraphRegistry graphs = GraphRegistry.load();
-      Worker w = new Worker(worker, graphs, ClusterOptions.registry(config), meters);
+      Worker w = new Worker(settings, graphs, ClusterOptions.registry(config), meters);
       w.start();
       started.set(w);
       context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "
-          + worker.concurrency() + ", graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
-      Shutdown.awaitSignal(() -> {
-        w.close();
-        if (health != null) {
-          health.close();
-        }
-      });
-      return 0;
-    } catch (RuntimeException e) {
-      if (health != null) {
-        health.close();
-      }
-      throw e;
-    }
+          + settings.concurrency() + ", graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
+      return w::close;
+    });
+    return 0;
   }
 
   /** Ready once started, while its task consumer runs. */

@@ -22,12 +22,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -205,24 +201,10 @@ class DistributedRunTest {
   private List<io.bramble.schemas.avro.TaskResult> resultsOf(String childAppId) {
     var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.TaskResult.class, cluster.schemas());
     String results = cluster.cluster().topics().results();
-    List<io.bramble.schemas.avro.TaskResult> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(cluster.cluster().clientProps()),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(results).stream().map(p -> new TopicPartition(results, p.partition())).toList();
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          var result = decoder.deserialize(results, r.value());
-          if (childAppId.equals(result.getAppId())) {
-            found.add(result);
-          }
-        }
-      }
-    }
-    return found;
+    return TopicReader.readAll(cluster, results).stream().map(r -> decoder.deserialize(results, r.value()))
+        .filter(r -> childAppId.equals(r.getAppId())).toList();
   }
+
 
   @Test
   void aWorkerShutDownGracefullyMidJobRepeatsNoStep() throws Exception {
@@ -357,22 +339,7 @@ class DistributedRunTest {
 
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
-    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
-    props.put("isolation.level", "read_committed");
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (key.equals(r.key())) {
-            found.add(r);
-          }
-        }
-      }
-    }
-    return found;
+    return TopicReader.readKey(cluster, topic, key);
   }
+
 }

@@ -15,20 +15,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -83,24 +78,9 @@ class FailureHandlingTest {
 
   /** Dead letters whose key is {@code key}, read from the beginning. */
   private List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
-    String topic = cluster.cluster().topics().dlq();
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(new HashMap<>(cluster.cluster().clientProps()),
-        new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-        c.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (key.equals(r.key())) {
-            found.add(r);
-          }
-        });
-      }
-    }
-    return found;
+    return TopicReader.readKey(cluster, cluster.cluster().topics().dlq(), key);
   }
+
 
   @Test
   void garbageBytesOnJobsGoToTheDeadLetterTopicAndFailTheJobNamedByTheKey() throws Exception {
