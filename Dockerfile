@@ -9,16 +9,18 @@ COPY . .
 RUN --mount=type=cache,target=/root/.m2 \
     mvn -B -q -DskipTests install
 
-# --- runtime: a JRE and the launcher's shaded jar, nothing else ---
+# --- runtime: a JRE, the launcher's shaded jar and the example graphs ---
 FROM eclipse-temurin:17-jre
 RUN groupadd --system --gid 10001 bramble \
  && useradd --system --uid 10001 --gid bramble --home-dir /var/lib/bramble --shell /usr/sbin/nologin bramble \
- && mkdir -p /opt/bramble /var/lib/bramble \
+ && mkdir -p /opt/bramble/graphs /var/lib/bramble \
  && chown bramble:bramble /var/lib/bramble \
- && printf '#!/bin/sh\n# shellcheck disable=SC2086\nexec java ${BRAMBLE_JAVA_OPTS:-} -jar /opt/bramble/bramble.jar "$@"\n' \
+ && printf '#!/bin/sh\n# shellcheck disable=SC2086\nexec java ${BRAMBLE_JAVA_OPTS:-} -cp "/opt/bramble/bramble.jar:/opt/bramble/graphs/*${BRAMBLE_CLASSPATH:+:$BRAMBLE_CLASSPATH}" io.bramble.launcher.Bramble "$@"\n' \
       > /usr/local/bin/bramble \
  && chmod 0755 /usr/local/bin/bramble
 COPY --from=build /src/launcher/target/bramble.jar /opt/bramble/bramble.jar
+# Graphs load from the class path: the examples here, a user's own jars beside them (or BRAMBLE_CLASSPATH).
+COPY --from=build /src/examples/target/bramble-examples.jar /src/examples/target/graphs-lib/ /opt/bramble/graphs/
 # Heap sized by the container's memory limit; the coordinator keeps its state under /var/lib/bramble.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
     BRAMBLE_STATE_DIR=/var/lib/bramble/coordinator

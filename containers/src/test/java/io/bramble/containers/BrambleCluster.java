@@ -2,8 +2,8 @@ package io.bramble.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.JobClient;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.client.JobClient;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,5 +1,6 @@
 package io.bramble.launcher;
 
+import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.bench.BenchCommand;
 import io.bramble.launcher.cluster.CoordinatorCommand;
 import io.bramble.launcher.cluster.DevCommand;
@@ -40,6 +41,14 @@ public final class Bramble implements Runnable {
 
   public static CommandLine commandLine(LauncherContext context) {
     CommandLine cl = new CommandLine(new Bramble(), new ContextFactory(context));
+    GraphRegistry graphs;
+    try {
+      graphs = context.graphs().get();
+    } catch (RuntimeException e) {
+      context.err().println("bramble: cannot load the graphs on the class path: " + e.getMessage());
+      graphs = GraphRegistry.of();
+    }
+    RunCommand.addGraphs(cl.getSubcommands().get("run"), context, graphs);
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));
     cl.setExecutionExceptionHandler((e, line, parsed) -> {

@@ -19,7 +19,7 @@ class BrambleCommandLineTest {
   void aNonNumericMaxDraftsIsAUsageError() {
     Console c = new Console();
     assertThat(c.run("run", "poems", "--max-drafts", "two")).isEqualTo(2);
-    assertThat(c.err()).contains("--max-drafts").contains("'two' is not an int");
+    assertThat(c.err()).contains("--max-drafts takes a whole number, got 'two'");
   }
 
   @Test
@@ -40,7 +40,7 @@ class BrambleCommandLineTest {
   void runWithoutAnApplicationSaysWhichExist() {
     Console c = new Console();
     assertThat(c.run("run")).isEqualTo(2);
-    assertThat(c.err()).contains("name an application to run: poems or collatz");
+    assertThat(c.err()).contains("name an application to run: ").contains("poems").contains("collatz");
   }
 
   @Test

@@ -1,8 +1,7 @@
 package io.bramble.launcher;
 
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
-import io.bramble.examples.poems.OfflinePoemModel;
-import io.bramble.examples.poems.PoemModel;
+import io.bramble.core.registry.GraphRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +14,15 @@ public final class Console {
   public final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final LauncherContext context;
 
+  /** A console over the graphs on the test class path (the examples: poems on its offline model, collatz). */
   public Console() {
-    this(new OfflinePoemModel());
+    this(GraphRegistry.load());
   }
 
-  public Console(PoemModel model) {
+  /** A console over {@code graphs}. */
+  public Console(GraphRegistry graphs) {
     context = new LauncherContext(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-        new PrintStream(errBytes, true, StandardCharsets.UTF_8), Map.of(), () -> model,
+        new PrintStream(errBytes, true, StandardCharsets.UTF_8), Map.of(), () -> graphs,
         ThreadPoolParallelExecutor.shared());
   }
 

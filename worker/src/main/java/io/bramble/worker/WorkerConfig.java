@@ -1,6 +1,6 @@
 package io.bramble.worker;
 
-import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.runtime.ClusterConfig;
 import java.time.Duration;
 import java.util.UUID;
 

@@ -33,4 +33,24 @@ public interface GraphProvider {
   default List<String> defaultHaltAfter() {
     return List.of();
   }
+
+  /** The settings {@code bramble run NAME} offers as flags, each setting one state key or input. */
+  default List<GraphParameter> parameters() {
+    return List.of();
+  }
+
+  /** The state keys a finished run is about, shown in this order; empty: every key but internal ones. */
+  default List<String> resultKeys() {
+    return List.of();
+  }
+
+  /** How progress output names a child application, from its state (e.g. its poem type); null: its app id. */
+  default String childLabel(State childState) {
+    return null;
+  }
+
+  /** The final state as text for a person to read, or null for none. */
+  default String summary(State finalState) {
+    return null;
+  }
 }

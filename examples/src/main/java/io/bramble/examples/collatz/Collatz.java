@@ -80,9 +80,10 @@ public final class Collatz {
         .reads("from", "to")
         .writes("lengths")
         .subGraph(childGraph())
-        .states((state, inputs) -> LongStream.rangeClosed(state.getLong("from"), state.getLong("to"))
-            .mapToObj(n -> State.of("n", n))
-            .toList())
+        .states((state, inputs) -> {
+          initialState(state.getLong("from"), state.getLong("to")); // refuses a range that is not 1 <= from <= to
+          return LongStream.rangeClosed(state.getLong("from"), state.getLong("to")).mapToObj(n -> State.of("n", n)).toList();
+        })
         .reduce((state, children) -> {
           Map<String, Object> lengths = new LinkedHashMap<>();
           for (State c : children) {

@@ -1,8 +1,7 @@
 package io.bramble.launcher.cluster;
 
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.Topics;
-import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,15 +64,5 @@ public final class ClusterOptions {
     Map<String, String> client = new LinkedHashMap<>(conf.clientProperties());
     client.putAll(clientProperties);
     return new ClusterConfig(bootstrap, registry, new Topics(prefix), n, client);
-  }
-
-  /** A registry client for {@code cluster}, with basic auth when {@code basic.auth.user.info} is given. */
-  public static SchemaRegistryClient registry(ClusterConfig cluster) {
-    SchemaRegistryClient.Builder b = SchemaRegistryClient.builder(cluster.registryUrl());
-    String userInfo = cluster.clientProperties().get("basic.auth.user.info");
-    if (userInfo != null) {
-      b.basicAuth(userInfo);
-    }
-    return b.build();
   }
 }

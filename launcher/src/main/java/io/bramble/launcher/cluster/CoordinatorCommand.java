@@ -1,12 +1,13 @@
 package io.bramble.launcher.cluster;
 
+import io.bramble.runtime.HealthServer;
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.BrambleSchemas;
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.TopicSetup;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TopicSetup;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -60,10 +61,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     Shutdown.runUntilSignal(health, () -> {
-      SchemaRegistryClient schemas = ClusterOptions.registry(config);
+      SchemaRegistryClient schemas = config.schemaRegistry();
       TopicSetup.ensure(config);
       BrambleSchemas.registerAll(schemas, config.topics().prefix());
-      GraphRegistry graphs = GraphRegistry.load();
+      GraphRegistry graphs = context.graphs().get();
       Coordinator coordinator = new Coordinator(
           new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas, meters);
       coordinator.onFailure(() -> {

@@ -2,7 +2,7 @@ package io.bramble.launcher.cluster;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
-import io.bramble.launcher.dev.DevCluster;
+import io.bramble.devcluster.DevCluster;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,11 +51,11 @@ public final class DevCommand implements Callable<Integer> {
     int kafkaPort = conf.port(Setting.KAFKA_PORT, port, 9092);
     int schemaPort = conf.port(Setting.REGISTRY_PORT, registryPort, 8081);
     int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
-    GraphRegistry graphs = GraphRegistry.load();
+    GraphRegistry graphs = context.graphs().get();
     int uiPort = conf.port(Setting.UI_PORT, null, io.bramble.launcher.ui.UiCommand.DEFAULT_PORT);
     DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
-    io.bramble.launcher.ui.UiServer ui = uiPort == 0 ? null : io.bramble.launcher.ui.UiServer.start(
-        new io.bramble.launcher.ui.KafkaEventStore(cluster.cluster(), cluster.schemas()), uiPort);
+    io.bramble.ui.UiServer ui = uiPort == 0 ? null : io.bramble.ui.UiServer.start(
+        new io.bramble.ui.KafkaEventStore(cluster.cluster(), cluster.schemas()), uiPort);
     context.out().println("bramble dev: Kafka on " + cluster.bootstrapServers() + ", schema registry on "
         + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names()
         + (ui == null ? "" : "; UI on http://localhost:" + ui.port() + "/"));

@@ -2,6 +2,7 @@ package io.bramble.launcher.cluster;
 
 import io.bramble.launcher.LauncherContext;
 import java.io.IOException;
+import io.bramble.runtime.HealthServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

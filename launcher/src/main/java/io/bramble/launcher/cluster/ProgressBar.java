@@ -1,6 +1,6 @@
 package io.bramble.launcher.cluster;
 
-import io.bramble.schemas.kafka.JobClient;
+import io.bramble.client.JobClient;
 import java.io.PrintStream;
 import java.util.function.Consumer;
 

@@ -1,5 +1,6 @@
 package io.bramble.launcher.cluster;
 
+import io.bramble.runtime.HealthServer;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 

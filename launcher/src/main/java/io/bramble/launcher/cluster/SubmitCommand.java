@@ -5,8 +5,8 @@ import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.JobClient;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.client.JobClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +56,7 @@ public final class SubmitCommand implements Callable<Integer> {
     Map<String, Object> inputs = parse("--inputs", inputsJson);
     ClusterConfig config = cluster.resolve(context.env());
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
-    try (JobClient client = new JobClient(config, ClusterOptions.registry(config))) {
+    try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest job = JobClient.request(id, graph, State.restore(state), inputs);
       client.submit(job);
       context.err().println("submitted " + graph + " as app " + id);

@@ -4,8 +4,8 @@ import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.JobClient;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.client.JobClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +36,7 @@ public final class WatchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws TimeoutException {
     ClusterConfig config = cluster.resolve(context.env());
-    try (JobClient client = new JobClient(config, ClusterOptions.registry(config))) {
+    try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobResult result = client.await(appId, timeout, null, this::print);
       return JobOutput.print(result, List.of(), context.out(), context.err());
     }

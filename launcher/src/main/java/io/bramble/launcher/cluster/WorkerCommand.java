@@ -1,9 +1,10 @@
 package io.bramble.launcher.cluster;
 
+import io.bramble.runtime.HealthServer;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
-import io.bramble.schemas.kafka.ClusterConfig;
-import io.bramble.schemas.kafka.TopicSetup;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TopicSetup;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
 import java.io.IOException;
@@ -62,8 +63,8 @@ public final class WorkerCommand implements Callable<Integer> {
     WorkerConfig settings = worker;
     Shutdown.runUntilSignal(health, () -> {
       TopicSetup.ensure(config);
-      GraphRegistry graphs = GraphRegistry.load();
-      Worker w = new Worker(settings, graphs, ClusterOptions.registry(config), meters);
+      GraphRegistry graphs = context.graphs().get();
+      Worker w = new Worker(settings, graphs, config.schemaRegistry(), meters);
       w.start();
       started.set(w);
       context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "

@@ -5,7 +5,8 @@ import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
 import io.bramble.core.application.RunResult;
-import io.bramble.core.graph.Graph;
+import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.persistence.JdbcPersister;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateJson;
@@ -16,7 +17,6 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /** Runs one application for {@code bramble run}: tracking, persistence and resume, output. */
 final class ApplicationRun {
@@ -29,31 +29,30 @@ final class ApplicationRun {
   }
 
   /**
-   * Runs {@code graph} from {@code entrypoint} on {@code initialState} with {@code inputs} (or, with
-   * --persist, resumes where the app id's last run stopped) and prints the final {@code resultKeys}
-   * as JSON, after the {@code readable} text of the final state unless --quiet (it may return null).
+   * Runs {@code entry}'s graph from its entrypoint on {@code initialState} with {@code inputs} (or,
+   * with --persist, resumes where the app id's last run stopped) and prints the final state's result
+   * keys as JSON, after the provider's summary of it unless --quiet.
    */
-  int run(String graphName, Graph graph, String entrypoint, State initialState, Map<String, Object> inputs,
-      List<String> resultKeys, Function<State, String> childLabel, Function<State, String> readable) {
-    options.validate();
+  int run(GraphRegistry.Entry entry, State initialState, Map<String, Object> inputs) {
+    GraphProvider provider = entry.provider();
     if (options.distributed) {
-      return new DistributedRun(context, options).run(graphName, initialState, inputs, resultKeys, readable);
+      return new DistributedRun(context, options).run(entry, initialState, inputs);
     }
     PrintStream out = context.out();
     Tracker tracker = Trackers.of(
-        options.quiet ? null : new ProgressPrinter(out, childLabel),
+        options.quiet ? null : new ProgressPrinter(out, provider::childLabel),
         options.trackerDir == null ? null : new LocalFileTracker(options.trackerDir));
     JdbcPersister persister = options.openPersister();
     try {
       ApplicationBuilder b = Application.builder()
-          .withGraph(graph)
+          .withGraph(entry.graph())
           .withIdentifiers(options.appId, null)
           .withTracker(tracker)
           .withParallelExecutor(context.executor());
       if (persister != null) {
-        b.withPersister(persister).initializeFrom(persister, true, initialState, entrypoint);
+        b.withPersister(persister).initializeFrom(persister, true, initialState, provider.entrypoint());
       } else {
-        b.withState(initialState).withEntrypoint(entrypoint);
+        b.withState(initialState).withEntrypoint(provider.entrypoint());
       }
       Application app = b.build();
       if (!options.quiet) {
@@ -66,7 +65,7 @@ final class ApplicationRun {
       }
       RunResult result = app.run(inputs);
       if (!options.quiet) {
-        String text = readable == null ? null : readable.apply(result.state());
+        String text = provider.summary(result.state());
         if (text != null) {
           out.println();
           out.println(text);
@@ -77,7 +76,7 @@ final class ApplicationRun {
         }
         out.println("final state:");
       }
-      out.println(json(result.state(), resultKeys));
+      out.println(json(result.state(), provider.resultKeys()));
       return 0;
     } catch (ActionFailedException e) {
       context.err().println("bramble: run failed: " + e.getMessage());
@@ -93,9 +92,12 @@ final class ApplicationRun {
     }
   }
 
-  /** The state's values for {@code keys} (those present, in that order), as pretty JSON. */
+  /** The state's values for {@code keys} (those present, in that order; all user keys when empty), as pretty JSON. */
   static String json(State state, List<String> keys) {
     Map<String, Object> shown = new LinkedHashMap<>();
+    if (keys.isEmpty()) {
+      shown.putAll(state.userValues());
+    }
     for (String k : keys) {
       if (state.has(k)) {
         shown.put(k, state.get(k));

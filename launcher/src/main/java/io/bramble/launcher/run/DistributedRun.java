@@ -5,19 +5,17 @@ import io.bramble.core.state.State;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.cluster.JobOutput;
 import io.bramble.launcher.cluster.ProgressBar;
-import io.bramble.launcher.dev.DevCluster;
+import io.bramble.devcluster.DevCluster;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.kafka.JobClient;
+import io.bramble.client.JobClient;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * {@code bramble run … --distributed}: the same application through Kafka, on a {@link DevCluster}
@@ -33,11 +31,11 @@ final class DistributedRun {
     this.options = options;
   }
 
-  int run(String graph, State initialState, Map<String, Object> inputs, List<String> resultKeys,
-      Function<State, String> readable) {
+  int run(GraphRegistry.Entry entry, State initialState, Map<String, Object> inputs) {
+    String graph = entry.name();
     PrintStream out = context.out();
     String appId = options.appId != null ? options.appId : graph + "-" + UUID.randomUUID();
-    try (DevCluster cluster = DevCluster.start(options.dataDir, GraphRegistry.load(), options.workers, 4, 0, 0);
+    try (DevCluster cluster = DevCluster.start(options.dataDir, context.graphs().get(), options.workers, 4, 0, 0);
         JobClient client = cluster.client()) {
       if (!options.quiet) {
         out.println("distributed: Kafka on " + cluster.bootstrapServers() + ", registry " + cluster.registryUrl() + ", "
@@ -48,8 +46,8 @@ final class DistributedRun {
       ProgressBar bar = new ProgressBar(context.err());
       JobResult result = client.await(job, Duration.ofHours(1), options.quiet ? null : bar);
       bar.finish();
-      if (!options.quiet && result.getStatus() == JobStatus.COMPLETED && readable != null) {
-        String text = readable.apply(StateCodec.toState(result.getState()));
+      if (!options.quiet && result.getStatus() == JobStatus.COMPLETED) {
+        String text = entry.provider().summary(StateCodec.toState(result.getState()));
         if (text != null) {
           out.println();
           out.println(text);
@@ -59,7 +57,7 @@ final class DistributedRun {
       if (!options.quiet) {
         out.println("final state:");
       }
-      return JobOutput.print(result, resultKeys, out, context.err());
+      return JobOutput.print(result, entry.provider().resultKeys(), out, context.err());
     } catch (TimeoutException e) {
       context.err().println("bramble: " + e.getMessage());
       return 1;

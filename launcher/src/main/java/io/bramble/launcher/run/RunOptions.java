@@ -9,8 +9,6 @@ import picocli.CommandLine.Option;
 public final class RunOptions {
   private static final String SQLITE = "sqlite:";
 
-  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
-
   @Option(names = "--tracker", paramLabel = "DIR",
       description = "Write tracking files (one folder per application, children included) under DIR.")
   Path trackerDir;
@@ -37,21 +35,21 @@ public final class RunOptions {
   @Option(names = "--workers", defaultValue = "2", paramLabel = "N", description = "With --distributed: workers to run (default: ${DEFAULT-VALUE}).")
   int workers;
 
-  /** Checks the combination of options; a usage error names what is wrong. */
-  void validate() {
+  /** Checks the combination of options; a usage error (of {@code line}) names what is wrong. */
+  void validate(CommandLine line) {
     if (persist != null && !persist.startsWith(SQLITE)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(line,
           "--persist takes sqlite:FILE, got '" + persist + "'");
     }
     if (persist != null && persist.length() == SQLITE.length()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--persist sqlite: needs a file name");
+      throw new CommandLine.ParameterException(line, "--persist sqlite: needs a file name");
     }
     if (distributed && (persist != null || trackerDir != null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(line,
           "--distributed runs keep their checkpoints in Kafka; --persist and --tracker are for local runs");
     }
     if (persist != null && (appId == null || appId.isBlank())) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(line,
           "--persist needs --app-id, so that a second run finds the first one's steps");
     }
   }

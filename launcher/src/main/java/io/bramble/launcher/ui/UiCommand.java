@@ -1,10 +1,14 @@
 package io.bramble.launcher.ui;
 
+import io.bramble.ui.UiServer;
+import io.bramble.ui.KafkaEventStore;
+import io.bramble.ui.TrackerDirStore;
+import io.bramble.ui.UiStore;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.cluster.ClusterOptions;
 import io.bramble.launcher.cluster.Configuration;
 import io.bramble.launcher.cluster.Setting;
-import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.runtime.ClusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,7 +57,7 @@ public final class UiCommand implements Callable<Integer> {
       store = new TrackerDirStore(trackerDir);
     } else {
       ClusterConfig config = cluster.resolve(conf);
-      store = new KafkaEventStore(config, ClusterOptions.registry(config));
+      store = new KafkaEventStore(config, config.schemaRegistry());
     }
     UiServer server = UiServer.start(store, httpPort);
     context.out().println("bramble ui: http://localhost:" + server.port() + "/ (" + store.description() + ")");

@@ -7,7 +7,7 @@ import io.bramble.launcher.cluster.ClientConfigKeys;
 import io.bramble.launcher.cluster.ClusterOptions;
 import io.bramble.launcher.cluster.Configuration;
 import io.bramble.launcher.cluster.Setting;
-import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.runtime.ClusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.bramble.launcher.deploy;
 
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
-import io.bramble.examples.poems.OfflinePoemModel;
+import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.Bramble;
 import io.bramble.launcher.LauncherContext;
 import java.io.ByteArrayOutputStream;
@@ -17,7 +17,7 @@ final class Launch {
 
   Launch(Map<String, String> env) {
     context = new LauncherContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env, OfflinePoemModel::new, ThreadPoolParallelExecutor.shared());
+        new PrintStream(err, true, StandardCharsets.UTF_8), env, GraphRegistry::load, ThreadPoolParallelExecutor.shared());
   }
 
   int run(String... args) {

@@ -2,8 +2,10 @@ package io.bramble.launcher.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.core.registry.GraphRegistry;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.PoemModel;
+import io.bramble.examples.registry.PoemsGraphProvider;
 import io.bramble.launcher.Console;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,7 +28,7 @@ class ResumeTest {
     Path db = dir.resolve("steps.db");
     // limerick: write (call 1), edit (call 2), then the second write (call 3) fails
     CountingModel failing = new CountingModel("limerick", 3);
-    Console first = new Console(failing);
+    Console first = new Console(poems(failing));
     assertThat(first.run(args(db))).isEqualTo(1);
     assertThat(first.err()).contains("run failed").contains("model unavailable").contains("same --persist");
     assertThat(failing.calls("sonnet")).isEqualTo(3);
@@ -34,7 +36,7 @@ class ResumeTest {
     assertThat(failing.calls("limerick")).isEqualTo(3);
 
     CountingModel counting = new CountingModel(null, 0);
-    Console second = new Console(counting);
+    Console second = new Console(poems(counting));
     assertThat(second.run(args(db))).isZero();
     // sonnet and haiku were finished and are not run again; limerick re-runs only its failed write
     assertThat(counting.calls).isEqualTo(Map.of("limerick", 1));
@@ -45,10 +47,14 @@ class ResumeTest {
     assertThat(second.out()).isEqualTo(uninterrupted.out());
 
     CountingModel third = new CountingModel(null, 0);
-    Console again = new Console(third);
+    Console again = new Console(poems(third));
     assertThat(again.run(args(db))).isZero();
     assertThat(third.calls).isEmpty();
     assertThat(again.out()).isEqualTo(uninterrupted.out());
+  }
+
+  private static GraphRegistry poems(PoemModel model) {
+    return GraphRegistry.of(new PoemsGraphProvider(model));
   }
 
   /** The offline model, counting calls per poem type, failing on one type's Nth call. */

@@ -1,0 +1,206 @@
+package io.bramble.client;
+
+import io.bramble.core.state.State;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Submits jobs (a JobRequest on the jobs topic) and waits for their results (the compacted
+ * job-results topic), optionally following join progress on the events topic.
+ */
+public final class JobClient implements AutoCloseable {
+  /** Progress of the joins under one job: children reported so far out of children launched. */
+  public record Progress(long done, long total) {}
+
+  private final ClusterConfig cluster;
+  private final KafkaProducer<String, JobRequest> producer;
+  private final AvroSerde<JobResult> resultSerde;
+  private final AvroSerde<TrackingEvent> eventSerde;
+
+  public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
+    this.cluster = cluster;
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.producer = new KafkaProducer<>(props, new StringSerializer(), BrambleSerdes.forType(JobRequest.class, schemas));
+    this.resultSerde = BrambleSerdes.forType(JobResult.class, schemas);
+    this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+  }
+
+  public static JobRequest request(String appId, String graph, State state, Map<String, ?> inputs) {
+    return JobRequest.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setGraphVersion(null)
+        .setPartitionKey(null)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(StateCodec.fromMap(inputs))
+        .setEntrypoint(null)
+        .setHaltBefore(List.of())
+        .setHaltAfter(List.of())
+        .setSubmittedAtMs(System.currentTimeMillis())
+        .build();
+  }
+
+  /** Produces the job and waits for the broker's acknowledgement. */
+  public void submit(JobRequest job) {
+    try {
+      producer.send(new ProducerRecord<>(cluster.topics().jobs(), job.getAppId(), job)).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while submitting job " + job.getAppId(), e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("cannot submit job " + job.getAppId() + " to " + cluster.topics().jobs() + ": "
+          + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Waits for the result of {@code appId}; reports join progress of its tree to {@code progress} (may be null). */
+  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+    return await(appId, timeout, progress, null);
+  }
+
+  /**
+   * As {@link #await(String, Duration, Consumer)}, also handing every tracking event of the job's
+   * tree to {@code events} (may be null).
+   */
+  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
+      throws TimeoutException {
+    return await(appId, 0, timeout, progress, events);
+  }
+
+  /**
+   * Waits for the result of {@code job}: a failed result of an earlier submission of the same app
+   * id (the attempt {@code job} retries) is skipped; any other result of the app id is its answer
+   * (a job already done or still running is not run again).
+   */
+  public JobResult await(JobRequest job, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+    return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, null);
+  }
+
+  private JobResult await(String appId, long submittedAtMs, Duration timeout, Consumer<Progress> progress,
+      Consumer<TrackingEvent> events) throws TimeoutException {
+    Consumer<Progress> onProgress = progress == null ? p -> { } : progress;
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, long[]> joins = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new java.util.ArrayList<>(partitionsOf(consumer, cluster.topics().jobResults()));
+      boolean following = progress != null || events != null;
+      if (following) {
+        partitions.addAll(partitionsOf(consumer, cluster.topics().events()));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (System.nanoTime() < deadline) {
+        JobResult found = null;
+        // The whole batch is read before returning, so progress events fetched with the result are reported.
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.value() == null) {
+            continue;
+          }
+          if (r.topic().equals(cluster.topics().jobResults())) {
+            if (appId.equals(r.key())) {
+              JobResult result = resultSerde.deserialize(r.topic(), r.value());
+              if (result.getStatus() != JobStatus.FAILED || result.getSubmittedAtMs() >= submittedAtMs) {
+                found = result;
+              }
+            }
+          } else {
+            handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, onProgress, events);
+          }
+        }
+        if (found != null) {
+          if (following) {
+            drainEvents(consumer, appId, joins, onProgress, events);
+          }
+          return found;
+        }
+      }
+    }
+    throw new TimeoutException("no result for job " + appId + " within " + timeout);
+  }
+
+  /** Reads the events topic up to its current end, so the last progress reported is the final one. */
+  private void drainEvents(KafkaConsumer<String, byte[]> consumer, String appId, Map<String, long[]> joins,
+      Consumer<Progress> progress, Consumer<TrackingEvent> events) {
+    List<TopicPartition> eventPartitions = partitionsOf(consumer, cluster.topics().events());
+    Map<TopicPartition, Long> end = consumer.endOffsets(eventPartitions);
+    consumer.assign(eventPartitions);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (eventPartitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        if (r.value() != null) {
+          handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
+        }
+      }
+    }
+  }
+
+  private static void handle(TrackingEvent e, String rootAppId, Map<String, long[]> joins, Consumer<Progress> progress,
+      Consumer<TrackingEvent> events) {
+    Object root = StateCodec.toMap(e.getPayload()).get("root_app_id");
+    if (events != null && (rootAppId.equals(root) || rootAppId.equals(e.getAppId()))) {
+      events.accept(e);
+    }
+    track(e, rootAppId, joins).ifPresent(progress);
+  }
+
+  private static Optional<Progress> track(TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
+    if (e.getKind() != EventKind.JOIN_PROGRESS && e.getKind() != EventKind.FANOUT) {
+      return Optional.empty();
+    }
+    Map<String, Object> payload = StateCodec.toMap(e.getPayload());
+    if (!rootAppId.equals(payload.get("root_app_id"))) {
+      return Optional.empty();
+    }
+    String join = e.getAppId() + "@" + e.getSequenceId();
+    long total = ((Number) payload.get("total")).longValue();
+    long done = e.getKind() == EventKind.FANOUT ? 0 : ((Number) payload.get("done")).longValue();
+    long[] dt = joins.computeIfAbsent(join, k -> new long[2]);
+    dt[0] = Math.max(dt[0], done);
+    dt[1] = total;
+    long allDone = 0;
+    long allTotal = 0;
+    for (long[] v : joins.values()) {
+      allDone += v[0];
+      allTotal += v[1];
+    }
+    return Optional.of(new Progress(allDone, allTotal));
+  }
+
+  private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  @Override
+  public void close() {
+    producer.close(Duration.ofSeconds(5));
+  }
+}

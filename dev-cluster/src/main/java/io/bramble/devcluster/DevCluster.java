@@ -1,0 +1,171 @@
+package io.bramble.devcluster;
+
+import io.bramble.coordinator.Coordinator;
+import io.bramble.coordinator.CoordinatorConfig;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.embedded.EmbeddedKafka;
+import io.bramble.embedded.EmbeddedSchemaRegistry;
+import io.bramble.schemas.BrambleSchemas;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.client.JobClient;
+import io.bramble.runtime.TopicSetup;
+import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.bramble.worker.Worker;
+import io.bramble.worker.WorkerConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything in one JVM, as {@code bramble dev} runs it: a KRaft broker and a schema registry
+ * (data under {@code dataDir}, so a restart resumes), the coordinator and N workers.
+ */
+public final class DevCluster implements AutoCloseable {
+  private final Path dataDir;
+  private final GraphRegistry graphs;
+  private final EmbeddedKafka kafka;
+  private final EmbeddedSchemaRegistry registryServer;
+  private final SchemaRegistryClient schemas;
+  private final ClusterConfig cluster;
+  private Coordinator coordinator;
+  private final List<Worker> workers = new ArrayList<>();
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final OpenTelemetry openTelemetry;
+  private int workerCount;
+
+  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort,
+      OpenTelemetry openTelemetry) {
+    this.dataDir = dataDir;
+    this.graphs = graphs;
+    this.openTelemetry = openTelemetry;
+    this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).port(kafkaPort).partitions(partitions).build().start();
+    this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort);
+    this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
+    this.cluster = ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
+    TopicSetup.ensure(cluster);
+    BrambleSchemas.registerAll(schemas, cluster.topics().prefix());
+  }
+
+  /** Starts broker, registry, coordinator and {@code workers} workers; returns once the coordinator runs. */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions) {
+    return start(dataDir, graphs, workers, partitions, 0, 0);
+  }
+
+  /** As {@link #start(Path, GraphRegistry, int, int)} on given ports (0: any free one). */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
+      int registryPort) {
+    return start(dataDir, graphs, workers, partitions, kafkaPort, registryPort, GlobalOpenTelemetry.get());
+  }
+
+  /** As above, with every process tracing to {@code openTelemetry}. */
+  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
+      int registryPort, OpenTelemetry openTelemetry) {
+    DevCluster c = new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry);
+    try {
+      c.startCoordinator();
+      for (int i = 0; i < workers; i++) {
+        c.startWorker();
+      }
+      return c;
+    } catch (RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public void startCoordinator() {
+    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas, meters,
+        openTelemetry);
+    coordinator.start();
+    try {
+      if (!coordinator.awaitRunning(Duration.ofSeconds(60))) {
+        throw new IllegalStateException("the coordinator did not reach RUNNING within 60 s (state " + coordinator.state() + ")");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the coordinator", e);
+    }
+  }
+
+  public void stopCoordinator() {
+    if (coordinator != null) {
+      coordinator.close();
+      coordinator = null;
+    }
+  }
+
+  public Worker startWorker() {
+    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas, meters,
+        openTelemetry);
+    w.start();
+    workers.add(w);
+    return w;
+  }
+
+  public void stopWorker(Worker w) {
+    w.close();
+    workers.remove(w);
+  }
+
+  public List<Worker> workers() {
+    return List.copyOf(workers);
+  }
+
+  /** The meters of the coordinator and every worker, in Prometheus' format via {@code scrape()}. */
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  public ClusterConfig cluster() {
+    return cluster;
+  }
+
+  public SchemaRegistryClient schemas() {
+    return schemas;
+  }
+
+  public String bootstrapServers() {
+    return kafka.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registryServer.url();
+  }
+
+  public JobClient client() {
+    return new JobClient(cluster, schemas);
+  }
+
+  /** Closes every part, even when one of them fails to close, so nothing keeps running. */
+  @Override
+  public void close() {
+    List<Runnable> steps = new ArrayList<>();
+    for (Worker w : List.copyOf(workers)) {
+      steps.add(w::close);
+    }
+    steps.add(workers::clear);
+    steps.add(this::stopCoordinator);
+    steps.add(registryServer::close);
+    steps.add(kafka::close);
+    RuntimeException first = null;
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

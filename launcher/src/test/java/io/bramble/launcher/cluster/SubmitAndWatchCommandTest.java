@@ -1,0 +1,61 @@
+package io.bramble.launcher.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.devcluster.DevCluster;
+import io.bramble.launcher.Console;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bramble submit} and {@code bramble watch} against a running dev cluster. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SubmitAndWatchCommandTest {
+  @TempDir static Path dir;
+  private DevCluster cluster;
+
+  @BeforeAll
+  void start() {
+    cluster = DevCluster.start(dir, GraphRegistry.load(), 2, 4);
+  }
+
+  @AfterAll
+  void stop() {
+    cluster.close();
+  }
+
+  @Test
+  void submitWaitPrintsTheFinalStateAndWatchFollowsTheJob() {
+    Console submit = new Console();
+    String[] where = {"--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()};
+    int code = submit.run(concat(new String[] {"submit", "collatz", "--state", "{\"from\": 5, \"to\": 7}",
+        "--app-id", "cli-1", "--wait"}, where));
+    assertThat(code).as(submit.err()).isZero();
+    assertThat(submit.out()).contains("\"5\" : 6", "\"6\" : 9", "\"7\" : 17");
+    assertThat(submit.err()).contains("3/3 children");
+
+    Console watch = new Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-1"}, where))).isZero();
+    assertThat(watch.out()).contains("FANOUT cli-1", "JOB_DONE cli-1", "\"longest\"");
+  }
+
+  @Test
+  void submitOfAnUnknownGraphFailsWithItsName() {
+    Console submit = new Console();
+    int code = submit.run("submit", "nope", "--wait", "--bootstrap-servers", cluster.bootstrapServers(),
+        "--registry-url", cluster.registryUrl());
+    assertThat(code).isEqualTo(1);
+    assertThat(submit.err()).contains("unknown graph 'nope'");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+}

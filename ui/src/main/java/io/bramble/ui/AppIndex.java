@@ -1,0 +1,523 @@
+package io.bramble.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+
+/**
+ * What the UI knows about applications, fed by either source (tracking files or the events topic)
+ * through the same calls: app created, step start and end, spawn links, fan-outs, join progress and
+ * job results. Facts may arrive in any order (a child's creation before its parent's spawn link, say):
+ * a record is created by whichever fact names it first. Thread-safe: every method is synchronized.
+ */
+public final class AppIndex {
+  /** An app whose last step ended this long ago, with nothing open, has finished. */
+  static final long IDLE_MS = 3_000;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final Map<String, App> apps = new HashMap<>();
+  private final LongSupplier clock;
+  private long version;
+
+  public AppIndex() {
+    this(System::currentTimeMillis);
+  }
+
+  AppIndex(LongSupplier clock) {
+    this.clock = clock;
+  }
+
+  /** Counts every change, so pollers can tell whether anything happened. */
+  public synchronized long version() {
+    return version;
+  }
+
+  public synchronized int size() {
+    return apps.size();
+  }
+
+  // ---------------------------------------------------------------- facts
+
+  public synchronized void appCreated(String appId, String graph, String entrypoint, String partitionKey, String mermaid,
+      String parentAppId, Long parentSequenceId, String rootAppId, long createdAtMs) {
+    App a = app(appId);
+    a.created = true;
+    a.graph = graph != null ? graph : a.graph;
+    a.entrypoint = entrypoint;
+    a.partitionKey = partitionKey;
+    a.mermaid = mermaid;
+    a.rootAppId = rootAppId != null ? rootAppId : a.rootAppId;
+    a.createdAtMs = a.createdAtMs == 0 ? createdAtMs : Math.min(a.createdAtMs, createdAtMs);
+    if (parentAppId != null) {
+      link(parentAppId, parentSequenceId == null ? -1 : parentSequenceId, null, appId, null);
+    }
+    touch(a, createdAtMs);
+  }
+
+  public synchronized void stepStart(String appId, long sequenceId, String action, JsonNode inputs, JsonNode stateBefore,
+      long startedAtMs) {
+    App a = app(appId);
+    Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
+    if (s.endedAtMs != null) {
+      s.attempts++; // a retry or a resumed step runs again: the new attempt replaces the old one
+      s.endedAtMs = null;
+      s.error = null;
+      s.stackTrace = null;
+      s.result = null;
+      s.state = null;
+    }
+    s.action = action;
+    s.inputs = inputs;
+    s.stateBefore = stateBefore != null ? stateBefore : s.stateBefore;
+    s.startedAtMs = startedAtMs;
+    touch(a, startedAtMs);
+  }
+
+  public synchronized void stepEnd(String appId, long sequenceId, String action, JsonNode result, JsonNode state,
+      Long startedAtMs, long endedAtMs, String error, String stackTrace) {
+    App a = app(appId);
+    Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
+    s.action = action;
+    s.result = result;
+    s.state = state;
+    if (startedAtMs != null) {
+      s.startedAtMs = startedAtMs;
+    }
+    s.endedAtMs = endedAtMs;
+    s.error = error;
+    s.stackTrace = stackTrace;
+    touch(a, endedAtMs);
+  }
+
+  public synchronized void spawn(String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
+    link(parentAppId, sequenceId, action, childAppId, childIndex);
+  }
+
+  /** The coordinator launched {@code childAppIds} (in task order) for a parallel step. */
+  public synchronized void fanOut(String parentAppId, long sequenceId, String action, long total, List<String> childAppIds,
+      long atMs) {
+    Group g = app(parentAppId).group(sequenceId);
+    g.action = action != null ? action : g.action;
+    g.total = Math.max(g.total, total);
+    for (int i = 0; i < childAppIds.size(); i++) {
+      link(parentAppId, sequenceId, action, childAppIds.get(i), i);
+    }
+    touch(apps.get(parentAppId), atMs);
+  }
+
+  public synchronized void joinProgress(String parentAppId, long sequenceId, String action, long done, long total,
+      boolean reduced, long atMs) {
+    Group g = app(parentAppId).group(sequenceId);
+    g.action = action != null ? action : g.action;
+    g.done = Math.max(g.done, done);
+    g.total = Math.max(g.total, total);
+    g.reduced |= reduced;
+    g.progressReported = true;
+    touch(apps.get(parentAppId), atMs);
+  }
+
+  public synchronized void jobDone(String appId, String status, long atMs) {
+    App a = app(appId);
+    a.jobStatus = status;
+    touch(a, atMs);
+  }
+
+  private void link(String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
+    App parent = app(parentAppId);
+    App child = app(childAppId);
+    child.parentAppId = parentAppId;
+    if (sequenceId >= 0) {
+      child.parentSequenceId = sequenceId;
+    }
+    Group g = parent.group(child.parentSequenceId == null ? -1 : child.parentSequenceId);
+    g.action = action != null ? action : g.action;
+    Integer known = g.children.get(childAppId);
+    if (known == null || (childIndex != null && known == Integer.MAX_VALUE)) {
+      g.children.put(childAppId, childIndex == null ? Integer.MAX_VALUE : childIndex);
+      g.ordered = null;
+    }
+    version++;
+  }
+
+  private App app(String appId) {
+    return apps.computeIfAbsent(appId, App::new);
+  }
+
+  private void touch(App a, long atMs) {
+    a.lastEventMs = Math.max(a.lastEventMs, atMs);
+    if (a.createdAtMs == 0) {
+      a.createdAtMs = atMs;
+    }
+    version++;
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** A page of summaries: root apps newest first, or, with a query, every app whose id contains it. */
+  public synchronized ObjectNode list(String query, int offset, int limit) {
+    List<App> matching = new ArrayList<>();
+    String q = query == null ? "" : query.trim().toLowerCase();
+    for (App a : apps.values()) {
+      if (q.isEmpty() ? a.parentAppId == null : a.appId.toLowerCase().contains(q)) {
+        matching.add(a);
+      }
+    }
+    matching.sort(Comparator.comparingLong((App a) -> a.createdAtMs).reversed().thenComparing(a -> a.appId));
+    ObjectNode page = page(matching.size(), offset, limit);
+    ArrayNode items = page.putArray("items");
+    for (App a : slice(matching, offset, limit)) {
+      items.add(summary(a));
+    }
+    return page;
+  }
+
+  /** Everything about one app: its steps with state diffs, its graph, its parallel steps. */
+  public synchronized Optional<ObjectNode> detail(String appId) {
+    App a = apps.get(appId);
+    if (a == null) {
+      return Optional.empty();
+    }
+    ObjectNode d = summary(a);
+    d.put("mermaid", a.mermaid);
+    d.put("partition_key", a.partitionKey);
+    Set<String> visited = new LinkedHashSet<>();
+    ArrayNode steps = d.putArray("steps");
+    JsonNode previous = null;
+    for (Step s : a.steps.values()) {
+      visited.add(s.action);
+      ObjectNode n = steps.addObject();
+      n.put("sequence_id", s.sequenceId).put("action", s.action).put("status", stepStatus(s));
+      putTime(n, "started_at_ms", s.startedAtMs);
+      putTime(n, "ended_at_ms", s.endedAtMs);
+      if (s.startedAtMs != null && s.endedAtMs != null) {
+        n.put("duration_ms", s.endedAtMs - s.startedAtMs);
+      }
+      n.put("attempts", s.attempts);
+      n.set("inputs", orEmpty(s.inputs));
+      n.set("result", s.result == null ? NODES.nullNode() : s.result);
+      n.set("state", s.state == null ? NODES.nullNode() : s.state);
+      JsonNode before = s.stateBefore != null ? s.stateBefore : previous;
+      if (s.state != null) {
+        n.set("diff", diff(before, s.state));
+      }
+      n.put("error", s.error);
+      n.put("stack_trace", s.stackTrace);
+      Group g = a.groups.get(s.sequenceId);
+      if (g != null) {
+        n.set("parallel", group(a, g));
+      }
+      if (s.state != null) {
+        previous = s.state;
+      }
+    }
+    ArrayNode groups = d.putArray("parallel");
+    for (Group g : a.groups.values()) {
+      groups.add(group(a, g));
+    }
+    ArrayNode v = d.putArray("visited_actions");
+    visited.forEach(v::add);
+    d.put("graph_svg", GraphSvg.render(a.mermaid, a.entrypoint, visited, currentAction(a)));
+    return Optional.of(d);
+  }
+
+  /** A page of the children of {@code appId} (of the step {@code sequenceId}, or of every step), in task order. */
+  public synchronized Optional<ObjectNode> children(String appId, Long sequenceId, int offset, int limit) {
+    App a = apps.get(appId);
+    if (a == null) {
+      return Optional.empty();
+    }
+    List<String> ids = new ArrayList<>();
+    for (Group g : a.groups.values()) {
+      if (sequenceId == null || g.sequenceId == sequenceId) {
+        ids.addAll(g.ordered());
+      }
+    }
+    ObjectNode page = page(ids.size(), offset, limit);
+    page.put("app_id", appId);
+    ArrayNode items = page.putArray("items");
+    for (String id : slice(ids, offset, limit)) {
+      items.add(summary(apps.get(id)));
+    }
+    return Optional.of(page);
+  }
+
+  private ObjectNode summary(App a) {
+    ObjectNode n = NODES.objectNode();
+    n.put("app_id", a.appId);
+    n.put("graph", a.graph);
+    n.put("entrypoint", a.entrypoint);
+    n.put("status", status(a));
+    n.put("created_at_ms", a.createdAtMs);
+    Long started = a.steps.isEmpty() ? null : a.steps.firstEntry().getValue().startedAtMs;
+    Step last = a.steps.isEmpty() ? null : a.steps.lastEntry().getValue();
+    putTime(n, "started_at_ms", started);
+    if (started != null) {
+      boolean running = "running".equals(n.get("status").asText());
+      long end = running ? clock.getAsLong() : (last.endedAtMs != null ? last.endedAtMs : a.lastEventMs);
+      n.put("duration_ms", Math.max(0, end - started));
+    }
+    n.put("steps", a.steps.size());
+    n.put("last_action", last == null ? null : last.action);
+    n.put("current_action", currentAction(a));
+    String root = root(a);
+    n.put("root_app_id", root);
+    if (a.parentAppId != null) {
+      App p = apps.get(a.parentAppId);
+      Group g = p == null ? null : p.groups.get(a.parentSequenceId == null ? -1L : a.parentSequenceId);
+      ObjectNode parent = n.putObject("parent").put("app_id", a.parentAppId);
+      if (a.parentSequenceId != null) {
+        parent.put("sequence_id", a.parentSequenceId);
+      }
+      parent.put("action", g == null ? null : g.action);
+      if (g != null && g.children.get(a.appId) != null && g.children.get(a.appId) != Integer.MAX_VALUE) {
+        n.put("child_index", g.children.get(a.appId));
+      }
+    } else {
+      n.putNull("parent");
+    }
+    ObjectNode counts = n.putObject("children");
+    long total = 0;
+    Map<String, Long> byStatus = new LinkedHashMap<>();
+    byStatus.put("running", 0L);
+    byStatus.put("completed", 0L);
+    byStatus.put("failed", 0L);
+    for (Group g : a.groups.values()) {
+      for (String id : g.children.keySet()) {
+        total++;
+        byStatus.merge(status(apps.get(id)), 1L, Long::sum);
+      }
+      total += Math.max(0, g.total - g.children.size()); // launched, not seen yet
+      byStatus.merge("running", Math.max(0, g.total - g.children.size()), Long::sum);
+    }
+    counts.put("total", total);
+    byStatus.forEach(counts::put);
+    return n;
+  }
+
+  /** Reduced (distributed), or its step ended (a local parallel step ends after its join). */
+  private static boolean joinOver(App a, Group g) {
+    Step s = a.steps.get(g.sequenceId);
+    return g.reduced || (s != null && s.endedAtMs != null && s.error == null && !g.progressReported);
+  }
+
+  private ObjectNode group(App a, Group g) {
+    ObjectNode n = NODES.objectNode();
+    n.put("sequence_id", g.sequenceId).put("action", g.action);
+    long total = Math.max(g.total, g.children.size());
+    long done = g.progressReported ? g.done : 0;
+    long completed = 0;
+    long failed = 0;
+    for (String id : g.children.keySet()) {
+      String st = status(apps.get(id));
+      completed += st.equals("completed") ? 1 : 0;
+      failed += st.equals("failed") ? 1 : 0;
+    }
+    if (!g.progressReported) {
+      done = completed + failed; // local runs: no join events, count the children that ended
+    }
+    n.put("total", total).put("done", Math.min(done, total)).put("reduced", joinOver(a, g))
+        .put("completed", completed).put("failed", failed);
+    return n;
+  }
+
+  /** running, completed or failed. */
+  String status(App a) {
+    if (a.jobStatus != null) {
+      return a.jobStatus.equalsIgnoreCase("COMPLETED") ? "completed" : "failed";
+    }
+    if (a.steps.isEmpty()) {
+      return "running";
+    }
+    Step last = a.steps.lastEntry().getValue();
+    if (last.error != null) {
+      return "failed";
+    }
+    if (last.endedAtMs == null) {
+      return "running";
+    }
+    for (Group g : a.groups.tailMap(last.sequenceId, true).values()) {
+      if (!joinOver(a, g)) {
+        return "running"; // a parallel step waits for its children
+      }
+    }
+    if (GraphSvg.isTerminal(a.mermaid, last.action)) {
+      return "completed";
+    }
+    if (a.parentAppId != null) {
+      App p = apps.get(a.parentAppId);
+      if (p != null && a.parentSequenceId != null) {
+        Step spawning = p.steps.get(a.parentSequenceId);
+        Group g = p.groups.get(a.parentSequenceId);
+        if ((spawning != null && spawning.endedAtMs != null) || (g != null && g.reduced)
+            || p.steps.higherKey(a.parentSequenceId) != null) {
+          return "completed"; // the parent's join is over
+        }
+      }
+    }
+    // Roots of distributed jobs end with a job result; anything else has ended once it stays quiet.
+    boolean awaitsJobResult = a.parentAppId == null && a.graph != null;
+    if (!awaitsJobResult && clock.getAsLong() - a.lastEventMs >= IDLE_MS) {
+      return "completed";
+    }
+    return "running";
+  }
+
+  private static String stepStatus(Step s) {
+    return s.error != null ? "failed" : s.endedAtMs == null ? "running" : "completed";
+  }
+
+  private static String currentAction(App a) {
+    return a.steps.isEmpty() ? a.entrypoint : a.steps.lastEntry().getValue().action;
+  }
+
+  private String root(App a) {
+    if (a.rootAppId != null) {
+      return a.rootAppId;
+    }
+    App cur = a;
+    for (int hops = 0; cur.parentAppId != null && hops < 64; hops++) {
+      App p = apps.get(cur.parentAppId);
+      if (p == null) {
+        return cur.parentAppId;
+      }
+      cur = p;
+    }
+    return cur.appId;
+  }
+
+  /** Keys added, changed (from, to) and removed between two states; internal {@code __} keys left out. */
+  static ObjectNode diff(JsonNode before, JsonNode after) {
+    ObjectNode d = NODES.objectNode();
+    ObjectNode added = d.putObject("added");
+    ObjectNode changed = d.putObject("changed");
+    ObjectNode removed = d.putObject("removed");
+    JsonNode b = before == null || !before.isObject() ? NODES.objectNode() : before;
+    JsonNode c = after == null || !after.isObject() ? NODES.objectNode() : after;
+    for (Iterator<Map.Entry<String, JsonNode>> it = c.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode old = b.get(e.getKey());
+      if (e.getKey().startsWith("__")) {
+        continue;
+      }
+      if (old == null) {
+        added.set(e.getKey(), e.getValue());
+      } else if (!old.equals(e.getValue())) {
+        changed.putObject(e.getKey()).<ObjectNode>set("from", old).set("to", e.getValue());
+      }
+    }
+    for (Iterator<String> it = b.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!c.has(k) && !k.startsWith("__")) {
+        removed.set(k, b.get(k));
+      }
+    }
+    return d;
+  }
+
+  private static ObjectNode page(int total, int offset, int limit) {
+    return NODES.objectNode().put("total", total).put("offset", offset).put("limit", limit);
+  }
+
+  private static <T> List<T> slice(List<T> all, int offset, int limit) {
+    int from = Math.max(0, Math.min(offset, all.size()));
+    return all.subList(from, Math.min(all.size(), from + Math.max(0, limit)));
+  }
+
+  private static void putTime(ObjectNode n, String key, Long v) {
+    if (v == null) {
+      n.putNull(key);
+    } else {
+      n.put(key, v);
+    }
+  }
+
+  private static JsonNode orEmpty(JsonNode n) {
+    return n == null ? NODES.objectNode() : n;
+  }
+
+  // ---------------------------------------------------------------- records
+
+  static final class App {
+    final String appId;
+    boolean created;
+    String graph;
+    String entrypoint;
+    String partitionKey;
+    String mermaid;
+    String rootAppId;
+    String parentAppId;
+    Long parentSequenceId;
+    String jobStatus;
+    long createdAtMs;
+    long lastEventMs;
+    final TreeMap<Long, Step> steps = new TreeMap<>();
+    final TreeMap<Long, Group> groups = new TreeMap<>();
+
+    App(String appId) {
+      this.appId = appId;
+    }
+
+    Group group(long sequenceId) {
+      return groups.computeIfAbsent(sequenceId, Group::new);
+    }
+  }
+
+  static final class Step {
+    final long sequenceId;
+    String action;
+    JsonNode inputs;
+    JsonNode stateBefore;
+    JsonNode result;
+    JsonNode state;
+    Long startedAtMs;
+    Long endedAtMs;
+    String error;
+    String stackTrace;
+    int attempts = 1;
+
+    Step(long sequenceId) {
+      this.sequenceId = sequenceId;
+    }
+  }
+
+  /** The children of one parallel step, with the join's progress. */
+  static final class Group {
+    final long sequenceId;
+    String action;
+    long total;
+    long done;
+    boolean reduced;
+    boolean progressReported;
+    /** Child app id → child index (MAX_VALUE while unknown), in the order first seen. */
+    final Map<String, Integer> children = new LinkedHashMap<>();
+    List<String> ordered;
+
+    Group(long sequenceId) {
+      this.sequenceId = sequenceId;
+    }
+
+    List<String> ordered() {
+      if (ordered == null) {
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>(children.entrySet());
+        entries.sort(Map.Entry.comparingByValue()); // stable: unknown indexes keep arrival order
+        List<String> ids = new ArrayList<>(entries.size());
+        entries.forEach(e -> ids.add(e.getKey()));
+        ordered = ids;
+      }
+      return ordered;
+    }
+  }
+}

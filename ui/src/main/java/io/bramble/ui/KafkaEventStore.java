@@ -1,0 +1,208 @@
+package io.bramble.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.bramble.core.state.StateJson;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Follows a cluster's events topic into an {@link AppIndex}: one thread with a consumer that is
+ * assigned every partition (no consumer group, nothing committed), reads from the beginning and
+ * keeps polling; partitions added later are picked up every 30 s. Committed records only
+ * (read_committed: the coordinator writes events in its transactions).
+ */
+public final class KafkaEventStore implements UiStore {
+  private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
+
+  private final ClusterConfig cluster;
+  private final AvroSerde<TrackingEvent> serde;
+  private final AppIndex index = new AppIndex();
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final Thread thread;
+  private final CountDownLatch caughtUp = new CountDownLatch(1);
+  private final AtomicLong events = new AtomicLong();
+  private final AtomicLong undecodable = new AtomicLong();
+  private volatile boolean running = true;
+  private volatile String problem;
+
+  public KafkaEventStore(ClusterConfig cluster, SchemaRegistry schemas) {
+    this.cluster = cluster;
+    this.serde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-ui");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.thread = new Thread(this::follow, "bramble-ui-events");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  @Override
+  public AppIndex index() {
+    return index;
+  }
+
+  @Override
+  public String description() {
+    return "events topic " + cluster.topics().events() + " on " + cluster.bootstrapServers() + " (" + events.get()
+        + " events" + (undecodable.get() > 0 ? ", " + undecodable.get() + " undecodable" : "")
+        + (problem == null ? "" : "; " + problem) + ")";
+  }
+
+  @Override
+  public boolean ready() {
+    return caughtUp.getCount() == 0;
+  }
+
+  /** Waits until the topic has been read up to where it ended when the store started. */
+  public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+    return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void follow() {
+    String topic = cluster.topics().events();
+    List<TopicPartition> assigned = new ArrayList<>();
+    Map<TopicPartition, Long> startEnd = null;
+    long nextCheck = 0;
+    try {
+      while (running) {
+        if (System.currentTimeMillis() >= nextCheck) {
+          List<TopicPartition> all = partitions(topic);
+          if (all.size() > assigned.size()) {
+            List<TopicPartition> added = all.stream().filter(tp -> !assigned.contains(tp)).toList();
+            assigned.addAll(added);
+            consumer.assign(assigned);
+            consumer.seekToBeginning(added);
+            if (startEnd == null) {
+              startEnd = consumer.endOffsets(assigned);
+            }
+          }
+          nextCheck = System.currentTimeMillis() + (assigned.isEmpty() ? 1000 : PARTITION_CHECK.toMillis());
+        }
+        if (assigned.isEmpty()) {
+          Thread.sleep(200);
+          continue;
+        }
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          apply(r);
+        }
+        if (caughtUp.getCount() > 0 && startEnd != null) {
+          Map<TopicPartition, Long> end = startEnd;
+          if (end.keySet().stream().allMatch(tp -> consumer.position(tp) >= end.get(tp))) {
+            caughtUp.countDown();
+          }
+        }
+      }
+    } catch (WakeupException | InterruptedException stopping) {
+      // closed
+    } catch (RuntimeException e) {
+      problem = "stopped reading: " + e;
+      throw e;
+    } finally {
+      consumer.close(Duration.ofSeconds(2));
+    }
+  }
+
+  private List<TopicPartition> partitions(String topic) {
+    try {
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+      problem = infos == null || infos.isEmpty() ? "topic " + topic + " not found yet" : null;
+      return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      problem = "cannot reach the cluster: " + e.getMessage();
+      return List.of();
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
+    if (r.value() == null) {
+      return;
+    }
+    TrackingEvent e;
+    try {
+      e = serde.deserialize(r.topic(), r.value());
+    } catch (RuntimeException bad) {
+      undecodable.incrementAndGet();
+      return;
+    }
+    events.incrementAndGet();
+    apply(index, e);
+  }
+
+  /** Folds one event into {@code index}. */
+  static void apply(AppIndex index, TrackingEvent e) {
+    Map<String, Object> p = StateCodec.toMap(e.getPayload());
+    String appId = e.getAppId();
+    long seq = e.getSequenceId() == null ? -1 : e.getSequenceId();
+    long at = e.getTimestampMs();
+    switch (e.getKind()) {
+      case APP_CREATED -> index.appCreated(appId, str(p.get("graph")), str(p.get("entrypoint")),
+          str(p.get("partition_key")), str(p.get("mermaid")), e.getParentAppId(), e.getParentSequenceId(),
+          str(p.get("root_app_id")), at);
+      case STEP_START -> index.stepStart(appId, seq, e.getAction(), node(p.get("inputs")), null,
+          num(p.get("started_at_ms"), at));
+      case STEP_END -> index.stepEnd(appId, seq, e.getAction(), node(p.get("result")), node(p.get("state")),
+          p.get("started_at_ms") == null ? null : num(p.get("started_at_ms"), at), num(p.get("ended_at_ms"), at),
+          str(p.get("error")) == null && p.get("stack_trace") != null ? "failed" : str(p.get("error")),
+          str(p.get("stack_trace")));
+      case SPAWN -> index.spawn(appId, seq, e.getAction(), str(p.get("child_app_id")),
+          p.get("child_index") == null ? null : (int) num(p.get("child_index"), 0));
+      case FANOUT -> {
+        List<String> ids = new ArrayList<>();
+        if (p.get("child_app_ids") instanceof List<?> l) {
+          l.forEach(o -> ids.add(String.valueOf(o)));
+        }
+        index.fanOut(appId, seq, e.getAction(), num(p.get("total"), ids.size()), ids, at);
+      }
+      case JOIN_PROGRESS -> index.joinProgress(appId, seq, e.getAction(), num(p.get("done"), 0), num(p.get("total"), 0),
+          Boolean.TRUE.equals(p.get("reduced")), at);
+      case JOB_DONE -> index.jobDone(appId, str(p.get("status")), at);
+      default -> { }
+    }
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : o.toString();
+  }
+
+  private static long num(Object o, long fallback) {
+    return o instanceof Number n ? n.longValue() : fallback;
+  }
+
+  private static JsonNode node(Object o) {
+    return o == null ? null : StateJson.toNode(o);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

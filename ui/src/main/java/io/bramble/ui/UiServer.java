@@ -1,0 +1,216 @@
+package io.bramble.ui;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.bramble.runtime.HealthServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The web UI: static pages (HTML, CSS and plain JavaScript from {@code /ui} on the class path, no
+ * build step) and a JSON API over a {@link UiStore}, on the JDK's HTTP server.
+ *
+ * <pre>
+ * GET /                                   the apps list
+ * GET /app?id=ID                          one app's page
+ * GET /api/apps?q=&amp;offset=&amp;limit=          root apps newest first (q: any app whose id contains it)
+ * GET /api/app?id=ID                      steps, state diffs, graph (SVG), parallel steps
+ * GET /api/children?id=ID&amp;seq=&amp;offset=&amp;limit=   a page of an app's children (seq: of one step)
+ * GET /api/info                           the source
+ * GET /health/live, /health/ready
+ * </pre>
+ */
+public final class UiServer implements AutoCloseable {
+  /** Children and apps per page unless asked otherwise; at most {@link #MAX_LIMIT}. */
+  public static final int PAGE = 50;
+  static final int MAX_LIMIT = 500;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",
+      "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png");
+
+  private final HttpServer server;
+  private final ExecutorService executor;
+  private final UiStore store;
+
+  private UiServer(HttpServer server, ExecutorService executor, UiStore store) {
+    this.server = server;
+    this.executor = executor;
+    this.store = store;
+  }
+
+  /**
+   * Serves {@code store} on {@code port} (0: any free one) on every interface; {@link #close()}
+   * stops the server and closes the store.
+   */
+  public static UiServer start(UiStore store, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+      Thread t = new Thread(r, "bramble-ui-http");
+      t.setDaemon(true);
+      return t;
+    });
+    UiServer ui = new UiServer(server, executor, store);
+    server.createContext("/api/", ui::api);
+    server.createContext("/static/", ui::asset);
+    server.createContext("/", ui::page);
+    HealthServer.install(server, () -> store.ready()
+        ? HealthServer.Readiness.ready(store.description())
+        : HealthServer.Readiness.notReady("catching up: " + store.description()));
+    server.setExecutor(executor);
+    server.start();
+    return ui;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** {@code http://localhost:PORT/}. */
+  public String url() {
+    return "http://localhost:" + port() + "/";
+  }
+
+  public UiStore store() {
+    return store;
+  }
+
+  private void page(HttpExchange ex) throws IOException {
+    String path = ex.getRequestURI().getPath();
+    switch (path) {
+      case "/", "/index.html" -> resource(ex, "index.html");
+      case "/app" -> resource(ex, "app.html");
+      default -> send(ex, 404, "text/plain; charset=utf-8", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private void asset(HttpExchange ex) throws IOException {
+    String name = ex.getRequestURI().getPath().substring("/static/".length());
+    if (!name.matches("[A-Za-z0-9._-]+") || name.contains("..")) {
+      send(ex, 404, "text/plain", new byte[0]);
+      return;
+    }
+    resource(ex, name);
+  }
+
+  private void resource(HttpExchange ex, String name) throws IOException {
+    try (InputStream in = UiServer.class.getResourceAsStream("/ui/" + name)) {
+      if (in == null) {
+        send(ex, 404, "text/plain; charset=utf-8", ("not found: " + name).getBytes(StandardCharsets.UTF_8));
+        return;
+      }
+      String ext = name.substring(name.lastIndexOf('.') + 1);
+      ex.getResponseHeaders().set("Cache-Control", "no-cache");
+      send(ex, 200, TYPES.getOrDefault(ext, "application/octet-stream"), in.readAllBytes());
+    }
+  }
+
+  private void api(HttpExchange ex) throws IOException {
+    try {
+      if (!"GET".equals(ex.getRequestMethod())) {
+        json(ex, 405, error("only GET"));
+        return;
+      }
+      Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+      int offset = intParam(q, "offset", 0, 0, Integer.MAX_VALUE);
+      int limit = intParam(q, "limit", PAGE, 1, MAX_LIMIT);
+      String path = ex.getRequestURI().getPath();
+      switch (path) {
+        case "/api/apps" -> json(ex, 200, store.list(q.get("q"), offset, limit));
+        case "/api/app" -> found(ex, store.app(required(q, "id")), q.get("id"));
+        case "/api/children" -> found(ex, store.children(required(q, "id"),
+            q.get("seq") == null || q.get("seq").isEmpty() ? null : Long.parseLong(q.get("seq")), offset, limit), q.get("id"));
+        case "/api/info" -> json(ex, 200, JsonNodeFactory.instance.objectNode().put("source", store.description())
+            .put("ready", store.ready()).put("apps", store.index().size()));
+        default -> json(ex, 404, error("no such endpoint: " + path));
+      }
+    } catch (IllegalArgumentException e) {
+      json(ex, 400, error(e.getMessage()));
+    } catch (RuntimeException e) {
+      json(ex, 500, error(e.toString()));
+    }
+  }
+
+  private static void found(HttpExchange ex, Optional<? extends JsonNode> body, String id) throws IOException {
+    if (body.isPresent()) {
+      json(ex, 200, body.get());
+    } else {
+      json(ex, 404, error("no app " + id));
+    }
+  }
+
+  private static JsonNode error(String message) {
+    return JsonNodeFactory.instance.objectNode().put("error", message);
+  }
+
+  private static String required(Map<String, String> q, String key) {
+    String v = q.get(key);
+    if (v == null || v.isEmpty()) {
+      throw new IllegalArgumentException("missing parameter " + key);
+    }
+    return v;
+  }
+
+  private static int intParam(Map<String, String> q, String key, int fallback, int min, int max) {
+    String v = q.get(key);
+    if (v == null || v.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return Math.max(min, Math.min(max, Integer.parseInt(v)));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
+    }
+  }
+
+  static Map<String, String> query(String raw) {
+    Map<String, String> q = new HashMap<>();
+    if (raw == null) {
+      return q;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      q.put(k, v);
+    }
+    return q;
+  }
+
+  private static void json(HttpExchange ex, int status, JsonNode body) throws IOException {
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
+    send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
+  }
+
+  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    store.close();
+  }
+}
