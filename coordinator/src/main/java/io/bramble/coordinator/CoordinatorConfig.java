@@ -1,6 +1,6 @@
 package io.bramble.coordinator;
 
-import io.bramble.schemas.kafka.ClusterConfig;
+import io.bramble.runtime.ClusterConfig;
 import java.nio.file.Path;
 
 /**

@@ -35,10 +35,10 @@ final class CoordinatorMetrics {
     }
   }
 
-  void joinFinished(FanOut join, boolean succeeded) {
+  void joinFinished(FanOut join, boolean succeeded, long nowMs) {
     (succeeded ? joinsCompleted : joinsFailed).increment();
     if (join.getCreatedAtMs() > 0) {
-      joinWait.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - join.getCreatedAtMs())));
+      joinWait.record(Duration.ofMillis(Math.max(0, nowMs - join.getCreatedAtMs())));
     }
   }
 }

@@ -7,12 +7,15 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.schemas.kafka.Topics;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.Topics;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,13 +36,12 @@ public final class CoordinatorTopology {
   private CoordinatorTopology() {}
 
   public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas) {
-    return build(topics, registry, schemas, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-        io.opentelemetry.api.OpenTelemetry.noop());
+    return build(topics, registry, schemas, new SimpleMeterRegistry(), OpenTelemetry.noop());
   }
 
   /** The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry}. */
   public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
-      io.opentelemetry.api.OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry) {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
     Tracing tracing = new Tracing(openTelemetry);
     JoinCompleter completer = new JoinCompleter(new JoinReducer(registry), metrics, tracing);
@@ -59,9 +61,9 @@ public final class CoordinatorTopology {
     t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics, tracing), "results");
 
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOBS),
-        Serdes.String(), avro(JobRequest.class, schemas)), "intake", "join");
+        Serdes.String(), avro(JobRequest.class, schemas)), "intake", "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOB_RESULTS),
-        Serdes.String(), avro(JobResult.class, schemas)), "intake", "join");
+        Serdes.String(), avro(JobResult.class, schemas)), "intake", "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS),
         Serdes.String(), avro(FanOut.class, schemas)), "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOIN_RESULTS),
@@ -71,23 +73,24 @@ public final class CoordinatorTopology {
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS_DONE),
         Serdes.String(), Serdes.Long()), "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TREES),
-        Serdes.String(), Serdes.String()), "fan-out", "join");
+        Serdes.String(), Serdes.String()), "intake", "fan-out", "join");
 
     t.addSink(Sinks.TASKS, topics.tasks(), keyOut, serializer(Task.class, schemas), "intake", "fan-out", "join");
     t.addSink(Sinks.RESULTS, topics.results(), keyOut, serializer(TaskResult.class, schemas), "fan-out", "join");
-    t.addSink(Sinks.JOB_RESULTS, topics.jobResults(), keyOut, serializer(JobResult.class, schemas), "intake", "join");
+    t.addSink(Sinks.JOB_RESULTS, topics.jobResults(), keyOut, serializer(JobResult.class, schemas), "intake", "fan-out",
+        "join");
     t.addSink(Sinks.EVENTS, topics.events(), keyOut, serializer(TrackingEvent.class, schemas), "intake", "fan-out", "join");
     t.addSink(Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
     t.addSink(Sinks.CHECKPOINTS, topics.checkpoints(), keyOut, new ByteArraySerializer(), "join");
     return t;
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecord> AvroSerde<T> avro(Class<T> type, SchemaRegistry schemas) {
+  private static <T extends SpecificRecord> AvroSerde<T> avro(Class<T> type, SchemaRegistry schemas) {
     return BrambleSerdes.forType(type, schemas);
   }
 
   @SuppressWarnings("unchecked")
-  private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<Object> serializer(Class<T> type, SchemaRegistry schemas) {
+  private static <T extends SpecificRecord> Serializer<Object> serializer(Class<T> type, SchemaRegistry schemas) {
     return (Serializer<Object>) (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer();
   }
 }

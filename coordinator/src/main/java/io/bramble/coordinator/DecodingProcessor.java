@@ -1,23 +1,30 @@
 package io.bramble.coordinator;
 
-import io.bramble.schemas.kafka.DeadLetters;
-import io.bramble.schemas.kafka.StepSpans;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.DeadLetters;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.StepSpans;
+import io.bramble.runtime.Tracing;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.bramble.schemas.serde.Decoded;
 import io.bramble.schemas.serde.DecodedDeserializer;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decodes each record's Avro value; a record that does not decode goes to the dead-letter topic
  * with the reason in its headers instead of stopping the coordinator.
  */
-abstract class DecodingProcessor<T extends org.apache.avro.generic.IndexedRecord> implements Processor<String, byte[], String, Object> {
+abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<String, byte[], String, Object> {
   private final DecodedDeserializer<T> decoder;
   protected final Tracing tracing;
   protected ProcessorContext<String, Object> context;
@@ -52,8 +59,57 @@ abstract class DecodingProcessor<T extends org.apache.avro.generic.IndexedRecord
 
   abstract void process(String key, T value, long timestamp);
 
-  /** Called after an undecodable record went to the dead-letter topic. */
-  void undecodable(String key, String reason) {}
+  /** Wall-clock time from the Streams context, so that tests drive it. */
+  long now() {
+    return context.currentSystemTimeMs();
+  }
+
+  /**
+   * Called after an undecodable record went to the dead-letter topic: the job the record's key
+   * belongs to (the key is a root's app id, or an app of a job's tree) gets a failed result, unless
+   * it has one already, so that nobody waits for a job that cannot finish.
+   */
+  void undecodable(String key, String reason) {
+    String root = key == null ? null : rootOf(key);
+    if (root != null) {
+      failJob(root, "a record of this job could not be decoded: " + reason);
+    }
+  }
+
+  /** The root app id of the job whose tree holds app {@code appId}, or null when no job knows it. */
+  private String rootOf(String appId) {
+    KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
+    if (jobs.get(appId) != null) {
+      return appId;
+    }
+    // Only poison records get here: a scan of the trees is fine.
+    KeyValueStore<String, String> trees = context.getStateStore(StoreNames.TREES);
+    String line = "app:" + appId + "\n";
+    try (KeyValueIterator<String, String> it = trees.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, String> tree = it.next();
+        if (tree.value.contains(line)) {
+          return tree.key;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Publishes a failed result for job {@code appId} saying {@code message}, unless the job has a result. */
+  void failJob(String appId, String message) {
+    KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
+    KeyValueStore<String, JobResult> jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
+    if (jobResults.get(appId) != null) {
+      return;
+    }
+    JobRequest job = jobs.get(appId);
+    long now = now();
+    JobResult result = Records.invalidJob(appId, job == null ? "unknown" : job.getGraph(), message,
+        job == null ? now : job.getSubmittedAtMs(), now);
+    jobResults.put(appId, result);
+    emit(Sinks.JOB_RESULTS, appId, result, now);
+  }
 
   /** Forwards {@code value} under {@code key} to {@code sink}, in the current trace. */
   void emit(String sink, String key, Object value, long timestamp) {

@@ -3,7 +3,7 @@ package io.bramble.coordinator;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.Task;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -77,7 +77,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     }
     emit(Sinks.EVENTS, parentAppId, Events.of(parentAppId, EventKind.FANOUT, fanOut.getParentSequenceId(),
         fanOut.getParallelAction(), Map.of("total", children.size(), "root_app_id", fanOut.getRootAppId(),
-            "child_app_ids", children.stream().map(Task::getAppId).toList())), timestamp);
+            "child_app_ids", children.stream().map(Task::getAppId).toList()), now()), timestamp);
     if (children.isEmpty()) {
       completer.complete(context, pending, List.of(), timestamp, traceContext);
     }

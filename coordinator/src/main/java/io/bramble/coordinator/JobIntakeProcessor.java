@@ -11,8 +11,8 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.Task;
-import io.bramble.schemas.kafka.Errors;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -57,7 +57,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
           && job.getSubmittedAtMs() > earlier.getSubmittedAtMs();
       if (!retry) {
         emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, null,
-            Map.of("duplicate_submission", true, "root_app_id", appId)), timestamp);
+            Map.of("duplicate_submission", true, "root_app_id", appId), now()), timestamp);
         return;
       }
       jobResults.delete(appId);
@@ -81,7 +81,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     }
     emit(Sinks.TASKS, appId, root, timestamp);
     emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, root.getPosition(),
-        Map.of("graph", job.getGraph(), "root_app_id", appId)), timestamp);
+        Map.of("graph", job.getGraph(), "root_app_id", appId), now()), timestamp);
   }
 
   private Task rootTask(JobRequest job) {
@@ -106,46 +106,19 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     List<String> haltAfter = job.getHaltAfter().isEmpty() ? provider.defaultHaltAfter() : List.copyOf(job.getHaltAfter());
     Halts.validate(graph, haltBefore, "haltBefore");
     Halts.validate(graph, haltAfter, "haltAfter");
-    return Task.newBuilder()
-        .setTaskId(job.getAppId() + "@0")
-        .setAppId(job.getAppId())
-        .setGraph(job.getGraph())
-        .setGraphVersion(entry.version())
-        .setPartitionKey(job.getPartitionKey())
-        .setRootAppId(job.getAppId())
-        .setPosition(entrypoint)
-        .setSequenceId(0)
-        .setState(StateCodec.toAvro(state))
-        .setInputs(job.getInputs())
-        .setHaltBefore(haltBefore)
-        .setHaltAfter(haltAfter)
-        .setParent(null)
-        .setSubGraph(null)
-        .setAttempt(0)
-        .build();
+    return Records.rootTask(job, entry.version(), entrypoint, state, haltBefore, haltAfter);
   }
 
   @Override
   void undecodable(String key, String reason) {
-    if (key != null && jobResults.get(key) == null) {
-      fail(key, "unknown", "the job record could not be decoded: " + reason, context.currentSystemTimeMs());
+    if (key != null) {
+      failJob(key, "the job record could not be decoded: " + reason);
     }
   }
 
   private void fail(String appId, String graph, String message, long timestamp) {
-    long now = System.currentTimeMillis();
     JobRequest job = jobs.get(appId);
-    long submittedAt = job != null ? job.getSubmittedAtMs() : timestamp;
-    JobResult result = JobResult.newBuilder()
-        .setAppId(appId)
-        .setGraph(graph)
-        .setStatus(JobStatus.FAILED)
-        .setState(null)
-        .setError(Errors.of("io.bramble.InvalidJob", message, null))
-        .setSubmittedAtMs(submittedAt)
-        .setFinishedAtMs(now)
-        .setSteps(0)
-        .build();
+    JobResult result = Records.invalidJob(appId, graph, message, job != null ? job.getSubmittedAtMs() : timestamp, now());
     jobResults.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, timestamp);
   }

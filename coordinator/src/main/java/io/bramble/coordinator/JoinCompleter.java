@@ -1,14 +1,16 @@
 package io.bramble.coordinator;
 
 import io.bramble.schemas.avro.EventKind;
-import io.bramble.schemas.kafka.StepSpans;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.StepSpans;
+import io.bramble.runtime.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
@@ -40,8 +42,8 @@ final class JoinCompleter {
 
   /** The results stored for {@code joinId}, in child order, removed from the store. */
   static List<TaskResult> takeResults(KeyValueStore<String, TaskResult> results, String joinId) {
-    List<TaskResult> list = new java.util.ArrayList<>();
-    List<String> keys = new java.util.ArrayList<>();
+    List<TaskResult> list = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     try (KeyValueIterator<String, TaskResult> it = results.range(joinId + "/", joinId + "/~")) {
       while (it.hasNext()) {
         KeyValue<String, TaskResult> kv = it.next();
@@ -56,7 +58,7 @@ final class JoinCompleter {
   void complete(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results, long timestamp,
       Context trace) {
     Span span = tracing.tracer().spanBuilder("bramble.reduce " + join.getParallelAction()).setParent(trace)
-        .setAttribute(StepSpans.APP_ID, join.getParentAppId()).setAttribute(StepSpans.PROCESS, "coordinator")
+        .setAttribute(StepSpans.APP_ID, join.getParentAppId()).setAttribute(StepSpans.PROCESS, Events.PROCESS)
         .setAttribute("bramble.children", (long) results.size()).startSpan();
     try {
       completeIn(context, join, results, timestamp, trace.with(span));
@@ -72,24 +74,25 @@ final class JoinCompleter {
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     joins.delete(join.getJoinId());
     counts.delete(join.getJoinId());
-    JoinReducer.Completion c = reducer.complete(join, results);
+    long now = context.currentSystemTimeMs();
+    JoinReducer.Completion c = reducer.complete(join, results, now);
     for (var event : c.events()) {
       forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
     }
     boolean succeeded = c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
     if (succeeded) {
-      done.put(join.getJoinId(), System.currentTimeMillis());
+      done.put(join.getJoinId(), now);
     }
-    metrics.joinFinished(join, succeeded);
+    metrics.joinFinished(join, succeeded, now);
     if (c.continuation() != null) {
       forward(context, join.getParentAppId(), c.continuation(), timestamp, trace, Sinks.TASKS);
     } else {
       TaskResult r = c.parentResult();
-      forward(context, JoinReducer.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
+      forward(context, Records.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
     }
     forward(context, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
         join.getParentSequenceId(), join.getParallelAction(), Map.of("done", results.size(), "total", results.size(),
-            "reduced", true, "root_app_id", join.getRootAppId())), timestamp, trace, Sinks.EVENTS);
+            "reduced", true, "root_app_id", join.getRootAppId()), now), timestamp, trace, Sinks.EVENTS);
   }
 
   private void forward(ProcessorContext<String, Object> context, String key, Object value, long timestamp, Context trace,

@@ -14,8 +14,9 @@ import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.schemas.kafka.EventTracker;
-import io.bramble.schemas.kafka.Errors;
+import io.bramble.runtime.EventTracker;
+import io.bramble.runtime.Errors;
+import io.bramble.runtime.Records;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,7 +35,7 @@ final class JoinReducer {
     this.registry = registry;
   }
 
-  Completion complete(FanOut join, List<TaskResult> results) {
+  Completion complete(FanOut join, List<TaskResult> results, long nowMs) {
     List<TrackingEvent> events = new ArrayList<>();
     try {
       RunnableGraph runnable = registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
@@ -43,7 +44,7 @@ final class JoinReducer {
           .withGraph(graph)
           .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
           .resumeAt(join.getParallelAction(), StateCodec.toState(join.getParentState()), join.getParentSequenceId())
-          .withTracker(new EventTracker("coordinator", join.getGraph(), join.getRootAppId(), events::add))
+          .withTracker(new EventTracker(Events.PROCESS, join.getGraph(), join.getRootAppId(), events::add))
           .build();
       List<State> succeeded = new ArrayList<>(results.size());
       List<ChildFailure> failures = new ArrayList<>();
@@ -63,48 +64,18 @@ final class JoinReducer {
       boolean halted = Halts.matches(graph.action(join.getParallelAction()), haltAfter)
           || app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore);
       if (!app.hasNext() || halted) {
-        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, join.getParallelAction()), events);
+        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
       }
-      Task continuation = Task.newBuilder()
-          .setTaskId(join.getParentAppId() + "@" + app.sequenceId())
-          .setAppId(join.getParentAppId())
-          .setGraph(join.getGraph())
-          .setGraphVersion(join.getGraphVersion())
-          .setPartitionKey(join.getPartitionKey())
-          .setRootAppId(join.getRootAppId())
-          .setPosition(app.nextAction())
-          .setSequenceId(app.sequenceId())
-          .setState(StateCodec.toAvro(app.state()))
-          .setInputs(join.getInputs())
-          .setHaltBefore(join.getHaltBefore())
-          .setHaltAfter(join.getHaltAfter())
-          .setParent(join.getParent())
-          .setSubGraph(join.getSubGraph())
-          .setAttempt(0)
-          .build();
+      Task continuation = Records.continuation(join, app.nextAction(), app.sequenceId(), app.state());
       return new Completion(continuation, null, events);
     } catch (RuntimeException e) {
-      return new Completion(null, result(join, ResultStatus.FAILED, null, Errors.of(e), join.getParallelAction()), events);
+      return new Completion(null, result(join, ResultStatus.FAILED, null, Errors.of(e), nowMs), events);
     }
   }
 
-  private static TaskResult result(FanOut join, ResultStatus status, State state,
-      ErrorInfo error, String lastAction) {
-    return TaskResult.newBuilder()
-        .setAppId(join.getParentAppId())
-        .setTaskId(join.getParentAppId() + "@" + join.getParentSequenceId())
-        .setStatus(status)
-        .setState(state == null ? null : StateCodec.toAvro(state))
-        .setError(error)
-        .setParent(join.getParent())
-        .setSequenceId(join.getParentSequenceId())
-        .setLastAction(lastAction)
-        .setFinishedAtMs(System.currentTimeMillis())
-        .build();
-  }
-
-  /** The key a result travels under: its parent's app id, or its own for a root. */
-  static String resultKey(TaskResult r) {
-    return r.getParent() == null ? r.getAppId() : r.getParent().getParentAppId();
+  /** The parent's result: its parallel step was its last (it ended, halted or failed there). */
+  private static TaskResult result(FanOut join, ResultStatus status, State state, ErrorInfo error, long nowMs) {
+    return Records.result(join.getParentAppId(), Records.stepId(join.getParentAppId(), join.getParentSequenceId()),
+        join.getParent(), status, state, error, join.getParentSequenceId(), join.getParallelAction(), nowMs);
   }
 }

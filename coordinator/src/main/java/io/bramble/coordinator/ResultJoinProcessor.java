@@ -5,12 +5,14 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
-import io.bramble.schemas.kafka.Tracing;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.StepSpans;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -66,7 +68,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     int total = result.getParent().getChildCount();
     emit(Sinks.EVENTS, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
         join.getParentSequenceId(), join.getParallelAction(),
-        Map.of("done", done, "total", total, "root_app_id", join.getRootAppId())), timestamp);
+        Map.of("done", done, "total", total, "root_app_id", join.getRootAppId()), now()), timestamp);
     if (done == total) {
       completer.complete(context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
     }
@@ -99,22 +101,13 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       return;
     }
     JobRequest job = jobs.get(appId);
-    JobResult jobResult = JobResult.newBuilder()
-        .setAppId(appId)
-        .setGraph(job == null ? "unknown" : job.getGraph())
-        .setStatus(result.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
-        .setState(result.getState())
-        .setError(result.getError())
-        .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
-        .setFinishedAtMs(System.currentTimeMillis())
-        .setSteps(result.getSequenceId() + 1)
-        .build();
+    JobResult jobResult = Records.jobResult(result, job, now());
     jobResults.put(appId, jobResult);
     // The job as one span: from its submission to its result.
     Span span = tracing.tracer().spanBuilder("bramble.job.done " + jobResult.getGraph()).setParent(traceContext)
-        .setStartTimestamp(Math.max(1, jobResult.getSubmittedAtMs()), java.util.concurrent.TimeUnit.MILLISECONDS)
-        .setAttribute(io.bramble.schemas.kafka.StepSpans.APP_ID, appId)
-        .setAttribute(io.bramble.schemas.kafka.StepSpans.PROCESS, "coordinator")
+        .setStartTimestamp(Math.max(1, jobResult.getSubmittedAtMs()), TimeUnit.MILLISECONDS)
+        .setAttribute(StepSpans.APP_ID, appId)
+        .setAttribute(StepSpans.PROCESS, Events.PROCESS)
         .setAttribute("bramble.status", jobResult.getStatus().name()).startSpan();
     span.end();
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
@@ -123,6 +116,6 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       cleanUp(appId, timestamp);
     }
     emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.JOB_DONE, result.getSequenceId(), result.getLastAction(),
-        Map.of("status", jobResult.getStatus().name(), "root_app_id", appId)), timestamp);
+        Map.of("status", jobResult.getStatus().name(), "root_app_id", appId), now()), timestamp);
   }
 }

@@ -16,11 +16,11 @@ import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
-import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
-import io.bramble.schemas.kafka.Errors;
+import io.bramble.runtime.Errors;
+import io.bramble.runtime.Records;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,28 +128,12 @@ public final class TaskRunner {
   private TaskOutcome fanOut(Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
     String action = app.nextAction();
     long seq = app.sequenceId();
-    String joinId = task.getAppId() + "@" + seq;
+    String joinId = Records.stepId(task.getAppId(), seq);
     List<SubGraphTask> children = app.parallelTasks(inputs);
     List<Task> childTasks = new ArrayList<>(children.size());
     for (int i = 0; i < children.size(); i++) {
       SubGraphTask child = children.get(i);
-      childTasks.add(Task.newBuilder()
-          .setTaskId(child.appId() + "@0")
-          .setAppId(child.appId())
-          .setGraph(task.getGraph())
-          .setGraphVersion(task.getGraphVersion())
-          .setPartitionKey(child.partitionKey())
-          .setRootAppId(task.getRootAppId())
-          .setPosition(child.graph().entrypoint())
-          .setSequenceId(0)
-          .setState(StateCodec.toAvro(child.state()))
-          .setInputs(StateCodec.fromMap(child.inputs()))
-          .setHaltBefore(List.of())
-          .setHaltAfter(child.graph().haltAfter())
-          .setParent(new ParentRef(task.getAppId(), seq, joinId, i, children.size()))
-          .setSubGraph(entry.pathOf(child.graph(), action))
-          .setAttempt(0)
-          .build());
+      childTasks.add(Records.childTask(task, seq, child, i, children.size(), entry.pathOf(child.graph(), action)));
     }
     FanOut fanOut = FanOut.newBuilder()
         .setParentAppId(task.getAppId())
@@ -174,18 +158,8 @@ public final class TaskRunner {
 
   /** A result for the task's parent (keyed by the parent's app id) or, for a root, for its job. */
   static TaskOutcome finished(Task task, ResultStatus status, State state, Throwable error, long sequenceId, String lastAction) {
-    TaskResult result = TaskResult.newBuilder()
-        .setAppId(task.getAppId())
-        .setTaskId(task.getTaskId())
-        .setStatus(status)
-        .setState(state == null ? null : StateCodec.toAvro(state))
-        .setError(error == null ? null : Errors.of(error))
-        .setParent(task.getParent())
-        .setSequenceId(sequenceId)
-        .setLastAction(lastAction)
-        .setFinishedAtMs(System.currentTimeMillis())
-        .build();
-    String key = task.getParent() == null ? task.getAppId() : task.getParent().getParentAppId();
-    return new TaskOutcome.Finished(key, result);
+    TaskResult result = Records.result(task.getAppId(), task.getTaskId(), task.getParent(), status, state,
+        error == null ? null : Errors.of(error), sequenceId, lastAction, System.currentTimeMillis());
+    return new TaskOutcome.Finished(Records.resultKey(result), result);
   }
 }

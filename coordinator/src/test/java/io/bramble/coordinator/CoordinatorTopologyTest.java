@@ -1,0 +1,342 @@
+package io.bramble.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.core.persistence.InMemoryPersister;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.runtime.DeadLetters;
+import io.bramble.runtime.Topics;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.registry.InMemorySchemaRegistry;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.worker.TaskOutcome;
+import io.bramble.worker.TaskRunner;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator's rules, on Kafka's own {@link TopologyTestDriver}: no broker. The test plays the
+ * workers with the worker's real {@link TaskRunner} over an in-memory persister, and pipes what
+ * the runner produced (fan-outs, results) back in, in whatever order a scenario needs.
+ */
+class CoordinatorTopologyTest {
+  private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  @TempDir Path stateDir;
+
+  private final Topics topics = Topics.defaults();
+  private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+  private final AtomicBoolean serviceDown = new AtomicBoolean();
+  private final GraphRegistry graphs = GraphRegistry.of(
+      JoinGraphs.provider("sums", JoinGraphs.sumOfSquares(), "squares"),
+      JoinGraphs.provider("flaky", JoinGraphs.flakySumOfSquares(serviceDown), "squares"),
+      JoinGraphs.provider("nested", JoinGraphs.nested(), "groups"));
+  private final TaskRunner worker = new TaskRunner(graphs);
+  private final InMemoryPersister checkpointStore = new InMemoryPersister();
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, SpecificRecord> jobs;
+  private TestInputTopic<String, SpecificRecord> fanouts;
+  private TestInputTopic<String, SpecificRecord> results;
+  private TestOutputTopic<String, Task> tasks;
+  private TestOutputTopic<String, TaskResult> resultsOut;
+  private TestOutputTopic<String, JobResult> jobResults;
+  private TestOutputTopic<String, TrackingEvent> events;
+  private TestOutputTopic<String, byte[]> dlq;
+  private TestOutputTopic<String, byte[]> checkpoints;
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, START);
+    jobs = input(topics.jobs(), JobRequest.class);
+    fanouts = input(topics.fanouts(), FanOut.class);
+    results = input(topics.results(), TaskResult.class);
+    tasks = output(topics.tasks(), Task.class);
+    resultsOut = output(topics.results(), TaskResult.class);
+    jobResults = output(topics.jobResults(), JobResult.class);
+    events = output(topics.events(), TrackingEvent.class);
+    dlq = driver.createOutputTopic(topics.dlq(), new StringDeserializer(), new ByteArrayDeserializer());
+    checkpoints = driver.createOutputTopic(topics.checkpoints(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(String topic, Class<T> type) {
+    return driver.createInputTopic(topic, new StringSerializer(),
+        (Serializer<SpecificRecord>) (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
+  }
+
+  private <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {
+    return driver.createOutputTopic(topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
+  }
+
+  private static JobRequest job(String appId, String graph, State state) {
+    return JobRequest.newBuilder().setAppId(appId).setGraph(graph).setState(StateCodec.toAvro(state))
+        .setInputs(StateCodec.fromMap(Map.of())).setSubmittedAtMs(START.toEpochMilli()).build();
+  }
+
+  /** Runs {@code task} as a worker would; the outcome is not yet sent to the coordinator. */
+  private TaskOutcome work(Task task) {
+    return worker.run(task, checkpointStore);
+  }
+
+  private void send(TaskOutcome outcome) {
+    if (outcome instanceof TaskOutcome.FannedOut f) {
+      fanouts.pipeInput(f.key(), f.fanOut());
+    } else if (outcome instanceof TaskOutcome.Finished r) {
+      results.pipeInput(r.key(), r.result());
+    }
+  }
+
+  /** Plays the workers until no task is left: every task the coordinator published is run and reported. */
+  private void runToTheEnd() {
+    while (!tasks.isEmpty()) {
+      send(work(tasks.readValue()));
+    }
+  }
+
+  private List<TaskResult> resultsOf(List<Task> children) {
+    List<TaskResult> list = new ArrayList<>();
+    for (Task child : children) {
+      list.add(((TaskOutcome.Finished) work(child)).result());
+    }
+    return list;
+  }
+
+  /** Submits a sums job over {@code xs} and runs its root task to the fan-out; returns the child tasks. */
+  private List<Task> fannedOut(String appId, List<Long> xs) {
+    jobs.pipeInput(appId, job(appId, "sums", State.of("xs", xs)));
+    send(work(tasks.readValue()));
+    return tasks.readValuesToList();
+  }
+
+  private JobResult theOnlyJobResult() {
+    List<JobResult> all = jobResults.readValuesToList();
+    assertThat(all).hasSize(1);
+    return all.get(0);
+  }
+
+  @Test
+  void aJobBecomesOneRootTaskAtTheEntrypointWithItsState() {
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L, 2L))));
+
+    List<Task> published = tasks.readValuesToList();
+    assertThat(published).hasSize(1);
+    Task root = published.get(0);
+    assertThat(root.getAppId()).isEqualTo("job-1");
+    assertThat(root.getTaskId()).isEqualTo("job-1@0");
+    assertThat(root.getPosition()).isEqualTo("squares");
+    assertThat(root.getSequenceId()).isZero();
+    assertThat(root.getParent()).isNull();
+    assertThat(StateCodec.toState(root.getState()).<Long>getList("xs")).containsExactly(1L, 2L);
+    assertThat(events.readValuesToList()).extracting(TrackingEvent::getKind).containsExactly(EventKind.APP_CREATED);
+  }
+
+  @Test
+  void aSecondJobWithAnIdAlreadySeenIsIgnored() {
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L))));
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(5L, 6L))));
+
+    List<Task> published = tasks.readValuesToList();
+    assertThat(published).hasSize(1);
+    assertThat(StateCodec.toState(published.get(0).getState()).<Long>getList("xs")).containsExactly(1L);
+  }
+
+  @Test
+  void aJobNamingAnUnknownGraphGetsAFailedResultNamingIt() {
+    jobs.pipeInput("job-1", job("job-1", "nope", State.empty()));
+
+    assertThat(tasks.isEmpty()).isTrue();
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.getError().getMessage()).contains("unknown graph 'nope'");
+  }
+
+  @Test
+  void aFanOutPublishesEachChildTaskOnceAndARepeatedFanOutIsIgnored() {
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(3L, 4L, 5L))));
+    TaskOutcome.FannedOut outcome = (TaskOutcome.FannedOut) work(tasks.readValue());
+    send(outcome);
+    send(outcome); // a worker that crashed after sending re-runs the step and sends it again
+
+    List<Task> children = tasks.readValuesToList();
+    assertThat(children).extracting(c -> c.getParent().getChildIndex()).containsExactly(0, 1, 2);
+    assertThat(children).extracting(c -> c.getParent().getJoinId()).containsOnly("job-1@0");
+    assertThat(children).extracting(Task::getAppId).doesNotHaveDuplicates();
+    assertThat(children).extracting(c -> StateCodec.toState(c.getState()).getLong("x")).containsExactly(3L, 4L, 5L);
+  }
+
+  @Test
+  void resultsArrivingOutOfOrderAreReducedInTaskOrder() {
+    List<TaskResult> done = resultsOf(fannedOut("job-1", List.of(1L, 2L, 3L, 4L)));
+    Collections.reverse(done);
+    done.forEach(r -> results.pipeInput("job-1", r));
+    runToTheEnd();
+
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    State end = StateCodec.toState(result.getState());
+    assertThat(end.<Long>getList("ys")).containsExactly(1L, 4L, 9L, 16L);
+    assertThat(end.getLong("total")).isEqualTo(30L);
+  }
+
+  @Test
+  void aDuplicateResultForOneChildIndexIsCountedOnce() {
+    List<TaskResult> done = resultsOf(fannedOut("job-1", List.of(2L, 3L)));
+    results.pipeInput("job-1", done.get(0));
+    results.pipeInput("job-1", done.get(0));
+
+    assertThat(tasks.isEmpty()).as("the join waits for child 1").isTrue();
+    List<TrackingEvent> progress = events.readValuesToList().stream()
+        .filter(e -> e.getKind() == EventKind.JOIN_PROGRESS).toList();
+    assertThat(progress).hasSize(1);
+    assertThat(StateCodec.toMap(progress.get(0).getPayload())).containsEntry("done", 1L).containsEntry("total", 2L);
+
+    results.pipeInput("job-1", done.get(1));
+    runToTheEnd();
+    assertThat(StateCodec.toState(theOnlyJobResult().getState()).getLong("total")).isEqualTo(13L);
+  }
+
+  @Test
+  void aFailedChildFailsTheJobWithTheChildsError() {
+    fannedOut("job-1", List.of(2L, -1L)).forEach(child -> send(work(child)));
+    runToTheEnd();
+
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.getError().getMessage()).contains("cannot square a negative x: -1");
+  }
+
+  @Test
+  void aFailedJobResubmittedUnderItsIdRunsAgainFromItsCheckpoints() {
+    serviceDown.set(true);
+    jobs.pipeInput("job-1", job("job-1", "flaky", State.of("xs", List.of(2L, 3L))));
+    runToTheEnd();
+    assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.FAILED);
+
+    serviceDown.set(false);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    jobs.pipeInput("job-1", JobRequest.newBuilder(job("job-1", "flaky", State.of("xs", List.of(2L, 3L))))
+        .setSubmittedAtMs(START.toEpochMilli() + 1_000).build());
+    runToTheEnd();
+
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(result.getState()).getLong("total")).isEqualTo(13L);
+  }
+
+  @Test
+  void aCompletedJobIsNotRunAgainWhenResubmitted() {
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(2L))));
+    runToTheEnd();
+    assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.COMPLETED);
+
+    jobs.pipeInput("job-1", JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(2L))))
+        .setSubmittedAtMs(START.toEpochMilli() + 1_000).build());
+    assertThat(tasks.isEmpty()).isTrue();
+    assertThat(jobResults.isEmpty()).isTrue();
+  }
+
+  @Test
+  void aCompletedJobTombstonesTheCheckpointsOfItsWholeTree() {
+    List<Task> children = fannedOut("job-1", List.of(1L, 2L));
+    children.forEach(child -> send(work(child)));
+    runToTheEnd();
+    assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.COMPLETED);
+
+    List<TestRecord<String, byte[]>> tombstones = checkpoints.readRecordsToList();
+    assertThat(tombstones).allMatch(r -> r.value() == null);
+    List<String> expected = new ArrayList<>(List.of("job-1"));
+    children.forEach(c -> expected.add(c.getAppId()));
+    assertThat(tombstones).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aJoinInsideAChildReducesFirstAndItsResultFillsTheOuterJoin() {
+    jobs.pipeInput("job-1", job("job-1", "nested", State.of("groups", List.of(List.of(1L, 2L), List.of(3L)))));
+    runToTheEnd();
+
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(result.getState()).<Long>getList("totals")).containsExactly(5L, 9L);
+    // the inner parents' results travelled through the results topic, keyed by the outer parent
+    assertThat(resultsOut.readRecordsToList()).extracting(TestRecord::key).containsOnly("job-1");
+  }
+
+  @Test
+  void jobResultTimesComeFromTheStreamsClock() {
+    List<TaskResult> done = resultsOf(fannedOut("job-1", List.of(1L)));
+    driver.advanceWallClockTime(Duration.ofMinutes(5));
+    done.forEach(r -> results.pipeInput("job-1", r));
+    runToTheEnd();
+
+    assertThat(theOnlyJobResult().getFinishedAtMs()).isEqualTo(START.plus(Duration.ofMinutes(5)).toEpochMilli());
+  }
+
+  @Test
+  void anUndecodableRecordOnEachInputTopicGoesToTheDeadLetterTopicAndFailsItsJob() {
+    raw(topics.jobs()).pipeInput("job-bad", new byte[] {0, 0, 0, 0, 42, 1, 2});
+    jobs.pipeInput("job-2", job("job-2", "sums", State.of("xs", List.of(1L))));
+    tasks.readValuesToList();
+    raw(topics.fanouts()).pipeInput("job-2", new byte[] {7, 7});
+    List<Task> children = fannedOut("job-3", List.of(1L));
+    // keyed by a child, not a root: the coordinator finds the job through the tree it keeps
+    raw(topics.results()).pipeInput(children.get(0).getAppId(), "not avro".getBytes(StandardCharsets.UTF_8));
+
+    List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
+    assertThat(dead).extracting(TestRecord::key).containsExactly("job-bad", "job-2", children.get(0).getAppId());
+    assertThat(dead).allMatch(r -> DeadLetters.reason(r.headers()) != null);
+    assertThat(DeadLetters.reason(dead.get(1).headers())).contains("topic " + topics.fanouts());
+
+    Map<String, JobResult> failed = new LinkedHashMap<>();
+    jobResults.readKeyValuesToList().forEach(kv -> failed.put(kv.key, kv.value));
+    assertThat(failed).containsOnlyKeys("job-bad", "job-2", "job-3");
+    assertThat(failed.values()).allMatch(r -> r.getStatus() == JobStatus.FAILED);
+    assertThat(failed.get("job-2").getError().getMessage()).contains("could not be decoded");
+  }
+
+  private TestInputTopic<String, byte[]> raw(String topic) {
+    return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
+  }
+}

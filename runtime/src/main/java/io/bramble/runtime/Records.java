@@ -1,0 +1,168 @@
+package io.bramble.runtime;
+
+import io.bramble.core.parallel.SubGraphTask;
+import io.bramble.core.state.State;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.ErrorInfo;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ParentRef;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place the runtime's records and their ids are made: tasks (root, child, continuation),
+ * task results, job results and tracking events. Coordinator and worker both build them here, so
+ * a field or an id format changes in one place.
+ */
+public final class Records {
+  private Records() {}
+
+  /** The id of app {@code appId}'s step {@code sequenceId}: a task's id, and the id of the join a parallel step opens. */
+  public static String stepId(String appId, long sequenceId) {
+    return appId + "@" + sequenceId;
+  }
+
+  /** The first task of a job: its root app at {@code entrypoint}, step 0. */
+  public static Task rootTask(JobRequest job, String graphVersion, String entrypoint, State state, List<String> haltBefore,
+      List<String> haltAfter) {
+    return Task.newBuilder()
+        .setTaskId(stepId(job.getAppId(), 0))
+        .setAppId(job.getAppId())
+        .setGraph(job.getGraph())
+        .setGraphVersion(graphVersion)
+        .setPartitionKey(job.getPartitionKey())
+        .setRootAppId(job.getAppId())
+        .setPosition(entrypoint)
+        .setSequenceId(0)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(job.getInputs())
+        .setHaltBefore(haltBefore)
+        .setHaltAfter(haltAfter)
+        .setParent(null)
+        .setSubGraph(null)
+        .setAttempt(0)
+        .build();
+  }
+
+  /**
+   * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId} maps
+   * out; it runs sub-graph {@code subGraphPath} of the parent's graph.
+   */
+  public static Task childTask(Task parent, long sequenceId, SubGraphTask child, int index, int count,
+      String subGraphPath) {
+    return Task.newBuilder()
+        .setTaskId(stepId(child.appId(), 0))
+        .setAppId(child.appId())
+        .setGraph(parent.getGraph())
+        .setGraphVersion(parent.getGraphVersion())
+        .setPartitionKey(child.partitionKey())
+        .setRootAppId(parent.getRootAppId())
+        .setPosition(child.graph().entrypoint())
+        .setSequenceId(0)
+        .setState(StateCodec.toAvro(child.state()))
+        .setInputs(StateCodec.fromMap(child.inputs()))
+        .setHaltBefore(List.of())
+        .setHaltAfter(child.graph().haltAfter())
+        .setParent(new ParentRef(parent.getAppId(), sequenceId, stepId(parent.getAppId(), sequenceId), index, count))
+        .setSubGraph(subGraphPath)
+        .setAttempt(0)
+        .build();
+  }
+
+  /** The task that continues {@code join}'s parent after its reduce: at {@code position}, step {@code sequenceId}. */
+  public static Task continuation(FanOut join, String position, long sequenceId, State state) {
+    return Task.newBuilder()
+        .setTaskId(stepId(join.getParentAppId(), sequenceId))
+        .setAppId(join.getParentAppId())
+        .setGraph(join.getGraph())
+        .setGraphVersion(join.getGraphVersion())
+        .setPartitionKey(join.getPartitionKey())
+        .setRootAppId(join.getRootAppId())
+        .setPosition(position)
+        .setSequenceId(sequenceId)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(join.getInputs())
+        .setHaltBefore(join.getHaltBefore())
+        .setHaltAfter(join.getHaltAfter())
+        .setParent(join.getParent())
+        .setSubGraph(join.getSubGraph())
+        .setAttempt(0)
+        .build();
+  }
+
+  /**
+   * The result of app {@code appId} (task {@code taskId}; {@code parent} null for a root), whose
+   * last step was {@code sequenceId} ({@code lastAction}).
+   */
+  public static TaskResult result(String appId, String taskId, ParentRef parent, ResultStatus status, State state,
+      ErrorInfo error, long sequenceId, String lastAction, long nowMs) {
+    return TaskResult.newBuilder()
+        .setAppId(appId)
+        .setTaskId(taskId)
+        .setStatus(status)
+        .setState(state == null ? null : StateCodec.toAvro(state))
+        .setError(error)
+        .setParent(parent)
+        .setSequenceId(sequenceId)
+        .setLastAction(lastAction)
+        .setFinishedAtMs(nowMs)
+        .build();
+  }
+
+  /** The key a result travels under: its parent's app id (so it lands with the parent's join), or its own for a root. */
+  public static String resultKey(TaskResult result) {
+    return result.getParent() == null ? result.getAppId() : result.getParent().getParentAppId();
+  }
+
+  /** A job's outcome from its root's result. */
+  public static JobResult jobResult(TaskResult root, JobRequest job, long nowMs) {
+    return JobResult.newBuilder()
+        .setAppId(root.getAppId())
+        .setGraph(job == null ? "unknown" : job.getGraph())
+        .setStatus(root.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
+        .setState(root.getState())
+        .setError(root.getError())
+        .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
+        .setFinishedAtMs(nowMs)
+        .setSteps(root.getSequenceId() + 1)
+        .build();
+  }
+
+  /** A job refused before any work ran, saying why. */
+  public static JobResult invalidJob(String appId, String graph, String message, long submittedAtMs, long nowMs) {
+    return JobResult.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setStatus(JobStatus.FAILED)
+        .setState(null)
+        .setError(Errors.of("io.bramble.InvalidJob", message, null))
+        .setSubmittedAtMs(submittedAtMs)
+        .setFinishedAtMs(nowMs)
+        .setSteps(0)
+        .build();
+  }
+
+  /** A tracking event about app {@code appId}, from process {@code processId}. */
+  public static TrackingEvent event(String appId, EventKind kind, Long sequenceId, String action, String parentAppId,
+      Long parentSequenceId, Map<String, ?> payload, String processId, long nowMs) {
+    return TrackingEvent.newBuilder()
+        .setAppId(appId)
+        .setKind(kind)
+        .setSequenceId(sequenceId)
+        .setAction(action)
+        .setParentAppId(parentAppId)
+        .setParentSequenceId(parentSequenceId)
+        .setPayload(StateCodec.fromMap(payload))
+        .setTimestampMs(nowMs)
+        .setWorkerId(processId)
+        .build();
+  }
+}
