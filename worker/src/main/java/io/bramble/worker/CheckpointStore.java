@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,26 +33,43 @@ final class CheckpointStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
   private final Map<String, PersistedState> latest = new ConcurrentHashMap<>();
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final Consumer<String, byte[]> consumer;
   private final AvroSerde<Checkpoint> serde;
   private final String topic;
   private final Thread reader;
+  private final BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable;
   private volatile boolean running = true;
+  /** Why the reader stopped on its own; null while it runs (or after a close). */
+  private volatile RuntimeException failure;
 
   private final Object barrierLock = new Object();
   private long requestedBarrier;
   private long reachedBarrier;
 
-  CheckpointStore(Map<String, Object> clientProps, String topic, AvroSerde<Checkpoint> serde, String workerId) {
-    Map<String, Object> props = new HashMap<>(clientProps);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-checkpoints");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  /** {@code onUndecodable} hears of every checkpoint record that does not decode, with the reason. */
+  CheckpointStore(Map<String, Object> clientProps, String topic, AvroSerde<Checkpoint> serde, String workerId,
+      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
+    this(new KafkaConsumer<>(readerProps(clientProps, workerId), new StringDeserializer(), new ByteArrayDeserializer()),
+        topic, serde, workerId, onUndecodable);
+  }
+
+  /** A store reading through {@code consumer} (tests hand in Kafka's own {@code MockConsumer}). */
+  CheckpointStore(Consumer<String, byte[]> consumer, String topic, AvroSerde<Checkpoint> serde, String workerId,
+      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
+    this.consumer = consumer;
+    this.onUndecodable = onUndecodable;
     this.serde = serde;
     this.topic = topic;
     this.reader = new Thread(this::readLoop, workerId + "-checkpoint-reader");
     this.reader.setDaemon(true);
+  }
+
+  private static Map<String, Object> readerProps(Map<String, Object> clientProps, String workerId) {
+    Map<String, Object> props = new HashMap<>(clientProps);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-checkpoints");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    return props;
   }
 
   void start() {
@@ -82,6 +101,10 @@ final class CheckpointStore implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (barrierLock) {
       while (reachedBarrier < barrier) {
+        if (failure != null) {
+          throw new IllegalStateException("the checkpoint reader of " + topic + " stopped: " + failure.getMessage(),
+              failure);
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException("checkpoint reader did not catch up with " + topic + " within " + timeout);
@@ -119,7 +142,16 @@ final class CheckpointStore implements AutoCloseable {
       // closing
     } catch (RuntimeException e) {
       log.error("checkpoint reader for {} stopped", topic, e);
+      failure = e;
+      synchronized (barrierLock) {
+        barrierLock.notifyAll();
+      }
     }
+  }
+
+  /** Why the reader stopped, if it stopped on its own: a worker without it cannot resume tasks, so it is not ready. */
+  Optional<RuntimeException> failure() {
+    return Optional.ofNullable(failure);
   }
 
   private boolean caughtUp(Map<TopicPartition, Long> target) {
@@ -140,7 +172,7 @@ final class CheckpointStore implements AutoCloseable {
       Checkpoint c = serde.deserialize(r.topic(), r.value());
       latest.merge(c.getAppId(), toPersisted(c), CheckpointStore::newer);
     } catch (RuntimeException e) {
-      log.warn("skipping undecodable checkpoint at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+      onUndecodable.accept(r, e.getMessage());
     }
   }
 

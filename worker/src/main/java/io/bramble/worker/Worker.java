@@ -24,6 +24,7 @@ import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import io.confluent.parallelconsumer.internal.DrainingCloseable;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -34,11 +35,16 @@ import io.opentelemetry.context.Scope;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -72,7 +78,7 @@ public final class Worker implements AutoCloseable {
   private final MeterRegistry meters;
   private final Tracing tracing;
   private final WorkerMetrics metrics;
-  private final java.util.List<KafkaClientMetrics> clientMetrics = new java.util.ArrayList<>();
+  private final List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final AvroSerde<Checkpoint> checkpointSerde;
@@ -82,16 +88,15 @@ public final class Worker implements AutoCloseable {
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong barrier = new AtomicLong();
   private final AtomicLong tasksDone = new AtomicLong();
-  private final java.util.Set<TopicPartition> assigned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
   private volatile ParallelStreamProcessor<String, byte[]> processor;
   private volatile boolean closing;
-  private final java.util.concurrent.ScheduledExecutorService watchdog =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "bramble-worker-watchdog");
-        t.setDaemon(true);
-        return t;
-      });
-  private io.micrometer.core.instrument.Counter consumerRestarts;
+  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "bramble-worker-watchdog");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Counter consumerRestarts;
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
@@ -110,7 +115,7 @@ public final class Worker implements AutoCloseable {
     this.topics = config.cluster().topics();
     this.meters = meters;
     this.metrics = new WorkerMetrics(meters, config.workerId());
-    this.consumerRestarts = io.micrometer.core.instrument.Counter.builder("bramble.worker.consumer.restarts")
+    this.consumerRestarts = Counter.builder("bramble.worker.consumer.restarts")
         .description("Task consumers rebuilt after they failed").tag("worker", config.workerId()).register(meters);
     this.runner = new TaskRunner(registry, metrics::retried);
     Map<String, Object> producerProps = new HashMap<>(config.cluster().clientProps());
@@ -126,7 +131,7 @@ public final class Worker implements AutoCloseable {
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
     this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
     this.checkpoints = new CheckpointStore(config.cluster().clientProps(), topics.checkpoints(), checkpointSerde,
-        config.workerId());
+        config.workerId(), this::deadLetterCheckpoint);
   }
 
   public String workerId() {
@@ -139,14 +144,29 @@ public final class Worker implements AutoCloseable {
   }
 
   /** The task partitions this worker owns now. */
-  public java.util.Set<TopicPartition> assignment() {
-    return java.util.Set.copyOf(assigned);
+  public Set<TopicPartition> assignment() {
+    return Set.copyOf(assigned);
   }
 
-  /** True once {@link #start()} has run, until the task consumer is closed or has failed. */
+  /**
+   * True once {@link #start()} has run, until the task consumer is closed or has failed, or the
+   * checkpoint reader has stopped (without it no task can resume, so the worker is not ready).
+   */
   public boolean isRunning() {
     ParallelStreamProcessor<String, byte[]> p = processor;
-    return p != null && !p.isClosedOrFailed();
+    return p != null && !p.isClosedOrFailed() && checkpoints.failure().isEmpty();
+  }
+
+  /** Why the worker is not running, or null while it is. */
+  public String problem() {
+    ParallelStreamProcessor<String, byte[]> p = processor;
+    if (p == null) {
+      return "not started";
+    }
+    if (checkpoints.failure().isPresent()) {
+      return "checkpoint reader stopped: " + checkpoints.failure().get().getMessage();
+    }
+    return p.isClosedOrFailed() ? "task consumer closed or failed" : null;
   }
 
   public void start() {
@@ -281,6 +301,16 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /** A checkpoint that does not decode cannot resume its app: it goes to the dead-letter topic, counted. */
+  private void deadLetterCheckpoint(ConsumerRecord<String, byte[]> record, String failure) {
+    String reason = "undecodable checkpoint at " + record.topic() + " partition " + record.partition() + " offset "
+        + record.offset() + ": " + failure;
+    log.warn(reason);
+    metrics.checkpointDeadLettered();
+    producer.send(new ProducerRecord<>(topics.dlq(), null, record.key(), record.value(),
+        DeadLetters.headers(reason, record.topic(), record.partition(), record.offset())));
+  }
+
   private void deadLetter(ConsumerRecord<String, byte[]> record, String failure)
       throws InterruptedException, ExecutionException {
     String reason = "undecodable task at " + record.topic() + " partition " + record.partition() + " offset "
@@ -355,6 +385,14 @@ public final class Worker implements AutoCloseable {
   public void close() {
     closing = true;
     watchdog.shutdownNow();
+    try {
+      // A restart under way finishes first, so the consumer closed below is the last one built.
+      if (!watchdog.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("worker {}: the consumer watchdog did not stop within 30 s", config.workerId());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (processor != null) {
       try {
         processor.close(Duration.ofSeconds(60), DrainingCloseable.DrainingMode.DONT_DRAIN);

@@ -2,8 +2,10 @@ package io.bramble.worker;
 
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.StepEnd;
+import io.bramble.schemas.avro.ResultStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +22,7 @@ final class WorkerMetrics {
   private final Counter fannedOut;
   private final Counter retried;
   private final Counter deadLettered;
+  private final Counter badCheckpoints;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   WorkerMetrics(MeterRegistry registry, String workerId) {
@@ -35,7 +38,9 @@ final class WorkerMetrics {
         .tag("worker", workerId).register(registry);
     this.deadLettered = Counter.builder("bramble.tasks.dead.lettered").description("Task records that could not be decoded")
         .tag("worker", workerId).register(registry);
-    registry.gauge("bramble.tasks.in.flight", io.micrometer.core.instrument.Tags.of("worker", workerId), inFlight);
+    this.badCheckpoints = Counter.builder("bramble.checkpoints.dead.lettered")
+        .description("Checkpoint records that could not be decoded").tag("worker", workerId).register(registry);
+    registry.gauge("bramble.tasks.in.flight", Tags.of("worker", workerId), inFlight);
   }
 
   void started() {
@@ -48,7 +53,7 @@ final class WorkerMetrics {
     if (outcome instanceof TaskOutcome.FannedOut) {
       fannedOut.increment();
     } else if (outcome instanceof TaskOutcome.Finished f
-        && f.result().getStatus() == io.bramble.schemas.avro.ResultStatus.FAILED) {
+        && f.result().getStatus() == ResultStatus.FAILED) {
       failed.increment();
     } else {
       completed.increment();
@@ -61,6 +66,10 @@ final class WorkerMetrics {
 
   void retried() {
     retried.increment();
+  }
+
+  void checkpointDeadLettered() {
+    badCheckpoints.increment();
   }
 
   void deadLettered() {

@@ -81,6 +81,6 @@ public final class WorkerCommand implements Callable<Integer> {
     }
     return worker.isRunning()
         ? HealthServer.Readiness.ready("consuming tasks, " + worker.assignment().size() + " partitions assigned")
-        : HealthServer.Readiness.notReady("task consumer closed or failed");
+        : HealthServer.Readiness.notReady(worker.problem());
   }
 }
