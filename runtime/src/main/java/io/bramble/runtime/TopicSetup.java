@@ -1,25 +1,34 @@
 package io.bramble.runtime;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Bramble's topics when missing and checks existing ones: jobs, fanouts and results must
  * have the same partition count (the coordinator joins them per partition), and checkpoints and
- * job-results must be compacted.
+ * job-results must be compacted. A broker that has just started or a leader that is moving answers
+ * with retriable errors for a moment: those are retried until a deadline, then the setup fails
+ * naming the topic.
  */
 public final class TopicSetup {
+  /** How long retriable errors are retried by default. */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(60);
+
   private TopicSetup() {}
 
   public static void ensure(ClusterConfig cluster) {
@@ -29,38 +38,91 @@ public final class TopicSetup {
   }
 
   public static void ensure(Admin admin, Topics topics, int partitions) {
-    try {
-      Collection<String> existing = admin.listTopics().names().get();
-      List<NewTopic> missing = new ArrayList<>();
-      for (String t : topics.all()) {
-        if (!existing.contains(t)) {
-          NewTopic nt = new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty());
-          if (topics.compacted().contains(t)) {
-            nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-          }
-          missing.add(nt);
+    ensure(admin, topics, partitions, DEFAULT_DEADLINE);
+  }
+
+  /** As {@link #ensure(Admin, Topics, int)}, retrying retriable errors for at most {@code deadline}. */
+  public static void ensure(Admin admin, Topics topics, int partitions, Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    long backoffMs = 50;
+    while (true) {
+      try {
+        createMissing(admin, topics, partitions);
+        check(admin, topics);
+        return;
+      } catch (TopicFailure f) {
+        boolean retriable = f.cause instanceof RetriableException;
+        if (!retriable || System.nanoTime() + backoffMs * 1_000_000 > end) {
+          throw new IllegalStateException("cannot create Bramble's topics: topic " + f.topic + ": "
+              + f.cause.getMessage() + (retriable ? " (still failing after " + deadline.toSeconds() + " s)" : ""),
+              f.cause);
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while creating topics", e);
       }
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while creating topics", e);
       }
-      check(admin, topics);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topics", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create Bramble's topics: " + e.getCause().getMessage(), e.getCause());
+      backoffMs = Math.min(1_000, backoffMs * 2);
     }
   }
 
-  private static void check(Admin admin, Topics topics) throws ExecutionException, InterruptedException {
-    Map<String, TopicDescription> described = admin.describeTopics(topics.all()).allTopicNames().get();
+  /** A failure of one topic's creation or description. */
+  private static final class TopicFailure extends Exception {
+    final String topic;
+    final Throwable cause;
+
+    TopicFailure(String topic, Throwable cause) {
+      super(topic, cause, false, false);
+      this.topic = topic;
+      this.cause = cause;
+    }
+  }
+
+  private static <T> T await(String topic, KafkaFuture<T> future) throws TopicFailure, InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw new TopicFailure(topic, e.getCause());
+    }
+  }
+
+  private static void createMissing(Admin admin, Topics topics, int partitions) throws TopicFailure, InterruptedException {
+    Collection<String> existing = await("(listing topics)", admin.listTopics().names());
+    List<NewTopic> missing = new ArrayList<>();
+    for (String t : topics.all()) {
+      if (!existing.contains(t)) {
+        NewTopic nt = new NewTopic(t, Optional.of(partitions), Optional.empty());
+        if (topics.compacted().contains(t)) {
+          nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        missing.add(nt);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
+      try {
+        await(created.getKey(), created.getValue());
+      } catch (TopicFailure f) {
+        if (!(f.cause instanceof TopicExistsException)) {
+          throw f;
+        }
+      }
+    }
+  }
+
+  private static void check(Admin admin, Topics topics) throws TopicFailure, InterruptedException {
+    Map<String, TopicDescription> described = new HashMap<>();
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> d : admin.describeTopics(topics.all()).topicNameValues()
+        .entrySet()) {
+      described.put(d.getKey(), await(d.getKey(), d.getValue()));
+    }
     List<String> problems = new ArrayList<>();
     int joined = described.get(topics.jobs()).partitions().size();
     for (String t : List.of(topics.fanouts(), topics.results())) {
@@ -70,12 +132,11 @@ public final class TopicSetup {
             + "; the coordinator needs them equal");
       }
     }
-    Map<ConfigResource, Config> configs = new HashMap<>();
     List<ConfigResource> resources = topics.compacted().stream()
         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-    configs.putAll(admin.describeConfigs(resources).all().get());
+    Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
     for (ConfigResource r : resources) {
-      String policy = configs.get(r).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+      String policy = await(r.name(), configs.get(r)).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         problems.add("topic " + r.name() + " has cleanup.policy=" + policy + " but must be compacted");
       }
