@@ -1,6 +1,6 @@
 package io.bramble.coordinator;
 
-import io.bramble.core.application.Halts;
+import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
@@ -104,8 +104,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     graph.action(entrypoint);
     List<String> haltBefore = List.copyOf(job.getHaltBefore());
     List<String> haltAfter = job.getHaltAfter().isEmpty() ? provider.defaultHaltAfter() : List.copyOf(job.getHaltAfter());
-    Halts.validate(graph, haltBefore, "haltBefore");
-    Halts.validate(graph, haltAfter, "haltAfter");
+    Halt.of(haltBefore, haltAfter).validate(graph);
     return Records.rootTask(job, entry.version(), entrypoint, state, haltBefore, haltAfter);
   }
 

@@ -1,7 +1,7 @@
 package io.bramble.coordinator;
 
 import io.bramble.core.application.Application;
-import io.bramble.core.application.Halts;
+import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.RunnableGraph;
@@ -57,16 +57,11 @@ final class JoinReducer {
               r.getError() == null ? "no error given" : r.getError().getMessage()));
         }
       }
-      app.completeParallelStep(succeeded, failures, StateCodec.toMap(join.getInputs()));
-
-      List<String> haltBefore = List.copyOf(join.getHaltBefore());
-      List<String> haltAfter = List.copyOf(join.getHaltAfter());
-      boolean halted = Halts.matches(graph.action(join.getParallelAction()), haltAfter)
-          || app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore);
-      if (!app.hasNext() || halted) {
+      app.seam().completeParallelStep(succeeded, failures, StateCodec.toMap(join.getInputs()));
+      if (app.seam().isDone(Halt.of(join.getHaltBefore(), join.getHaltAfter()))) {
         return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
       }
-      Task continuation = Records.continuation(join, app.nextAction(), app.sequenceId(), app.state());
+      Task continuation = Records.continuation(join, app.nextAction(), app.nextSequenceId(), app.state());
       return new Completion(continuation, null, events);
     } catch (RuntimeException e) {
       return new Completion(null, result(join, ResultStatus.FAILED, null, Errors.of(e), nowMs), events);

@@ -72,7 +72,7 @@ final class FlakyCollatz implements GraphProvider {
       maybeFail("done");
       return s.update("length", (long) s.getList("history").size());
     });
-    Condition reachedOne = Condition.expr("current == 1", s -> s.getLong("current") == 1, "current");
+    Condition reachedOne = Condition.expr("current == 1");
     Graph child = Graph.builder().withActions(initial, step, done)
         .withTransition("initial", "done", reachedOne)
         .withTransition("initial", "step")

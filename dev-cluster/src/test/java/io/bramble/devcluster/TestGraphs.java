@@ -46,7 +46,7 @@ final class TestGraphs {
       });
       Action done = Action.builder("done").reads("item").writes("out").update((s, in) -> s.update("out", s.getLong("item") * 2));
       Graph child = Graph.builder().withActions(tick, done)
-          .withTransition("tick", "tick", Condition.expr("ticks < 3", s -> s.getLong("ticks") < 3, "ticks"))
+          .withTransition("tick", "tick", Condition.expr("ticks < 3"))
           .withTransition("tick", "done")
           .build();
       Action prepare = Action.builder("prepare").reads("n").writes("items")

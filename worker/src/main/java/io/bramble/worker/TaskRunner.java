@@ -3,14 +3,14 @@ package io.bramble.worker;
 import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
-import io.bramble.core.application.Halts;
-import io.bramble.core.application.RunResult;
+import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
@@ -86,8 +86,7 @@ public final class TaskRunner {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
-    List<String> haltBefore = List.copyOf(task.getHaltBefore());
-    List<String> haltAfter = List.copyOf(task.getHaltAfter());
+    Halt halt = Halt.of(task.getHaltBefore(), task.getHaltAfter());
     Map<String, Object> inputs = StateCodec.toMap(task.getInputs());
 
     ApplicationBuilder builder = Application.builder()
@@ -110,26 +109,22 @@ public final class TaskRunner {
     }
     Application app = builder.build();
 
-    String prior = app.priorAction();
-    if (resumed && prior != null && (!app.hasNext() || Halts.matches(graph.action(prior), haltAfter))) {
-      // Already ran to its end before a crash: report it again, run nothing.
-      return finished(task, ResultStatus.COMPLETED, app.state(), null, app.sequenceId() - 1, prior);
+    Seam seam = app.seam();
+    if (resumed && seam.isDone(halt)) {
+      // Already got this far before a crash: report it again, run nothing.
+      return finished(task, ResultStatus.COMPLETED, app.state(), null, app.nextSequenceId() - 1, app.priorAction());
     }
-
-    RunResult run = app.runUntilParallel(haltBefore, haltAfter, inputs);
-    boolean halted = run.action() != null && (app.hasNext() && Halts.matches(graph.action(app.nextAction()), haltBefore)
-        || app.priorAction() != null && Halts.matches(graph.action(app.priorAction()), haltAfter));
-    if (!halted && app.nextIsParallel()) {
+    if (seam.runUntilParallel(halt, inputs) == Seam.Stop.AT_PARALLEL) {
       return fanOut(task, entry, app, inputs);
     }
-    return finished(task, ResultStatus.COMPLETED, app.state(), null, app.sequenceId() - 1, app.priorAction());
+    return finished(task, ResultStatus.COMPLETED, app.state(), null, app.nextSequenceId() - 1, app.priorAction());
   }
 
   private TaskOutcome fanOut(Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
     String action = app.nextAction();
-    long seq = app.sequenceId();
+    long seq = app.nextSequenceId();
     String joinId = Records.stepId(task.getAppId(), seq);
-    List<SubGraphTask> children = app.parallelTasks(inputs);
+    List<SubGraphTask> children = app.seam().parallelTasks(inputs);
     List<Task> childTasks = new ArrayList<>(children.size());
     for (int i = 0; i < children.size(); i++) {
       SubGraphTask child = children.get(i);

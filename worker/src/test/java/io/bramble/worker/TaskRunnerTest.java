@@ -59,7 +59,7 @@ class TaskRunnerTest {
     });
     return Graph.builder()
         .withActions(count, check, squares, total)
-        .withTransition("count", "count", Condition.expr("count < 3", s -> s.getLong("count") < 3, "count"))
+        .withTransition("count", "count", Condition.expr("count < 3"))
         .withTransition("count", "check")
         .withTransition("check", "squares")
         .withTransition("squares", "total")

@@ -12,6 +12,7 @@ import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.Persister;
+import io.bramble.core.runtime.Seam;
 import io.bramble.core.persistence.Status;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateValues;
@@ -34,11 +35,8 @@ import java.util.concurrent.Callable;
  * A running state machine: a graph, a state, the next action and the sequence id the next step
  * gets (the first step is 0). Not thread-safe: one thread drives an application at a time.
  *
- * <p>Besides {@link #step}, {@link #iterate} and {@link #run}, it offers the seam the distributed
- * runtime drives: {@link #runUntilParallel} stops in front of a parallel action, {@link
- * #parallelTasks} maps it to child tasks without running them, {@link #completeParallelStep}
- * applies its reduce to child final states, and {@link ApplicationBuilder#resumeAt} rebuilds an
- * application at a position. The local executor is written on the same seam.
+ * <p>Runtimes drive it through {@link #seam()} ({@link Seam}): run until the next parallel step,
+ * map that step's children without running them, complete it from their final states.
  */
 public final class Application {
   private final Graph graph;
@@ -101,8 +99,13 @@ public final class Application {
     return next != null;
   }
 
-  /** The sequence id the next step gets. */
-  public long sequenceId() {
+  /** The sequence id of the last step that ran (as Burr's {@code sequence_id}); null before the first. */
+  public Long sequenceId() {
+    return nextSequenceId == 0 ? null : nextSequenceId - 1;
+  }
+
+  /** The sequence id the next step gets (0 for the first). */
+  public long nextSequenceId() {
     return nextSequenceId;
   }
 
@@ -115,8 +118,13 @@ public final class Application {
     return parent;
   }
 
-  public boolean nextIsParallel() {
+  private boolean nextIsParallel() {
     return next != null && graph.action(next) instanceof ParallelAction;
+  }
+
+  /** How a runtime drives this application (see {@link Seam}); not needed to run it. */
+  public Seam seam() {
+    return seam;
   }
 
   // ---- running -------------------------------------------------------------------------------
@@ -139,12 +147,11 @@ public final class Application {
   }
 
   /**
-   * The steps of a run, lazily: each iteration runs one step. Halts are checked after every step
-   * ({@code haltBefore} first), so at least one step runs.
+   * The steps of a run, lazily: each iteration runs one step. {@code halt} is checked after every
+   * step (so at least one step runs).
    */
-  public Steps iterate(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
-    Halts.validate(graph, haltBefore, "haltBefore");
-    Halts.validate(graph, haltAfter, "haltAfter");
+  public Steps iterate(Halt halt, Map<String, Object> inputs) {
+    halt.validate(graph);
     checkCallerInputs(inputs);
     return new Steps(() -> new Iterator<>() {
       private boolean stopped;
@@ -155,8 +162,7 @@ public final class Application {
         if (stopped || next == null) {
           return false;
         }
-        if (last != null && (Halts.matches(graph.action(next), haltBefore)
-            || Halts.matches(graph.action(last.action()), haltAfter))) {
+        if (last != null && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
           stopped = true;
           return false;
         }
@@ -174,93 +180,86 @@ public final class Application {
     });
   }
 
-  /** Runs until a halt or the end; see {@link RunResult}. */
-  public RunResult run(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
+  /** Runs until {@code halt} holds or the application ends; see {@link RunResult}. */
+  public RunResult run(Halt halt, Map<String, Object> inputs) {
     StepResult last = null;
-    for (StepResult s : iterate(haltBefore, haltAfter, inputs)) {
+    for (StepResult s : iterate(halt, inputs)) {
       last = s;
     }
-    return result(last, haltBefore);
+    return result(last, halt);
+  }
+
+  public RunResult run(Halt halt) {
+    return run(halt, Map.of());
   }
 
   public RunResult run(Map<String, Object> inputs) {
-    return run(List.of(), List.of(), inputs);
+    return run(Halt.never(), inputs);
   }
 
   public RunResult run() {
     return run(Map.of());
   }
 
-  /** Runs until (and including) any of {@code haltAfter}, or the end. */
-  public RunResult runUntil(String... haltAfter) {
-    return run(List.of(), List.of(haltAfter), Map.of());
-  }
-
-  private RunResult result(StepResult last, List<String> haltBefore) {
+  private RunResult result(StepResult last, Halt halt) {
     if (last == null) {
       return new RunResult(null, null, state);
     }
-    if (next != null && Halts.matches(graph.action(next), haltBefore)) {
+    if (next != null && halt.stopsBefore(graph.action(next))) {
       return new RunResult(next, null, state);
     }
     return new RunResult(last.action(), last.result(), state);
   }
 
-  // ---- the seam the distributed runtime drives --------------------------------------------------
+  // ---- the seam runtimes drive -----------------------------------------------------------------
 
-  /**
-   * Runs steps until the application ends, a halt applies, or the next action is a parallel one
-   * (which is not run, even as the first step). Returns the last step's outcome as {@link #run}.
-   */
-  public RunResult runUntilParallel(List<String> haltBefore, List<String> haltAfter, Map<String, Object> inputs) {
-    Halts.validate(graph, haltBefore, "haltBefore");
-    Halts.validate(graph, haltAfter, "haltAfter");
-    checkCallerInputs(inputs);
-    StepResult last = null;
-    while (next != null && !nextIsParallel()) {
-      last = step(inputs).orElseThrow();
-      if (next != null && Halts.matches(graph.action(next), haltBefore)
-          || Halts.matches(graph.action(last.action()), haltAfter)) {
-        break;
+  private final Seam seam = new Seam() {
+    @Override
+    public Stop runUntilParallel(Halt halt, Map<String, Object> inputs) {
+      halt.validate(graph);
+      checkCallerInputs(inputs);
+      while (next != null && !nextIsParallel()) {
+        StepResult last = step(inputs).orElseThrow();
+        if (next != null && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
+          return Stop.HALTED;
+        }
       }
+      return next == null ? Stop.ENDED : Stop.AT_PARALLEL;
     }
-    return result(last, haltBefore);
-  }
 
-  /** The child tasks of the next action, which must be parallel; nothing runs. */
-  public List<SubGraphTask> parallelTasks(Map<String, Object> inputs) {
-    checkCallerInputs(inputs);
-    ParallelAction parallel = nextParallel("parallelTasks");
-    return mapTasks(parallel, context(parallel, nextSequenceId), inputsFor(parallel, inputs));
-  }
+    @Override
+    public boolean nextIsParallel() {
+      return Application.this.nextIsParallel();
+    }
 
-  /**
-   * Completes the next action, which must be parallel, by reducing {@code childStates} (in task
-   * order) into the state, as one step: checked, persisted and tracked like any other.
-   */
-  public StepResult completeParallelStep(List<State> childStates, Map<String, Object> inputs) {
-    checkCallerInputs(inputs);
-    ParallelAction parallel = nextParallel("completeParallelStep");
-    return runStep(parallel, inputs, (ctx, in) -> reduce(parallel, childStates));
-  }
+    @Override
+    public List<SubGraphTask> parallelTasks(Map<String, Object> inputs) {
+      checkCallerInputs(inputs);
+      ParallelAction parallel = nextParallel("parallelTasks");
+      return mapTasks(parallel, context(parallel, nextSequenceId), inputsFor(parallel, inputs));
+    }
 
-  /**
-   * As {@link #completeParallelStep(List, Map)} when some children failed: a failure-tolerant
-   * action reduces over {@code succeeded} and sees {@code failures}; any other fails the step with
-   * the first failure.
-   */
-  public StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs) {
-    checkCallerInputs(inputs);
-    ParallelAction parallel = nextParallel("completeParallelStep");
-    return runStep(parallel, inputs, (ctx, in) -> {
-      if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
-        ChildFailure f = failures.get(0);
-        throw new ChildApplicationException(parallel.name(), f.index(), f.appId(),
-            new IllegalStateException(f.errorType() + ": " + f.message()));
-      }
-      return reduceWithFailures(parallel, succeeded, failures);
-    });
-  }
+    @Override
+    public StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures,
+        Map<String, Object> inputs) {
+      checkCallerInputs(inputs);
+      ParallelAction parallel = nextParallel("completeParallelStep");
+      return runStep(parallel, inputs, (ctx, in) -> {
+        if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
+          ChildFailure f = failures.get(0);
+          throw new ChildApplicationException(parallel.name(), f.index(), f.appId(),
+              new IllegalStateException(f.errorType() + ": " + f.message()));
+        }
+        return reduceWithFailures(parallel, succeeded, failures);
+      });
+    }
+
+    @Override
+    public boolean isDone(Halt halt) {
+      String prior = priorAction();
+      return prior != null && (next == null || halt.stopsBetween(graph.action(prior), graph.action(next)));
+    }
+  };
 
   private ParallelAction nextParallel(String operation) {
     if (!nextIsParallel()) {

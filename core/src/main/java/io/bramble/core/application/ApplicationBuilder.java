@@ -74,6 +74,17 @@ public final class ApplicationBuilder {
     return withTransitions(Transition.of(from, to, condition));
   }
 
+  /** One transition from each of {@code from} to {@code to}, under {@code condition}. */
+  public ApplicationBuilder withTransition(List<String> from, String to, Condition condition) {
+    from.forEach(f -> withTransition(f, to, condition));
+    return this;
+  }
+
+  /** One unconditional transition from each of {@code from} to {@code to}. */
+  public ApplicationBuilder withTransition(List<String> from, String to) {
+    return withTransition(from, to, Condition.DEFAULT);
+  }
+
   public ApplicationBuilder withState(State state) {
     this.state = state;
     return this;

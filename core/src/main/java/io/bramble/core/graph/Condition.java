@@ -61,6 +61,16 @@ public final class Condition {
     });
   }
 
+  /**
+   * A condition written as an expression over state keys, as Burr's {@code expr}:
+   * {@code expr("count < 3")}, {@code expr("done or attempts >= max_attempts")}. The keys it reads
+   * are those it names; see {@link Expression} for the language.
+   */
+  public static Condition expr(String expression) {
+    Expression.Parsed parsed = Expression.parse(expression);
+    return new Condition(expression, parsed.keys(), s -> Expression.truthy(parsed.eval().apply(s)));
+  }
+
   /** A predicate over the state that reads {@code keys}; the description is what graphs show. */
   public static Condition expr(String description, Predicate<State> predicate, String... keys) {
     return new Condition(description, Set.copyOf(List.of(keys)), predicate);

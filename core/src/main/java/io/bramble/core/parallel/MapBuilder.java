@@ -120,16 +120,22 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     if (reducer == null) {
       throw new IllegalStateException("parallel action '" + name + "' needs a reduce");
     }
-    return new Mapped(this, taskFunction(), knownSubGraphs());
+    return new Mapped(new Spec(name, reads, writes, requiredInputs, optionalInputs, tags, reducer, failureReducer,
+        retry, childRetry, childTracker, childPersister), taskFunction(), List.copyOf(knownSubGraphs()));
   }
 
+  /** What the builder held at {@link #build()}: later calls on the builder do not change the built action. */
+  private record Spec(String name, List<String> reads, List<String> writes, List<String> requiredInputs,
+      List<String> optionalInputs, Set<String> tags, Reducer reducer, FailureReducer failureReducer, RetryPolicy retry,
+      RetryPolicy childRetry, Cascade<Tracker> childTracker, Cascade<Persister> childPersister) {}
+
   private static final class Mapped extends TaskBasedParallelAction {
-    private final MapBuilder<?> spec;
+    private final Spec spec;
     private final TaskFunction taskFunction;
     private final List<RunnableGraph> subGraphs;
 
-    Mapped(MapBuilder<?> spec, TaskFunction taskFunction, List<RunnableGraph> subGraphs) {
-      super(spec.name);
+    Mapped(Spec spec, TaskFunction taskFunction, List<RunnableGraph> subGraphs) {
+      super(spec.name());
       this.spec = spec;
       this.taskFunction = taskFunction;
       this.subGraphs = subGraphs;
@@ -142,27 +148,27 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
 
     @Override
     public List<String> reads() {
-      return spec.reads;
+      return spec.reads();
     }
 
     @Override
     public List<String> writes() {
-      return spec.writes;
+      return spec.writes();
     }
 
     @Override
     public List<String> requiredInputs() {
-      return spec.requiredInputs;
+      return spec.requiredInputs();
     }
 
     @Override
     public List<String> optionalInputs() {
-      return spec.optionalInputs;
+      return spec.optionalInputs();
     }
 
     @Override
     public Set<String> tags() {
-      return spec.tags;
+      return spec.tags();
     }
 
     @Override
@@ -172,37 +178,37 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
 
     @Override
     public State reduce(State state, List<State> childStates) {
-      return spec.reducer.reduce(state, childStates);
+      return spec.reducer().reduce(state, childStates);
     }
 
     @Override
     public boolean toleratesChildFailures() {
-      return spec.failureReducer != null;
+      return spec.failureReducer() != null;
     }
 
     @Override
     public State reduceWithFailures(State state, List<State> succeeded, List<ChildFailure> failures) {
-      return spec.failureReducer == null ? reduce(state, succeeded) : spec.failureReducer.reduce(state, succeeded, failures);
+      return spec.failureReducer() == null ? reduce(state, succeeded) : spec.failureReducer().reduce(state, succeeded, failures);
     }
 
     @Override
     public RetryPolicy retryPolicy() {
-      return spec.retry;
+      return spec.retry();
     }
 
     @Override
     public RetryPolicy childRetryPolicy() {
-      return spec.childRetry;
+      return spec.childRetry();
     }
 
     @Override
     public Cascade<Tracker> childTracker() {
-      return spec.childTracker;
+      return spec.childTracker();
     }
 
     @Override
     public Cascade<Persister> childPersister() {
-      return spec.childPersister;
+      return spec.childPersister();
     }
   }
 }

@@ -9,7 +9,9 @@ import java.util.Map;
 
 /**
  * One child application of a parallel step: what to run ({@code graph}) on which state and
- * inputs, under which id, with which tracker and persister (either may be null).
+ * inputs, under which id, with which tracker and persister (either may be null). A child starts
+ * fresh: its state never carries internal keys (a parent's {@code __PRIOR_STEP} would make a new
+ * child look finished).
  */
 public record SubGraphTask(
     String key,
@@ -22,6 +24,11 @@ public record SubGraphTask(
     Tracker tracker,
     Persister persister) {
 
+  public SubGraphTask {
+    state = state.withoutInternal();
+    inputs = Map.copyOf(inputs);
+  }
+
   /**
    * A child of the step described by {@code context}: its id is derived from the parent's id,
    * the step's sequence id and {@code key}; it inherits partition key, tracker and persister, and
@@ -32,12 +39,17 @@ public record SubGraphTask(
     return new SubGraphTask(
         key,
         graph,
-        state.withoutInternal(),
-        Map.copyOf(inputs),
+        state,
+        inputs,
         ChildIds.of(context.appId(), context.sequenceId(), key),
         context.partitionKey(),
         new ParentPointer(context.appId(), context.partitionKey(), context.sequenceId()),
         context.tracker() == null ? null : context.tracker().copy(),
         context.persister() == null ? null : context.persister().copy());
+  }
+
+  /** This child under an explicit {@code appId} (ids from {@link #of} are derived from the parent step). */
+  public SubGraphTask withAppId(String appId) {
+    return new SubGraphTask(key, graph, state, inputs, appId, partitionKey, parent, tracker, persister);
   }
 }

@@ -1,5 +1,7 @@
 package io.bramble.core.parallel;
 
+import io.bramble.core.action.Action;
+import java.util.Arrays;
 import java.util.List;
 
 /** What {@link MapActions} and {@link MapActionsAndStates} share: a list of sub-graphs, fixed or computed. */
@@ -22,6 +24,11 @@ public abstract class SubGraphsMapBuilder<B extends SubGraphsMapBuilder<B>> exte
     this.graphs = (state, inputs) -> fixed;
     this.declared = fixed;
     return self();
+  }
+
+  /** Always these single actions, each as its own sub-graph. */
+  public B actions(Action... actions) {
+    return subGraphs(Arrays.stream(actions).map(RunnableGraph::of).toArray(RunnableGraph[]::new));
   }
 
   /** Sub-graphs chosen from the state; declare them with {@link #declareSubGraphs} for distributed runs. */

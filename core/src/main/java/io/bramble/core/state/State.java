@@ -1,6 +1,7 @@
 package io.bramble.core.state;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -38,17 +39,21 @@ public final class State {
 
   /** A state from alternating keys and values: {@code State.of("a", 1, "b", "x")}. */
   public static State of(Object... keysAndValues) {
+    return of(pairs("State.of", keysAndValues));
+  }
+
+  private static Map<String, Object> pairs(String operation, Object... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
-      throw new StateException("State.of needs key/value pairs, got " + keysAndValues.length + " arguments");
+      throw new StateException(operation + " needs key/value pairs, got " + keysAndValues.length + " arguments");
     }
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
       if (!(keysAndValues[i] instanceof String)) {
-        throw new StateException("State.of: argument " + i + " must be a String key");
+        throw new StateException(operation + ": argument " + i + " must be a String key");
       }
       m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
-    return of(m);
+    return m;
   }
 
   /**
@@ -153,9 +158,17 @@ public final class State {
     return new State(Collections.unmodifiableMap(m));
   }
 
+  /** Upserts alternating keys and values: {@code state.update("a", 1, "b", "x")}. */
+  public State update(String key, Object value, Object... moreKeysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put(key, value);
+    m.putAll(pairs("update", moreKeysAndValues));
+    return update(m);
+  }
+
   /** Appends values to the list at {@code key}, creating it if missing; an error if it is not a list. */
   public State append(String key, Object... items) {
-    return extend(key, java.util.Arrays.asList(items));
+    return extend(key, Arrays.asList(items));
   }
 
   /** Appends every item to the list at {@code key}, creating it if missing. */

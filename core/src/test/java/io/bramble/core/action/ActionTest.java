@@ -1,5 +1,6 @@
 package io.bramble.core.action;
 
+import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -110,7 +111,7 @@ class ActionTest {
     Application app = Application.builder().withActions(a, b, c)
         .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
         .withEntrypoint("a").build();
-    assertThat(app.run(List.of(), List.of("@tag:checkpoint"), Map.of()).action()).isEqualTo("b");
+    assertThat(app.run(Halt.after("@tag:checkpoint"), Map.of()).action()).isEqualTo("b");
     assertThat(b.tags()).containsExactly("checkpoint");
   }
 }

@@ -42,7 +42,7 @@ class RetryPolicyTest {
     Application app = app(flaky(runs, 2, new IllegalStateException("blip"), QUICK));
     assertThat(app.run().state().get("done")).isEqualTo(true);
     assertThat(runs.get()).isEqualTo(3);
-    assertThat(app.sequenceId()).isEqualTo(1);
+    assertThat(app.nextSequenceId()).isEqualTo(1);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.bramble.core.application;
 
+import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -32,7 +33,7 @@ class ApplicationTest {
   void sequenceIdsStartAtZeroAndAreRecordedInState() {
     Application app = abc();
     List<Long> ids = new ArrayList<>();
-    app.iterate(List.of(), List.of(), Map.of()).forEach(s -> ids.add(s.sequenceId()));
+    app.iterate(Halt.never(), Map.of()).forEach(s -> ids.add(s.sequenceId()));
     assertThat(ids).containsExactly(0L, 1L, 2L);
     assertThat(app.state().get(State.SEQUENCE_ID)).isEqualTo(2L);
     assertThat(app.priorAction()).isEqualTo("c");
@@ -55,7 +56,7 @@ class ApplicationTest {
 
   @Test
   void haltAfterStopsAfterTheActionAndReturnsItsResult() {
-    RunResult r = abc().run(List.of(), List.of("b"), Map.of());
+    RunResult r = abc().run(Halt.after("b"), Map.of());
     assertThat(r.action()).isEqualTo("b");
     assertThat(r.result()).containsKey("trail");
     assertThat(r.state().getList("trail")).containsExactly("a", "b");
@@ -64,7 +65,7 @@ class ApplicationTest {
   @Test
   void haltBeforeStopsInFrontOfTheActionWithANullResult() {
     Application app = abc();
-    RunResult r = app.run(List.of("c"), List.of(), Map.of());
+    RunResult r = app.run(Halt.before("c"), Map.of());
     assertThat(r.action()).isEqualTo("c");
     assertThat(r.result()).isNull();
     assertThat(r.state().getList("trail")).containsExactly("a", "b");
@@ -73,24 +74,24 @@ class ApplicationTest {
 
   @Test
   void atLeastOneStepRunsBeforeHaltsAreChecked() {
-    RunResult r = abc().run(List.of("a"), List.of(), Map.of());
+    RunResult r = abc().run(Halt.before("a"), Map.of());
     assertThat(r.state().getList("trail")).containsExactly("a", "b", "c");
   }
 
   @Test
   void haltBeforeIsCheckedBeforeHaltAfter() {
-    RunResult r = abc().run(List.of("b"), List.of("a"), Map.of());
+    RunResult r = abc().run(Halt.before("b").andAfter("a"), Map.of());
     assertThat(r.action()).isEqualTo("b");
     assertThat(r.result()).isNull();
   }
 
   @Test
   void haltsNamingUnknownActionsAreErrors() {
-    assertThatThrownBy(() -> abc().run(List.of("nope"), List.of(), Map.of()))
+    assertThatThrownBy(() -> abc().run(Halt.before("nope"), Map.of()))
         .isInstanceOf(ApplicationException.class)
-        .hasMessageContaining("haltBefore names unknown action 'nope'");
-    assertThatThrownBy(() -> abc().run(List.of(), List.of("@tag:none"), Map.of()))
-        .hasMessageContaining("haltAfter names tag 'none'");
+        .hasMessageContaining("halt before names unknown action 'nope'");
+    assertThatThrownBy(() -> abc().run(Halt.after("@tag:none"), Map.of()))
+        .hasMessageContaining("halt after names tag 'none'");
   }
 
   @Test
@@ -136,7 +137,8 @@ class ApplicationTest {
         .hasMessageContaining("kaput")
         .hasRootCauseInstanceOf(IllegalStateException.class);
     assertThat(app.nextAction()).isEqualTo("boom");
-    assertThat(app.sequenceId()).isEqualTo(1);
+    assertThat(app.nextSequenceId()).isEqualTo(1);
+    assertThat(app.sequenceId()).as("the last step that ran, as Burr's sequence_id").isEqualTo(0L);
     assertThat(app.state().getList("trail")).containsExactly("a");
   }
 
@@ -146,7 +148,7 @@ class ApplicationTest {
     Action done = Action.builder("done").reads("n").writes().update((s, in) -> s);
     Application app = Application.builder().withActions(inc, done)
         .withTransitions(
-            Transition.of("inc", "inc", Condition.expr("n < 5", s -> s.getLong("n") < 5, "n")),
+            Transition.of("inc", "inc", Condition.expr("n < 5")),
             Transition.of("inc", "done"))
         .withState(State.of("n", 0)).withEntrypoint("inc").build();
     RunResult r = app.run();
@@ -157,7 +159,7 @@ class ApplicationTest {
 
   @Test
   void iterateIsAStreamOfSteps() {
-    assertThat(abc().iterate(List.of(), List.of(), Map.of()).stream().map(StepResult::action))
+    assertThat(abc().iterate(Halt.never(), Map.of()).stream().map(StepResult::action))
         .containsExactly("a", "b", "c");
   }
 
@@ -189,9 +191,9 @@ class ApplicationTest {
   @Test
   void resumeAtContinuesWithTheGivenPositionStateAndSequenceId() {
     Application first = abc();
-    first.run(List.of(), List.of("a"), Map.of());
+    first.run(Halt.after("a"), Map.of());
     Application resumed = Application.builder().withGraph(first.graph())
-        .resumeAt(first.nextAction(), first.state(), first.sequenceId()).build();
+        .resumeAt(first.nextAction(), first.state(), first.nextSequenceId()).build();
     StepResult s = resumed.step().orElseThrow();
     assertThat(s.action()).isEqualTo("b");
     assertThat(s.sequenceId()).isEqualTo(1);

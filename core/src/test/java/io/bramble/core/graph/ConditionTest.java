@@ -68,4 +68,45 @@ class ConditionTest {
     assertThat(g.next("a", State.of("x", 2))).isEqualTo("c");
     assertThat(g.next("b", State.of("x", 2))).isNull();
   }
+
+  @Test
+  void anExpressionNamesItsKeysOnceAndReadsLikeBurrs() {
+    Condition c = expr("count < max_count and not done");
+    assertThat(c.keys()).containsExactlyInAnyOrder("count", "max_count", "done");
+    assertThat(c.description()).isEqualTo("count < max_count and not done");
+    assertThat(c.test(State.of("count", 2, "max_count", 3, "done", false), "loop")).isTrue();
+    assertThat(c.test(State.of("count", 3, "max_count", 3, "done", false), "loop")).isFalse();
+    assertThat(c.test(State.of("count", 1, "max_count", 3, "done", true), "loop")).isFalse();
+  }
+
+  @Test
+  void expressionsCompareNumbersAcrossTypesTextAndNullAndDoArithmetic() {
+    assertThat(expr("x == 1").test(State.of("x", 1.0), "a")).isTrue();
+    assertThat(expr("name == 'ada' or name == \"bob\"").test(State.of("name", "bob"), "a")).isTrue();
+    assertThat(expr("feedback != null").test(State.of("feedback", null), "a")).isFalse();
+    assertThat(expr("(n + 1) % 2 == 0 and n * 2 >= 6").test(State.of("n", 3), "a")).isTrue();
+    assertThat(expr("-n < 0").test(State.of("n", 3), "a")).isTrue();
+  }
+
+  @Test
+  void aBareKeyIsTruthyAsInPython() {
+    Condition c = expr("items");
+    assertThat(c.test(State.of("items", java.util.List.of()), "a")).isFalse();
+    assertThat(c.test(State.of("items", java.util.List.of(1)), "a")).isTrue();
+    assertThat(expr("not text").test(State.of("text", ""), "a")).isTrue();
+  }
+
+  @Test
+  void aMalformedExpressionIsRefusedWhenTheGraphIsBuiltNamingIt() {
+    assertThatThrownBy(() -> expr("count <")).isInstanceOf(GraphException.class)
+        .hasMessageContaining("cannot read condition 'count <'");
+    assertThatThrownBy(() -> expr("(a or b")).hasMessageContaining("'(' is not closed");
+    assertThatThrownBy(() -> expr("a ? b")).hasMessageContaining("unexpected character '?'");
+  }
+
+  @Test
+  void orderingValuesThatCannotBeOrderedNamesTheCondition() {
+    assertThatThrownBy(() -> expr("a < b").test(State.of("a", "x", "b", 1), "loop"))
+        .isInstanceOf(GraphException.class).hasMessageContaining("condition 'a < b' cannot order String x and Long 1");
+  }
 }

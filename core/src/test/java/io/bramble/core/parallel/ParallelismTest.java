@@ -8,12 +8,14 @@ import io.bramble.core.action.ActionContext;
 import io.bramble.core.action.ActionOutcome;
 import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
+import io.bramble.core.application.Halt;
 import io.bramble.core.application.RunResult;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.persistence.InMemoryPersister;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Status;
+import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.LocalFileTracker;
 import java.nio.file.Files;
@@ -86,7 +88,7 @@ class ParallelismTest {
   void aTaskBasedParallelActionMapsAndReducesItsOwnTasks() {
     Graph countdown = Graph.builder()
         .withActions(Action.builder("down").reads("n").writes("n", "trail").update((s, in) -> s.append("trail", s.getLong("n")).increment("n", -1)))
-        .withTransition("down", "down", Condition.expr("n > 0", s -> s.getLong("n") > 0, "n"))
+        .withTransition("down", "down", Condition.expr("n > 0"))
         .build();
     ParallelAction countdowns = new TaskBasedParallelAction("countdowns") {
       @Override
@@ -152,8 +154,8 @@ class ParallelismTest {
   void aRerunOfTheSameStepFindsTheSameChildren() {
     Application a = parentOf(mapDouble("map"), State.of("xs", List.of(1, 2)));
     Application b = parentOf(mapDouble("map"), State.of("xs", List.of(1, 2)));
-    assertThat(a.parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList())
-        .isEqualTo(b.parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList())
+    assertThat(a.seam().parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList())
+        .isEqualTo(b.seam().parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList())
         .doesNotHaveDuplicates();
   }
 
@@ -171,7 +173,7 @@ class ParallelismTest {
         .reduce((s, children) -> s.update("xs", children.stream().map(c -> c.get("y")).toList()).increment("rounds"))
         .build();
     Application app = Application.builder().withActions(step)
-        .withTransition("step", "step", Condition.expr("rounds < 3", s -> s.getLong("rounds") < 3, "rounds"))
+        .withTransition("step", "step", Condition.expr("rounds < 3"))
         .withEntrypoint("step").withState(State.of("xs", List.of(0, 10), "rounds", 0))
         .withIdentifiers("looping", "pk").withPersister(persister).build();
     RunResult r = app.run();
@@ -186,8 +188,8 @@ class ParallelismTest {
     Application app = Application.builder().withActions(mapDouble("map")).withEntrypoint("map")
         .withState(State.of("xs", List.of(1, 2, 3))).withIdentifiers("p", "tenant-7")
         .withTracker(new LocalFileTracker(dir)).build();
-    List<String> childIds = app.parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList();
-    assertThat(app.parallelTasks(Map.of())).allSatisfy(t -> {
+    List<String> childIds = app.seam().parallelTasks(Map.of()).stream().map(SubGraphTask::appId).toList();
+    assertThat(app.seam().parallelTasks(Map.of())).allSatisfy(t -> {
       assertThat(t.partitionKey()).isEqualTo("tenant-7");
       assertThat(t.parent().appId()).isEqualTo("p");
       assertThat(t.tracker()).isNotNull();
@@ -275,7 +277,7 @@ class ParallelismTest {
         .build();
     Application app = Application.builder().withActions(map).withEntrypoint("map")
         .withState(State.of("xs", List.of(1, 2, 3, 4))).withIdentifiers("p", "pk").withPersister(persister).build();
-    List<SubGraphTask> tasks = app.parallelTasks(Map.of());
+    List<SubGraphTask> tasks = app.seam().parallelTasks(Map.of());
     assertThatThrownBy(app::run)
         .isInstanceOf(ActionFailedException.class)
         .hasMessageContaining("action 'map' failed")
@@ -363,16 +365,119 @@ class ParallelismTest {
     State expected = local.run().state();
 
     Application first = Application.builder().withGraph(g).withEntrypoint("before").withIdentifiers("same", null).build();
-    RunResult paused = first.runUntilParallel(List.of(), List.of(), Map.of());
-    assertThat(paused.action()).isEqualTo("before");
-    assertThat(first.nextIsParallel()).isTrue();
+    assertThat(first.seam().runUntilParallel(Halt.never(), Map.of())).isEqualTo(Seam.Stop.AT_PARALLEL);
+    assertThat(first.priorAction()).isEqualTo("before");
+    assertThat(first.seam().nextIsParallel()).isTrue();
     List<State> finals = new ArrayList<>();
-    for (SubGraphTask t : first.parallelTasks(Map.of())) {
-      finals.add(io.bramble.core.application.SubApplications.run(t, ThreadPoolParallelExecutor.shared()));
+    for (SubGraphTask t : first.seam().parallelTasks(Map.of())) {
+      finals.add(Application.builder().withGraph(t.graph().graph()).withEntrypoint(t.graph().entrypoint())
+          .withState(t.state()).build().run(Halt.after(t.graph().haltAfter().toArray(String[]::new)), t.inputs())
+          .state());
     }
     Application elsewhere = Application.builder().withGraph(g)
-        .withIdentifiers("same", null).resumeAt(first.nextAction(), first.state(), first.sequenceId()).build();
-    elsewhere.completeParallelStep(finals, Map.of());
+        .withIdentifiers("same", null).resumeAt(first.nextAction(), first.state(), first.nextSequenceId()).build();
+    elsewhere.seam().completeParallelStep(finals, List.of(), Map.of());
     assertThat(elsewhere.run().state()).isEqualTo(expected);
+  }
+
+  @Test
+  void aChildBuiltWithTheConstructorFromTheParentsStateStillRuns() {
+    // The parent's previous action is named like the child's halt-after action: the parent's
+    // __PRIOR_STEP must not make the fresh child look finished.
+    Action last = Action.builder("final").reads("x").writes("x").update((s, in) -> s.update("x", s.getLong("x") + 1));
+    RunnableGraph child = RunnableGraph.of(Graph.builder().withActions(last).build(), "final", "final");
+    ParallelAction fan = new TaskBasedParallelAction("fan") {
+      @Override
+      public List<String> reads() {
+        return List.of("x");
+      }
+
+      @Override
+      public List<String> writes() {
+        return List.of("ys");
+      }
+
+      @Override
+      public List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs) {
+        return List.of(new SubGraphTask("only", child, state, Map.of(), "child-1", null, null, null,
+            new InMemoryPersister()));
+      }
+
+      @Override
+      public State reduce(State state, List<State> childStates) {
+        return state.update("ys", childStates.stream().map(c -> c.get("x")).toList());
+      }
+    };
+    State end = Application.builder().withActions(last, fan).withTransition("final", "fan").withEntrypoint("final")
+        .withState(State.of("x", 1)).build().run().state();
+
+    assertThat(end.<Long>getList("ys")).containsExactly(3L); // parent 1 → 2, the child ran: 2 → 3
+  }
+
+  @Test
+  void aResumedChildHaltedByATagIsNotRunPastItsHalt() {
+    AtomicInteger afterRuns = new AtomicInteger();
+    AtomicInteger failures = new AtomicInteger(1);
+    Action first = Action.builder("first").reads("x").writes("y").tags("checkpoint")
+        .update((s, in) -> s.update("y", s.getLong("x")));
+    Action after = Action.builder("after").reads("y").writes("y").update((s, in) -> {
+      afterRuns.incrementAndGet();
+      return s.update("y", -1);
+    });
+    Action flaky = Action.builder("flaky").reads("x").writes("y").update((s, in) -> {
+      if (failures.getAndDecrement() > 0) {
+        throw new IllegalStateException("not yet");
+      }
+      return s.update("y", s.getLong("x"));
+    });
+    RunnableGraph tagged = RunnableGraph.of(Graph.builder().withActions(first, after).withTransition("first", "after")
+        .build(), "first", "@tag:checkpoint");
+    ParallelAction both = MapActions.builder("both").reads("x").writes("ys")
+        .subGraphs(tagged, RunnableGraph.of(flaky))
+        .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
+        .build();
+    InMemoryPersister db = new InMemoryPersister();
+    java.util.function.Supplier<Application> app = () -> Application.builder().withActions(both)
+        .withIdentifiers("parent", null).withPersister(db)
+        .initializeFrom(db, true, State.of("x", 7), "both").build();
+
+    assertThatThrownBy(() -> app.get().run()).isInstanceOf(ActionFailedException.class);
+    State end = app.get().run().state();
+
+    assertThat(end.<Long>getList("ys")).containsExactly(7L, 7L);
+    assertThat(afterRuns).as("the tagged child stopped after 'first', then and on resume").hasValue(0);
+  }
+
+  @Test
+  void aParallelActionDoesNotChangeWhenItsBuilderIsUsedAgain() {
+    MapStates.Builder builder = MapStates.builder("squares").reads("xs").writes("ys")
+        .action(DOUBLE)
+        .states((s, in) -> List.of(State.of("x", 1)))
+        .reduce((s, children) -> s.update("ys", List.of()));
+    ParallelAction built = builder.build();
+    builder.reads("other").writes("else").reduce((s, children) -> s.update("else", 1));
+
+    assertThat(built.reads()).containsExactly("xs");
+    assertThat(built.writes()).containsExactly("ys");
+    assertThat(built.reduce(State.empty(), List.of()).has("ys")).isTrue();
+  }
+
+  @Test
+  void mapActionsTakesPlainActionsAndAChildMayHaveAnExplicitId() {
+    Action plusOne = Action.builder("plus_one").reads("x").writes("y").update((s, in) -> s.update("y", s.getLong("x") + 1));
+    Action timesTen = Action.builder("times_ten").reads("x").writes("y")
+        .update((s, in) -> s.update("y", s.getLong("x") * 10));
+    ParallelAction both = MapActions.builder("both").reads("x").writes("ys")
+        .actions(plusOne, timesTen)
+        .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
+        .build();
+    State end = Application.builder().withActions(both).withEntrypoint("both").withState(State.of("x", 4)).build()
+        .run().state();
+    assertThat(end.<Long>getList("ys")).containsExactly(5L, 40L);
+
+    SubGraphTask named = new SubGraphTask("k", RunnableGraph.of(plusOne), State.of("x", 1), Map.of(), "derived", null,
+        null, null, null).withAppId("my-child");
+    assertThat(named.appId()).isEqualTo("my-child");
+    assertThat(named.key()).isEqualTo("k");
   }
 }

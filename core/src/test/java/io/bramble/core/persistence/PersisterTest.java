@@ -1,11 +1,13 @@
 package io.bramble.core.persistence;
 
+import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.action.Action;
 import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
+import io.bramble.core.graph.Condition;
 import io.bramble.core.application.ApplicationException;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.graph.Transition;
@@ -45,7 +47,7 @@ class PersisterTest {
     });
     Action done = Action.builder("done").reads("n").writes("done").update((s, in) -> s.update("done", true));
     return Graph.builder().withActions(count, done)
-        .withTransition("count", "count", io.bramble.core.graph.Condition.expr("n < 3", s -> s.getLong("n") < 3, "n"))
+        .withTransition("count", "count", Condition.expr("n < 3"))
         .withTransition("count", "done")
         .build();
   }
@@ -73,10 +75,10 @@ class PersisterTest {
   @MethodSource("persisters")
   void aCompletedStepResumesWithTheNextActionAndSequenceId(Persister p) {
     Application first = app(p, "app-2");
-    first.run(List.of(), List.of("count"), java.util.Map.of());
+    first.run(Halt.after("count"), java.util.Map.of());
     Application resumed = app(p, "app-2");
     assertThat(resumed.nextAction()).isEqualTo("count");
-    assertThat(resumed.sequenceId()).isEqualTo(1);
+    assertThat(resumed.nextSequenceId()).isEqualTo(1);
     assertThat(resumed.state().get("n")).isEqualTo(1L);
     assertThat(resumed.run().state().get("n")).isEqualTo(3L);
   }
@@ -95,7 +97,7 @@ class PersisterTest {
     countRuns.set(0);
     Application resumed = app(p, "app-3");
     assertThat(resumed.nextAction()).isEqualTo("count");
-    assertThat(resumed.sequenceId()).isEqualTo(2);
+    assertThat(resumed.nextSequenceId()).isEqualTo(2);
     assertThat(resumed.run().state().get("n")).isEqualTo(3L);
     assertThat(countRuns.get()).isEqualTo(1);
   }
@@ -105,7 +107,7 @@ class PersisterTest {
   void nothingSavedStartsFromTheDefaults(Persister p) {
     Application fresh = app(p, "never-seen");
     assertThat(fresh.nextAction()).isEqualTo("count");
-    assertThat(fresh.sequenceId()).isZero();
+    assertThat(fresh.nextSequenceId()).isZero();
     assertThat(fresh.state()).isEqualTo(State.of("n", 0));
   }
 
@@ -117,7 +119,7 @@ class PersisterTest {
         .initializeFrom(p, true, State.of("n", 0), "count").forkFrom("source", "user-1", 1L)
         .withPersister(p).build();
     assertThat(fork.state().get("n")).isEqualTo(2L);
-    assertThat(fork.sequenceId()).isEqualTo(2);
+    assertThat(fork.nextSequenceId()).isEqualTo(2);
     fork.run();
     assertThat(p.load("user-1", "fork-1").orElseThrow().state().get("done")).isEqualTo(true);
     assertThat(p.load("user-1", "source").orElseThrow().sequenceId()).isEqualTo(3);

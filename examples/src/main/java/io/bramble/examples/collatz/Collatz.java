@@ -31,7 +31,7 @@ public final class Collatz {
   public static final List<String> RESULT_KEYS = List.of("from", "to", "lengths", "longest");
 
   private static final Condition REACHED_ONE =
-      Condition.expr("current == 1", s -> s.getLong("current") == 1, "current");
+      Condition.expr("current == 1");
 
   private Collatz() {}
 

@@ -72,9 +72,7 @@ public final class Poems {
   public static RunnableGraph childGraph(PoemModel model) {
     Graph g = Graph.builder()
         .withActions(new Write(model), new Edit(model), finalDraft())
-        .withTransition("write", "edit",
-            Condition.expr("num_drafts < max_drafts", s -> s.getLong("num_drafts") < s.getLong("max_drafts"),
-                "num_drafts", "max_drafts"))
+        .withTransition("write", "edit", Condition.expr("num_drafts < max_drafts"))
         .withTransition("write", "final_draft")
         .withTransition("edit", "final_draft", Condition.when("feedback", ""))
         .withTransition("edit", "write")

@@ -2,6 +2,7 @@ package io.bramble.examples.readme;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.core.application.Halt;
 import io.bramble.core.action.Action;
 import io.bramble.core.action.ActionOutcome;
 import io.bramble.core.action.Result;
@@ -58,7 +59,7 @@ class ReadmeExampleTest {
   static Graph graph() {
     return Graph.builder()
         .withActions(COUNT, new Greet(), new Result("result", "greeting"))
-        .withTransition("count", "count", Condition.expr("count < 3", s -> s.getLong("count") < 3, "count"))
+        .withTransition("count", "count", Condition.expr("count < 3"))
         .withTransition("count", "greet")
         .withTransition("greet", "result")
         .build();
@@ -71,7 +72,7 @@ class ReadmeExampleTest {
         .withState(State.of("count", 0))
         .withEntrypoint("count")
         .build();
-    RunResult r = app.run(List.of(), List.of("greet"), Map.of("name", "Ada")); // haltBefore, haltAfter, inputs
+    RunResult r = app.run(Halt.after("greet"), Map.of("name", "Ada")); // also Halt.before(…), .andAfter(…)
     // r.action() is "greet"; app.nextAction() is "result"
     assertThat(r.action()).isEqualTo("greet");
     assertThat(app.nextAction()).isEqualTo("result");
@@ -88,7 +89,7 @@ class ReadmeExampleTest {
           .withPersister(db)                           // saves every step
           .initializeFrom(db, true, State.of("count", 0), "count") // resume, or start fresh
           .build();
-      app.run(List.of("greet"), List.of(), Map.of());  // stops in front of greet
+      app.run(Halt.before("greet"));               // stops in front of greet
     }
     // later, in another process: the same id continues where the first run stopped
     try (JdbcPersister db = JdbcPersister.sqlite(file)) {

@@ -29,7 +29,7 @@ public final class FanOutGraph {
         .update((s, in) -> s.update("out", s.getLong("item") * 2));
     Graph g = Graph.builder()
         .withActions(tick, done)
-        .withTransition("tick", "tick", Condition.expr("ticks < " + TICKS, s -> s.getLong("ticks") < TICKS, "ticks"))
+        .withTransition("tick", "tick", Condition.expr("ticks < " + TICKS))
         .withTransition("tick", "done")
         .build();
     return RunnableGraph.of(g, "tick", "done");

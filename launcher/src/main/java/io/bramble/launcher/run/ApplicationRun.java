@@ -56,8 +56,8 @@ final class ApplicationRun {
       }
       Application app = b.build();
       if (!options.quiet) {
-        if (persister != null && app.sequenceId() > 0) {
-          out.println("resuming app " + app.appId() + " at step " + app.sequenceId()
+        if (persister != null && app.nextSequenceId() > 0) {
+          out.println("resuming app " + app.appId() + " at step " + app.nextSequenceId()
               + (app.hasNext() ? " (" + app.nextAction() + ")" : ": it had already finished"));
         } else {
           out.println("app " + app.appId());

@@ -56,7 +56,7 @@ public final class ChaosGraph implements GraphProvider {
       return ActionOutcome.of(Map.of("out", next.get("out"), "app", ctx.appId()), next);
     }));
     Graph child = Graph.builder().withActions(step, done)
-        .withTransition("step", "step", Condition.expr("steps < 3", s -> s.getLong("steps") < 3, "steps"))
+        .withTransition("step", "step", Condition.expr("steps < 3"))
         .withTransition("step", "done")
         .build();
 

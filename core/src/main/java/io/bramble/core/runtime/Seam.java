@@ -1,0 +1,55 @@
+package io.bramble.core.runtime;
+
+import io.bramble.core.application.Halt;
+import io.bramble.core.application.StepResult;
+import io.bramble.core.parallel.ChildFailure;
+import io.bramble.core.parallel.SubGraphTask;
+import io.bramble.core.state.State;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a runtime drives an application through ({@code Application.seam()}), apart from the user
+ * API: run until the application ends, halts or reaches a parallel step; map that step to its
+ * child tasks without running them; complete it from the children's final states. Rebuilding an
+ * application at a position is {@code ApplicationBuilder.resumeAt}. The local executor, the worker
+ * and the coordinator all drive applications this way, so local and distributed runs share one
+ * code path.
+ */
+public interface Seam {
+  /** Why {@link #runUntilParallel} stopped. */
+  enum Stop {
+    /** No action follows. */
+    ENDED,
+    /** The halt holds between the last step and the next action. */
+    HALTED,
+    /** The next action is a parallel one; it has not run. */
+    AT_PARALLEL
+  }
+
+  /**
+   * Runs steps until the application ends, {@code halt} holds, or the next action is a parallel
+   * one (which is not run, even as the first step).
+   */
+  Stop runUntilParallel(Halt halt, Map<String, Object> inputs);
+
+  /** Whether the next action is a parallel one. */
+  boolean nextIsParallel();
+
+  /** The child tasks of the next action, which must be parallel; nothing runs. */
+  List<SubGraphTask> parallelTasks(Map<String, Object> inputs);
+
+  /**
+   * Completes the next action, which must be parallel, by reducing the children's final states (in
+   * task order) into the state, as one step: checked, persisted and tracked like any other. A
+   * failure-tolerant action also sees {@code failures}; any other fails the step with the first.
+   */
+  StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs);
+
+  /**
+   * Whether the application, as it stands, has nothing left to do under {@code halt}: at least one
+   * step has run, and either no action follows or the halt holds between the last step and the
+   * next. A task delivered again after it got this far re-reports instead of running.
+   */
+  boolean isDone(Halt halt);
+}
