@@ -2,6 +2,8 @@ package io.bramble.client;
 
 import io.bramble.core.state.State;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
@@ -12,10 +14,12 @@ import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,7 +77,7 @@ public final class JobClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while submitting job " + job.getAppId(), e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("cannot submit job " + job.getAppId() + " to " + cluster.topics().jobs() + ": "
           + e.getCause().getMessage(), e.getCause());
     }
@@ -111,10 +115,10 @@ public final class JobClient implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, long[]> joins = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new java.util.ArrayList<>(partitionsOf(consumer, cluster.topics().jobResults()));
+      List<TopicPartition> partitions = new ArrayList<>(TopicReader.partitionsOf(consumer, cluster.topics().jobResults()));
       boolean following = progress != null || events != null;
       if (following) {
-        partitions.addAll(partitionsOf(consumer, cluster.topics().events()));
+        partitions.addAll(TopicReader.partitionsOf(consumer, cluster.topics().events()));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -150,17 +154,13 @@ public final class JobClient implements AutoCloseable {
   /** Reads the events topic up to its current end, so the last progress reported is the final one. */
   private void drainEvents(KafkaConsumer<String, byte[]> consumer, String appId, Map<String, long[]> joins,
       Consumer<Progress> progress, Consumer<TrackingEvent> events) {
-    List<TopicPartition> eventPartitions = partitionsOf(consumer, cluster.topics().events());
-    Map<TopicPartition, Long> end = consumer.endOffsets(eventPartitions);
+    List<TopicPartition> eventPartitions = TopicReader.partitionsOf(consumer, cluster.topics().events());
     consumer.assign(eventPartitions);
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (eventPartitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-        if (r.value() != null) {
-          handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
-        }
+    TopicReader.readToEnd(consumer, eventPartitions, Duration.ofSeconds(10), r -> {
+      if (r.value() != null) {
+        handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
       }
-    }
+    });
   }
 
   private static void handle(TrackingEvent e, String rootAppId, Map<String, long[]> joins, Consumer<Progress> progress,
@@ -180,7 +180,7 @@ public final class JobClient implements AutoCloseable {
     if (!rootAppId.equals(payload.get("root_app_id"))) {
       return Optional.empty();
     }
-    String join = e.getAppId() + "@" + e.getSequenceId();
+    String join = Records.stepId(e.getAppId(), e.getSequenceId());
     long total = ((Number) payload.get("total")).longValue();
     long done = e.getKind() == EventKind.FANOUT ? 0 : ((Number) payload.get("done")).longValue();
     long[] dt = joins.computeIfAbsent(join, k -> new long[2]);
@@ -193,10 +193,6 @@ public final class JobClient implements AutoCloseable {
       allTotal += v[1];
     }
     return Optional.of(new Progress(allDone, allTotal));
-  }
-
-  private static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
-    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }
 
   @Override

@@ -12,7 +12,9 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.client.JobClient;
+import io.bramble.runtime.TopicReader;
 import io.bramble.client.JobClient.Progress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
@@ -317,21 +320,16 @@ class BrambleInContainersIT {
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       int partitions = c.partitionsFor(topic).size();
       // the default partitioner's choice for a keyed record
-      int partition = org.apache.kafka.common.utils.Utils.toPositive(
-          org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(java.nio.charset.StandardCharsets.UTF_8))) % partitions;
+      int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
       TopicPartition tp = new TopicPartition(topic, partition);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
-      long end = c.endOffsets(List.of(tp)).get(tp);
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (c.position(tp) < end && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-          if (key.equals(r.key()) && r.value() != null) {
-            found.add(r);
-          }
+      boolean read = TopicReader.readToEnd(c, List.of(tp), Duration.ofSeconds(60), r -> {
+        if (key.equals(r.key()) && r.value() != null) {
+          found.add(r);
         }
-      }
-      assertThat(c.position(tp)).as("read %s to its end", tp).isGreaterThanOrEqualTo(end);
+      });
+      assertThat(read).as("read %s to its end", tp).isTrue();
     }
     return found;
   }

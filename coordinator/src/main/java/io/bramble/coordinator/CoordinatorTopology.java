@@ -72,6 +72,8 @@ public final class CoordinatorTopology {
         Serdes.String(), Serdes.Long()), "fan-out", "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS_DONE),
         Serdes.String(), Serdes.Long()), "fan-out", "join");
+    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.APP_STEPS),
+        Serdes.String(), Serdes.Long()), "join");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TREES),
         Serdes.String(), Serdes.String()), "intake", "fan-out", "join");
 

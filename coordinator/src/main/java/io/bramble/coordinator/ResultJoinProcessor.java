@@ -29,6 +29,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
+  private KeyValueStore<String, Long> appSteps;
 
   ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer, CoordinatorMetrics metrics,
       Tracing tracing) {
@@ -45,6 +46,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     jobs = context.getStateStore(StoreNames.JOBS);
     jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
+    appSteps = context.getStateStore(StoreNames.APP_STEPS);
   }
 
   @Override
@@ -63,6 +65,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       return; // this child already reported
     }
     results.put(slot, result);
+    appSteps.put(result.getAppId(), result.getSequenceId() + 1);
     long done = counts.get(joinId) + 1;
     counts.put(joinId, done);
     int total = result.getParent().getChildCount();
@@ -87,6 +90,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       for (String line : tree.split("\n")) {
         if (line.startsWith("app:")) {
           emit(Sinks.CHECKPOINTS, line.substring(4), null, timestamp);
+          appSteps.delete(line.substring(4));
         } else if (line.startsWith("join:")) {
           done.delete(line.substring(5));
         }
@@ -95,13 +99,26 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
   }
 
+  /** The root's steps and those of every child of its tree. */
+  private long treeSteps(TaskResult root) {
+    long steps = root.getSequenceId() + 1;
+    String tree = context.<KeyValueStore<String, String>>getStateStore(StoreNames.TREES).get(root.getAppId());
+    if (tree != null) {
+      for (String line : tree.split("\n")) {
+        Long childSteps = line.startsWith("app:") ? appSteps.get(line.substring(4)) : null;
+        steps += childSteps == null ? 0 : childSteps;
+      }
+    }
+    return steps;
+  }
+
   private void finishJob(TaskResult result, long timestamp) {
     String appId = result.getAppId();
     if (jobResults.get(appId) != null) {
       return;
     }
     JobRequest job = jobs.get(appId);
-    JobResult jobResult = Records.jobResult(result, job, now());
+    JobResult jobResult = Records.jobResult(result, job, treeSteps(result), now());
     jobResults.put(appId, jobResult);
     // The job as one span: from its submission to its result.
     Span span = tracing.tracer().spanBuilder("bramble.job.done " + jobResult.getGraph()).setParent(traceContext)

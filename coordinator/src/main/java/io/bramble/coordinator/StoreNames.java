@@ -15,6 +15,9 @@ final class StoreNames {
   /** join id → when it completed, so a redelivered fan-out or result is ignored. */
   static final String JOINS_DONE = "joins-done";
 
+  /** app id → how many steps a child application has run (from its latest result), for the job's step count. */
+  static final String APP_STEPS = "app-steps";
+
   /** root app id → the apps and joins of its tree ("app:ID" / "join:ID" lines), cleaned up when the job completes. */
   static final String TREES = "trees";
 

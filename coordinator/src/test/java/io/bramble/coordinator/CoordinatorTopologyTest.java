@@ -219,6 +219,7 @@ class CoordinatorTopologyTest {
     State end = StateCodec.toState(result.getState());
     assertThat(end.<Long>getList("ys")).containsExactly(1L, 4L, 9L, 16L);
     assertThat(end.getLong("total")).isEqualTo(30L);
+    assertThat(result.getSteps()).as("squares and total, and one step per child").isEqualTo(2 + 4);
   }
 
   @Test
@@ -300,6 +301,8 @@ class CoordinatorTopologyTest {
     JobResult result = theOnlyJobResult();
     assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
     assertThat(StateCodec.toState(result.getState()).<Long>getList("totals")).containsExactly(5L, 9L);
+    // root: groups; each group: squares and total; the squares' children: one step each
+    assertThat(result.getSteps()).isEqualTo(1 + 2 * 2 + 3);
     // the inner parents' results travelled through the results topic, keyed by the outer parent
     assertThat(resultsOut.readRecordsToList()).extracting(TestRecord::key).containsOnly("job-1");
   }

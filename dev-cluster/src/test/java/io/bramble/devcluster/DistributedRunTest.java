@@ -6,6 +6,7 @@ import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -201,7 +202,7 @@ class DistributedRunTest {
   private List<io.bramble.schemas.avro.TaskResult> resultsOf(String childAppId) {
     var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.TaskResult.class, cluster.schemas());
     String results = cluster.cluster().topics().results();
-    return TopicReader.readAll(cluster, results).stream().map(r -> decoder.deserialize(results, r.value()))
+    return TopicReader.readAll(cluster.cluster(), results, Duration.ofSeconds(30)).stream().map(r -> decoder.deserialize(results, r.value()))
         .filter(r -> childAppId.equals(r.getAppId())).toList();
   }
 
@@ -339,7 +340,8 @@ class DistributedRunTest {
 
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
-    return TopicReader.readKey(cluster, topic, key);
+    return TopicReader.readAll(cluster.cluster(), topic, Duration.ofSeconds(30)).stream()
+        .filter(r -> key.equals(r.key())).toList();
   }
 
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -78,7 +79,8 @@ class FailureHandlingTest {
 
   /** Dead letters whose key is {@code key}, read from the beginning. */
   private List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
-    return TopicReader.readKey(cluster, cluster.cluster().topics().dlq(), key);
+    return TopicReader.readAll(cluster.cluster(), cluster.cluster().topics().dlq(), Duration.ofSeconds(30)).stream()
+        .filter(r -> key.equals(r.key())).toList();
   }
 
 

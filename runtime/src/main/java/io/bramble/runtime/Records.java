@@ -122,8 +122,8 @@ public final class Records {
     return result.getParent() == null ? result.getAppId() : result.getParent().getParentAppId();
   }
 
-  /** A job's outcome from its root's result. */
-  public static JobResult jobResult(TaskResult root, JobRequest job, long nowMs) {
+  /** A job's outcome from its root's result; {@code steps} counts the whole tree's. */
+  public static JobResult jobResult(TaskResult root, JobRequest job, long steps, long nowMs) {
     return JobResult.newBuilder()
         .setAppId(root.getAppId())
         .setGraph(job == null ? "unknown" : job.getGraph())
@@ -132,7 +132,7 @@ public final class Records {
         .setError(root.getError())
         .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
         .setFinishedAtMs(nowMs)
-        .setSteps(root.getSequenceId() + 1)
+        .setSteps(steps)
         .build();
   }
 

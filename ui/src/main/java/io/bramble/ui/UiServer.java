@@ -51,12 +51,20 @@ public final class UiServer implements AutoCloseable {
     this.store = store;
   }
 
-  /**
-   * Serves {@code store} on {@code port} (0: any free one) on every interface; {@link #close()}
-   * stops the server and closes the store.
-   */
+  /** The address the UI listens on unless told otherwise: this machine only, like the dev cluster's Kafka. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  /** Serves {@code store} on {@link #DEFAULT_HOST}, {@code port} (0: any free one). */
   public static UiServer start(UiStore store, int port) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
+    return start(store, DEFAULT_HOST, port);
+  }
+
+  /**
+   * Serves {@code store} on {@code host} ({@code 0.0.0.0}: every interface) and {@code port} (0: any
+   * free one); {@link #close()} stops the server and closes the store.
+   */
+  public static UiServer start(UiStore store, String host, int port) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "bramble-ui-http");
       t.setDaemon(true);

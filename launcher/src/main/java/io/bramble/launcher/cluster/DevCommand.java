@@ -2,6 +2,10 @@ package io.bramble.launcher.cluster;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.ui.UiCommand;
+import io.bramble.ui.KafkaEventStore;
+import io.bramble.ui.UiServer;
+import java.io.IOException;
 import io.bramble.devcluster.DevCluster;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -44,7 +48,7 @@ public final class DevCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() throws IOException {
     Configuration conf = Configuration.load(spec.commandLine(), configFile, context.env());
     Path dir = conf.path(Setting.DATA_DIR, dataDir, Setting.DATA_DIR.defaultValue());
     int n = conf.integer(Setting.DEV_WORKERS, workers, 2, 0, 1_000);
@@ -52,13 +56,14 @@ public final class DevCommand implements Callable<Integer> {
     int schemaPort = conf.port(Setting.REGISTRY_PORT, registryPort, 8081);
     int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
     GraphRegistry graphs = context.graphs().get();
-    int uiPort = conf.port(Setting.UI_PORT, null, io.bramble.launcher.ui.UiCommand.DEFAULT_PORT);
+    int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
+    String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);
     DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
-    io.bramble.ui.UiServer ui = uiPort == 0 ? null : io.bramble.ui.UiServer.start(
-        new io.bramble.ui.KafkaEventStore(cluster.cluster(), cluster.schemas()), uiPort);
+    UiServer ui = uiPort == 0 ? null
+        : UiServer.start(new KafkaEventStore(cluster.cluster(), cluster.schemas()), uiHost, uiPort);
     context.out().println("bramble dev: Kafka on " + cluster.bootstrapServers() + ", schema registry on "
         + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names()
-        + (ui == null ? "" : "; UI on http://localhost:" + ui.port() + "/"));
+        + (ui == null ? "" : "; UI on http://" + uiHost + ":" + ui.port() + "/"));
     context.out().println("submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
         + dir.toAbsolutePath() + ")");
     Shutdown.awaitSignal(() -> {

@@ -1,8 +1,10 @@
 package io.bramble.launcher.cluster;
 
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,7 @@ public enum Setting {
   HEALTH_PORT("--health-port", "BRAMBLE_HEALTH_PORT", "health.port", "8090 (coordinator), 8091 (worker)",
       "HTTP port of /health/live and /health/ready; 0 disables"),
   UI_PORT("ui --port", "BRAMBLE_UI_PORT", "ui.port", "8080", "HTTP port of the web UI"),
+  UI_HOST("ui --host", "BRAMBLE_UI_HOST", "ui.host", "127.0.0.1", "address the web UI listens on (0.0.0.0: every interface)"),
   DATA_DIR("dev --data-dir", "BRAMBLE_DATA_DIR", "data.dir", ".bramble", "where bramble dev keeps its data"),
   DEV_WORKERS("dev --workers", "BRAMBLE_DEV_WORKERS", "dev.workers", "2", "workers bramble dev runs"),
   KAFKA_PORT("dev --port", "BRAMBLE_KAFKA_PORT", "kafka.port", "9092", "bramble dev's Kafka port"),
@@ -38,6 +41,7 @@ public enum Setting {
   LLM_BASE_URL(null, "BRAMBLE_LLM_BASE_URL", null, "", "run poems: an OpenAI-compatible endpoint (unset: offline model)"),
   LLM_API_KEY(null, "BRAMBLE_LLM_API_KEY", null, "", "run poems: the endpoint's API key"),
   LLM_MODEL(null, "BRAMBLE_LLM_MODEL", null, "gpt-4o-mini", "run poems: the model"),
+  CLASSPATH(null, "BRAMBLE_CLASSPATH", null, "", "jars holding graphs (':'-separated), read by bin/bramble and the image"),
   JAVA_OPTS(null, "BRAMBLE_JAVA_OPTS", null, "-Xmx1g (bin/bramble), none (image)",
       "JVM options, read by bin/bramble and the image's bramble script");
 
@@ -80,12 +84,12 @@ public enum Setting {
 
   /** Every environment variable Bramble reads. */
   public static Set<String> environmentVariables() {
-    return Arrays.stream(values()).map(Setting::env).collect(Collectors.toCollection(java.util.TreeSet::new));
+    return Arrays.stream(values()).map(Setting::env).collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The properties-file keys that are Bramble's own (not passed to Kafka clients). */
   public static Set<String> fileKeys() {
-    return Arrays.stream(values()).map(s -> s.fileKey).filter(java.util.Objects::nonNull)
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    return Arrays.stream(values()).map(s -> s.fileKey).filter(Objects::nonNull)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 }

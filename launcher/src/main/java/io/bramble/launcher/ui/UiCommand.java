@@ -35,6 +35,11 @@ public final class UiCommand implements Callable<Integer> {
       description = "HTTP port (env BRAMBLE_UI_PORT, file ui.port; default " + DEFAULT_PORT + ").")
   Integer port;
 
+  @Option(names = "--host", paramLabel = "ADDRESS",
+      description = "Address to listen on (env BRAMBLE_UI_HOST, file ui.host; default " + UiServer.DEFAULT_HOST
+          + ", this machine only; 0.0.0.0 for every interface).")
+  String host;
+
   @Option(names = "--tracker-dir", paramLabel = "DIR",
       description = "Show local runs: the directory `bramble run --tracker DIR` wrote (instead of a cluster).")
   Path trackerDir;
@@ -47,6 +52,7 @@ public final class UiCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Configuration conf = cluster.configuration(context.env());
     int httpPort = conf.port(Setting.UI_PORT, port, DEFAULT_PORT);
+    String address = conf.string(Setting.UI_HOST, host, UiServer.DEFAULT_HOST);
     UiStore store;
     if (trackerDir != null) {
       if (!Files.isDirectory(trackerDir)) {
@@ -59,8 +65,9 @@ public final class UiCommand implements Callable<Integer> {
       ClusterConfig config = cluster.resolve(conf);
       store = new KafkaEventStore(config, config.schemaRegistry());
     }
-    UiServer server = UiServer.start(store, httpPort);
-    context.out().println("bramble ui: http://localhost:" + server.port() + "/ (" + store.description() + ")");
+    UiServer server = UiServer.start(store, address, httpPort);
+    context.out().println("bramble ui: http://" + (address.equals("0.0.0.0") ? "localhost" : address) + ":"
+        + server.port() + "/ (" + store.description() + ")");
     context.out().flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -82,4 +82,15 @@ class ComposeConfigTest {
     assertThat(worker.has("container_name")).as("a fixed container name prevents --scale").isFalse();
     assertThat(worker.has("ports")).as("fixed host ports prevent --scale").isFalse();
   }
+
+  @Test
+  void publishedPortsBindToLoopbackUnlessOpenedDeliberately() {
+    services.fields().forEachRemaining(service -> {
+      JsonNode ports = service.getValue().get("ports");
+      if (ports != null) {
+        ports.forEach(p -> assertThat(p.asText()).as(service.getKey() + " port " + p.asText())
+            .startsWith("${HOST_BIND_ADDRESS:-127.0.0.1}:"));
+      }
+    });
+  }
 }

@@ -1,0 +1,61 @@
+package io.bramble.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reading topics to where they end now: the one way every part of Bramble does it. */
+public final class TopicReader {
+  private TopicReader() {}
+
+  /** Every partition of {@code topic}. */
+  public static List<TopicPartition> partitionsOf(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+      String topic) {
+    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  /**
+   * Reads {@code partitions} (assigned to {@code consumer}) from their positions up to their end
+   * offsets as they are now, handing every record to {@code handler}; false when {@code timeout}
+   * passed first.
+   */
+  public static <K, V> boolean readToEnd(org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
+      Collection<TopicPartition> partitions, Duration timeout, Consumer<ConsumerRecord<K, V>> handler) {
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      consumer.poll(Duration.ofMillis(100)).forEach(handler);
+    }
+    return true;
+  }
+
+  /** The committed records of all of {@code topic} as it stands now (for tools and tests; it reads everything). */
+  public static List<ConsumerRecord<String, byte[]>> readAll(ClusterConfig cluster, String topic, Duration timeout) {
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = partitionsOf(c, topic);
+      c.assign(partitions);
+      c.seekToBeginning(partitions);
+      if (!readToEnd(c, partitions, timeout, all::add)) {
+        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+      }
+    }
+    return all;
+  }
+}
