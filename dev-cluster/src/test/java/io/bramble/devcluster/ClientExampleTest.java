@@ -1,0 +1,62 @@
+package io.bramble.devcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.client.JobClient;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.state.State;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's client example ("From Java: the client"), against a dev cluster. */
+class ClientExampleTest {
+  @TempDir Path dir;
+
+  @Test
+  void submitAJobAndWaitForItsResult() throws Exception {
+    try (DevCluster dev = DevCluster.start(dir, GraphRegistry.load(), 2, 4)) {
+      String bootstrapServers = dev.bootstrapServers();
+      String registryUrl = dev.registryUrl();
+
+      // --- the README's example ---
+      ClusterConfig cluster = ClusterConfig.of(bootstrapServers, registryUrl); // or new ClusterConfig(…) for SASL/TLS
+      try (JobClient client = new JobClient(cluster, cluster.schemaRegistry())) {
+        JobRequest job = JobClient.request("collatz-7", "collatz", State.of("from", 5, "to", 7), Map.of());
+        client.submit(job);                                        // acknowledged by the broker
+        JobResult result = client.await(job, Duration.ofMinutes(1),
+            progress -> System.out.println(progress.done() + "/" + progress.total() + " children"));
+        if (result.getStatus() == JobStatus.COMPLETED) {
+          State end = StateCodec.toState(result.getState());
+          System.out.println(end.getMap("lengths"));               // {5=6, 6=9, 7=17}
+        }
+        // ---
+        assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(StateCodec.toState(result.getState()).getMap("lengths")).containsEntry("5", 6L)
+            .containsEntry("6", 9L).containsEntry("7", 17L);
+      }
+    }
+  }
+
+  @Test
+  void theReadmeShowsThisExampleLineForLine() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int section = readme.indexOf("### From Java: the client");
+    int start = readme.indexOf("```java", section) + "```java".length();
+    String snippet = readme.substring(start, readme.indexOf("```", start));
+    List<String> source = Files.readAllLines(Path.of("src/test/java/io/bramble/devcluster/ClientExampleTest.java"))
+        .stream().map(String::strip).toList();
+    for (String line : snippet.strip().lines().map(String::strip).filter(l -> !l.equals("}")).toList()) {
+      assertThat(source).as("README line in ClientExampleTest").contains(line);
+    }
+  }
+}
