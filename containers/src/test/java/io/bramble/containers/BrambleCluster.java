@@ -27,6 +27,11 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.MountableFile;
+import com.github.dockerjava.api.model.ExposedPort;
+import java.time.LocalTime;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Bramble in containers on one Docker network: the Kafka broker (Testcontainers' Kafka module),
@@ -259,7 +264,7 @@ final class BrambleCluster implements AutoCloseable {
   private HttpResponse<String> get(GenericContainer<?> c, int port, String path) {
     try {
       var bindings = docker().inspectContainerCmd(c.getContainerId()).exec().getNetworkSettings().getPorts().getBindings()
-          .get(com.github.dockerjava.api.model.ExposedPort.tcp(port));
+          .get(ExposedPort.tcp(port));
       if (bindings == null || bindings.length == 0) {
         return null;
       }
@@ -318,11 +323,11 @@ final class BrambleCluster implements AutoCloseable {
    * the broker or the network was away) stays alive but idle and not ready: see the README.
    */
   static final boolean STRICT = Boolean.getBoolean("containers.strict");
-  private final java.util.Set<String> faulted = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final java.util.Set<String> supervised = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final Map<String, Integer> notReadyChecks = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, Long> restartedAtNanos = new java.util.concurrent.ConcurrentHashMap<>();
-  private final List<String> restarts = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Set<String> faulted = ConcurrentHashMap.newKeySet();
+  private final Set<String> supervised = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> notReadyChecks = new ConcurrentHashMap<>();
+  private final Map<String, Long> restartedAtNanos = new ConcurrentHashMap<>();
+  private final List<String> restarts = new CopyOnWriteArrayList<>();
   private volatile boolean closing;
   private final Thread supervisor = new Thread(this::supervise, "worker-supervisor");
 
@@ -360,7 +365,7 @@ final class BrambleCluster implements AutoCloseable {
           if (inGrace || notReadyChecks.merge(id, 1, Integer::sum) < 3) {
             continue;
           }
-          String what = id + " at " + java.time.LocalTime.now().withNano(0);
+          String what = id + " at " + LocalTime.now().withNano(0);
           if (STRICT) {
             LOG.error("{} is not ready (its task consumer stopped); strict mode: left as it is", id);
             restarts.add("NOT restarted (strict): " + what);

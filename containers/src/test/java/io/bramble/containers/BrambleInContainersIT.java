@@ -40,6 +40,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
+import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.bramble.schemas.serde.BrambleSerdes;
+import java.util.TreeMap;
 
 /**
  * Bramble as deployed: the broker, the schema registry, the coordinator and three workers, each in
@@ -277,7 +280,7 @@ class BrambleInContainersIT {
 
   /** {@code bramble_tasks_completed_total} of each worker, from its {@code /metrics} (reset when it restarts). */
   private Map<String, Double> tasksCompleted() {
-    Map<String, Double> tasks = new java.util.TreeMap<>();
+    Map<String, Double> tasks = new TreeMap<>();
     for (String id : cluster.workerIds()) {
       tasks.put(id, cluster.metric(cluster.worker(id), 8091, "bramble_tasks_completed_total"));
     }
@@ -291,8 +294,8 @@ class BrambleInContainersIT {
    */
   private void assertJoinedEveryChildOnce(String rootAppId, long children) {
     String topic = cluster.config().topics().events();
-    var serde = io.bramble.schemas.serde.BrambleSerdes.forType(TrackingEvent.class,
-        io.bramble.schemas.registry.SchemaRegistryClient.builder(cluster.registryUrl()).build());
+    var serde = BrambleSerdes.forType(TrackingEvent.class,
+        SchemaRegistryClient.builder(cluster.registryUrl()).build());
     long maxDone = -1;
     long total = -1;
     int progressEvents = 0;

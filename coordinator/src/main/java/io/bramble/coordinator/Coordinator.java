@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.ArrayDeque;
 
 /** The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams app. */
 public final class Coordinator implements AutoCloseable {
@@ -26,7 +27,7 @@ public final class Coordinator implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private static final int MAX_REPLACEMENTS = 5;
   private static final long REPLACEMENT_WINDOW_MS = 300_000;
-  private final java.util.ArrayDeque<Long> replacements = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Long> replacements = new ArrayDeque<>();
   private volatile Runnable onFailure = () -> { };
 
   public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {

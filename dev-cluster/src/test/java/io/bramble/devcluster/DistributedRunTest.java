@@ -31,6 +31,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import io.bramble.runtime.TopicSetup;
+import io.bramble.runtime.Topics;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.assertj.core.api.Assertions;
 
 /** A real in-JVM broker, registry, Streams coordinator and workers running jobs end to end. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -184,23 +198,23 @@ class DistributedRunTest {
     ConsumerRecord<String, byte[]> task = recordsFor(cluster.cluster().topics().tasks(), completedChild).get(0);
     Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
     try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(),
-        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+        new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), completedChild, task.value())).get();
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (resultsOf(completedChild).size() < 2 && System.nanoTime() < deadline) {
       Thread.sleep(100);
     }
-    List<io.bramble.schemas.avro.TaskResult> emitted = resultsOf(completedChild);
+    List<TaskResult> emitted = resultsOf(completedChild);
     assertThat(emitted).hasSize(2);
     assertThat(TestGraphs.Counted.RUNS.get(0L).get()).isEqualTo(1);
     assertThat(emitted.get(1).getState()).isEqualTo(emitted.get(0).getState());
-    assertThat(emitted.get(1).getStatus()).isEqualTo(io.bramble.schemas.avro.ResultStatus.COMPLETED);
+    assertThat(emitted.get(1).getStatus()).isEqualTo(ResultStatus.COMPLETED);
   }
 
   /** The results a child reported (they travel under its parent's key). */
-  private List<io.bramble.schemas.avro.TaskResult> resultsOf(String childAppId) {
-    var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.TaskResult.class, cluster.schemas());
+  private List<TaskResult> resultsOf(String childAppId) {
+    var decoder = BrambleSerdes.forType(TaskResult.class, cluster.schemas());
     String results = cluster.cluster().topics().results();
     return TopicReader.readAll(cluster.cluster(), results, Duration.ofSeconds(30)).stream().map(r -> decoder.deserialize(results, r.value()))
         .filter(r -> childAppId.equals(r.getAppId())).toList();
@@ -242,29 +256,29 @@ class DistributedRunTest {
   void workersPublishEveryStepOfEveryAppOfTheJobAsEvents() throws Exception {
     String appId = "events-" + UUID.randomUUID();
     JobRequest job = JobClient.request(appId, "fanout", State.of("n", 2, "sleep_ms", 0), Map.of());
-    List<io.bramble.schemas.avro.TrackingEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<TrackingEvent> events = new CopyOnWriteArrayList<>();
     client.submit(job);
     client.await(appId, Duration.ofMinutes(1), null, events::add);
     List<String> childIds = childAppIds(appId);
-    java.util.function.Function<String, List<String>> stepsOf = id -> events.stream()
-        .filter(e -> e.getAppId().equals(id) && e.getKind() == io.bramble.schemas.avro.EventKind.STEP_END)
+    Function<String, List<String>> stepsOf = id -> events.stream()
+        .filter(e -> e.getAppId().equals(id) && e.getKind() == EventKind.STEP_END)
         .map(e -> e.getAction() + "#" + e.getSequenceId()).toList();
     assertThat(stepsOf.apply(appId)).containsExactly("prepare#0", "fan_out#1", "summarize#2");
     for (String child : childIds) {
       assertThat(stepsOf.apply(child)).containsExactly("tick#0", "tick#1", "tick#2", "done#3");
     }
     var childEnd = events.stream().filter(e -> e.getAppId().equals(childIds.get(1))
-        && e.getKind() == io.bramble.schemas.avro.EventKind.STEP_END && "done".equals(e.getAction())).findFirst().orElseThrow();
+        && e.getKind() == EventKind.STEP_END && "done".equals(e.getAction())).findFirst().orElseThrow();
     assertThat(childEnd.getWorkerId()).startsWith("worker-");
     @SuppressWarnings("unchecked")
     Map<String, Object> endState = (Map<String, Object>) StateCodec.toMap(childEnd.getPayload()).get("state");
     assertThat(endState).containsEntry("out", 2L);
     assertThat(events).anySatisfy(e -> {
-      assertThat(e.getKind()).isEqualTo(io.bramble.schemas.avro.EventKind.APP_CREATED);
+      assertThat(e.getKind()).isEqualTo(EventKind.APP_CREATED);
       assertThat(e.getAppId()).isEqualTo(childIds.get(0));
       assertThat(e.getParentAppId()).isEqualTo(appId);
     });
-    assertThat(events.stream().filter(e -> e.getKind() == io.bramble.schemas.avro.EventKind.SPAWN)
+    assertThat(events.stream().filter(e -> e.getKind() == EventKind.SPAWN)
         .map(e -> StateCodec.toMap(e.getPayload()).get("child_app_id")).toList()).containsExactlyElementsOf(childIds);
   }
 
@@ -306,11 +320,11 @@ class DistributedRunTest {
   }
 
   private List<String> childAppIds(String rootAppId) {
-    var decoder = BrambleSerdes.forType(io.bramble.schemas.avro.FanOut.class, cluster.schemas());
+    var decoder = BrambleSerdes.forType(FanOut.class, cluster.schemas());
     String fanouts = cluster.cluster().topics().fanouts();
     return recordsFor(fanouts, rootAppId).stream()
         .flatMap(r -> decoder.deserialize(fanouts, r.value()).getChildren().stream())
-        .map(io.bramble.schemas.avro.Task::getAppId).toList();
+        .map(Task::getAppId).toList();
   }
 
   private static List<String> concat(String first, List<String> rest) {
@@ -321,12 +335,12 @@ class DistributedRunTest {
 
   @Test
   void existingTopicsWithWrongSettingsAreReportedByName() throws Exception {
-    var topics = new io.bramble.runtime.Topics("wrong.");
-    try (var admin = org.apache.kafka.clients.admin.Admin.create(cluster.cluster().clientProps())) {
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topics.checkpoints(), 1, (short) 1))).all().get();
+    var topics = new Topics("wrong.");
+    try (var admin = Admin.create(cluster.cluster().clientProps())) {
+      admin.createTopics(List.of(new NewTopic(topics.checkpoints(), 1, (short) 1))).all().get();
     }
-    org.assertj.core.api.Assertions.assertThatThrownBy(() ->
-            io.bramble.runtime.TopicSetup.ensure(cluster.cluster().withTopics(topics)))
+    Assertions.assertThatThrownBy(() ->
+            TopicSetup.ensure(cluster.cluster().withTopics(topics)))
         .hasMessageContaining("topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
   }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 /** Graphs whose user code fails in the ways the failure-handling tests need. */
 final class FailureGraphs {
@@ -91,7 +92,7 @@ final class FailureGraphs {
       return s.update("out", item * 100);
     });
     var map = MapStates.builder("map").writes("outs", "failed").subGraph(RunnableGraph.of(work))
-        .states((s, in) -> java.util.stream.LongStream.range(0, 5).mapToObj(i -> State.of("item", i)).toList())
+        .states((s, in) -> LongStream.range(0, 5).mapToObj(i -> State.of("item", i)).toList())
         .childRetry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 2, Duration.ofMillis(50)))
         .reduce((s, cs) -> s.update("outs", cs.stream().map(c -> c.get("out")).toList()).update("failed", List.of()))
         .reduceWithFailures((s, ok, failures) -> s.update("outs", ok.stream().map(c -> c.get("out")).toList())

@@ -11,6 +11,11 @@ import io.bramble.core.state.State;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Graphs the distributed tests run: a wide fan-out and a nested one. */
 final class TestGraphs {
@@ -70,20 +75,20 @@ final class TestGraphs {
   }
 
   /** Every step of the fan-out graph's children, as "appId#sequenceId", in the order they ran. */
-  static final java.util.Queue<String> EXECUTIONS = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  static final Queue<String> EXECUTIONS = new ConcurrentLinkedQueue<>();
 
   /**
    * Two children that each run one counted step; child 1 then fails, so the job fails and keeps
    * its checkpoints (a failed job can be retried), while child 0's task has completed.
    */
   static final class Counted implements GraphProvider {
-    static final java.util.Map<Long, java.util.concurrent.atomic.AtomicInteger> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<Long, AtomicInteger> RUNS = new ConcurrentHashMap<>();
     private final Graph graph = build();
 
     private static Graph build() {
       Action count = Action.builder("count").reads("item").writes("counted").update((s, in) -> {
         long item = s.getLong("item");
-        int runs = RUNS.computeIfAbsent(item, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        int runs = RUNS.computeIfAbsent(item, k -> new AtomicInteger()).incrementAndGet();
         if (item == 1) {
           throw new IllegalStateException("child 1 always fails");
         }

@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.opentelemetry.api.trace.SpanId;
 
 /** One job is one trace: the coordinator's and every worker's spans share its trace id. */
 class TracingTest {
@@ -49,6 +50,6 @@ class TracingTest {
     assertThat(processes).contains("coordinator").anyMatch(p -> p != null && p.startsWith("worker-"));
     assertThat(trace.stream().filter(s -> s.getName().equals("bramble.step tick"))).hasSize(6 * 3);
     assertThat(trace.stream().filter(s -> s.getName().startsWith("bramble.step")))
-        .allSatisfy(s -> assertThat(s.getParentSpanId()).isNotEqualTo(io.opentelemetry.api.trace.SpanId.getInvalid()));
+        .allSatisfy(s -> assertThat(s.getParentSpanId()).isNotEqualTo(SpanId.getInvalid()));
   }
 }

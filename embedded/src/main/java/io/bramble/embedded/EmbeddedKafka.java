@@ -22,6 +22,7 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
+import java.util.Collections;
 
 /**
  * A single-node Kafka (KRaft, broker and controller in one) running inside this JVM.
@@ -88,7 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.requestedControllerPort = builder.controllerPort;
         this.partitions = builder.partitions;
         this.overrides = Map.copyOf(builder.overrides);
-        this.saslUsers = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(builder.saslUsers));
+        this.saslUsers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.saslUsers));
         this.superUser = builder.superUser;
     }
 

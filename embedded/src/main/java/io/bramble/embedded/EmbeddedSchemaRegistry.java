@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.core.JacksonException;
 
 /**
  * A schema registry speaking the Confluent REST API (the subset serializers and Bramble's
@@ -280,7 +281,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 throw new RegistryException(400, 400, "Request body must be a JSON object");
             }
             return node;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new RegistryException(400, 400, "Unrecognized JSON in the request body: " + e.getOriginalMessage());
         }
     }

@@ -1,5 +1,7 @@
 package io.bramble.embedded;
 
+import java.util.List;
+
 /** A Confluent-style error: HTTP status, {@code error_code} and message. */
 final class RegistryException extends RuntimeException {
 
@@ -55,7 +57,7 @@ final class RegistryException extends RuntimeException {
                 + "forward, full, backward_transitive, forward_transitive, and full_transitive: " + level);
     }
 
-    static RegistryException incompatible(String subject, java.util.List<String> messages) {
+    static RegistryException incompatible(String subject, List<String> messages) {
         return new RegistryException(409, 409, "Schema being registered is incompatible with an earlier schema for subject \""
                 + subject + "\", details: " + messages);
     }

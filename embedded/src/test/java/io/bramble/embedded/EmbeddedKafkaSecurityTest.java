@@ -36,6 +36,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 
 /** The embedded broker with SASL/PLAIN logins and ACLs, and the embedded registry on it. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -136,7 +139,7 @@ class EmbeddedKafkaSecurityTest {
         try (EmbeddedKafka again = EmbeddedKafka.builder().dataDir(restartDir).saslPlain(users).aclAuthorizer("admin")
                 .build().start();
              Admin admin = Admin.create(withBootstrap(again, again.clientProperties("admin")))) {
-            assertThat(admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values().get()).contains(acl);
+            assertThat(admin.describeAcls(AclBindingFilter.ANY).values().get()).contains(acl);
             produce(withBootstrap(again, again.clientProperties("alice")), "kept", "after restart");
         }
     }
@@ -186,9 +189,9 @@ class EmbeddedKafkaSecurityTest {
     private void awaitAcls(String user) throws Exception {
         try (Admin admin = Admin.create(props("admin"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (admin.describeAcls(new org.apache.kafka.common.acl.AclBindingFilter(
-                    org.apache.kafka.common.resource.ResourcePatternFilter.ANY,
-                    new org.apache.kafka.common.acl.AccessControlEntryFilter("User:" + user, null, AclOperation.ANY,
+            while (admin.describeAcls(new AclBindingFilter(
+                    ResourcePatternFilter.ANY,
+                    new AccessControlEntryFilter("User:" + user, null, AclOperation.ANY,
                             AclPermissionType.ANY))).values().get().isEmpty()
                     && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -25,6 +25,9 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.HashMap;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigResource;
 
 class EmbeddedKafkaTest {
 
@@ -77,11 +80,11 @@ class EmbeddedKafkaTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dataDir).partitions(2)
                 .brokerProperty("auto.create.topics.enable", "false").build().start();
              Admin admin = admin(kafka.bootstrapServers())) {
-            admin.createTopics(List.of(new NewTopic("defaults", java.util.Optional.empty(), java.util.Optional.empty()))).all().get();
+            admin.createTopics(List.of(new NewTopic("defaults", Optional.empty(), Optional.empty()))).all().get();
             assertThat(admin.describeTopics(Set.of("defaults")).allTopicNames().get().get("defaults").partitions())
                     .as("num.partitions from partitions(2)").hasSize(2);
-            var configs = admin.describeConfigs(List.of(new org.apache.kafka.common.config.ConfigResource(
-                    org.apache.kafka.common.config.ConfigResource.Type.BROKER, "1"))).all().get().values().iterator().next();
+            var configs = admin.describeConfigs(List.of(new ConfigResource(
+                    ConfigResource.Type.BROKER, "1"))).all().get().values().iterator().next();
             assertThat(configs.get("auto.create.topics.enable").value()).isEqualTo("false");
             assertThat(configs.get("transaction.state.log.replication.factor").value()).isEqualTo("1");
             assertThat(configs.get("log.cleaner.dedupe.buffer.size").value()).isEqualTo("2097152");
@@ -118,7 +121,7 @@ class EmbeddedKafkaTest {
                     values.add(r.value());
                 }
             }
-            Map<TopicPartition, OffsetAndMetadata> offsets = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : consumer.assignment()) {
                 offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
             }

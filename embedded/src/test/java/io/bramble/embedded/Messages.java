@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.TopicPartition;
 
 /** Realistic Bramble messages and plain produce/consume helpers for the integration tests. */
 final class Messages {
@@ -69,7 +70,7 @@ final class Messages {
         List<T> values = new ArrayList<>();
         try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(p, new StringDeserializer(), deserializer)) {
             consumer.assign(consumer.partitionsFor(topic).stream()
-                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList());
+                    .map(info -> new TopicPartition(topic, info.partition())).toList());
             consumer.seekToBeginning(consumer.assignment());
             long deadline = System.currentTimeMillis() + 20_000;
             while (values.size() < count && System.currentTimeMillis() < deadline) {

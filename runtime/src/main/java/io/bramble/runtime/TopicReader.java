@@ -19,7 +19,7 @@ public final class TopicReader {
   private TopicReader() {}
 
   /** Every partition of {@code topic}. */
-  public static List<TopicPartition> partitionsOf(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+  public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer,
       String topic) {
     return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
   }
@@ -29,7 +29,7 @@ public final class TopicReader {
    * offsets as they are now, handing every record to {@code handler}; false when {@code timeout}
    * passed first.
    */
-  public static <K, V> boolean readToEnd(org.apache.kafka.clients.consumer.Consumer<K, V> consumer,
+  public static <K, V> boolean readToEnd(KafkaConsumer<K, V> consumer,
       Collection<TopicPartition> partitions, Duration timeout, Consumer<ConsumerRecord<K, V>> handler) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     long deadline = System.nanoTime() + timeout.toNanos();

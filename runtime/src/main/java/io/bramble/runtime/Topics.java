@@ -1,10 +1,11 @@
 package io.bramble.runtime;
 
 import java.util.List;
+import io.bramble.schemas.BrambleSchemas;
 
 /** Bramble's topic names under one prefix (default {@code bramble.}). */
 public record Topics(String prefix) {
-  public static final String DEFAULT_PREFIX = io.bramble.schemas.BrambleSchemas.DEFAULT_TOPIC_PREFIX;
+  public static final String DEFAULT_PREFIX = BrambleSchemas.DEFAULT_TOPIC_PREFIX;
 
   public static Topics defaults() {
     return new Topics(DEFAULT_PREFIX);

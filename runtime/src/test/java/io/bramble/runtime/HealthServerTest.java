@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 class HealthServerTest {
   private static final HttpClient http = HttpClient.newHttpClient();
@@ -35,8 +37,8 @@ class HealthServerTest {
 
   @Test
   void metricsAreServedInPrometheusFormat() throws Exception {
-    var meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+    var meters = new PrometheusMeterRegistry(
+        PrometheusConfig.DEFAULT);
     meters.counter("bramble.tasks.started", "worker", "w1").increment(3);
     try (HealthServer server = HealthServer.start(0, () -> HealthServer.Readiness.ready("ok"), meters)) {
       HttpResponse<String> metrics = get(server.port(), "/metrics");

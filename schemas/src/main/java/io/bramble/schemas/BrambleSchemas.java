@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
+import java.util.Collections;
+import org.apache.avro.specific.SpecificData;
 
 /**
  * Which message each Bramble topic carries (see DESIGN.md, "Distributed runtime"), by topic name
@@ -36,12 +38,12 @@ public final class BrambleSchemas {
     m.put("checkpoints", Checkpoint.class);
     m.put("job-results", JobResult.class);
     m.put("events", TrackingEvent.class);
-    return java.util.Collections.unmodifiableMap(m);
+    return Collections.unmodifiableMap(m);
   }
 
   /** The value schema of a generated message class. */
   public static Schema schemaOf(Class<? extends SpecificRecord> type) {
-    return org.apache.avro.specific.SpecificData.get().getSchema(type);
+    return SpecificData.get().getSchema(type);
   }
 
   /**

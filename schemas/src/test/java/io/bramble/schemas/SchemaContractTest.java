@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
+import org.apache.avro.JsonProperties;
 
 class SchemaContractTest {
 
@@ -29,7 +30,7 @@ class SchemaContractTest {
           if (f.schema().isNullable()) {
             assertThat(f.hasDefaultValue()).as("default of nullable %s.%s", schema.getName(), f.name()).isTrue();
             assertThat(f.defaultVal()).as("default of %s.%s", schema.getName(), f.name())
-                .isEqualTo(org.apache.avro.JsonProperties.NULL_VALUE);
+                .isEqualTo(JsonProperties.NULL_VALUE);
           }
           check(f.schema(), seen);
         }

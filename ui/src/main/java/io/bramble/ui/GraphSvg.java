@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Draws a graph's Mermaid text (the {@code flowchart TD} that {@code Graph.toMermaid()} writes) as
@@ -38,7 +39,7 @@ final class GraphSvg {
     }
   }
 
-  private static final Map<String, Parsed> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<String, Parsed> CACHE = new ConcurrentHashMap<>();
 
   /** Parses {@code mermaid}; graphs are few and small, so results are cached (up to 512 distinct texts). */
   static Parsed parse(String mermaid) {

@@ -24,6 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Follows a cluster's events topic into an {@link AppIndex}: one thread with a consumer that is
@@ -130,7 +131,7 @@ public final class KafkaEventStore implements UiStore {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
       problem = infos == null || infos.isEmpty() ? "topic " + topic + " not found yet" : null;
       return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+    } catch (TimeoutException e) {
       problem = "cannot reach the cluster: " + e.getMessage();
       return List.of();
     }

@@ -13,6 +13,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads what {@code LocalFileTracker} writes under a base directory (one folder per app id:
@@ -59,7 +62,7 @@ public final class TrackerDirStore implements UiStore {
         readApp(dir);
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot list " + baseDir, e);
+      throw new UncheckedIOException("cannot list " + baseDir, e);
     }
   }
 
@@ -101,14 +104,14 @@ public final class TrackerDirStore implements UiStore {
   }
 
   /** Complete lines appended to {@code file} since the last call. */
-  private java.util.List<String> newLines(Path file) throws IOException {
+  private List<String> newLines(Path file) throws IOException {
     if (!Files.exists(file)) {
-      return java.util.List.of();
+      return List.of();
     }
     long from = offsets.getOrDefault(file, 0L);
     long size = Files.size(file);
     if (size <= from) {
-      return java.util.List.of();
+      return List.of();
     }
     byte[] bytes;
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
@@ -121,7 +124,7 @@ public final class TrackerDirStore implements UiStore {
       end--; // a line still being written
     }
     offsets.put(file, from + end);
-    java.util.List<String> lines = new java.util.ArrayList<>();
+    List<String> lines = new ArrayList<>();
     for (String l : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
       if (!l.isBlank()) {
         lines.add(l);

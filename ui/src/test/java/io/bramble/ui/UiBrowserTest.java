@@ -32,6 +32,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 
 /**
  * The web UI in a real browser (headless Chromium from the system, driven by Selenium; nothing is
@@ -129,7 +131,7 @@ class UiBrowserTest {
         .map(e -> e.getAttribute("data-action")).toList();
     assertThat(childSteps).startsWith("write").endsWith("final_draft");
     click(By.cssSelector("details.step[data-action='user_input'] > summary")); // closed again, for the picture
-    ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+    ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
     screenshot();
 
     // The child's own page, linking back to its parent.
@@ -169,7 +171,7 @@ class UiBrowserTest {
 
   private <T> T until(Function<WebDriver, T> condition) {
     return new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
-        .ignoring(org.openqa.selenium.NoSuchElementException.class).until(condition::apply);
+        .ignoring(NoSuchElementException.class).until(condition::apply);
   }
 
   private String text(By by) {

@@ -5,6 +5,8 @@ import io.bramble.core.graph.GraphException;
 import io.bramble.core.state.StateException;
 import java.time.Duration;
 import java.util.List;
+import io.bramble.core.application.ActionFailedException;
+import io.bramble.core.parallel.ChildApplicationException;
 
 /**
  * How often a failing step (or child application) is tried, how long to wait between tries, and
@@ -83,8 +85,8 @@ public record RetryPolicy(
   /** What user code threw, below the runtime's wrappers. */
   private static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    while ((c instanceof io.bramble.core.application.ActionFailedException
-        || c instanceof io.bramble.core.parallel.ChildApplicationException) && c.getCause() != null) {
+    while ((c instanceof ActionFailedException
+        || c instanceof ChildApplicationException) && c.getCause() != null) {
       c = c.getCause();
     }
     return c;

@@ -1,5 +1,7 @@
 package io.bramble.core.application;
 
+import io.bramble.core.parallel.ChildApplicationException;
+
 /** A step failed; the message names the app, the action and the step, the cause is what the action threw. */
 public class ActionFailedException extends RuntimeException {
   private final String appId;
@@ -8,7 +10,7 @@ public class ActionFailedException extends RuntimeException {
 
   public ActionFailedException(String appId, String action, long sequenceId, Throwable cause) {
     super("action '" + action + "' failed (app " + appId + ", step " + sequenceId + "): "
-        + (cause instanceof ActionFailedException || cause instanceof io.bramble.core.parallel.ChildApplicationException
+        + (cause instanceof ActionFailedException || cause instanceof ChildApplicationException
             ? cause.getMessage()
             : cause.getClass().getSimpleName() + ": " + cause.getMessage()),
         cause);

@@ -6,6 +6,9 @@ import io.bramble.core.action.ActionOutcome;
 import io.bramble.core.state.State;
 import java.util.List;
 import java.util.Map;
+import io.bramble.core.action.RetryPolicy;
+import io.bramble.core.persistence.Persister;
+import io.bramble.core.tracking.Tracker;
 
 /**
  * An action that maps its state to sub-applications and reduces their final states back. The
@@ -36,8 +39,8 @@ public interface ParallelAction extends Action {
   }
 
   /** How often a failing child application is tried (resuming at its failed action) before it counts as failed. */
-  default io.bramble.core.action.RetryPolicy childRetryPolicy() {
-    return io.bramble.core.action.RetryPolicy.none();
+  default RetryPolicy childRetryPolicy() {
+    return RetryPolicy.none();
   }
 
   /**
@@ -49,12 +52,12 @@ public interface ParallelAction extends Action {
   }
 
   /** Whether children get a copy of the parent's tracker, none, or another one. */
-  default Cascade<io.bramble.core.tracking.Tracker> childTracker() {
+  default Cascade<Tracker> childTracker() {
     return Cascade.inherit();
   }
 
   /** Whether children get a copy of the parent's persister, none, or another one. */
-  default Cascade<io.bramble.core.persistence.Persister> childPersister() {
+  default Cascade<Persister> childPersister() {
     return Cascade.inherit();
   }
 

@@ -2,6 +2,8 @@ package io.bramble.core.parallel;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.ArrayList;
+import java.util.Collections;
 
 /**
  * Runs a parallel step's children. Implementations may run them on threads, on a pool, or
@@ -30,8 +32,8 @@ public interface ParallelExecutor {
     public TaskFailure(int index, Throwable cause, List<Object> results, List<Throwable> failures) {
       super(cause);
       this.index = index;
-      this.results = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(results));
-      this.failures = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(failures));
+      this.results = Collections.unmodifiableList(new ArrayList<>(results));
+      this.failures = Collections.unmodifiableList(new ArrayList<>(failures));
     }
 
     public int index() {

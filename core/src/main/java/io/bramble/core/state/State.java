@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.Arrays;
 
 /**
  * An immutable map of String keys to JSON-like values (see {@link StateValues}). Every operation
@@ -248,7 +249,7 @@ public final class State {
   }
 
   public State subset(String... keys) {
-    return subset(java.util.Arrays.asList(keys));
+    return subset(Arrays.asList(keys));
   }
 
   /** This state without the runtime's internal keys, e.g. to seed a fresh child application. */

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.RunnableGraph;
 
 class RetryPolicyTest {
   private static final RetryPolicy QUICK = RetryPolicy.attempts(3).backoff(Duration.ofMillis(1), 2, Duration.ofMillis(5));
@@ -100,9 +102,9 @@ class RetryPolicyTest {
       }
       return s.update("y", x * 10);
     });
-    var child = io.bramble.core.graph.Graph.builder().withActions(prepare, finish).withTransition("prepare", "finish").build();
+    var child = Graph.builder().withActions(prepare, finish).withTransition("prepare", "finish").build();
     MapStates.Builder b = MapStates.builder("map").reads("xs").writes("ys", "failed")
-        .subGraph(io.bramble.core.parallel.RunnableGraph.of(child, "prepare", "finish"))
+        .subGraph(RunnableGraph.of(child, "prepare", "finish"))
         .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
         .reduce((s, cs) -> s.update("ys", cs.stream().map(c -> c.get("y")).toList()).update("failed", List.of()))
         .childRetry(childRetry);

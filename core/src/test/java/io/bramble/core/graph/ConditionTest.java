@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bramble.core.action.Action;
 import io.bramble.core.state.State;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 class ConditionTest {
 
@@ -91,8 +92,8 @@ class ConditionTest {
   @Test
   void aBareKeyIsTruthyAsInPython() {
     Condition c = expr("items");
-    assertThat(c.test(State.of("items", java.util.List.of()), "a")).isFalse();
-    assertThat(c.test(State.of("items", java.util.List.of(1)), "a")).isTrue();
+    assertThat(c.test(State.of("items", List.of()), "a")).isFalse();
+    assertThat(c.test(State.of("items", List.of(1)), "a")).isTrue();
     assertThat(expr("not text").test(State.of("text", ""), "a")).isTrue();
   }
 

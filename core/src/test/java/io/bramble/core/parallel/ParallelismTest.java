@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.function.Supplier;
 
 class ParallelismTest {
 
@@ -318,7 +319,7 @@ class ParallelismTest {
         .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
         .build();
     Graph parent = Graph.builder().withActions(map).build();
-    java.util.function.Supplier<Application> build = () -> Application.builder().withGraph(parent)
+    Supplier<Application> build = () -> Application.builder().withGraph(parent)
         .withIdentifiers("resumable", "pk")
         .initializeFrom(persister, true, State.of("xs", List.of(1, 2, 3)), "map")
         .withPersister(persister).build();
@@ -437,7 +438,7 @@ class ParallelismTest {
         .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
         .build();
     InMemoryPersister db = new InMemoryPersister();
-    java.util.function.Supplier<Application> app = () -> Application.builder().withActions(both)
+    Supplier<Application> app = () -> Application.builder().withActions(both)
         .withIdentifiers("parent", null).withPersister(db)
         .initializeFrom(db, true, State.of("x", 7), "both").build();
 

@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.Map;
 
 class PersisterTest {
   @TempDir static Path dir;
@@ -75,7 +76,7 @@ class PersisterTest {
   @MethodSource("persisters")
   void aCompletedStepResumesWithTheNextActionAndSequenceId(Persister p) {
     Application first = app(p, "app-2");
-    first.run(Halt.after("count"), java.util.Map.of());
+    first.run(Halt.after("count"), Map.of());
     Application resumed = app(p, "app-2");
     assertThat(resumed.nextAction()).isEqualTo("count");
     assertThat(resumed.nextSequenceId()).isEqualTo(1);

@@ -11,6 +11,7 @@ import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.state.State;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 class GraphRegistryTest {
   private static final Action LEAF = Action.builder("leaf").writes("y").update((s, in) -> s.update("y", 1));
@@ -37,7 +38,7 @@ class GraphRegistryTest {
 
   private static GraphProvider nested() {
     ParallelAction inner = MapStates.builder("inner").writes("ys").subGraph(LEAF_GRAPH)
-        .states((s, in) -> java.util.List.of(State.empty())).reduce((s, c) -> s.update("ys", 0)).build();
+        .states((s, in) -> List.of(State.empty())).reduce((s, c) -> s.update("ys", 0)).build();
     RunnableGraph middle = RunnableGraph.of(Graph.builder().withActions(inner).build(), "inner", "inner");
     ParallelAction outer = MapActions.builder("outer").writes("zs").subGraphs(middle, LEAF_GRAPH)
         .reduce((s, c) -> s.update("zs", 0)).build();

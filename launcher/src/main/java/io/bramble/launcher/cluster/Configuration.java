@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine;
+import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One process's settings: each {@link Setting} comes from its flag, else its environment variable,
@@ -74,8 +76,8 @@ public final class Configuration {
   }
 
   /** The file in use, if any. */
-  public java.util.Optional<Path> file() {
-    return java.util.Optional.ofNullable(file);
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
   }
 
   /** The properties-file entries that are not Bramble's own: for every Kafka client. */
@@ -166,7 +168,7 @@ public final class Configuration {
   }
 
   private static String name(Setting setting) {
-    return setting.fileKey().map(k -> k.replace('.', ' ')).orElse(setting.name().toLowerCase(java.util.Locale.ROOT));
+    return setting.fileKey().map(k -> k.replace('.', ' ')).orElse(setting.name().toLowerCase(Locale.ROOT));
   }
 
   private record Value(String text, String source) {}
@@ -184,7 +186,7 @@ public final class Configuration {
       String best = null;
       int bestDistance = Integer.MAX_VALUE;
       for (String k : known) {
-        int d = distance(u.toLowerCase(java.util.Locale.ROOT), k.toLowerCase(java.util.Locale.ROOT));
+        int d = distance(u.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
         if (d < bestDistance) {
           bestDistance = d;
           best = k;

@@ -9,6 +9,7 @@ import io.bramble.schemas.avro.JobStatus;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** Prints a job's result: its final state as JSON, or its error; returns the exit code. */
 public final class JobOutput {
@@ -22,7 +23,7 @@ public final class JobOutput {
       return 1;
     }
     State state = StateCodec.toState(result.getState());
-    Map<String, Object> shown = new java.util.LinkedHashMap<>();
+    Map<String, Object> shown = new LinkedHashMap<>();
     state.userValues().forEach((k, v) -> {
       if (keys.isEmpty() || keys.contains(k)) {
         shown.put(k, v);

@@ -10,6 +10,7 @@ import io.bramble.launcher.Console;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.assertj.core.data.Offset;
 
 class BenchLocalCommandTest {
   @Test
@@ -25,7 +26,7 @@ class BenchLocalCommandTest {
     JsonNode json = new ObjectMapper().readTree(last);
     // both are printed with 3 decimals: median_ms's rounding (0.0005 ms) is 0.05 us per child of 10
     assertThat(json.get("per_child_us").asDouble())
-        .isCloseTo(json.get("median_ms").asDouble() * 1000 / 10, org.assertj.core.data.Offset.offset(0.051));
+        .isCloseTo(json.get("median_ms").asDouble() * 1000 / 10, Offset.offset(0.051));
   }
 
   @Test

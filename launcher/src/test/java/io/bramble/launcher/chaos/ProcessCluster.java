@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.io.File;
 
 /**
  * The broker, the coordinator and the workers of a crash test, each in a JVM of its own started
@@ -194,7 +195,7 @@ final class ProcessCluster implements AutoCloseable {
   private static String snapshot(String classPath, Path into) {
     List<String> entries = new ArrayList<>();
     int i = 0;
-    for (String entry : classPath.split(java.io.File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       Path source = Path.of(entry);
       if (Files.isRegularFile(source) && source.getFileName().toString().startsWith("bramble-")) {
         Path copy = into.resolve(i++ + "-" + source.getFileName());
@@ -226,7 +227,7 @@ final class ProcessCluster implements AutoCloseable {
       }
       entries.add(target.toString());
     }
-    return String.join(java.io.File.pathSeparator, entries);
+    return String.join(File.pathSeparator, entries);
   }
 
   static String tail(Path file, int lines) {

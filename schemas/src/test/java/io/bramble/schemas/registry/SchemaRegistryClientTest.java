@@ -20,6 +20,7 @@ import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 class SchemaRegistryClientTest {
 
@@ -258,6 +259,6 @@ class SchemaRegistryClientTest {
   }
 
   private static String jsonString(String s) {
-    return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(s).toString();
+    return new ObjectMapper().valueToTree(s).toString();
   }
 }

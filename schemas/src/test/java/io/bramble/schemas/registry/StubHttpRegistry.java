@@ -18,6 +18,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
+import java.util.concurrent.ExecutorService;
 
 /**
  * A JDK HttpServer that answers under a path prefix (as Apicurio's {@code /apis/ccompat/v7}) with a
@@ -156,6 +157,6 @@ final class StubHttpRegistry implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

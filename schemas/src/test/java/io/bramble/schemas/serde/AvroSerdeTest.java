@@ -21,6 +21,9 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.StateData;
+import java.util.Random;
 
 class AvroSerdeTest {
 
@@ -198,10 +201,10 @@ class AvroSerdeTest {
         .isInstanceOf(RecordDecodingException.class)
         .hasMessageContaining("needs 2147483631 more bytes, 0 left");
     // a StateData whose entry count claims a billion entries
-    AvroSerde<io.bramble.schemas.avro.StateData> states =
-        BrambleSerdes.forType(io.bramble.schemas.avro.StateData.class, registry);
+    AvroSerde<StateData> states =
+        BrambleSerdes.forType(StateData.class, registry);
     byte[] stateHeader = Arrays.copyOf(states.serialize("bramble.states",
-        io.bramble.schemas.StateCodec.fromMap(Map.of())), 5);
+        StateCodec.fromMap(Map.of())), 5);
     byte[] hugeCount = concat(stateHeader, varint(1_000_000_000));
     assertThatThrownBy(() -> states.deserialize("bramble.states", hugeCount))
         .isInstanceOf(RecordDecodingException.class)
@@ -214,7 +217,7 @@ class AvroSerdeTest {
   @Test
   void randomCorruptionEitherDecodesOrFailsWithRecordDecodingException() {
     byte[] valid = tasks.serialize(TOPIC, Samples.task());
-    java.util.Random random = new java.util.Random(7);
+    Random random = new Random(7);
     int failures = 0;
     for (int i = 0; i < 3000; i++) {
       byte[] corrupt = valid.clone();
