@@ -50,7 +50,9 @@ public final class JobClient implements AutoCloseable {
     this.cluster = cluster;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    this.producer = new KafkaProducer<>(props, new StringSerializer(), BrambleSerdes.forType(JobRequest.class, schemas));
+    this.producer =
+        new KafkaProducer<>(
+            props, new StringSerializer(), BrambleSerdes.forType(JobRequest.class, schemas));
     this.resultSerde = BrambleSerdes.forType(JobResult.class, schemas);
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
   }
@@ -78,13 +80,23 @@ public final class JobClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while submitting job " + job.getAppId(), e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot submit job " + job.getAppId() + " to " + cluster.topics().jobs() + ": "
-          + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot submit job "
+              + job.getAppId()
+              + " to "
+              + cluster.topics().jobs()
+              + ": "
+              + e.getCause().getMessage(),
+          e.getCause());
     }
   }
 
-  /** Waits for the result of {@code appId}; reports join progress of its tree to {@code progress} (may be null). */
-  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+  /**
+   * Waits for the result of {@code appId}; reports join progress of its tree to {@code progress}
+   * (may be null).
+   */
+  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress)
+      throws TimeoutException {
     return await(appId, timeout, progress, null);
   }
 
@@ -92,7 +104,8 @@ public final class JobClient implements AutoCloseable {
    * As {@link #await(String, Duration, Consumer)}, also handing every tracking event of the job's
    * tree to {@code events} (may be null).
    */
-  public JobResult await(String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
+  public JobResult await(
+      String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
       throws TimeoutException {
     return await(appId, 0, timeout, progress, events);
   }
@@ -102,20 +115,28 @@ public final class JobClient implements AutoCloseable {
    * id (the attempt {@code job} retries) is skipped; any other result of the app id is its answer
    * (a job already done or still running is not run again).
    */
-  public JobResult await(JobRequest job, Duration timeout, Consumer<Progress> progress) throws TimeoutException {
+  public JobResult await(JobRequest job, Duration timeout, Consumer<Progress> progress)
+      throws TimeoutException {
     return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, null);
   }
 
-  private JobResult await(String appId, long submittedAtMs, Duration timeout, Consumer<Progress> progress,
-      Consumer<TrackingEvent> events) throws TimeoutException {
-    Consumer<Progress> onProgress = progress == null ? p -> { } : progress;
+  private JobResult await(
+      String appId,
+      long submittedAtMs,
+      Duration timeout,
+      Consumer<Progress> progress,
+      Consumer<TrackingEvent> events)
+      throws TimeoutException {
+    Consumer<Progress> onProgress = progress == null ? p -> {} : progress;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<String, long[]> joins = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = new ArrayList<>(TopicReader.partitionsOf(consumer, cluster.topics().jobResults()));
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          new ArrayList<>(TopicReader.partitionsOf(consumer, cluster.topics().jobResults()));
       boolean following = progress != null || events != null;
       if (following) {
         partitions.addAll(TopicReader.partitionsOf(consumer, cluster.topics().events()));
@@ -124,7 +145,8 @@ public final class JobClient implements AutoCloseable {
       consumer.seekToBeginning(partitions);
       while (System.nanoTime() < deadline) {
         JobResult found = null;
-        // The whole batch is read before returning, so progress events fetched with the result are reported.
+        // The whole batch is read before returning, so progress events fetched with the result are
+        // reported.
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.value() == null) {
             continue;
@@ -132,7 +154,8 @@ public final class JobClient implements AutoCloseable {
           if (r.topic().equals(cluster.topics().jobResults())) {
             if (appId.equals(r.key())) {
               JobResult result = resultSerde.deserialize(r.topic(), r.value());
-              if (result.getStatus() != JobStatus.FAILED || result.getSubmittedAtMs() >= submittedAtMs) {
+              if (result.getStatus() != JobStatus.FAILED
+                  || result.getSubmittedAtMs() >= submittedAtMs) {
                 found = result;
               }
             }
@@ -151,19 +174,34 @@ public final class JobClient implements AutoCloseable {
     throw new TimeoutException("no result for job " + appId + " within " + timeout);
   }
 
-  /** Reads the events topic up to its current end, so the last progress reported is the final one. */
-  private void drainEvents(KafkaConsumer<String, byte[]> consumer, String appId, Map<String, long[]> joins,
-      Consumer<Progress> progress, Consumer<TrackingEvent> events) {
-    List<TopicPartition> eventPartitions = TopicReader.partitionsOf(consumer, cluster.topics().events());
+  /**
+   * Reads the events topic up to its current end, so the last progress reported is the final one.
+   */
+  private void drainEvents(
+      KafkaConsumer<String, byte[]> consumer,
+      String appId,
+      Map<String, long[]> joins,
+      Consumer<Progress> progress,
+      Consumer<TrackingEvent> events) {
+    List<TopicPartition> eventPartitions =
+        TopicReader.partitionsOf(consumer, cluster.topics().events());
     consumer.assign(eventPartitions);
-    TopicReader.readToEnd(consumer, eventPartitions, Duration.ofSeconds(10), r -> {
-      if (r.value() != null) {
-        handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
-      }
-    });
+    TopicReader.readToEnd(
+        consumer,
+        eventPartitions,
+        Duration.ofSeconds(10),
+        r -> {
+          if (r.value() != null) {
+            handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
+          }
+        });
   }
 
-  private static void handle(TrackingEvent e, String rootAppId, Map<String, long[]> joins, Consumer<Progress> progress,
+  private static void handle(
+      TrackingEvent e,
+      String rootAppId,
+      Map<String, long[]> joins,
+      Consumer<Progress> progress,
       Consumer<TrackingEvent> events) {
     Object root = StateCodec.toMap(e.getPayload()).get("root_app_id");
     if (events != null && (rootAppId.equals(root) || rootAppId.equals(e.getAppId()))) {
@@ -172,7 +210,8 @@ public final class JobClient implements AutoCloseable {
     track(e, rootAppId, joins).ifPresent(progress);
   }
 
-  private static Optional<Progress> track(TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
+  private static Optional<Progress> track(
+      TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
     if (e.getKind() != EventKind.JOIN_PROGRESS && e.getKind() != EventKind.FANOUT) {
       return Optional.empty();
     }

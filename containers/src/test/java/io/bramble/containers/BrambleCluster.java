@@ -2,8 +2,9 @@ package io.bramble.containers;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import io.bramble.runtime.ClusterConfig;
+import com.github.dockerjava.api.model.ExposedPort;
 import io.bramble.client.JobClient;
+import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,12 +14,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -27,26 +31,23 @@ import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.MountableFile;
-import com.github.dockerjava.api.model.ExposedPort;
-import java.time.LocalTime;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Bramble in containers on one Docker network: the Kafka broker (Testcontainers' Kafka module),
- * the schema registry, the coordinator and the workers (each a {@link GenericContainer} of the
- * Bramble image, configured by {@code BRAMBLE_*} variables as in compose.yaml). The test JVM
- * reaches the broker and the registry through their mapped ports. Each container's output goes to
- * {@code target/container-logs/<name>.log} when the cluster closes.
+ * Bramble in containers on one Docker network: the Kafka broker (Testcontainers' Kafka module), the
+ * schema registry, the coordinator and the workers (each a {@link GenericContainer} of the Bramble
+ * image, configured by {@code BRAMBLE_*} variables as in compose.yaml). The test JVM reaches the
+ * broker and the registry through their mapped ports. Each container's output goes to {@code
+ * target/container-logs/<name>.log} when the cluster closes.
  */
 final class BrambleCluster implements AutoCloseable {
   static final int PARTITIONS = 6;
   private static final Logger LOG = LoggerFactory.getLogger(BrambleCluster.class);
   private static final String KAFKA_INTERNAL = "kafka:19092";
   private static final String REGISTRY_INTERNAL = "http://registry:8081";
+
   /** Small heaps and a quick JIT: seven JVMs share two cores. */
   private static final String JAVA_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
   private static final Duration STARTUP = Duration.ofSeconds(120);
 
   private final Images images;
@@ -57,34 +58,50 @@ final class BrambleCluster implements AutoCloseable {
   private final GenericContainer<?> coordinator;
   private final Map<String, GenericContainer<?>> workers = new LinkedHashMap<>();
   private final int workerConcurrency;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private BrambleCluster(Images images, Path logs, int workerConcurrency) {
     this.images = images;
     this.logs = logs;
     this.workerConcurrency = workerConcurrency;
-    this.kafka = new KafkaContainer(images.kafka())
-        .withNetwork(network)
-        .withListener(KAFKA_INTERNAL)
-        .withEnv("KAFKA_HEAP_OPTS", "-Xmx512m")
-        .withEnv("KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE", "16777216")
-        .withEnv("KAFKA_NUM_PARTITIONS", Integer.toString(PARTITIONS))
-        .withStartupTimeout(STARTUP);
+    this.kafka =
+        new KafkaContainer(images.kafka())
+            .withNetwork(network)
+            .withListener(KAFKA_INTERNAL)
+            .withEnv("KAFKA_HEAP_OPTS", "-Xmx512m")
+            .withEnv("KAFKA_LOG_CLEANER_DEDUPE_BUFFER_SIZE", "16777216")
+            .withEnv("KAFKA_NUM_PARTITIONS", Integer.toString(PARTITIONS))
+            .withStartupTimeout(STARTUP);
     // The registry: the embedded one, from the Bramble image's jar plus RegistryMain's class file.
-    this.registry = new GenericContainer<>(images.bramble())
-        .withNetwork(network)
-        .withNetworkAliases("registry")
-        .withCopyFileToContainer(MountableFile.forClasspathResource("io/bramble/containers/RegistryMain.class"),
-            "/opt/registry/io/bramble/containers/RegistryMain.class")
-        .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("java"))
-        .withCommand("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-cp", "/opt/bramble/bramble.jar:/opt/registry", RegistryMain.class.getName(), KAFKA_INTERNAL, "8081")
-        .withExposedPorts(8081)
-        .waitingFor(Wait.forHttp("/subjects").forPort(8081).forStatusCode(200).withStartupTimeout(STARTUP));
-    this.coordinator = bramble("coordinator", 8090)
-        .withEnv("BRAMBLE_STATE_DIR", "/var/lib/bramble/coordinator")
-        .withEnv("BRAMBLE_COMMIT_INTERVAL_MS", "50")
-        .withCommand("coordinator");
+    this.registry =
+        new GenericContainer<>(images.bramble())
+            .withNetwork(network)
+            .withNetworkAliases("registry")
+            .withCopyFileToContainer(
+                MountableFile.forClasspathResource("io/bramble/containers/RegistryMain.class"),
+                "/opt/registry/io/bramble/containers/RegistryMain.class")
+            .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("java"))
+            .withCommand(
+                "-Xmx128m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                "/opt/bramble/bramble.jar:/opt/registry",
+                RegistryMain.class.getName(),
+                KAFKA_INTERNAL,
+                "8081")
+            .withExposedPorts(8081)
+            .waitingFor(
+                Wait.forHttp("/subjects")
+                    .forPort(8081)
+                    .forStatusCode(200)
+                    .withStartupTimeout(STARTUP));
+    this.coordinator =
+        bramble("coordinator", 8090)
+            .withEnv("BRAMBLE_STATE_DIR", "/var/lib/bramble/coordinator")
+            .withEnv("BRAMBLE_COMMIT_INTERVAL_MS", "50")
+            .withCommand("coordinator");
   }
 
   /** Starts the broker, the registry, the coordinator and {@code workers} workers (w1, w2, …). */
@@ -101,7 +118,11 @@ final class BrambleCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    LOG.info("images: kafka {}, bramble {}; container logs in {}", images.kafka(), images.bramble(), logs);
+    LOG.info(
+        "images: kafka {}, bramble {}; container logs in {}",
+        images.kafka(),
+        images.bramble(),
+        logs);
     BrambleCluster cluster = new BrambleCluster(images, logs, workerConcurrency);
     try {
       long t0 = System.nanoTime();
@@ -141,15 +162,20 @@ final class BrambleCluster implements AutoCloseable {
         .withEnv("BRAMBLE_HEALTH_PORT", Integer.toString(healthPort))
         .withEnv("BRAMBLE_JAVA_OPTS", JAVA_OPTS)
         .withExposedPorts(healthPort)
-        .waitingFor(Wait.forHttp("/health/ready").forPort(healthPort).forStatusCode(200).withStartupTimeout(STARTUP));
+        .waitingFor(
+            Wait.forHttp("/health/ready")
+                .forPort(healthPort)
+                .forStatusCode(200)
+                .withStartupTimeout(STARTUP));
   }
 
   /** Starts worker {@code id} ({@code BRAMBLE_WORKER_ID}) and waits until it is ready. */
   GenericContainer<?> startWorker(String id) {
-    GenericContainer<?> worker = bramble(id, 8091)
-        .withEnv("BRAMBLE_WORKER_ID", id)
-        .withEnv("BRAMBLE_WORKER_CONCURRENCY", Integer.toString(workerConcurrency))
-        .withCommand("worker");
+    GenericContainer<?> worker =
+        bramble(id, 8091)
+            .withEnv("BRAMBLE_WORKER_ID", id)
+            .withEnv("BRAMBLE_WORKER_CONCURRENCY", Integer.toString(workerConcurrency))
+            .withCommand("worker");
     synchronized (workers) {
       workers.put(id, worker);
     }
@@ -159,7 +185,8 @@ final class BrambleCluster implements AutoCloseable {
   }
 
   JobClient client() {
-    ClusterConfig config = ClusterConfig.of(kafka.getBootstrapServers(), registryUrl()).withPartitions(PARTITIONS);
+    ClusterConfig config =
+        ClusterConfig.of(kafka.getBootstrapServers(), registryUrl()).withPartitions(PARTITIONS);
     return new JobClient(config, SchemaRegistryClient.builder(registryUrl()).build());
   }
 
@@ -190,13 +217,21 @@ final class BrambleCluster implements AutoCloseable {
   }
 
   void disconnect(GenericContainer<?> c) {
-    docker().disconnectFromNetworkCmd().withNetworkId(network.getId()).withContainerId(c.getContainerId()).exec();
+    docker()
+        .disconnectFromNetworkCmd()
+        .withNetworkId(network.getId())
+        .withContainerId(c.getContainerId())
+        .exec();
   }
 
   /** Connects {@code c} to the network again, under its alias. */
   void reconnect(GenericContainer<?> c, String alias) {
-    docker().connectToNetworkCmd().withNetworkId(network.getId()).withContainerId(c.getContainerId())
-        .withContainerNetwork(new ContainerNetwork().withAliases(alias)).exec();
+    docker()
+        .connectToNetworkCmd()
+        .withNetworkId(network.getId())
+        .withContainerId(c.getContainerId())
+        .withContainerNetwork(new ContainerNetwork().withAliases(alias))
+        .exec();
   }
 
   /**
@@ -214,7 +249,11 @@ final class BrambleCluster implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         last = e;
-        LOG.warn("docker pause {} failed (attempt {}): {}", c.getContainerName(), attempt, e.getMessage());
+        LOG.warn(
+            "docker pause {} failed (attempt {}): {}",
+            c.getContainerName(),
+            attempt,
+            e.getMessage());
         Thread.sleep(300);
       }
     }
@@ -225,7 +264,10 @@ final class BrambleCluster implements AutoCloseable {
     docker().unpauseContainerCmd(c.getContainerId()).exec();
   }
 
-  /** {@code docker kill} (SIGKILL): the container stays, with its file system (the coordinator's state dir). */
+  /**
+   * {@code docker kill} (SIGKILL): the container stays, with its file system (the coordinator's
+   * state dir).
+   */
   void kill(GenericContainer<?> c) {
     docker().killContainerCmd(c.getContainerId()).exec();
   }
@@ -236,12 +278,14 @@ final class BrambleCluster implements AutoCloseable {
   }
 
   boolean running(GenericContainer<?> c) {
-    return Boolean.TRUE.equals(docker().inspectContainerCmd(c.getContainerId()).exec().getState().getRunning());
+    return Boolean.TRUE.equals(
+        docker().inspectContainerCmd(c.getContainerId()).exec().getState().getRunning());
   }
 
   /**
    * Asks {@code c}'s {@code /health/ready} on {@code port} through its current host port (a
-   * restarted container gets a new one, so it is looked up afresh); false when it does not answer 200.
+   * restarted container gets a new one, so it is looked up afresh); false when it does not answer
+   * 200.
    */
   boolean ready(GenericContainer<?> c, int port) {
     HttpResponse<String> r = get(c, port, "/health/ready");
@@ -249,27 +293,38 @@ final class BrambleCluster implements AutoCloseable {
   }
 
   /**
-   * The sum of the Prometheus samples named {@code metric} (every label set) on {@code c}'s
-   * {@code /metrics}, e.g. a worker's {@code bramble_tasks_completed_total}; -1 if it does not answer.
+   * The sum of the Prometheus samples named {@code metric} (every label set) on {@code c}'s {@code
+   * /metrics}, e.g. a worker's {@code bramble_tasks_completed_total}; -1 if it does not answer.
    */
   double metric(GenericContainer<?> c, int port, String metric) {
     HttpResponse<String> r = get(c, port, "/metrics");
     if (r == null || r.statusCode() != 200) {
       return -1;
     }
-    return r.body().lines().filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith(metric + " ") || l.startsWith(metric + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private HttpResponse<String> get(GenericContainer<?> c, int port, String path) {
     try {
-      var bindings = docker().inspectContainerCmd(c.getContainerId()).exec().getNetworkSettings().getPorts().getBindings()
-          .get(ExposedPort.tcp(port));
+      var bindings =
+          docker()
+              .inspectContainerCmd(c.getContainerId())
+              .exec()
+              .getNetworkSettings()
+              .getPorts()
+              .getBindings()
+              .get(ExposedPort.tcp(port));
       if (bindings == null || bindings.length == 0) {
         return null;
       }
       URI uri = URI.create("http://" + c.getHost() + ":" + bindings[0].getHostPortSpec() + path);
-      return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException | RuntimeException e) {
       return null;
     } catch (InterruptedException e) {
@@ -279,7 +334,8 @@ final class BrambleCluster implements AutoCloseable {
   }
 
   /** Waits up to {@code timeout} for {@link #ready}. */
-  boolean awaitReady(GenericContainer<?> c, int port, Duration timeout) throws InterruptedException {
+  boolean awaitReady(GenericContainer<?> c, int port, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (ready(c, port)) {
@@ -302,7 +358,10 @@ final class BrambleCluster implements AutoCloseable {
     docker().restartContainerCmd(c.getContainerId()).withTimeout(10).exec();
   }
 
-  /** Writes each container's whole output (every run of it, restarts included) to {@code target/container-logs/}. */
+  /**
+   * Writes each container's whole output (every run of it, restarts included) to {@code
+   * target/container-logs/}.
+   */
   private void dumpLogs(String name, GenericContainer<?> c) {
     if (c.getContainerId() == null) {
       return;
@@ -323,6 +382,7 @@ final class BrambleCluster implements AutoCloseable {
    * the broker or the network was away) stays alive but idle and not ready: see the README.
    */
   static final boolean STRICT = Boolean.getBoolean("containers.strict");
+
   private final Set<String> faulted = ConcurrentHashMap.newKeySet();
   private final Set<String> supervised = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> notReadyChecks = new ConcurrentHashMap<>();
@@ -331,7 +391,9 @@ final class BrambleCluster implements AutoCloseable {
   private volatile boolean closing;
   private final Thread supervisor = new Thread(this::supervise, "worker-supervisor");
 
-  /** A fault is being applied to {@code id}: the supervisor leaves it alone until {@link #healed}. */
+  /**
+   * A fault is being applied to {@code id}: the supervisor leaves it alone until {@link #healed}.
+   */
   void faulted(String id) {
     faulted.add(id);
   }
@@ -353,7 +415,8 @@ final class BrambleCluster implements AutoCloseable {
         for (String id : workerIds()) {
           GenericContainer<?> w = worker(id);
           Long restarted = restartedAtNanos.get(id);
-          boolean inGrace = restarted != null && System.nanoTime() - restarted < Duration.ofSeconds(30).toNanos();
+          boolean inGrace =
+              restarted != null && System.nanoTime() - restarted < Duration.ofSeconds(30).toNanos();
           if (closing || !supervised.contains(id) || faulted.contains(id)) {
             continue;
           }
@@ -367,12 +430,16 @@ final class BrambleCluster implements AutoCloseable {
           }
           String what = id + " at " + LocalTime.now().withNano(0);
           if (STRICT) {
-            LOG.error("{} is not ready (its task consumer stopped); strict mode: left as it is", id);
+            LOG.error(
+                "{} is not ready (its task consumer stopped); strict mode: left as it is", id);
             restarts.add("NOT restarted (strict): " + what);
             faulted.add(id);
             continue;
           }
-          LOG.warn("{} is not ready (its task consumer stopped; see target/container-logs/{}.log): restarting it", id, id);
+          LOG.warn(
+              "{} is not ready (its task consumer stopped; see target/container-logs/{}.log): restarting it",
+              id,
+              id);
           restarts.add(what);
           restartedAtNanos.put(id, System.nanoTime());
           notReadyChecks.remove(id);

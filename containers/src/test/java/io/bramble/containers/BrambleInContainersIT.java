@@ -2,33 +2,36 @@ package io.bramble.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobClient;
+import io.bramble.client.JobClient.Progress;
 import io.bramble.core.state.State;
 import io.bramble.examples.collatz.Collatz;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
+import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.client.JobClient;
-import io.bramble.runtime.TopicReader;
-import io.bramble.client.JobClient.Progress;
+import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.bramble.schemas.serde.BrambleSerdes;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,9 +43,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.containers.GenericContainer;
-import io.bramble.schemas.registry.SchemaRegistryClient;
-import io.bramble.schemas.serde.BrambleSerdes;
-import java.util.TreeMap;
 
 /**
  * Bramble as deployed: the broker, the schema registry, the coordinator and three workers, each in
@@ -62,8 +62,13 @@ class BrambleInContainersIT {
   private static final long FROM = 1;
   private static final long TO = 500;
   private static final long CHILDREN = TO - FROM + 1;
-  /** Tasks per worker at once: low, so that a 500-child job lasts long enough for a fault to land mid-job. */
+
+  /**
+   * Tasks per worker at once: low, so that a 500-child job lasts long enough for a fault to land
+   * mid-job.
+   */
   private static final int CONCURRENCY = Integer.getInteger("containers.concurrency", 2);
+
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
 
   private BrambleCluster cluster;
@@ -80,7 +85,8 @@ class BrambleInContainersIT {
   @AfterAll
   void stop() {
     if (cluster != null) {
-      LOG.info("workers the supervisor restarted because they were not ready: {}", cluster.restarts());
+      LOG.info(
+          "workers the supervisor restarted because they were not ready: {}", cluster.restarts());
     }
     if (client != null) {
       client.close();
@@ -90,16 +96,24 @@ class BrambleInContainersIT {
     }
   }
 
-  /** Before each test every worker is ready (the supervisor restarts one whose task consumer stopped). */
+  /**
+   * Before each test every worker is ready (the supervisor restarts one whose task consumer
+   * stopped).
+   */
   @BeforeEach
   void everyWorkerReady() throws InterruptedException {
     for (String id : cluster.workerIds()) {
-      assertThat(cluster.awaitReady(cluster.worker(id), 8091, Duration.ofSeconds(120))).as("%s ready", id).isTrue();
+      assertThat(cluster.awaitReady(cluster.worker(id), 8091, Duration.ofSeconds(120)))
+          .as("%s ready", id)
+          .isTrue();
     }
   }
 
   /** A submitted job, followed from another thread. */
-  private record Job(String appId, CompletableFuture<JobResult> result, AtomicReference<Progress> progress,
+  private record Job(
+      String appId,
+      CompletableFuture<JobResult> result,
+      AtomicReference<Progress> progress,
       long submittedAtNanos) {
     long done() {
       Progress p = progress.get();
@@ -119,17 +133,21 @@ class BrambleInContainersIT {
    * Submits a job and awaits its result on another thread; with {@code follow}, also its join
    * progress, which reads the events topic from its beginning (CPU the containers then lack).
    */
-  private Job submit(String appId, String graph, State state, Map<String, ?> inputs, boolean follow) {
+  private Job submit(
+      String appId, String graph, State state, Map<String, ?> inputs, boolean follow) {
     AtomicReference<Progress> progress = new AtomicReference<>();
     long t0 = System.nanoTime();
     client.submit(JobClient.request(appId, graph, state, inputs));
-    CompletableFuture<JobResult> result = CompletableFuture.supplyAsync(() -> {
-      try {
-        return client.await(appId, JOB_TIMEOUT, follow ? progress::set : null);
-      } catch (Exception e) {
-        throw new IllegalStateException("no result for " + appId + " within " + JOB_TIMEOUT, e);
-      }
-    });
+    CompletableFuture<JobResult> result =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return client.await(appId, JOB_TIMEOUT, follow ? progress::set : null);
+              } catch (Exception e) {
+                throw new IllegalStateException(
+                    "no result for " + appId + " within " + JOB_TIMEOUT, e);
+              }
+            });
     return new Job(appId, result, progress, t0);
   }
 
@@ -137,33 +155,51 @@ class BrambleInContainersIT {
     return submit(appId, "collatz", Collatz.initialState(FROM, TO), Map.of());
   }
 
-  /** Waits until {@code children} children of {@code job} have reported; the job must still be running. */
+  /**
+   * Waits until {@code children} children of {@code job} have reported; the job must still be
+   * running.
+   */
   private void awaitChildrenDone(Job job, long children) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (job.done() < children && !job.result().isDone() && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(job.result()).as("%s ended before the fault (%s)", job.appId(), job.progress().get()).isNotDone();
-    assertThat(job.done()).as("children of %s done before the fault", job.appId()).isGreaterThanOrEqualTo(children);
-    LOG.info("{}: fault at {} children, {} s after submitting", job.appId(), job.progress().get(),
+    assertThat(job.result())
+        .as("%s ended before the fault (%s)", job.appId(), job.progress().get())
+        .isNotDone();
+    assertThat(job.done())
+        .as("children of %s done before the fault", job.appId())
+        .isGreaterThanOrEqualTo(children);
+    LOG.info(
+        "{}: fault at {} children, {} s after submitting",
+        job.appId(),
+        job.progress().get(),
         String.format("%.1f", job.seconds()));
   }
 
   private JobResult completed(Job job) throws Exception {
     JobResult result = job.result().get(JOB_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
-    LOG.info("{}: {} after {} s", job.appId(), result.getStatus(), String.format("%.1f", job.seconds()));
-    assertThat(result.getStatus()).as("%s: error %s", job.appId(), result.getError()).isEqualTo(JobStatus.COMPLETED);
+    LOG.info(
+        "{}: {} after {} s", job.appId(), result.getStatus(), String.format("%.1f", job.seconds()));
+    assertThat(result.getStatus())
+        .as("%s: error %s", job.appId(), result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     return result;
   }
 
-  /** Nothing lost, nothing counted twice: the in-JVM final state, the join at n/n, one result record. */
+  /**
+   * Nothing lost, nothing counted twice: the in-JVM final state, the join at n/n, one result
+   * record.
+   */
   private void assertCollatzEndedAsInTheJvm(Job job) throws Exception {
     JobResult result = completed(job);
     State state = StateCodec.toState(result.getState());
     assertThat(state.getMap("lengths")).as("%s: lengths", job.appId()).hasSize((int) CHILDREN);
     assertThat(state).as("%s: final state", job.appId()).isEqualTo(collatzLocally);
     assertJoinedEveryChildOnce(job.appId(), CHILDREN);
-    assertThat(resultRecords(job.appId())).as("%s: records on job-results", job.appId()).isEqualTo(1);
+    assertThat(resultRecords(job.appId()))
+        .as("%s: records on job-results", job.appId())
+        .isEqualTo(1);
   }
 
   @Test
@@ -185,7 +221,9 @@ class BrambleInContainersIT {
     assertCollatzEndedAsInTheJvm(job);
     Map<String, Double> after = tasksCompleted();
     for (String id : List.of("w1", "w2", "w3")) {
-      assertThat(after.get(id) - before.get(id)).as("tasks %s completed (before %s, after %s)", id, before, after).isPositive();
+      assertThat(after.get(id) - before.get(id))
+          .as("tasks %s completed (before %s, after %s)", id, before, after)
+          .isPositive();
     }
   }
 
@@ -198,7 +236,8 @@ class BrambleInContainersIT {
     cluster.faulted("w1");
     try {
       cluster.disconnect(w1);
-      Thread.sleep(7_000); // beyond the worker's 6 s session timeout: its partitions move to w2 and w3
+      Thread.sleep(
+          7_000); // beyond the worker's 6 s session timeout: its partitions move to w2 and w3
       LOG.info("{}: reconnecting w1 at {} children", job.appId(), job.progress().get());
     } finally {
       cluster.reconnect(w1, "w1");
@@ -238,7 +277,9 @@ class BrambleInContainersIT {
       cluster.restart(coordinator);
     }
     assertCollatzEndedAsInTheJvm(job);
-    assertThat(cluster.awaitReady(coordinator, 8090, Duration.ofSeconds(30))).as("restarted coordinator ready").isTrue();
+    assertThat(cluster.awaitReady(coordinator, 8090, Duration.ofSeconds(30)))
+        .as("restarted coordinator ready")
+        .isTrue();
   }
 
   @Test
@@ -267,7 +308,10 @@ class BrambleInContainersIT {
     Thread.sleep(1_000);
     assertThat(job.result()).as("the job is running when w4 starts").isNotDone();
     cluster.startWorker("w4");
-    LOG.info("{}: w4 ready {} s after submitting; the job is {}", job.appId(), String.format("%.1f", job.seconds()),
+    LOG.info(
+        "{}: w4 ready {} s after submitting; the job is {}",
+        job.appId(),
+        String.format("%.1f", job.seconds()),
         job.result().isDone() ? "done" : "still running");
     State state = StateCodec.toState(completed(job).getState());
     assertThat(state).as("final state").isEqualTo(local);
@@ -275,10 +319,15 @@ class BrambleInContainersIT {
     assertThat(resultRecords(job.appId())).isEqualTo(1);
     Map<String, Double> tasks = tasksCompleted();
     LOG.info("{}: tasks completed by each worker since it started: {}", job.appId(), tasks);
-    assertThat(tasks.get("w4")).as("tasks completed by w4 (all of them this job's), of %s", tasks).isPositive();
+    assertThat(tasks.get("w4"))
+        .as("tasks completed by w4 (all of them this job's), of %s", tasks)
+        .isPositive();
   }
 
-  /** {@code bramble_tasks_completed_total} of each worker, from its {@code /metrics} (reset when it restarts). */
+  /**
+   * {@code bramble_tasks_completed_total} of each worker, from its {@code /metrics} (reset when it
+   * restarts).
+   */
   private Map<String, Double> tasksCompleted() {
     Map<String, Double> tasks = new TreeMap<>();
     for (String id : cluster.workerIds()) {
@@ -294,8 +343,9 @@ class BrambleInContainersIT {
    */
   private void assertJoinedEveryChildOnce(String rootAppId, long children) {
     String topic = cluster.config().topics().events();
-    var serde = BrambleSerdes.forType(TrackingEvent.class,
-        SchemaRegistryClient.builder(cluster.registryUrl()).build());
+    var serde =
+        BrambleSerdes.forType(
+            TrackingEvent.class, SchemaRegistryClient.builder(cluster.registryUrl()).build());
     long maxDone = -1;
     long total = -1;
     int progressEvents = 0;
@@ -307,31 +357,45 @@ class BrambleInContainersIT {
       Map<String, Object> payload = StateCodec.toMap(e.getPayload());
       long done = ((Number) payload.get("done")).longValue();
       total = ((Number) payload.get("total")).longValue();
-      assertThat(done).as("%s: children joined, in a progress event", rootAppId).isLessThanOrEqualTo(total);
+      assertThat(done)
+          .as("%s: children joined, in a progress event", rootAppId)
+          .isLessThanOrEqualTo(total);
       maxDone = Math.max(maxDone, done);
       progressEvents++;
     }
     assertThat(progressEvents).as("%s: join progress events", rootAppId).isPositive();
-    assertThat(new Progress(maxDone, total)).as("%s: join progress", rootAppId).isEqualTo(new Progress(children, children));
+    assertThat(new Progress(maxDone, total))
+        .as("%s: join progress", rootAppId)
+        .isEqualTo(new Progress(children, children));
   }
 
-  /** Records keyed {@code key} on {@code topic}, read committed from the beginning of the key's partition. */
+  /**
+   * Records keyed {@code key} on {@code topic}, read committed from the beginning of the key's
+   * partition.
+   */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
     Map<String, Object> props = new HashMap<>(cluster.config().clientProps());
     props.put("isolation.level", "read_committed");
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       int partitions = c.partitionsFor(topic).size();
       // the default partitioner's choice for a keyed record
-      int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+      int partition =
+          Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
       TopicPartition tp = new TopicPartition(topic, partition);
       c.assign(List.of(tp));
       c.seekToBeginning(List.of(tp));
-      boolean read = TopicReader.readToEnd(c, List.of(tp), Duration.ofSeconds(60), r -> {
-        if (key.equals(r.key()) && r.value() != null) {
-          found.add(r);
-        }
-      });
+      boolean read =
+          TopicReader.readToEnd(
+              c,
+              List.of(tp),
+              Duration.ofSeconds(60),
+              r -> {
+                if (key.equals(r.key()) && r.value() != null) {
+                  found.add(r);
+                }
+              });
       assertThat(read).as("read %s to its end", tp).isTrue();
     }
     return found;

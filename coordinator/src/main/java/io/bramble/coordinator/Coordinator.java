@@ -3,11 +3,12 @@ package io.bramble.coordinator;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.opentelemetry.api.GlobalOpenTelemetry;
-import io.opentelemetry.api.OpenTelemetry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,9 +18,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.ArrayDeque;
 
-/** The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams app. */
+/**
+ * The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams
+ * app.
+ */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
@@ -28,19 +31,27 @@ public final class Coordinator implements AutoCloseable {
   private static final int MAX_REPLACEMENTS = 5;
   private static final long REPLACEMENT_WINDOW_MS = 300_000;
   private final ArrayDeque<Long> replacements = new ArrayDeque<>();
-  private volatile Runnable onFailure = () -> { };
+  private volatile Runnable onFailure = () -> {};
 
   public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
   }
 
   /** A coordinator whose meters (jobs, joins, Kafka Streams metrics) go to {@code meters}. */
-  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters) {
+  public Coordinator(
+      CoordinatorConfig config,
+      GraphRegistry registry,
+      SchemaRegistry schemas,
+      MeterRegistry meters) {
     this(config, registry, schemas, meters, GlobalOpenTelemetry.get());
   }
 
   /** As above, tracing jobs, fan-outs and reduces with {@code openTelemetry}. */
-  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
+  public Coordinator(
+      CoordinatorConfig config,
+      GraphRegistry registry,
+      SchemaRegistry schemas,
+      MeterRegistry meters,
       OpenTelemetry openTelemetry) {
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
@@ -52,21 +63,26 @@ public final class Coordinator implements AutoCloseable {
     p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
-    streams = new KafkaStreams(CoordinatorTopology.build(config.cluster().topics(), registry, schemas, meters, openTelemetry), p);
+    streams =
+        new KafkaStreams(
+            CoordinatorTopology.build(
+                config.cluster().topics(), registry, schemas, meters, openTelemetry),
+            p);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(this::onUncaught);
-    streams.setStateListener((now, before) -> {
-      if (now == KafkaStreams.State.ERROR) {
-        onFailure.run();
-      }
-    });
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.ERROR) {
+            onFailure.run();
+          }
+        });
   }
 
   /**
-   * A failed stream thread is replaced, since most failures pass (a broker away, a rebalance);
-   * but one that keeps failing (measured: a class missing after a bad deploy, replaced 21 times
-   * while the job neither completed nor failed) stops the coordinator instead of spinning.
+   * A failed stream thread is replaced, since most failures pass (a broker away, a rebalance); but
+   * one that keeps failing (measured: a class missing after a bad deploy, replaced 21 times while
+   * the job neither completed nor failed) stops the coordinator instead of spinning.
    */
   private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onUncaught(Throwable e) {
     long now = System.currentTimeMillis();
@@ -76,8 +92,11 @@ public final class Coordinator implements AutoCloseable {
         replacements.removeFirst();
       }
       if (replacements.size() > MAX_REPLACEMENTS) {
-        log.error("coordinator stream thread failed {} times within {} s; stopping", replacements.size(),
-            REPLACEMENT_WINDOW_MS / 1000, e);
+        log.error(
+            "coordinator stream thread failed {} times within {} s; stopping",
+            replacements.size(),
+            REPLACEMENT_WINDOW_MS / 1000,
+            e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       }
     }
@@ -114,11 +133,15 @@ public final class Coordinator implements AutoCloseable {
     return streams.state();
   }
 
-  /** Leaves the group on close, so a restart is reassigned at once instead of after the session timeout. */
+  /**
+   * Leaves the group on close, so a restart is reassigned at once instead of after the session
+   * timeout.
+   */
   @Override
   public void close() {
-    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-        .withTimeout(Duration.ofSeconds(30)));
+    streams.close(
+        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+            .withTimeout(Duration.ofSeconds(30)));
     streamsMetrics.close();
   }
 }

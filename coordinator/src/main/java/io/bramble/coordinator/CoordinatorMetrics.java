@@ -18,20 +18,37 @@ final class CoordinatorMetrics {
   private final Timer joinWait;
 
   CoordinatorMetrics(MeterRegistry registry) {
-    jobsCompleted = Counter.builder("bramble.jobs.completed").description("Jobs that completed").register(registry);
-    jobsFailed = Counter.builder("bramble.jobs.failed").description("Jobs that failed").register(registry);
-    jobDuration = Timer.builder("bramble.job.duration").description("From submission to result")
-        .publishPercentileHistogram().register(registry);
-    joinsCompleted = Counter.builder("bramble.joins.completed").description("Parallel steps reduced").register(registry);
-    joinsFailed = Counter.builder("bramble.joins.failed").description("Parallel steps that failed").register(registry);
-    joinWait = Timer.builder("bramble.join.wait").description("From a fan-out to its reduce")
-        .publishPercentileHistogram().register(registry);
+    jobsCompleted =
+        Counter.builder("bramble.jobs.completed")
+            .description("Jobs that completed")
+            .register(registry);
+    jobsFailed =
+        Counter.builder("bramble.jobs.failed").description("Jobs that failed").register(registry);
+    jobDuration =
+        Timer.builder("bramble.job.duration")
+            .description("From submission to result")
+            .publishPercentileHistogram()
+            .register(registry);
+    joinsCompleted =
+        Counter.builder("bramble.joins.completed")
+            .description("Parallel steps reduced")
+            .register(registry);
+    joinsFailed =
+        Counter.builder("bramble.joins.failed")
+            .description("Parallel steps that failed")
+            .register(registry);
+    joinWait =
+        Timer.builder("bramble.join.wait")
+            .description("From a fan-out to its reduce")
+            .publishPercentileHistogram()
+            .register(registry);
   }
 
   void jobFinished(JobResult result) {
     (result.getStatus() == JobStatus.COMPLETED ? jobsCompleted : jobsFailed).increment();
     if (result.getSubmittedAtMs() > 0) {
-      jobDuration.record(Duration.ofMillis(Math.max(0, result.getFinishedAtMs() - result.getSubmittedAtMs())));
+      jobDuration.record(
+          Duration.ofMillis(Math.max(0, result.getFinishedAtMs() - result.getSubmittedAtMs())));
     }
   }
 

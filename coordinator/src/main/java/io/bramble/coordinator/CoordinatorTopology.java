@@ -1,14 +1,14 @@
 package io.bramble.coordinator;
 
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.runtime.Topics;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.runtime.Topics;
-import io.bramble.runtime.Tracing;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -26,11 +26,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending
- * joins and child tasks; results fill joins and, once complete, are reduced into the parent's
+ * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending joins
+ * and child tasks; results fill joins and, once complete, are reduced into the parent's
  * continuation task or result; root results become job results. The three sources share one
- * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts
- * (every record of one join is keyed by the parent's app id and lands in one task).
+ * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts (every
+ * record of one join is keyed by the parent's app id and lands in one task).
  */
 public final class CoordinatorTopology {
   private CoordinatorTopology() {}
@@ -39,8 +39,14 @@ public final class CoordinatorTopology {
     return build(topics, registry, schemas, new SimpleMeterRegistry(), OpenTelemetry.noop());
   }
 
-  /** The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry}. */
-  public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas, MeterRegistry meters,
+  /**
+   * The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry}.
+   */
+  public static Topology build(
+      Topics topics,
+      GraphRegistry registry,
+      SchemaRegistry schemas,
+      MeterRegistry meters,
       OpenTelemetry openTelemetry) {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
     Tracing tracing = new Tracing(openTelemetry);
@@ -52,47 +58,123 @@ public final class CoordinatorTopology {
     Topology t = new Topology();
 
     t.addSource("jobs", keyIn, valueIn, topics.jobs());
-    t.addProcessor("intake", () -> new JobIntakeProcessor(BrambleSerdes.decoding(JobRequest.class, schemas), registry, tracing), "jobs");
+    t.addProcessor(
+        "intake",
+        () ->
+            new JobIntakeProcessor(
+                BrambleSerdes.decoding(JobRequest.class, schemas), registry, tracing),
+        "jobs");
 
     t.addSource("fanouts", keyIn, valueIn, topics.fanouts());
-    t.addProcessor("fan-out", () -> new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing), "fanouts");
+    t.addProcessor(
+        "fan-out",
+        () ->
+            new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing),
+        "fanouts");
 
     t.addSource("results", keyIn, valueIn, topics.results());
-    t.addProcessor("join", () -> new ResultJoinProcessor(BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics, tracing), "results");
+    t.addProcessor(
+        "join",
+        () ->
+            new ResultJoinProcessor(
+                BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics, tracing),
+        "results");
 
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOBS),
-        Serdes.String(), avro(JobRequest.class, schemas)), "intake", "fan-out", "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOB_RESULTS),
-        Serdes.String(), avro(JobResult.class, schemas)), "intake", "fan-out", "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS),
-        Serdes.String(), avro(FanOut.class, schemas)), "fan-out", "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOIN_RESULTS),
-        Serdes.String(), avro(TaskResult.class, schemas)), "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOIN_COUNTS),
-        Serdes.String(), Serdes.Long()), "fan-out", "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.JOINS_DONE),
-        Serdes.String(), Serdes.Long()), "fan-out", "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.APP_STEPS),
-        Serdes.String(), Serdes.Long()), "join");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TREES),
-        Serdes.String(), Serdes.String()), "intake", "fan-out", "join");
-
-    t.addSink(Sinks.TASKS, topics.tasks(), keyOut, serializer(Task.class, schemas), "intake", "fan-out", "join");
-    t.addSink(Sinks.RESULTS, topics.results(), keyOut, serializer(TaskResult.class, schemas), "fan-out", "join");
-    t.addSink(Sinks.JOB_RESULTS, topics.jobResults(), keyOut, serializer(JobResult.class, schemas), "intake", "fan-out",
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOBS),
+            Serdes.String(),
+            avro(JobRequest.class, schemas)),
+        "intake",
+        "fan-out",
         "join");
-    t.addSink(Sinks.EVENTS, topics.events(), keyOut, serializer(TrackingEvent.class, schemas), "intake", "fan-out", "join");
-    t.addSink(Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOB_RESULTS),
+            Serdes.String(),
+            avro(JobResult.class, schemas)),
+        "intake",
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOINS),
+            Serdes.String(),
+            avro(FanOut.class, schemas)),
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOIN_RESULTS),
+            Serdes.String(),
+            avro(TaskResult.class, schemas)),
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOIN_COUNTS), Serdes.String(), Serdes.Long()),
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOINS_DONE), Serdes.String(), Serdes.Long()),
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.APP_STEPS), Serdes.String(), Serdes.Long()),
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.TREES), Serdes.String(), Serdes.String()),
+        "intake",
+        "fan-out",
+        "join");
+
+    t.addSink(
+        Sinks.TASKS,
+        topics.tasks(),
+        keyOut,
+        serializer(Task.class, schemas),
+        "intake",
+        "fan-out",
+        "join");
+    t.addSink(
+        Sinks.RESULTS,
+        topics.results(),
+        keyOut,
+        serializer(TaskResult.class, schemas),
+        "fan-out",
+        "join");
+    t.addSink(
+        Sinks.JOB_RESULTS,
+        topics.jobResults(),
+        keyOut,
+        serializer(JobResult.class, schemas),
+        "intake",
+        "fan-out",
+        "join");
+    t.addSink(
+        Sinks.EVENTS,
+        topics.events(),
+        keyOut,
+        serializer(TrackingEvent.class, schemas),
+        "intake",
+        "fan-out",
+        "join");
+    t.addSink(
+        Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
     t.addSink(Sinks.CHECKPOINTS, topics.checkpoints(), keyOut, new ByteArraySerializer(), "join");
     return t;
   }
 
-  private static <T extends SpecificRecord> AvroSerde<T> avro(Class<T> type, SchemaRegistry schemas) {
+  private static <T extends SpecificRecord> AvroSerde<T> avro(
+      Class<T> type, SchemaRegistry schemas) {
     return BrambleSerdes.forType(type, schemas);
   }
 
   @SuppressWarnings("unchecked")
-  private static <T extends SpecificRecord> Serializer<Object> serializer(Class<T> type, SchemaRegistry schemas) {
+  private static <T extends SpecificRecord> Serializer<Object> serializer(
+      Class<T> type, SchemaRegistry schemas) {
     return (Serializer<Object>) (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer();
   }
 }

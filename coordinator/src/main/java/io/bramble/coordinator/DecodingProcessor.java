@@ -6,12 +6,12 @@ import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import io.bramble.schemas.serde.Decoded;
 import io.bramble.schemas.serde.DecodedDeserializer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -24,10 +24,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Decodes each record's Avro value; a record that does not decode goes to the dead-letter topic
  * with the reason in its headers instead of stopping the coordinator.
  */
-abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<String, byte[], String, Object> {
+abstract class DecodingProcessor<T extends IndexedRecord>
+    implements Processor<String, byte[], String, Object> {
   private final DecodedDeserializer<T> decoder;
   protected final Tracing tracing;
   protected ProcessorContext<String, Object> context;
+
   /** The trace the current record belongs to; what is emitted carries it on. */
   protected Context traceContext = Context.root();
 
@@ -46,10 +48,22 @@ abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<S
     RecordMetadata where = context.recordMetadata().orElseThrow();
     Decoded<T> decoded = decoder.deserialize(where.topic(), record.value());
     if (decoded.isFailed()) {
-      String reason = "topic " + where.topic() + " partition " + where.partition() + " offset " + where.offset()
-          + ": " + decoded.failure();
-      context.forward(new Record<String, Object>(record.key(), record.value(), record.timestamp(),
-          DeadLetters.headers(reason, where.topic(), where.partition(), where.offset())), Sinks.DLQ);
+      String reason =
+          "topic "
+              + where.topic()
+              + " partition "
+              + where.partition()
+              + " offset "
+              + where.offset()
+              + ": "
+              + decoded.failure();
+      context.forward(
+          new Record<String, Object>(
+              record.key(),
+              record.value(),
+              record.timestamp(),
+              DeadLetters.headers(reason, where.topic(), where.partition(), where.offset())),
+          Sinks.DLQ);
       undecodable(record.key(), reason);
       return;
     }
@@ -76,7 +90,9 @@ abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<S
     }
   }
 
-  /** The root app id of the job whose tree holds app {@code appId}, or null when no job knows it. */
+  /**
+   * The root app id of the job whose tree holds app {@code appId}, or null when no job knows it.
+   */
   private String rootOf(String appId) {
     KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
     if (jobs.get(appId) != null) {
@@ -96,7 +112,10 @@ abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<S
     return null;
   }
 
-  /** Publishes a failed result for job {@code appId} saying {@code message}, unless the job has a result. */
+  /**
+   * Publishes a failed result for job {@code appId} saying {@code message}, unless the job has a
+   * result.
+   */
   void failJob(String appId, String message) {
     KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
     KeyValueStore<String, JobResult> jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
@@ -105,8 +124,13 @@ abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<S
     }
     JobRequest job = jobs.get(appId);
     long now = now();
-    JobResult result = Records.invalidJob(appId, job == null ? "unknown" : job.getGraph(), message,
-        job == null ? now : job.getSubmittedAtMs(), now);
+    JobResult result =
+        Records.invalidJob(
+            appId,
+            job == null ? "unknown" : job.getGraph(),
+            message,
+            job == null ? now : job.getSubmittedAtMs(),
+            now);
     jobResults.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, now);
   }
@@ -120,8 +144,14 @@ abstract class DecodingProcessor<T extends IndexedRecord> implements Processor<S
 
   /** Starts a span in the current record's trace and makes it the trace what is emitted carries. */
   Span startSpan(String name, String appId) {
-    Span span = tracing.tracer().spanBuilder(name).setParent(traceContext)
-        .setAttribute(StepSpans.APP_ID, appId).setAttribute(StepSpans.PROCESS, "coordinator").startSpan();
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder(name)
+            .setParent(traceContext)
+            .setAttribute(StepSpans.APP_ID, appId)
+            .setAttribute(StepSpans.PROCESS, "coordinator")
+            .startSpan();
     traceContext = traceContext.with(span);
     return span;
   }

@@ -11,7 +11,13 @@ final class Events {
 
   private Events() {}
 
-  static TrackingEvent of(String appId, EventKind kind, Long sequenceId, String action, Map<String, ?> payload, long nowMs) {
+  static TrackingEvent of(
+      String appId,
+      EventKind kind,
+      Long sequenceId,
+      String action,
+      Map<String, ?> payload,
+      long nowMs) {
     return Records.event(appId, kind, sequenceId, action, null, null, payload, PROCESS, nowMs);
   }
 }

@@ -1,9 +1,9 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.Task;
-import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -75,9 +75,23 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     for (Task child : children) {
       emit(Sinks.TASKS, child.getAppId(), child, timestamp);
     }
-    emit(Sinks.EVENTS, parentAppId, Events.of(parentAppId, EventKind.FANOUT, fanOut.getParentSequenceId(),
-        fanOut.getParallelAction(), Map.of("total", children.size(), "root_app_id", fanOut.getRootAppId(),
-            "child_app_ids", children.stream().map(Task::getAppId).toList()), now()), timestamp);
+    emit(
+        Sinks.EVENTS,
+        parentAppId,
+        Events.of(
+            parentAppId,
+            EventKind.FANOUT,
+            fanOut.getParentSequenceId(),
+            fanOut.getParallelAction(),
+            Map.of(
+                "total",
+                children.size(),
+                "root_app_id",
+                fanOut.getRootAppId(),
+                "child_app_ids",
+                children.stream().map(Task::getAppId).toList()),
+            now()),
+        timestamp);
     if (children.isEmpty()) {
       completer.complete(context, pending, List.of(), timestamp, traceContext);
     }

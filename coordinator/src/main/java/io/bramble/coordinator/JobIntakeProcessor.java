@@ -5,14 +5,14 @@ import io.bramble.core.graph.Graph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.Task;
-import io.bramble.runtime.Records;
-import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
@@ -24,15 +24,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * jobs → root tasks. Checks what can be checked before any work runs (the graph exists, the state
  * has no internal keys, entrypoint and halts name actions); a job that fails a check gets a failed
  * JobResult naming the problem. A second job with an app id already seen is ignored, unless that
- * job failed: then the newer submission retries it, and the worker resumes it from its
- * checkpoints (completed steps and children are not run again).
+ * job failed: then the newer submission retries it, and the worker resumes it from its checkpoints
+ * (completed steps and children are not run again).
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   private final GraphRegistry registry;
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
 
-  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, GraphRegistry registry, Tracing tracing) {
+  JobIntakeProcessor(
+      DecodedDeserializer<JobRequest> decoder, GraphRegistry registry, Tracing tracing) {
     super(decoder, tracing);
     this.registry = registry;
   }
@@ -47,17 +48,32 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   @Override
   void process(String appId, JobRequest job, long timestamp) {
     if (!appId.equals(job.getAppId())) {
-      fail(appId, job.getGraph(), "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'", timestamp);
+      fail(
+          appId,
+          job.getGraph(),
+          "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'",
+          timestamp);
       return;
     }
     JobRequest earlier = jobs.get(appId);
     if (earlier != null) {
       JobResult prior = jobResults.get(appId);
-      boolean retry = prior != null && prior.getStatus() == JobStatus.FAILED
-          && job.getSubmittedAtMs() > earlier.getSubmittedAtMs();
+      boolean retry =
+          prior != null
+              && prior.getStatus() == JobStatus.FAILED
+              && job.getSubmittedAtMs() > earlier.getSubmittedAtMs();
       if (!retry) {
-        emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, null,
-            Map.of("duplicate_submission", true, "root_app_id", appId), now()), timestamp);
+        emit(
+            Sinks.EVENTS,
+            appId,
+            Events.of(
+                appId,
+                EventKind.APP_CREATED,
+                null,
+                null,
+                Map.of("duplicate_submission", true, "root_app_id", appId),
+                now()),
+            timestamp);
         return;
       }
       jobResults.delete(appId);
@@ -80,8 +96,17 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       return;
     }
     emit(Sinks.TASKS, appId, root, timestamp);
-    emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.APP_CREATED, null, root.getPosition(),
-        Map.of("graph", job.getGraph(), "root_app_id", appId), now()), timestamp);
+    emit(
+        Sinks.EVENTS,
+        appId,
+        Events.of(
+            appId,
+            EventKind.APP_CREATED,
+            null,
+            root.getPosition(),
+            Map.of("graph", job.getGraph(), "root_app_id", appId),
+            now()),
+        timestamp);
   }
 
   private Task rootTask(JobRequest job) {
@@ -91,19 +116,26 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     Map<String, Object> given = StateCodec.toMap(job.getState());
     for (String key : given.keySet()) {
       if (State.isInternal(key)) {
-        throw new IllegalArgumentException("job state key '" + key + "' is internal (keys starting with __ are set by the runtime)");
+        throw new IllegalArgumentException(
+            "job state key '"
+                + key
+                + "' is internal (keys starting with __ are set by the runtime)");
       }
     }
     for (String key : StateCodec.toMap(job.getInputs()).keySet()) {
       if (State.isInternal(key)) {
-        throw new IllegalArgumentException("job input '" + key + "' is reserved: inputs starting with __ are internal");
+        throw new IllegalArgumentException(
+            "job input '" + key + "' is reserved: inputs starting with __ are internal");
       }
     }
     State state = provider.defaultState().merge(State.of(given));
     String entrypoint = job.getEntrypoint() != null ? job.getEntrypoint() : provider.entrypoint();
     graph.action(entrypoint);
     List<String> haltBefore = List.copyOf(job.getHaltBefore());
-    List<String> haltAfter = job.getHaltAfter().isEmpty() ? provider.defaultHaltAfter() : List.copyOf(job.getHaltAfter());
+    List<String> haltAfter =
+        job.getHaltAfter().isEmpty()
+            ? provider.defaultHaltAfter()
+            : List.copyOf(job.getHaltAfter());
     Halt.of(haltBefore, haltAfter).validate(graph);
     return Records.rootTask(job, entry.version(), entrypoint, state, haltBefore, haltAfter);
   }
@@ -117,7 +149,9 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
 
   private void fail(String appId, String graph, String message, long timestamp) {
     JobRequest job = jobs.get(appId);
-    JobResult result = Records.invalidJob(appId, graph, message, job != null ? job.getSubmittedAtMs() : timestamp, now());
+    JobResult result =
+        Records.invalidJob(
+            appId, graph, message, job != null ? job.getSubmittedAtMs() : timestamp, now());
     jobResults.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, timestamp);
   }

@@ -1,18 +1,18 @@
 package io.bramble.coordinator;
 
-import io.bramble.schemas.avro.EventKind;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.context.Context;
-import org.apache.kafka.common.header.internals.RecordHeaders;
+import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -20,9 +20,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Ends a join: reduces, forwards the parent's continuation task or result, and replaces the
- * join's records with a done marker (so redeliveries are recognised and the store stays small).
- * A join that failed gets no marker: a retry of the job fans out the same join again.
+ * Ends a join: reduces, forwards the parent's continuation task or result, and replaces the join's
+ * records with a done marker (so redeliveries are recognised and the store stays small). A join
+ * that failed gets no marker: a retry of the job fans out the same join again.
  */
 final class JoinCompleter {
   private final JoinReducer reducer;
@@ -55,11 +55,21 @@ final class JoinCompleter {
     return list;
   }
 
-  void complete(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results, long timestamp,
+  void complete(
+      ProcessorContext<String, Object> context,
+      FanOut join,
+      List<TaskResult> results,
+      long timestamp,
       Context trace) {
-    Span span = tracing.tracer().spanBuilder("bramble.reduce " + join.getParallelAction()).setParent(trace)
-        .setAttribute(StepSpans.APP_ID, join.getParentAppId()).setAttribute(StepSpans.PROCESS, Events.PROCESS)
-        .setAttribute("bramble.children", (long) results.size()).startSpan();
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder("bramble.reduce " + join.getParallelAction())
+            .setParent(trace)
+            .setAttribute(StepSpans.APP_ID, join.getParentAppId())
+            .setAttribute(StepSpans.PROCESS, Events.PROCESS)
+            .setAttribute("bramble.children", (long) results.size())
+            .startSpan();
     try {
       completeIn(context, join, results, timestamp, trace.with(span));
     } finally {
@@ -67,8 +77,12 @@ final class JoinCompleter {
     }
   }
 
-  private void completeIn(ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results,
-      long timestamp, Context trace) {
+  private void completeIn(
+      ProcessorContext<String, Object> context,
+      FanOut join,
+      List<TaskResult> results,
+      long timestamp,
+      Context trace) {
     KeyValueStore<String, FanOut> joins = context.getStateStore(StoreNames.JOINS);
     KeyValueStore<String, Long> counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
@@ -79,7 +93,8 @@ final class JoinCompleter {
     for (var event : c.events()) {
       forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
     }
-    boolean succeeded = c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
+    boolean succeeded =
+        c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
     if (succeeded) {
       done.put(join.getJoinId(), now);
     }
@@ -90,12 +105,35 @@ final class JoinCompleter {
       TaskResult r = c.parentResult();
       forward(context, Records.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
     }
-    forward(context, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
-        join.getParentSequenceId(), join.getParallelAction(), Map.of("done", results.size(), "total", results.size(),
-            "reduced", true, "root_app_id", join.getRootAppId()), now), timestamp, trace, Sinks.EVENTS);
+    forward(
+        context,
+        join.getParentAppId(),
+        Events.of(
+            join.getParentAppId(),
+            EventKind.JOIN_PROGRESS,
+            join.getParentSequenceId(),
+            join.getParallelAction(),
+            Map.of(
+                "done",
+                results.size(),
+                "total",
+                results.size(),
+                "reduced",
+                true,
+                "root_app_id",
+                join.getRootAppId()),
+            now),
+        timestamp,
+        trace,
+        Sinks.EVENTS);
   }
 
-  private void forward(ProcessorContext<String, Object> context, String key, Object value, long timestamp, Context trace,
+  private void forward(
+      ProcessorContext<String, Object> context,
+      String key,
+      Object value,
+      long timestamp,
+      Context trace,
       String sink) {
     RecordHeaders headers = new RecordHeaders();
     tracing.inject(trace, headers);

@@ -7,6 +7,9 @@ import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.Errors;
+import io.bramble.runtime.EventTracker;
+import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.FanOut;
@@ -14,19 +17,19 @@ import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.runtime.EventTracker;
-import io.bramble.runtime.Errors;
-import io.bramble.runtime.Records;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Completes a join once every child has reported: runs the parallel action's reduce over the
- * children's final states (in task order) through core's seam, then either continues the parent
- * (a task for the worker) or, when the parent has ended or halted, reports the parent's result.
+ * children's final states (in task order) through core's seam, then either continues the parent (a
+ * task for the worker) or, when the parent has ended or halted, reports the parent's result.
  */
 final class JoinReducer {
-  /** What completing a join produced: a continuation or the parent's result, and the reduce step's events. */
+  /**
+   * What completing a join produced: a continuation or the parent's result, and the reduce step's
+   * events.
+   */
   record Completion(Task continuation, TaskResult parentResult, List<TrackingEvent> events) {}
 
   private final GraphRegistry registry;
@@ -38,14 +41,21 @@ final class JoinReducer {
   Completion complete(FanOut join, List<TaskResult> results, long nowMs) {
     List<TrackingEvent> events = new ArrayList<>();
     try {
-      RunnableGraph runnable = registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
+      RunnableGraph runnable =
+          registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
       Graph graph = runnable.graph();
-      Application app = Application.builder()
-          .withGraph(graph)
-          .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
-          .resumeAt(join.getParallelAction(), StateCodec.toState(join.getParentState()), join.getParentSequenceId())
-          .withTracker(new EventTracker(Events.PROCESS, join.getGraph(), join.getRootAppId(), events::add))
-          .build();
+      Application app =
+          Application.builder()
+              .withGraph(graph)
+              .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
+              .resumeAt(
+                  join.getParallelAction(),
+                  StateCodec.toState(join.getParentState()),
+                  join.getParentSequenceId())
+              .withTracker(
+                  new EventTracker(
+                      Events.PROCESS, join.getGraph(), join.getRootAppId(), events::add))
+              .build();
       List<State> succeeded = new ArrayList<>(results.size());
       List<ChildFailure> failures = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {
@@ -53,24 +63,40 @@ final class JoinReducer {
         if (r.getStatus() == ResultStatus.COMPLETED) {
           succeeded.add(StateCodec.toState(r.getState()));
         } else {
-          failures.add(new ChildFailure(i, r.getAppId(), r.getError() == null ? "unknown" : r.getError().getType(),
-              r.getError() == null ? "no error given" : r.getError().getMessage()));
+          failures.add(
+              new ChildFailure(
+                  i,
+                  r.getAppId(),
+                  r.getError() == null ? "unknown" : r.getError().getType(),
+                  r.getError() == null ? "no error given" : r.getError().getMessage()));
         }
       }
       app.seam().completeParallelStep(succeeded, failures, StateCodec.toMap(join.getInputs()));
       if (app.seam().isDone(Halt.of(join.getHaltBefore(), join.getHaltAfter()))) {
-        return new Completion(null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
+        return new Completion(
+            null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
       }
-      Task continuation = Records.continuation(join, app.nextAction(), app.nextSequenceId(), app.state());
+      Task continuation =
+          Records.continuation(join, app.nextAction(), app.nextSequenceId(), app.state());
       return new Completion(continuation, null, events);
     } catch (RuntimeException e) {
-      return new Completion(null, result(join, ResultStatus.FAILED, null, Errors.of(e), nowMs), events);
+      return new Completion(
+          null, result(join, ResultStatus.FAILED, null, Errors.of(e), nowMs), events);
     }
   }
 
   /** The parent's result: its parallel step was its last (it ended, halted or failed there). */
-  private static TaskResult result(FanOut join, ResultStatus status, State state, ErrorInfo error, long nowMs) {
-    return Records.result(join.getParentAppId(), Records.stepId(join.getParentAppId(), join.getParentSequenceId()),
-        join.getParent(), status, state, error, join.getParentSequenceId(), join.getParallelAction(), nowMs);
+  private static TaskResult result(
+      FanOut join, ResultStatus status, State state, ErrorInfo error, long nowMs) {
+    return Records.result(
+        join.getParentAppId(),
+        Records.stepId(join.getParentAppId(), join.getParentSequenceId()),
+        join.getParent(),
+        status,
+        state,
+        error,
+        join.getParentSequenceId(),
+        join.getParallelAction(),
+        nowMs);
   }
 }

@@ -1,14 +1,14 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Records;
+import io.bramble.runtime.StepSpans;
+import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TaskResult;
-import io.bramble.runtime.Records;
-import io.bramble.runtime.StepSpans;
-import io.bramble.runtime.Tracing;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.Map;
@@ -31,7 +31,10 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, JobResult> jobResults;
   private KeyValueStore<String, Long> appSteps;
 
-  ResultJoinProcessor(DecodedDeserializer<TaskResult> decoder, JoinCompleter completer, CoordinatorMetrics metrics,
+  ResultJoinProcessor(
+      DecodedDeserializer<TaskResult> decoder,
+      JoinCompleter completer,
+      CoordinatorMetrics metrics,
       Tracing tracing) {
     super(decoder, tracing);
     this.completer = completer;
@@ -69,11 +72,20 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     long done = counts.get(joinId) + 1;
     counts.put(joinId, done);
     int total = result.getParent().getChildCount();
-    emit(Sinks.EVENTS, join.getParentAppId(), Events.of(join.getParentAppId(), EventKind.JOIN_PROGRESS,
-        join.getParentSequenceId(), join.getParallelAction(),
-        Map.of("done", done, "total", total, "root_app_id", join.getRootAppId()), now()), timestamp);
+    emit(
+        Sinks.EVENTS,
+        join.getParentAppId(),
+        Events.of(
+            join.getParentAppId(),
+            EventKind.JOIN_PROGRESS,
+            join.getParentSequenceId(),
+            join.getParallelAction(),
+            Map.of("done", done, "total", total, "root_app_id", join.getRootAppId()),
+            now()),
+        timestamp);
     if (done == total) {
-      completer.complete(context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
+      completer.complete(
+          context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
     }
   }
 
@@ -102,7 +114,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   /** The root's steps and those of every child of its tree. */
   private long treeSteps(TaskResult root) {
     long steps = root.getSequenceId() + 1;
-    String tree = context.<KeyValueStore<String, String>>getStateStore(StoreNames.TREES).get(root.getAppId());
+    String tree =
+        context.<KeyValueStore<String, String>>getStateStore(StoreNames.TREES).get(root.getAppId());
     if (tree != null) {
       for (String line : tree.split("\n")) {
         Long childSteps = line.startsWith("app:") ? appSteps.get(line.substring(4)) : null;
@@ -121,18 +134,32 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     JobResult jobResult = Records.jobResult(result, job, treeSteps(result), now());
     jobResults.put(appId, jobResult);
     // The job as one span: from its submission to its result.
-    Span span = tracing.tracer().spanBuilder("bramble.job.done " + jobResult.getGraph()).setParent(traceContext)
-        .setStartTimestamp(Math.max(1, jobResult.getSubmittedAtMs()), TimeUnit.MILLISECONDS)
-        .setAttribute(StepSpans.APP_ID, appId)
-        .setAttribute(StepSpans.PROCESS, Events.PROCESS)
-        .setAttribute("bramble.status", jobResult.getStatus().name()).startSpan();
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder("bramble.job.done " + jobResult.getGraph())
+            .setParent(traceContext)
+            .setStartTimestamp(Math.max(1, jobResult.getSubmittedAtMs()), TimeUnit.MILLISECONDS)
+            .setAttribute(StepSpans.APP_ID, appId)
+            .setAttribute(StepSpans.PROCESS, Events.PROCESS)
+            .setAttribute("bramble.status", jobResult.getStatus().name())
+            .startSpan();
     span.end();
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
     metrics.jobFinished(jobResult);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {
       cleanUp(appId, timestamp);
     }
-    emit(Sinks.EVENTS, appId, Events.of(appId, EventKind.JOB_DONE, result.getSequenceId(), result.getLastAction(),
-        Map.of("status", jobResult.getStatus().name(), "root_app_id", appId), now()), timestamp);
+    emit(
+        Sinks.EVENTS,
+        appId,
+        Events.of(
+            appId,
+            EventKind.JOB_DONE,
+            result.getSequenceId(),
+            result.getLastAction(),
+            Map.of("status", jobResult.getStatus().name(), "root_app_id", appId),
+            now()),
+        timestamp);
   }
 }

@@ -4,21 +4,32 @@ package io.bramble.coordinator;
 final class StoreNames {
   /** app id → the JobRequest, once accepted (a second submission of the id is ignored). */
   static final String JOBS = "jobs";
+
   /** app id → the JobResult, once published (a late duplicate result is ignored). */
   static final String JOB_RESULTS = "job-results";
+
   /** join id → the pending join: the FanOut without its child tasks. */
   static final String JOINS = "joins";
+
   /** join id + "/" + child index → the child's result; one per index, so none counts twice. */
   static final String JOIN_RESULTS = "join-results";
+
   /** join id → how many distinct children have reported. */
   static final String JOIN_COUNTS = "join-counts";
+
   /** join id → when it completed, so a redelivered fan-out or result is ignored. */
   static final String JOINS_DONE = "joins-done";
 
-  /** app id → how many steps a child application has run (from its latest result), for the job's step count. */
+  /**
+   * app id → how many steps a child application has run (from its latest result), for the job's
+   * step count.
+   */
   static final String APP_STEPS = "app-steps";
 
-  /** root app id → the apps and joins of its tree ("app:ID" / "join:ID" lines), cleaned up when the job completes. */
+  /**
+   * root app id → the apps and joins of its tree ("app:ID" / "join:ID" lines), cleaned up when the
+   * job completes.
+   */
   static final String TREES = "trees";
 
   private StoreNames() {}

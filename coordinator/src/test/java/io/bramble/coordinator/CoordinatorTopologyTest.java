@@ -49,8 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The coordinator's rules, on Kafka's own {@link TopologyTestDriver}: no broker. The test plays the
- * workers with the worker's real {@link TaskRunner} over an in-memory persister, and pipes what
- * the runner produced (fan-outs, results) back in, in whatever order a scenario needs.
+ * workers with the worker's real {@link TaskRunner} over an in-memory persister, and pipes what the
+ * runner produced (fan-outs, results) back in, in whatever order a scenario needs.
  */
 class CoordinatorTopologyTest {
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -60,10 +60,11 @@ class CoordinatorTopologyTest {
   private final Topics topics = Topics.defaults();
   private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
   private final AtomicBoolean serviceDown = new AtomicBoolean();
-  private final GraphRegistry graphs = GraphRegistry.of(
-      JoinGraphs.provider("sums", JoinGraphs.sumOfSquares(), "squares"),
-      JoinGraphs.provider("flaky", JoinGraphs.flakySumOfSquares(serviceDown), "squares"),
-      JoinGraphs.provider("nested", JoinGraphs.nested(), "groups"));
+  private final GraphRegistry graphs =
+      GraphRegistry.of(
+          JoinGraphs.provider("sums", JoinGraphs.sumOfSquares(), "squares"),
+          JoinGraphs.provider("flaky", JoinGraphs.flakySumOfSquares(serviceDown), "squares"),
+          JoinGraphs.provider("nested", JoinGraphs.nested(), "groups"));
   private final TaskRunner worker = new TaskRunner(graphs);
   private final InMemoryPersister checkpointStore = new InMemoryPersister();
 
@@ -84,7 +85,8 @@ class CoordinatorTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, START);
+    driver =
+        new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, START);
     jobs = input(topics.jobs(), JobRequest.class);
     fanouts = input(topics.fanouts(), FanOut.class);
     results = input(topics.results(), TaskResult.class);
@@ -92,8 +94,12 @@ class CoordinatorTopologyTest {
     resultsOut = output(topics.results(), TaskResult.class);
     jobResults = output(topics.jobResults(), JobResult.class);
     events = output(topics.events(), TrackingEvent.class);
-    dlq = driver.createOutputTopic(topics.dlq(), new StringDeserializer(), new ByteArrayDeserializer());
-    checkpoints = driver.createOutputTopic(topics.checkpoints(), new StringDeserializer(), new ByteArrayDeserializer());
+    dlq =
+        driver.createOutputTopic(
+            topics.dlq(), new StringDeserializer(), new ByteArrayDeserializer());
+    checkpoints =
+        driver.createOutputTopic(
+            topics.checkpoints(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -102,18 +108,29 @@ class CoordinatorTopologyTest {
   }
 
   @SuppressWarnings("unchecked")
-  private <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(String topic, Class<T> type) {
-    return driver.createInputTopic(topic, new StringSerializer(),
-        (Serializer<SpecificRecord>) (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
+  private <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(
+      String topic, Class<T> type) {
+    return driver.createInputTopic(
+        topic,
+        new StringSerializer(),
+        (Serializer<SpecificRecord>)
+            (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
   }
 
-  private <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {
-    return driver.createOutputTopic(topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
+  private <T extends SpecificRecord> TestOutputTopic<String, T> output(
+      String topic, Class<T> type) {
+    return driver.createOutputTopic(
+        topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
   }
 
   private static JobRequest job(String appId, String graph, State state) {
-    return JobRequest.newBuilder().setAppId(appId).setGraph(graph).setState(StateCodec.toAvro(state))
-        .setInputs(StateCodec.fromMap(Map.of())).setSubmittedAtMs(START.toEpochMilli()).build();
+    return JobRequest.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setState(StateCodec.toAvro(state))
+        .setInputs(StateCodec.fromMap(Map.of()))
+        .setSubmittedAtMs(START.toEpochMilli())
+        .build();
   }
 
   /** Runs {@code task} as a worker would; the outcome is not yet sent to the coordinator. */
@@ -129,7 +146,10 @@ class CoordinatorTopologyTest {
     }
   }
 
-  /** Plays the workers until no task is left: every task the coordinator published is run and reported. */
+  /**
+   * Plays the workers until no task is left: every task the coordinator published is run and
+   * reported.
+   */
   private void runToTheEnd() {
     while (!tasks.isEmpty()) {
       send(work(tasks.readValue()));
@@ -144,7 +164,10 @@ class CoordinatorTopologyTest {
     return list;
   }
 
-  /** Submits a sums job over {@code xs} and runs its root task to the fan-out; returns the child tasks. */
+  /**
+   * Submits a sums job over {@code xs} and runs its root task to the fan-out; returns the child
+   * tasks.
+   */
   private List<Task> fannedOut(String appId, List<Long> xs) {
     jobs.pipeInput(appId, job(appId, "sums", State.of("xs", xs)));
     send(work(tasks.readValue()));
@@ -170,7 +193,9 @@ class CoordinatorTopologyTest {
     assertThat(root.getSequenceId()).isZero();
     assertThat(root.getParent()).isNull();
     assertThat(StateCodec.toState(root.getState()).<Long>getList("xs")).containsExactly(1L, 2L);
-    assertThat(events.readValuesToList()).extracting(TrackingEvent::getKind).containsExactly(EventKind.APP_CREATED);
+    assertThat(events.readValuesToList())
+        .extracting(TrackingEvent::getKind)
+        .containsExactly(EventKind.APP_CREATED);
   }
 
   @Test
@@ -180,7 +205,8 @@ class CoordinatorTopologyTest {
 
     List<Task> published = tasks.readValuesToList();
     assertThat(published).hasSize(1);
-    assertThat(StateCodec.toState(published.get(0).getState()).<Long>getList("xs")).containsExactly(1L);
+    assertThat(StateCodec.toState(published.get(0).getState()).<Long>getList("xs"))
+        .containsExactly(1L);
   }
 
   @Test
@@ -204,7 +230,9 @@ class CoordinatorTopologyTest {
     assertThat(children).extracting(c -> c.getParent().getChildIndex()).containsExactly(0, 1, 2);
     assertThat(children).extracting(c -> c.getParent().getJoinId()).containsOnly("job-1@0");
     assertThat(children).extracting(Task::getAppId).doesNotHaveDuplicates();
-    assertThat(children).extracting(c -> StateCodec.toState(c.getState()).getLong("x")).containsExactly(3L, 4L, 5L);
+    assertThat(children)
+        .extracting(c -> StateCodec.toState(c.getState()).getLong("x"))
+        .containsExactly(3L, 4L, 5L);
   }
 
   @Test
@@ -229,10 +257,14 @@ class CoordinatorTopologyTest {
     results.pipeInput("job-1", done.get(0));
 
     assertThat(tasks.isEmpty()).as("the join waits for child 1").isTrue();
-    List<TrackingEvent> progress = events.readValuesToList().stream()
-        .filter(e -> e.getKind() == EventKind.JOIN_PROGRESS).toList();
+    List<TrackingEvent> progress =
+        events.readValuesToList().stream()
+            .filter(e -> e.getKind() == EventKind.JOIN_PROGRESS)
+            .toList();
     assertThat(progress).hasSize(1);
-    assertThat(StateCodec.toMap(progress.get(0).getPayload())).containsEntry("done", 1L).containsEntry("total", 2L);
+    assertThat(StateCodec.toMap(progress.get(0).getPayload()))
+        .containsEntry("done", 1L)
+        .containsEntry("total", 2L);
 
     results.pipeInput("job-1", done.get(1));
     runToTheEnd();
@@ -258,12 +290,17 @@ class CoordinatorTopologyTest {
 
     serviceDown.set(false);
     driver.advanceWallClockTime(Duration.ofSeconds(1));
-    jobs.pipeInput("job-1", JobRequest.newBuilder(job("job-1", "flaky", State.of("xs", List.of(2L, 3L))))
-        .setSubmittedAtMs(START.toEpochMilli() + 1_000).build());
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "flaky", State.of("xs", List.of(2L, 3L))))
+            .setSubmittedAtMs(START.toEpochMilli() + 1_000)
+            .build());
     runToTheEnd();
 
     JobResult result = theOnlyJobResult();
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     assertThat(StateCodec.toState(result.getState()).getLong("total")).isEqualTo(13L);
   }
 
@@ -273,8 +310,11 @@ class CoordinatorTopologyTest {
     runToTheEnd();
     assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.COMPLETED);
 
-    jobs.pipeInput("job-1", JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(2L))))
-        .setSubmittedAtMs(START.toEpochMilli() + 1_000).build());
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(2L))))
+            .setSubmittedAtMs(START.toEpochMilli() + 1_000)
+            .build());
     assertThat(tasks.isEmpty()).isTrue();
     assertThat(jobResults.isEmpty()).isTrue();
   }
@@ -290,17 +330,23 @@ class CoordinatorTopologyTest {
     assertThat(tombstones).allMatch(r -> r.value() == null);
     List<String> expected = new ArrayList<>(List.of("job-1"));
     children.forEach(c -> expected.add(c.getAppId()));
-    assertThat(tombstones).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(tombstones)
+        .extracting(TestRecord::key)
+        .containsExactlyInAnyOrderElementsOf(expected);
   }
 
   @Test
   void aJoinInsideAChildReducesFirstAndItsResultFillsTheOuterJoin() {
-    jobs.pipeInput("job-1", job("job-1", "nested", State.of("groups", List.of(List.of(1L, 2L), List.of(3L)))));
+    jobs.pipeInput(
+        "job-1", job("job-1", "nested", State.of("groups", List.of(List.of(1L, 2L), List.of(3L)))));
     runToTheEnd();
 
     JobResult result = theOnlyJobResult();
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).<Long>getList("totals")).containsExactly(5L, 9L);
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(result.getState()).<Long>getList("totals"))
+        .containsExactly(5L, 9L);
     // root: groups; each group: squares and total; the squares' children: one step each
     assertThat(result.getSteps()).isEqualTo(1 + 2 * 2 + 3);
     // the inner parents' results travelled through the results topic, keyed by the outer parent
@@ -314,7 +360,8 @@ class CoordinatorTopologyTest {
     done.forEach(r -> results.pipeInput("job-1", r));
     runToTheEnd();
 
-    assertThat(theOnlyJobResult().getFinishedAtMs()).isEqualTo(START.plus(Duration.ofMinutes(5)).toEpochMilli());
+    assertThat(theOnlyJobResult().getFinishedAtMs())
+        .isEqualTo(START.plus(Duration.ofMinutes(5)).toEpochMilli());
   }
 
   @Test
@@ -325,10 +372,13 @@ class CoordinatorTopologyTest {
     raw(topics.fanouts()).pipeInput("job-2", new byte[] {7, 7});
     List<Task> children = fannedOut("job-3", List.of(1L));
     // keyed by a child, not a root: the coordinator finds the job through the tree it keeps
-    raw(topics.results()).pipeInput(children.get(0).getAppId(), "not avro".getBytes(StandardCharsets.UTF_8));
+    raw(topics.results())
+        .pipeInput(children.get(0).getAppId(), "not avro".getBytes(StandardCharsets.UTF_8));
 
     List<TestRecord<String, byte[]>> dead = dlq.readRecordsToList();
-    assertThat(dead).extracting(TestRecord::key).containsExactly("job-bad", "job-2", children.get(0).getAppId());
+    assertThat(dead)
+        .extracting(TestRecord::key)
+        .containsExactly("job-bad", "job-2", children.get(0).getAppId());
     assertThat(dead).allMatch(r -> DeadLetters.reason(r.headers()) != null);
     assertThat(DeadLetters.reason(dead.get(1).headers())).contains("topic " + topics.fanouts());
 

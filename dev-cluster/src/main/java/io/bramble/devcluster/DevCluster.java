@@ -1,14 +1,14 @@
 package io.bramble.devcluster;
 
+import io.bramble.client.JobClient;
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.embedded.EmbeddedKafka;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
-import io.bramble.schemas.BrambleSchemas;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.client.JobClient;
 import io.bramble.runtime.TopicSetup;
+import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
@@ -22,8 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything in one JVM, as {@code bramble dev} runs it: a KRaft broker and a schema registry
- * (data under {@code dataDir}, so a restart resumes), the coordinator and N workers.
+ * Everything in one JVM, as {@code bramble dev} runs it: a KRaft broker and a schema registry (data
+ * under {@code dataDir}, so a restart resumes), the coordinator and N workers.
  */
 public final class DevCluster implements AutoCloseable {
   private final Path dataDir;
@@ -34,38 +34,67 @@ public final class DevCluster implements AutoCloseable {
   private final ClusterConfig cluster;
   private Coordinator coordinator;
   private final List<Worker> workers = new ArrayList<>();
-  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OpenTelemetry openTelemetry;
   private int workerCount;
 
-  private DevCluster(Path dataDir, GraphRegistry graphs, int partitions, int kafkaPort, int registryPort,
+  private DevCluster(
+      Path dataDir,
+      GraphRegistry graphs,
+      int partitions,
+      int kafkaPort,
+      int registryPort,
       OpenTelemetry openTelemetry) {
     this.dataDir = dataDir;
     this.graphs = graphs;
     this.openTelemetry = openTelemetry;
-    this.kafka = EmbeddedKafka.builder().dataDir(dataDir.resolve("kafka")).port(kafkaPort).partitions(partitions).build().start();
+    this.kafka =
+        EmbeddedKafka.builder()
+            .dataDir(dataDir.resolve("kafka"))
+            .port(kafkaPort)
+            .partitions(partitions)
+            .build()
+            .start();
     this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort);
     this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
-    this.cluster = ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
+    this.cluster =
+        ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
     TopicSetup.ensure(cluster);
     BrambleSchemas.registerAll(schemas, cluster.topics().prefix());
   }
 
-  /** Starts broker, registry, coordinator and {@code workers} workers; returns once the coordinator runs. */
+  /**
+   * Starts broker, registry, coordinator and {@code workers} workers; returns once the coordinator
+   * runs.
+   */
   public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions) {
     return start(dataDir, graphs, workers, partitions, 0, 0);
   }
 
   /** As {@link #start(Path, GraphRegistry, int, int)} on given ports (0: any free one). */
-  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
+  public static DevCluster start(
+      Path dataDir,
+      GraphRegistry graphs,
+      int workers,
+      int partitions,
+      int kafkaPort,
       int registryPort) {
-    return start(dataDir, graphs, workers, partitions, kafkaPort, registryPort, GlobalOpenTelemetry.get());
+    return start(
+        dataDir, graphs, workers, partitions, kafkaPort, registryPort, GlobalOpenTelemetry.get());
   }
 
   /** As above, with every process tracing to {@code openTelemetry}. */
-  public static DevCluster start(Path dataDir, GraphRegistry graphs, int workers, int partitions, int kafkaPort,
-      int registryPort, OpenTelemetry openTelemetry) {
-    DevCluster c = new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry);
+  public static DevCluster start(
+      Path dataDir,
+      GraphRegistry graphs,
+      int workers,
+      int partitions,
+      int kafkaPort,
+      int registryPort,
+      OpenTelemetry openTelemetry) {
+    DevCluster c =
+        new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry);
     try {
       c.startCoordinator();
       for (int i = 0; i < workers; i++) {
@@ -79,12 +108,20 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public void startCoordinator() {
-    coordinator = new Coordinator(CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")), graphs, schemas, meters,
-        openTelemetry);
+    coordinator =
+        new Coordinator(
+            CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")),
+            graphs,
+            schemas,
+            meters,
+            openTelemetry);
     coordinator.start();
     try {
       if (!coordinator.awaitRunning(Duration.ofSeconds(60))) {
-        throw new IllegalStateException("the coordinator did not reach RUNNING within 60 s (state " + coordinator.state() + ")");
+        throw new IllegalStateException(
+            "the coordinator did not reach RUNNING within 60 s (state "
+                + coordinator.state()
+                + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -100,8 +137,13 @@ public final class DevCluster implements AutoCloseable {
   }
 
   public Worker startWorker() {
-    Worker w = new Worker(WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)), graphs, schemas, meters,
-        openTelemetry);
+    Worker w =
+        new Worker(
+            WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)),
+            graphs,
+            schemas,
+            meters,
+            openTelemetry);
     w.start();
     workers.add(w);
     return w;

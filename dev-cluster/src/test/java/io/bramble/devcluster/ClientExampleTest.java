@@ -29,20 +29,28 @@ class ClientExampleTest {
       String registryUrl = dev.registryUrl();
 
       // --- the README's example ---
-      ClusterConfig cluster = ClusterConfig.of(bootstrapServers, registryUrl); // or new ClusterConfig(…) for SASL/TLS
+      ClusterConfig cluster =
+          ClusterConfig.of(bootstrapServers, registryUrl); // or new ClusterConfig(…) for SASL/TLS
       try (JobClient client = new JobClient(cluster, cluster.schemaRegistry())) {
-        JobRequest job = JobClient.request("collatz-7", "collatz", State.of("from", 5, "to", 7), Map.of());
-        client.submit(job);                                        // acknowledged by the broker
-        JobResult result = client.await(job, Duration.ofMinutes(1),
-            progress -> System.out.println(progress.done() + "/" + progress.total() + " children"));
+        JobRequest job =
+            JobClient.request("collatz-7", "collatz", State.of("from", 5, "to", 7), Map.of());
+        client.submit(job); // acknowledged by the broker
+        JobResult result =
+            client.await(
+                job,
+                Duration.ofMinutes(1),
+                progress ->
+                    System.out.println(progress.done() + "/" + progress.total() + " children"));
         if (result.getStatus() == JobStatus.COMPLETED) {
           State end = StateCodec.toState(result.getState());
-          System.out.println(end.getMap("lengths"));               // {5=6, 6=9, 7=17}
+          System.out.println(end.getMap("lengths")); // {5=6, 6=9, 7=17}
         }
         // ---
         assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(StateCodec.toState(result.getState()).getMap("lengths")).containsEntry("5", 6L)
-            .containsEntry("6", 9L).containsEntry("7", 17L);
+        assertThat(StateCodec.toState(result.getState()).getMap("lengths"))
+            .containsEntry("5", 6L)
+            .containsEntry("6", 9L)
+            .containsEntry("7", 17L);
       }
     }
   }
@@ -53,9 +61,13 @@ class ClientExampleTest {
     int section = readme.indexOf("### From Java: the client");
     int start = readme.indexOf("```java", section) + "```java".length();
     String snippet = readme.substring(start, readme.indexOf("```", start));
-    List<String> source = Files.readAllLines(Path.of("src/test/java/io/bramble/devcluster/ClientExampleTest.java"))
-        .stream().map(String::strip).toList();
-    for (String line : snippet.strip().lines().map(String::strip).filter(l -> !l.equals("}")).toList()) {
+    List<String> source =
+        Files.readAllLines(Path.of("src/test/java/io/bramble/devcluster/ClientExampleTest.java"))
+            .stream()
+            .map(String::strip)
+            .toList();
+    for (String line :
+        snippet.strip().lines().map(String::strip).filter(l -> !l.equals("}")).toList()) {
       assertThat(source).as("README line in ClientExampleTest").contains(line);
     }
   }

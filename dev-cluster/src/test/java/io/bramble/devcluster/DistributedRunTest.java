@@ -2,16 +2,24 @@ package io.bramble.devcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TopicSetup;
+import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.client.JobClient;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.worker.Worker;
 import java.nio.file.Path;
@@ -21,30 +29,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.stream.LongStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import io.bramble.runtime.TopicSetup;
-import io.bramble.runtime.Topics;
-import io.bramble.schemas.avro.EventKind;
-import io.bramble.schemas.avro.FanOut;
-import io.bramble.schemas.avro.ResultStatus;
-import io.bramble.schemas.avro.Task;
-import io.bramble.schemas.avro.TaskResult;
-import io.bramble.schemas.avro.TrackingEvent;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.assertj.core.api.Assertions;
 
 /** A real in-JVM broker, registry, Streams coordinator and workers running jobs end to end. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -79,21 +79,36 @@ class DistributedRunTest {
   }
 
   private State local(GraphProvider provider, State state) {
-    return Application.builder().withGraph(provider.graph()).withEntrypoint(provider.entrypoint())
-        .withState(state).withIdentifiers("local-" + UUID.randomUUID(), null).build().run().state();
+    return Application.builder()
+        .withGraph(provider.graph())
+        .withEntrypoint(provider.entrypoint())
+        .withState(state)
+        .withIdentifiers("local-" + UUID.randomUUID(), null)
+        .build()
+        .run()
+        .state();
   }
 
   @Test
-  void aThousandChildFanOutCompletesWithResultsReducedInTaskOrderAndBothWorkersShareIt() throws Exception {
+  void aThousandChildFanOutCompletesWithResultsReducedInTaskOrderAndBothWorkersShareIt()
+      throws Exception {
     awaitEveryWorkerAssigned();
     Map<String, Long> before = new HashMap<>();
     cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
     JobResult result = run("fanout", State.of("n", 1000, "sleep_ms", 0));
-    assertThat(cluster.workers()).hasSize(2).allSatisfy(w ->
-        assertThat(w.tasksDone() - before.get(w.workerId())).as("tasks done by %s", w.workerId()).isPositive());
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(cluster.workers())
+        .hasSize(2)
+        .allSatisfy(
+            w ->
+                assertThat(w.tasksDone() - before.get(w.workerId()))
+                    .as("tasks done by %s", w.workerId())
+                    .isPositive());
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     State state = StateCodec.toState(result.getState());
-    assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
+    assertThat(state.<Long>getList("outs"))
+        .isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
     assertThat(state.getLong("sum")).isEqualTo(999L * 1000);
   }
 
@@ -102,17 +117,24 @@ class DistributedRunTest {
     State input = State.of("n", 25, "sleep_ms", 0);
     State distributed = StateCodec.toState(run("fanout", input).getState());
     assertThat(distributed.userValues()).isEqualTo(local(fanOut, input).userValues());
-    assertThat(distributed.get(State.SEQUENCE_ID)).isEqualTo(local(fanOut, input).get(State.SEQUENCE_ID));
+    assertThat(distributed.get(State.SEQUENCE_ID))
+        .isEqualTo(local(fanOut, input).get(State.SEQUENCE_ID));
   }
 
   @Test
   void nestedParallelismRunsDistributed() throws Exception {
     State input = State.of("groups", List.of(List.of(1, 2, 3), List.of(10, 20), List.of(5)));
     JobResult result = run("nested", input);
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     State state = StateCodec.toState(result.getState());
-    assertThat(state.get("results")).isEqualTo(List.of(
-        List.of(List.of(2L, 4L, 6L), 12L), List.of(List.of(20L, 40L), 60L), List.of(List.of(10L), 10L)));
+    assertThat(state.get("results"))
+        .isEqualTo(
+            List.of(
+                List.of(List.of(2L, 4L, 6L), 12L),
+                List.of(List.of(20L, 40L), 60L),
+                List.of(List.of(10L), 10L)));
     assertThat(state.userValues()).isEqualTo(local(nested, input).userValues());
   }
 
@@ -125,8 +147,13 @@ class DistributedRunTest {
       cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
       JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
       assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(cluster.workers()).hasSize(3).allSatisfy(w ->
-          assertThat(w.tasksDone() - before.get(w.workerId())).as("tasks done by %s", w.workerId()).isPositive());
+      assertThat(cluster.workers())
+          .hasSize(3)
+          .allSatisfy(
+              w ->
+                  assertThat(w.tasksDone() - before.get(w.workerId()))
+                      .as("tasks done by %s", w.workerId())
+                      .isPositive());
     } finally {
       cluster.stopWorker(third);
     }
@@ -136,13 +163,22 @@ class DistributedRunTest {
   void aJobProducedByAPlainKafkaProducerRuns() throws Exception {
     String appId = "plain-" + UUID.randomUUID();
     Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
-    try (KafkaProducer<String, JobRequest> producer = new KafkaProducer<>(props, new StringSerializer(),
-        BrambleSerdes.forType(JobRequest.class, cluster.schemas()))) {
-      producer.send(new ProducerRecord<>(cluster.cluster().topics().jobs(), appId,
-          JobClient.request(appId, "fanout", State.of("n", 3, "sleep_ms", 0), Map.of()))).get();
+    try (KafkaProducer<String, JobRequest> producer =
+        new KafkaProducer<>(
+            props,
+            new StringSerializer(),
+            BrambleSerdes.forType(JobRequest.class, cluster.schemas()))) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  cluster.cluster().topics().jobs(),
+                  appId,
+                  JobClient.request(appId, "fanout", State.of("n", 3, "sleep_ms", 0), Map.of())))
+          .get();
     }
     JobResult result = client.await(appId, Duration.ofMinutes(1), null);
-    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs")).containsExactly(0L, 2L, 4L);
+    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs"))
+        .containsExactly(0L, 2L, 4L);
   }
 
   @Test
@@ -151,8 +187,10 @@ class DistributedRunTest {
     JobRequest job = JobClient.request(appId, "fanout", State.of("n", 5, "sleep_ms", 0), Map.of());
     client.submit(job);
     client.submit(job);
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
-    // Both submissions share a jobs partition, so the second was handled before the job could finish.
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+        .isEqualTo(JobStatus.COMPLETED);
+    // Both submissions share a jobs partition, so the second was handled before the job could
+    // finish.
     assertThat(recordsFor(cluster.cluster().topics().jobResults(), appId)).hasSize(1);
     assertThat(recordsFor(cluster.cluster().topics().tasks(), appId)).hasSize(1 + 1);
   }
@@ -177,9 +215,12 @@ class DistributedRunTest {
     cluster.startCoordinator();
     cluster.startWorker();
     JobResult result = client.await(appId, Duration.ofMinutes(3), seen::add);
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     State state = StateCodec.toState(result.getState());
-    assertThat(state.<Long>getList("outs")).isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
+    assertThat(state.<Long>getList("outs"))
+        .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
     assertThat(seen).isNotEmpty();
     assertThat(seen.get(seen.size() - 1)).isEqualTo(new JobClient.Progress(n, n));
   }
@@ -189,17 +230,20 @@ class DistributedRunTest {
     String appId = "redelivered-" + UUID.randomUUID();
     TestGraphs.Counted.RUNS.clear();
     client.submit(JobClient.request(appId, "counted", State.empty(), Map.of()));
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+        .isEqualTo(JobStatus.FAILED);
     String completedChild = childAppIds(appId).get(0);
     String results = cluster.cluster().topics().results();
     assertThat(resultsOf(completedChild)).hasSize(1);
 
     // Deliver child 0's task again, as after a worker crash before its offset commit.
-    ConsumerRecord<String, byte[]> task = recordsFor(cluster.cluster().topics().tasks(), completedChild).get(0);
+    ConsumerRecord<String, byte[]> task =
+        recordsFor(cluster.cluster().topics().tasks(), completedChild).get(0);
     Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), completedChild, task.value())).get();
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(cluster.cluster().topics().tasks(), completedChild, task.value()))
+          .get();
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (resultsOf(completedChild).size() < 2 && System.nanoTime() < deadline) {
@@ -216,10 +260,11 @@ class DistributedRunTest {
   private List<TaskResult> resultsOf(String childAppId) {
     var decoder = BrambleSerdes.forType(TaskResult.class, cluster.schemas());
     String results = cluster.cluster().topics().results();
-    return TopicReader.readAll(cluster.cluster(), results, Duration.ofSeconds(30)).stream().map(r -> decoder.deserialize(results, r.value()))
-        .filter(r -> childAppId.equals(r.getAppId())).toList();
+    return TopicReader.readAll(cluster.cluster(), results, Duration.ofSeconds(30)).stream()
+        .map(r -> decoder.deserialize(results, r.value()))
+        .filter(r -> childAppId.equals(r.getAppId()))
+        .toList();
   }
-
 
   @Test
   void aWorkerShutDownGracefullyMidJobRepeatsNoStep() throws Exception {
@@ -238,10 +283,12 @@ class DistributedRunTest {
     int before = TestGraphs.EXECUTIONS.size();
     Worker replacement = cluster.startWorker();
     long started = System.nanoTime();
-    while (replacement.assignment().isEmpty() && System.nanoTime() - started < Duration.ofSeconds(60).toNanos()) {
+    while (replacement.assignment().isEmpty()
+        && System.nanoTime() - started < Duration.ofSeconds(60).toNanos()) {
       Thread.sleep(20);
     }
-    System.out.printf("graceful shutdown took %d ms; the replacement owned partitions %d ms after starting%n",
+    System.out.printf(
+        "graceful shutdown took %d ms; the replacement owned partitions %d ms after starting%n",
         closedMs, (System.nanoTime() - started) / 1_000_000);
     JobResult result = client.await(appId, Duration.ofMinutes(2), null);
     assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
@@ -260,62 +307,86 @@ class DistributedRunTest {
     client.submit(job);
     client.await(appId, Duration.ofMinutes(1), null, events::add);
     List<String> childIds = childAppIds(appId);
-    Function<String, List<String>> stepsOf = id -> events.stream()
-        .filter(e -> e.getAppId().equals(id) && e.getKind() == EventKind.STEP_END)
-        .map(e -> e.getAction() + "#" + e.getSequenceId()).toList();
+    Function<String, List<String>> stepsOf =
+        id ->
+            events.stream()
+                .filter(e -> e.getAppId().equals(id) && e.getKind() == EventKind.STEP_END)
+                .map(e -> e.getAction() + "#" + e.getSequenceId())
+                .toList();
     assertThat(stepsOf.apply(appId)).containsExactly("prepare#0", "fan_out#1", "summarize#2");
     for (String child : childIds) {
       assertThat(stepsOf.apply(child)).containsExactly("tick#0", "tick#1", "tick#2", "done#3");
     }
-    var childEnd = events.stream().filter(e -> e.getAppId().equals(childIds.get(1))
-        && e.getKind() == EventKind.STEP_END && "done".equals(e.getAction())).findFirst().orElseThrow();
+    var childEnd =
+        events.stream()
+            .filter(
+                e ->
+                    e.getAppId().equals(childIds.get(1))
+                        && e.getKind() == EventKind.STEP_END
+                        && "done".equals(e.getAction()))
+            .findFirst()
+            .orElseThrow();
     assertThat(childEnd.getWorkerId()).startsWith("worker-");
     @SuppressWarnings("unchecked")
-    Map<String, Object> endState = (Map<String, Object>) StateCodec.toMap(childEnd.getPayload()).get("state");
+    Map<String, Object> endState =
+        (Map<String, Object>) StateCodec.toMap(childEnd.getPayload()).get("state");
     assertThat(endState).containsEntry("out", 2L);
-    assertThat(events).anySatisfy(e -> {
-      assertThat(e.getKind()).isEqualTo(EventKind.APP_CREATED);
-      assertThat(e.getAppId()).isEqualTo(childIds.get(0));
-      assertThat(e.getParentAppId()).isEqualTo(appId);
-    });
-    assertThat(events.stream().filter(e -> e.getKind() == EventKind.SPAWN)
-        .map(e -> StateCodec.toMap(e.getPayload()).get("child_app_id")).toList()).containsExactlyElementsOf(childIds);
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getKind()).isEqualTo(EventKind.APP_CREATED);
+              assertThat(e.getAppId()).isEqualTo(childIds.get(0));
+              assertThat(e.getParentAppId()).isEqualTo(appId);
+            });
+    assertThat(
+            events.stream()
+                .filter(e -> e.getKind() == EventKind.SPAWN)
+                .map(e -> StateCodec.toMap(e.getPayload()).get("child_app_id"))
+                .toList())
+        .containsExactlyElementsOf(childIds);
   }
 
   @Test
   void coordinatorAndWorkersCountTasksStepsJobsAndJoins() throws Exception {
     run("fanout", State.of("n", 5, "sleep_ms", 0));
     String scrape = cluster.meters().scrape();
-    assertThat(scrape).contains(
-        "bramble_tasks_started_total{worker=\"worker-",
-        "bramble_tasks_completed_total{",
-        "bramble_tasks_fanned_out_total{",
-        "bramble_tasks_in_flight{",
-        "bramble_step_duration_seconds_count{action=\"tick\",graph=\"fanout\",outcome=\"ok\"}",
-        "bramble_jobs_completed_total",
-        "bramble_job_duration_seconds_count",
-        "bramble_join_wait_seconds_count",
-        "kafka_consumer_fetch_manager_records_lag_max");
+    assertThat(scrape)
+        .contains(
+            "bramble_tasks_started_total{worker=\"worker-",
+            "bramble_tasks_completed_total{",
+            "bramble_tasks_fanned_out_total{",
+            "bramble_tasks_in_flight{",
+            "bramble_step_duration_seconds_count{action=\"tick\",graph=\"fanout\",outcome=\"ok\"}",
+            "bramble_jobs_completed_total",
+            "bramble_job_duration_seconds_count",
+            "bramble_join_wait_seconds_count",
+            "kafka_consumer_fetch_manager_records_lag_max");
     assertThat(counter(scrape, "bramble_jobs_completed_total")).isPositive();
   }
 
   private static double counter(String scrape, String name) {
-    return scrape.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return scrape
+        .lines()
+        .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   @Test
   void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
     String appId = "cleanup-" + UUID.randomUUID();
     client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+        .isEqualTo(JobStatus.COMPLETED);
     String checkpoints = cluster.cluster().topics().checkpoints();
     List<String> childIds = childAppIds(appId);
     assertThat(childIds).hasSize(4);
     for (String id : concat(appId, childIds)) {
       List<ConsumerRecord<String, byte[]>> records = recordsFor(checkpoints, id);
       assertThat(records).as("checkpoints of %s", id).hasSizeGreaterThan(1);
-      assertThat(records.get(records.size() - 1).value()).as("last checkpoint record of %s", id).isNull();
+      assertThat(records.get(records.size() - 1).value())
+          .as("last checkpoint record of %s", id)
+          .isNull();
     }
   }
 
@@ -324,7 +395,8 @@ class DistributedRunTest {
     String fanouts = cluster.cluster().topics().fanouts();
     return recordsFor(fanouts, rootAppId).stream()
         .flatMap(r -> decoder.deserialize(fanouts, r.value()).getChildren().stream())
-        .map(Task::getAppId).toList();
+        .map(Task::getAppId)
+        .toList();
   }
 
   private static List<String> concat(String first, List<String> rest) {
@@ -339,15 +411,16 @@ class DistributedRunTest {
     try (var admin = Admin.create(cluster.cluster().clientProps())) {
       admin.createTopics(List.of(new NewTopic(topics.checkpoints(), 1, (short) 1))).all().get();
     }
-    Assertions.assertThatThrownBy(() ->
-            TopicSetup.ensure(cluster.cluster().withTopics(topics)))
-        .hasMessageContaining("topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
+    Assertions.assertThatThrownBy(() -> TopicSetup.ensure(cluster.cluster().withTopics(topics)))
+        .hasMessageContaining(
+            "topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
   }
 
   /** Waits until a rebalance has given every worker some task partitions. */
   private void awaitEveryWorkerAssigned() throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty()) && System.nanoTime() < deadline) {
+    while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty())
+        && System.nanoTime() < deadline) {
       Thread.sleep(50);
     }
   }
@@ -355,7 +428,7 @@ class DistributedRunTest {
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
     return TopicReader.readAll(cluster.cluster(), topic, Duration.ofSeconds(30)).stream()
-        .filter(r -> key.equals(r.key())).toList();
+        .filter(r -> key.equals(r.key()))
+        .toList();
   }
-
 }

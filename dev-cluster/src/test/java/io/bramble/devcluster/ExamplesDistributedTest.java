@@ -2,6 +2,7 @@ package io.bramble.devcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.examples.collatz.Collatz;
@@ -10,7 +11,6 @@ import io.bramble.examples.poems.Poems;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.client.JobClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The examples, found through ServiceLoader as `bramble dev` finds them, end as they do locally. */
+/**
+ * The examples, found through ServiceLoader as `bramble dev` finds them, end as they do locally.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExamplesDistributedTest {
   @TempDir static Path dir;
@@ -40,10 +42,13 @@ class ExamplesDistributedTest {
     cluster.close();
   }
 
-  private JobResult run(String appId, String graph, State state, Map<String, ?> inputs) throws Exception {
+  private JobResult run(String appId, String graph, State state, Map<String, ?> inputs)
+      throws Exception {
     client.submit(JobClient.request(appId, graph, state, inputs));
     JobResult result = client.await(appId, Duration.ofMinutes(2), null);
-    assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
     return result;
   }
 
@@ -51,7 +56,8 @@ class ExamplesDistributedTest {
   void poemsDistributedEndsInExactlyTheLocalFinalState() throws Exception {
     Map<String, Object> inputs = Poems.inputs(List.of("sonnet", "limerick", "haiku"), "the sea", 2);
     State local = Poems.application(new OfflinePoemModel()).run(inputs).state();
-    State distributed = StateCodec.toState(run("poems-1", "poems", State.empty(), inputs).getState());
+    State distributed =
+        StateCodec.toState(run("poems-1", "poems", State.empty(), inputs).getState());
     assertThat(distributed).isEqualTo(local);
     assertThat(distributed.getString("final_results")).contains("sonnet", "limerick", "haiku");
   }
@@ -59,7 +65,8 @@ class ExamplesDistributedTest {
   @Test
   void collatzDistributedEndsInExactlyTheLocalFinalState() throws Exception {
     State local = Collatz.application(Collatz.DEFAULT_FROM, Collatz.DEFAULT_TO).run().state();
-    State distributed = StateCodec.toState(run("collatz-1", "collatz", State.empty(), Map.of()).getState());
+    State distributed =
+        StateCodec.toState(run("collatz-1", "collatz", State.empty(), Map.of()).getState());
     assertThat(distributed).isEqualTo(local);
   }
 }

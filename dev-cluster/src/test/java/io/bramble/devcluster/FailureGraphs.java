@@ -39,39 +39,53 @@ final class FailureGraphs {
 
   /** needs_input: one action that requires the input "who". */
   static GraphProvider needsInput() {
-    Action greet = Action.builder("greet").inputs("who").writes("greeting")
-        .update((s, in) -> s.update("greeting", "hello " + in.get("who")));
+    Action greet =
+        Action.builder("greet")
+            .inputs("who")
+            .writes("greeting")
+            .update((s, in) -> s.update("greeting", "hello " + in.get("who")));
     return provider("needs_input", Graph.builder().withActions(greet).build(), "greet");
   }
 
   /** too_big: writes a string of "size" characters into state. */
   static GraphProvider tooBig() {
-    Action grow = Action.builder("grow").reads("size").writes("blob")
-        .update((s, in) -> s.update("blob", "x".repeat((int) s.getLong("size"))));
+    Action grow =
+        Action.builder("grow")
+            .reads("size")
+            .writes("blob")
+            .update((s, in) -> s.update("blob", "x".repeat((int) s.getLong("size"))));
     return provider("too_big", Graph.builder().withActions(grow).build(), "grow");
   }
 
   /** bad_map: the parallel action's map throws. */
   static GraphProvider badMap() {
     Action leaf = Action.builder("leaf").writes("y").update((s, in) -> s.update("y", 1));
-    var map = MapStates.builder("map").writes("ys").subGraph(RunnableGraph.of(leaf))
-        .states((s, in) -> {
-          throw new IllegalArgumentException("the map cannot split this state");
-        })
-        .reduce((s, cs) -> s.update("ys", List.of()))
-        .build();
+    var map =
+        MapStates.builder("map")
+            .writes("ys")
+            .subGraph(RunnableGraph.of(leaf))
+            .states(
+                (s, in) -> {
+                  throw new IllegalArgumentException("the map cannot split this state");
+                })
+            .reduce((s, cs) -> s.update("ys", List.of()))
+            .build();
     return provider("bad_map", Graph.builder().withActions(map).build(), "map");
   }
 
   /** bad_reduce: the parallel action's reduce throws. */
   static GraphProvider badReduce() {
     Action leaf = Action.builder("leaf").writes("y").update((s, in) -> s.update("y", 1));
-    var map = MapStates.builder("map").writes("ys").subGraph(RunnableGraph.of(leaf))
-        .states((s, in) -> List.of(State.empty(), State.empty()))
-        .reduce((s, cs) -> {
-          throw new IllegalStateException("the reduce refuses these children");
-        })
-        .build();
+    var map =
+        MapStates.builder("map")
+            .writes("ys")
+            .subGraph(RunnableGraph.of(leaf))
+            .states((s, in) -> List.of(State.empty(), State.empty()))
+            .reduce(
+                (s, cs) -> {
+                  throw new IllegalStateException("the reduce refuses these children");
+                })
+            .build();
     return provider("bad_reduce", Graph.builder().withActions(map).build(), "map");
   }
 
@@ -83,21 +97,40 @@ final class FailureGraphs {
    * always fails, and the failure-tolerant reduce records it.
    */
   static GraphProvider retrying() {
-    Action work = Action.builder("work").reads("item").writes("out").update((s, in) -> {
-      long item = s.getLong("item");
-      int tries = TRIES.computeIfAbsent(item, k -> new AtomicInteger()).incrementAndGet();
-      if (item == 3 || item == 1 && tries <= 2) {
-        throw new IllegalStateException("item " + item + " failed on try " + tries);
-      }
-      return s.update("out", item * 100);
-    });
-    var map = MapStates.builder("map").writes("outs", "failed").subGraph(RunnableGraph.of(work))
-        .states((s, in) -> LongStream.range(0, 5).mapToObj(i -> State.of("item", i)).toList())
-        .childRetry(RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 2, Duration.ofMillis(50)))
-        .reduce((s, cs) -> s.update("outs", cs.stream().map(c -> c.get("out")).toList()).update("failed", List.of()))
-        .reduceWithFailures((s, ok, failures) -> s.update("outs", ok.stream().map(c -> c.get("out")).toList())
-            .update("failed", failures.stream().map(f -> Map.of("index", (long) f.index(), "message", f.message())).toList()))
-        .build();
+    Action work =
+        Action.builder("work")
+            .reads("item")
+            .writes("out")
+            .update(
+                (s, in) -> {
+                  long item = s.getLong("item");
+                  int tries =
+                      TRIES.computeIfAbsent(item, k -> new AtomicInteger()).incrementAndGet();
+                  if (item == 3 || item == 1 && tries <= 2) {
+                    throw new IllegalStateException("item " + item + " failed on try " + tries);
+                  }
+                  return s.update("out", item * 100);
+                });
+    var map =
+        MapStates.builder("map")
+            .writes("outs", "failed")
+            .subGraph(RunnableGraph.of(work))
+            .states((s, in) -> LongStream.range(0, 5).mapToObj(i -> State.of("item", i)).toList())
+            .childRetry(
+                RetryPolicy.attempts(3).backoff(Duration.ofMillis(10), 2, Duration.ofMillis(50)))
+            .reduce(
+                (s, cs) ->
+                    s.update("outs", cs.stream().map(c -> c.get("out")).toList())
+                        .update("failed", List.of()))
+            .reduceWithFailures(
+                (s, ok, failures) ->
+                    s.update("outs", ok.stream().map(c -> c.get("out")).toList())
+                        .update(
+                            "failed",
+                            failures.stream()
+                                .map(f -> Map.of("index", (long) f.index(), "message", f.message()))
+                                .toList()))
+            .build();
     return provider("retrying", Graph.builder().withActions(map).build(), "map");
   }
 }

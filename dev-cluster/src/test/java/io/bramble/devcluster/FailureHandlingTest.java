@@ -3,15 +3,15 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.runtime.DeadLetters;
-import io.bramble.client.JobClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -46,8 +46,14 @@ class FailureHandlingTest {
 
   @BeforeAll
   void start() {
-    GraphRegistry graphs = GraphRegistry.of(new TestGraphs.FanOut(), FailureGraphs.needsInput(), FailureGraphs.tooBig(),
-        FailureGraphs.badMap(), FailureGraphs.badReduce(), FailureGraphs.retrying());
+    GraphRegistry graphs =
+        GraphRegistry.of(
+            new TestGraphs.FanOut(),
+            FailureGraphs.needsInput(),
+            FailureGraphs.tooBig(),
+            FailureGraphs.badMap(),
+            FailureGraphs.badReduce(),
+            FailureGraphs.retrying());
     cluster = DevCluster.start(dir, graphs, 2, 4);
     client = cluster.client();
   }
@@ -71,18 +77,23 @@ class FailureHandlingTest {
   }
 
   private void produceRaw(String key, byte[] value) throws Exception {
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(new HashMap<>(cluster.cluster().clientProps()),
-        new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(
+            new HashMap<>(cluster.cluster().clientProps()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       p.send(new ProducerRecord<>(cluster.cluster().topics().jobs(), key, value)).get();
     }
   }
 
   /** Dead letters whose key is {@code key}, read from the beginning. */
   private List<ConsumerRecord<String, byte[]>> deadLetters(String key) {
-    return TopicReader.readAll(cluster.cluster(), cluster.cluster().topics().dlq(), Duration.ofSeconds(30)).stream()
-        .filter(r -> key.equals(r.key())).toList();
+    return TopicReader.readAll(
+            cluster.cluster(), cluster.cluster().topics().dlq(), Duration.ofSeconds(30))
+        .stream()
+        .filter(r -> key.equals(r.key()))
+        .toList();
   }
-
 
   @Test
   void garbageBytesOnJobsGoToTheDeadLetterTopicAndFailTheJobNamedByTheKey() throws Exception {
@@ -90,10 +101,12 @@ class FailureHandlingTest {
     produceRaw(appId, "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
     JobResult result = client.await(appId, Duration.ofMinutes(1), null);
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("could not be decoded", "not Confluent wire format");
+    assertThat(result.getError().getMessage())
+        .contains("could not be decoded", "not Confluent wire format");
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(appId);
     assertThat(dead).hasSize(1);
-    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{\"not\": \"avro\"}");
+    assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"not\": \"avro\"}");
     assertThat(DeadLetters.reason(dead.get(0).headers())).contains("bramble.jobs", "offset");
   }
 
@@ -111,21 +124,30 @@ class FailureHandlingTest {
     JobResult result = run("needs_input", State.empty(), Map.of());
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result.getError().getMessage()).contains("action 'greet' requires input 'who'");
-    assertThat(run("needs_input", State.empty(), Map.of("who", "Ada")).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(run("needs_input", State.empty(), Map.of("who", "Ada")).getStatus())
+        .isEqualTo(JobStatus.COMPLETED);
   }
 
   @Test
   void stateWithInternalKeysIsRefusedNamingTheKey() throws Exception {
-    JobResult result = run("fanout", State.restore(Map.of("__SEQUENCE_ID", 5L, "n", 1L, "sleep_ms", 0L)), Map.of());
+    JobResult result =
+        run(
+            "fanout",
+            State.restore(Map.of("__SEQUENCE_ID", 5L, "n", 1L, "sleep_ms", 0L)),
+            Map.of());
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("job state key '__SEQUENCE_ID' is internal");
+    assertThat(result.getError().getMessage())
+        .contains("job state key '__SEQUENCE_ID' is internal");
   }
 
   @Test
   void valuesOfUnsupportedTypesCannotEvenBeWrittenIntoAJob() {
-    assertThatThrownBy(() -> JobClient.request("x", "fanout", State.of("when", new Date()), Map.of()))
-        .hasMessageContaining("'when'").hasMessageContaining("java.util.Date");
-    assertThatThrownBy(() -> JobClient.request("x", "fanout", State.empty(), Map.of("when", new Date())))
+    assertThatThrownBy(
+            () -> JobClient.request("x", "fanout", State.of("when", new Date()), Map.of()))
+        .hasMessageContaining("'when'")
+        .hasMessageContaining("java.util.Date");
+    assertThatThrownBy(
+            () -> JobClient.request("x", "fanout", State.empty(), Map.of("when", new Date())))
         .hasMessageContaining("java.util.Date");
   }
 
@@ -138,8 +160,12 @@ class FailureHandlingTest {
 
   @Test
   void aJobForAGraphVersionThisPlatformDoesNotHaveFailsNamingTheVersion() throws Exception {
-    JobRequest job = JobRequest.newBuilder(JobClient.request("v2-" + UUID.randomUUID(), "fanout",
-        State.of("n", 1, "sleep_ms", 0), Map.of())).setGraphVersion("2").build();
+    JobRequest job =
+        JobRequest.newBuilder(
+                JobClient.request(
+                    "v2-" + UUID.randomUUID(), "fanout", State.of("n", 1, "sleep_ms", 0), Map.of()))
+            .setGraphVersion("2")
+            .build();
     client.submit(job);
     JobResult result = client.await(job, Duration.ofMinutes(1), null);
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
@@ -157,7 +183,8 @@ class FailureHandlingTest {
   void anExceptionInTheReduceFailsTheJobWithIt() throws Exception {
     JobResult result = run("bad_reduce", State.empty(), Map.of());
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("action 'map' failed", "the reduce refuses these children");
+    assertThat(result.getError().getMessage())
+        .contains("action 'map' failed", "the reduce refuses these children");
   }
 
   @Test

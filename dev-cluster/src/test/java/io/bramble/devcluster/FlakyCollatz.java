@@ -57,43 +57,81 @@ final class FlakyCollatz implements GraphProvider {
   }
 
   static Graph build() {
-    Action initial = Action.builder("initial").reads("n").writes("current", "history").update((s, in) -> {
-      maybeFail("initial");
-      INITIAL_RUNS.computeIfAbsent(s.getLong("n"), k -> new AtomicInteger()).incrementAndGet();
-      return s.update("current", s.get("n")).update("history", List.of(s.get("n")));
-    });
-    Action step = Action.builder("step").reads("current").writes("current", "history").update((s, in) -> {
-      maybeFail("step");
-      long c = s.getLong("current");
-      long next = c % 2 == 0 ? c / 2 : 3 * c + 1;
-      return s.update("current", next).append("history", next);
-    });
-    Action done = Action.builder("done").reads("history").writes("length").update((s, in) -> {
-      maybeFail("done");
-      return s.update("length", (long) s.getList("history").size());
-    });
+    Action initial =
+        Action.builder("initial")
+            .reads("n")
+            .writes("current", "history")
+            .update(
+                (s, in) -> {
+                  maybeFail("initial");
+                  INITIAL_RUNS
+                      .computeIfAbsent(s.getLong("n"), k -> new AtomicInteger())
+                      .incrementAndGet();
+                  return s.update("current", s.get("n")).update("history", List.of(s.get("n")));
+                });
+    Action step =
+        Action.builder("step")
+            .reads("current")
+            .writes("current", "history")
+            .update(
+                (s, in) -> {
+                  maybeFail("step");
+                  long c = s.getLong("current");
+                  long next = c % 2 == 0 ? c / 2 : 3 * c + 1;
+                  return s.update("current", next).append("history", next);
+                });
+    Action done =
+        Action.builder("done")
+            .reads("history")
+            .writes("length")
+            .update(
+                (s, in) -> {
+                  maybeFail("done");
+                  return s.update("length", (long) s.getList("history").size());
+                });
     Condition reachedOne = Condition.expr("current == 1");
-    Graph child = Graph.builder().withActions(initial, step, done)
-        .withTransition("initial", "done", reachedOne)
-        .withTransition("initial", "step")
-        .withTransition("step", "done", reachedOne)
-        .withTransition("step", "step")
+    Graph child =
+        Graph.builder()
+            .withActions(initial, step, done)
+            .withTransition("initial", "done", reachedOne)
+            .withTransition("initial", "step")
+            .withTransition("step", "done", reachedOne)
+            .withTransition("step", "step")
+            .build();
+    ParallelAction sequences =
+        MapStates.builder("sequences")
+            .reads("from", "to")
+            .writes("lengths")
+            .subGraph(RunnableGraph.of(child, "initial", "done"))
+            .states(
+                (s, in) -> {
+                  List<State> states = new ArrayList<>();
+                  for (long n = s.getLong("from"); n <= s.getLong("to"); n++) {
+                    states.add(State.of("n", n));
+                  }
+                  return states;
+                })
+            .reduce(
+                (s, children) ->
+                    s.update("lengths", children.stream().map(c -> c.get("length")).toList()))
+            .build();
+    Action longest =
+        Action.builder("longest")
+            .reads("lengths")
+            .writes("longest")
+            .update(
+                (s, in) -> {
+                  maybeFail("longest");
+                  return s.update(
+                      "longest",
+                      s.<Long>getList("lengths").stream()
+                          .mapToLong(Long::longValue)
+                          .max()
+                          .orElse(0));
+                });
+    return Graph.builder()
+        .withActions(sequences, longest)
+        .withTransition("sequences", "longest")
         .build();
-    ParallelAction sequences = MapStates.builder("sequences").reads("from", "to").writes("lengths")
-        .subGraph(RunnableGraph.of(child, "initial", "done"))
-        .states((s, in) -> {
-          List<State> states = new ArrayList<>();
-          for (long n = s.getLong("from"); n <= s.getLong("to"); n++) {
-            states.add(State.of("n", n));
-          }
-          return states;
-        })
-        .reduce((s, children) -> s.update("lengths", children.stream().map(c -> c.get("length")).toList()))
-        .build();
-    Action longest = Action.builder("longest").reads("lengths").writes("longest").update((s, in) -> {
-      maybeFail("longest");
-      return s.update("longest", s.<Long>getList("lengths").stream().mapToLong(Long::longValue).max().orElse(0));
-    });
-    return Graph.builder().withActions(sequences, longest).withTransition("sequences", "longest").build();
   }
 }

@@ -2,6 +2,7 @@ package io.bramble.devcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
@@ -9,12 +10,10 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.client.JobClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,11 +25,18 @@ class RobustnessTest {
   @TempDir Path dir;
 
   @Test
-  void aFlakyJobResubmittedUntilItSucceedsRunsEachChildsInitialStepOnceAndMatchesTheFaultFreeRun() throws Exception {
+  void aFlakyJobResubmittedUntilItSucceedsRunsEachChildsInitialStepOnceAndMatchesTheFaultFreeRun()
+      throws Exception {
     FlakyCollatz provider = new FlakyCollatz();
     FlakyCollatz.failureRate = 0;
-    State expected = Application.builder().withGraph(provider.graph()).withEntrypoint(provider.entrypoint())
-        .withState(provider.defaultState()).build().run().state();
+    State expected =
+        Application.builder()
+            .withGraph(provider.graph())
+            .withEntrypoint(provider.entrypoint())
+            .withState(provider.defaultState())
+            .build()
+            .run()
+            .state();
     FlakyCollatz.INITIAL_RUNS.clear();
 
     long seed = Long.getLong("robustness.seed", System.nanoTime());
@@ -51,11 +57,15 @@ class RobustnessTest {
       FlakyCollatz.failureRate = 0;
     }
     System.out.println("robustness: succeeded after " + attempts + " attempts (seed " + seed + ")");
-    assertThat(result.getStatus()).as("seed %d, attempts %d: %s", seed, attempts, result.getError())
+    assertThat(result.getStatus())
+        .as("seed %d, attempts %d: %s", seed, attempts, result.getError())
         .isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).userValues()).as("seed %d", seed).isEqualTo(expected.userValues());
+    assertThat(StateCodec.toState(result.getState()).userValues())
+        .as("seed %d", seed)
+        .isEqualTo(expected.userValues());
     assertThat(FlakyCollatz.INITIAL_RUNS).as("seed %d", seed).hasSize(20);
-    FlakyCollatz.INITIAL_RUNS.forEach((n, runs) ->
-        assertThat(runs.get()).as("initial of child n=%d, seed %d", n, seed).isEqualTo(1));
+    FlakyCollatz.INITIAL_RUNS.forEach(
+        (n, runs) ->
+            assertThat(runs.get()).as("initial of child n=%d, seed %d", n, seed).isEqualTo(1));
   }
 }

@@ -6,27 +6,37 @@ import io.bramble.launcher.cluster.CoordinatorCommand;
 import io.bramble.launcher.cluster.DevCommand;
 import io.bramble.launcher.cluster.HealthCommand;
 import io.bramble.launcher.cluster.SubmitCommand;
-import io.bramble.launcher.ui.UiCommand;
 import io.bramble.launcher.cluster.WatchCommand;
 import io.bramble.launcher.cluster.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
+import io.bramble.launcher.ui.UiCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bramble} command. Every subcommand is one class in its own package
- * ({@code run}, {@code bench}; later {@code dev}, {@code submit}, {@code watch},
- * {@code coordinator}, {@code worker}, {@code ui}) and is listed here; a command that needs the
- * console or the environment takes a {@link LauncherContext} in its constructor.
+ * The {@code bramble} command. Every subcommand is one class in its own package ({@code run},
+ * {@code bench}; later {@code dev}, {@code submit}, {@code watch}, {@code coordinator}, {@code
+ * worker}, {@code ui}) and is listed here; a command that needs the console or the environment
+ * takes a {@link LauncherContext} in its constructor.
  */
 @Command(
     name = "bramble",
     mixinStandardHelpOptions = true,
     versionProvider = Bramble.Version.class,
     description = "Runs Burr-style state-machine applications on the JVM.",
-    subcommands = {RunCommand.class, DevCommand.class, SubmitCommand.class, WatchCommand.class, CoordinatorCommand.class,
-        WorkerCommand.class, UiCommand.class, HealthCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      RunCommand.class,
+      DevCommand.class,
+      SubmitCommand.class,
+      WatchCommand.class,
+      CoordinatorCommand.class,
+      WorkerCommand.class,
+      UiCommand.class,
+      HealthCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Bramble implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,11 +61,12 @@ public final class Bramble implements Runnable {
     RunCommand.addGraphs(cl.getSubcommands().get("run"), context, graphs);
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));
-    cl.setExecutionExceptionHandler((e, line, parsed) -> {
-      line.getErr().println("bramble: " + line.getCommandName() + " failed: " + e.getMessage());
-      line.getErr().flush();
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          line.getErr().println("bramble: " + line.getCommandName() + " failed: " + e.getMessage());
+          line.getErr().flush();
+          return 1;
+        });
     return cl;
   }
 

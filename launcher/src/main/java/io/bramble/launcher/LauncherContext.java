@@ -19,7 +19,11 @@ public record LauncherContext(
     ParallelExecutor executor) {
 
   public static LauncherContext system() {
-    return new LauncherContext(System.out, System.err, System.getenv(), GraphRegistry::load,
+    return new LauncherContext(
+        System.out,
+        System.err,
+        System.getenv(),
+        GraphRegistry::load,
         ThreadPoolParallelExecutor.shared());
   }
 }

@@ -40,7 +40,10 @@ class BrambleCommandLineTest {
   void runWithoutAnApplicationSaysWhichExist() {
     Console c = new Console();
     assertThat(c.run("run")).isEqualTo(2);
-    assertThat(c.err()).contains("name an application to run: ").contains("poems").contains("collatz");
+    assertThat(c.err())
+        .contains("name an application to run: ")
+        .contains("poems")
+        .contains("collatz");
   }
 
   @Test

@@ -14,16 +14,23 @@ public final class Console {
   public final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
   private final LauncherContext context;
 
-  /** A console over the graphs on the test class path (the examples: poems on its offline model, collatz). */
+  /**
+   * A console over the graphs on the test class path (the examples: poems on its offline model,
+   * collatz).
+   */
   public Console() {
     this(GraphRegistry.load());
   }
 
   /** A console over {@code graphs}. */
   public Console(GraphRegistry graphs) {
-    context = new LauncherContext(new PrintStream(outBytes, true, StandardCharsets.UTF_8),
-        new PrintStream(errBytes, true, StandardCharsets.UTF_8), Map.of(), () -> graphs,
-        ThreadPoolParallelExecutor.shared());
+    context =
+        new LauncherContext(
+            new PrintStream(outBytes, true, StandardCharsets.UTF_8),
+            new PrintStream(errBytes, true, StandardCharsets.UTF_8),
+            Map.of(),
+            () -> graphs,
+            ThreadPoolParallelExecutor.shared());
   }
 
   public int run(String... args) {

@@ -11,7 +11,11 @@ import java.util.TreeMap;
  * partitions, and extra client properties (SASL/SSL and the like) given to every Kafka client.
  */
 public record ClusterConfig(
-    String bootstrapServers, String registryUrl, Topics topics, int partitions, Map<String, String> clientProperties) {
+    String bootstrapServers,
+    String registryUrl,
+    Topics topics,
+    int partitions,
+    Map<String, String> clientProperties) {
 
   public ClusterConfig {
     clientProperties = Map.copyOf(clientProperties);
@@ -40,7 +44,10 @@ public record ClusterConfig(
     return p;
   }
 
-  /** A client of this cluster's schema registry, with basic auth when {@code basic.auth.user.info} is given. */
+  /**
+   * A client of this cluster's schema registry, with basic auth when {@code basic.auth.user.info}
+   * is given.
+   */
   public SchemaRegistryClient schemaRegistry() {
     SchemaRegistryClient.Builder b = SchemaRegistryClient.builder(registryUrl);
     String userInfo = clientProperties.get("basic.auth.user.info");
@@ -55,13 +62,25 @@ public record ClusterConfig(
   public String toString() {
     Map<String, String> shown = new TreeMap<>();
     clientProperties.forEach((k, v) -> shown.put(k, isSecret(k) ? "[hidden]" : v));
-    return "ClusterConfig[bootstrapServers=" + bootstrapServers + ", registryUrl=" + registryUrl + ", topics="
-        + topics.prefix() + "*, partitions=" + partitions + ", clientProperties=" + shown + "]";
+    return "ClusterConfig[bootstrapServers="
+        + bootstrapServers
+        + ", registryUrl="
+        + registryUrl
+        + ", topics="
+        + topics.prefix()
+        + "*, partitions="
+        + partitions
+        + ", clientProperties="
+        + shown
+        + "]";
   }
 
   private static boolean isSecret(String key) {
     String k = key.toLowerCase(Locale.ROOT);
-    return k.contains("password") || k.contains("jaas") || k.contains("user.info") || k.contains("secret")
+    return k.contains("password")
+        || k.contains("jaas")
+        || k.contains("user.info")
+        || k.contains("secret")
         || k.endsWith(".key");
   }
 }

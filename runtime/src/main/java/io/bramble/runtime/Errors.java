@@ -5,7 +5,10 @@ import io.bramble.schemas.avro.ErrorInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
-/** Turns a failure into the {@link ErrorInfo} carried by results: the whole message chain, the failed action. */
+/**
+ * Turns a failure into the {@link ErrorInfo} carried by results: the whole message chain, the
+ * failed action.
+ */
 public final class Errors {
   private Errors() {}
 
@@ -26,6 +29,11 @@ public final class Errors {
   }
 
   public static ErrorInfo of(String type, String message, String action) {
-    return ErrorInfo.newBuilder().setType(type).setMessage(message).setStackTrace(null).setAction(action).build();
+    return ErrorInfo.newBuilder()
+        .setType(type)
+        .setMessage(message)
+        .setStackTrace(null)
+        .setAction(action)
+        .build();
   }
 }

@@ -15,11 +15,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A tracker that turns what an application does into events for the events topic: app created,
- * step start and end (inputs, result, state, error, timings, the process that ran it) and spawn
- * links; the same information the local file tracker writes, for the UI and {@code bramble watch}.
- * Workers send the events as they come; the coordinator collects them and forwards them in its
- * transaction.
+ * A tracker that turns what an application does into events for the events topic: app created, step
+ * start and end (inputs, result, state, error, timings, the process that ran it) and spawn links;
+ * the same information the local file tracker writes, for the UI and {@code bramble watch}. Workers
+ * send the events as they come; the coordinator collects them and forwards them in its transaction.
  */
 public final class EventTracker implements Tracker {
   private final String processId;
@@ -27,7 +26,8 @@ public final class EventTracker implements Tracker {
   private final String rootAppId;
   private final Consumer<TrackingEvent> sink;
 
-  public EventTracker(String processId, String graph, String rootAppId, Consumer<TrackingEvent> sink) {
+  public EventTracker(
+      String processId, String graph, String rootAppId, Consumer<TrackingEvent> sink) {
     this.processId = processId;
     this.graph = graph;
     this.rootAppId = rootAppId;
@@ -41,8 +41,14 @@ public final class EventTracker implements Tracker {
     payload.put("entrypoint", app.entrypoint());
     payload.put("partition_key", app.partitionKey());
     payload.put("mermaid", app.graph().toMermaid());
-    publish(app.appId(), EventKind.APP_CREATED, null, null, app.parent() == null ? null : app.parent().appId(),
-        app.parent() == null ? null : app.parent().sequenceId(), payload);
+    publish(
+        app.appId(),
+        EventKind.APP_CREATED,
+        null,
+        null,
+        app.parent() == null ? null : app.parent().appId(),
+        app.parent() == null ? null : app.parent().sequenceId(),
+        payload);
   }
 
   @Override
@@ -74,7 +80,14 @@ public final class EventTracker implements Tracker {
     Map<String, Object> payload = base();
     payload.put("child_app_id", link.childAppId());
     payload.put("child_index", (long) link.childIndex());
-    publish(link.parentAppId(), EventKind.SPAWN, link.parentSequenceId(), link.parentAction(), null, null, payload);
+    publish(
+        link.parentAppId(),
+        EventKind.SPAWN,
+        link.parentSequenceId(),
+        link.parentAction(),
+        null,
+        null,
+        payload);
   }
 
   private Map<String, Object> base() {
@@ -86,19 +99,35 @@ public final class EventTracker implements Tracker {
   /** Values a step handed around; anything that is not state-like is shown as text. */
   private static Map<String, Object> jsonLike(Map<String, ?> values) {
     Map<String, Object> m = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      try {
-        m.put(k, StateValues.normalize(k, v));
-      } catch (RuntimeException notStateLike) {
-        m.put(k, String.valueOf(v));
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          try {
+            m.put(k, StateValues.normalize(k, v));
+          } catch (RuntimeException notStateLike) {
+            m.put(k, String.valueOf(v));
+          }
+        });
     return m;
   }
 
-  private void publish(String appId, EventKind kind, Long seq, String action, String parentAppId, Long parentSeq,
+  private void publish(
+      String appId,
+      EventKind kind,
+      Long seq,
+      String action,
+      String parentAppId,
+      Long parentSeq,
       Map<String, Object> payload) {
-    sink.accept(Records.event(appId, kind, seq, action, parentAppId, parentSeq, payload, processId,
-        System.currentTimeMillis()));
+    sink.accept(
+        Records.event(
+            appId,
+            kind,
+            seq,
+            action,
+            parentAppId,
+            parentSeq,
+            payload,
+            processId,
+            System.currentTimeMillis()));
   }
 }

@@ -13,9 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
- * Liveness and readiness over HTTP, for container healthchecks and orchestrators:
- * {@code GET /health/live} answers 200 while the process runs, {@code GET /health/ready} 200 when
- * the readiness check says so and 503 otherwise; the body is a one-line reason.
+ * Liveness and readiness over HTTP, for container healthchecks and orchestrators: {@code GET
+ * /health/live} answers 200 while the process runs, {@code GET /health/ready} 200 when the
+ * readiness check says so and 503 otherwise; the body is a one-line reason.
  */
 public final class HealthServer implements AutoCloseable {
   public static final String LIVE = "/health/live";
@@ -41,31 +41,44 @@ public final class HealthServer implements AutoCloseable {
     this.executor = executor;
   }
 
-  /** Serves the endpoints on {@code port} of every interface (0: a free port, see {@link #port()}). */
+  /**
+   * Serves the endpoints on {@code port} of every interface (0: a free port, see {@link #port()}).
+   */
   public static HealthServer start(int port, Supplier<Readiness> readiness) throws IOException {
     return start(port, readiness, null);
   }
 
-  /** As {@link #start(int, Supplier)}, also serving {@code meters} at {@value #METRICS} for Prometheus (when not null). */
-  public static HealthServer start(int port, Supplier<Readiness> readiness, PrometheusMeterRegistry meters)
-      throws IOException {
+  /**
+   * As {@link #start(int, Supplier)}, also serving {@code meters} at {@value #METRICS} for
+   * Prometheus (when not null).
+   */
+  public static HealthServer start(
+      int port, Supplier<Readiness> readiness, PrometheusMeterRegistry meters) throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (BindException e) {
-      throw new BindException("health port " + port + " is in use (set --health-port or "
-          + "BRAMBLE_HEALTH_PORT; 0 disables): " + e.getMessage());
+      throw new BindException(
+          "health port "
+              + port
+              + " is in use (set --health-port or "
+              + "BRAMBLE_HEALTH_PORT; 0 disables): "
+              + e.getMessage());
     }
     install(server, readiness);
     if (meters != null) {
-      server.createContext(METRICS, exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
-          meters.scrape()));
+      server.createContext(
+          METRICS,
+          exchange ->
+              respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "bramble-health");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "bramble-health");
+              t.setDaemon(true);
+              return t;
+            });
     server.setExecutor(executor);
     server.start();
     return new HealthServer(server, executor);
@@ -74,15 +87,20 @@ public final class HealthServer implements AutoCloseable {
   /** Adds the two endpoints to {@code server}, e.g. one that serves a UI too. */
   public static void install(HttpServer server, Supplier<Readiness> readiness) {
     server.createContext(LIVE, exchange -> respond(exchange, 200, "live"));
-    server.createContext(READY, exchange -> {
-      Readiness r;
-      try {
-        r = readiness.get();
-      } catch (RuntimeException e) {
-        r = Readiness.notReady("readiness check failed: " + e);
-      }
-      respond(exchange, r.ready() ? 200 : 503, (r.ready() ? "ready" : "not ready") + ": " + r.detail());
-    });
+    server.createContext(
+        READY,
+        exchange -> {
+          Readiness r;
+          try {
+            r = readiness.get();
+          } catch (RuntimeException e) {
+            r = Readiness.notReady("readiness check failed: " + e);
+          }
+          respond(
+              exchange,
+              r.ready() ? 200 : 503,
+              (r.ready() ? "ready" : "not ready") + ": " + r.detail());
+        });
   }
 
   /** The port it listens on. */
@@ -100,10 +118,12 @@ public final class HealthServer implements AutoCloseable {
     respond(exchange, status, "text/plain; charset=utf-8", body);
   }
 
-  static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  static void respond(HttpExchange exchange, int status, String contentType, String body)
+      throws IOException {
     try (exchange) {
       String method = exchange.getRequestMethod();
-      boolean exact = exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath());
+      boolean exact =
+          exchange.getRequestURI().getPath().equals(exchange.getHttpContext().getPath());
       if (!exact) {
         status = 404;
         body = "not found";
@@ -113,7 +133,9 @@ public final class HealthServer implements AutoCloseable {
         body = "method not allowed";
       }
       byte[] bytes = (body + "\n").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", status == 200 ? contentType : "text/plain; charset=utf-8");
+      exchange
+          .getResponseHeaders()
+          .set("Content-Type", status == 200 ? contentType : "text/plain; charset=utf-8");
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       if (method.equals("HEAD")) {
         exchange.sendResponseHeaders(status, -1);

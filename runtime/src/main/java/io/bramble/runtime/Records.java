@@ -19,19 +19,27 @@ import java.util.Map;
 
 /**
  * The one place the runtime's records and their ids are made: tasks (root, child, continuation),
- * task results, job results and tracking events. Coordinator and worker both build them here, so
- * a field or an id format changes in one place.
+ * task results, job results and tracking events. Coordinator and worker both build them here, so a
+ * field or an id format changes in one place.
  */
 public final class Records {
   private Records() {}
 
-  /** The id of app {@code appId}'s step {@code sequenceId}: a task's id, and the id of the join a parallel step opens. */
+  /**
+   * The id of app {@code appId}'s step {@code sequenceId}: a task's id, and the id of the join a
+   * parallel step opens.
+   */
   public static String stepId(String appId, long sequenceId) {
     return appId + "@" + sequenceId;
   }
 
   /** The first task of a job: its root app at {@code entrypoint}, step 0. */
-  public static Task rootTask(JobRequest job, String graphVersion, String entrypoint, State state, List<String> haltBefore,
+  public static Task rootTask(
+      JobRequest job,
+      String graphVersion,
+      String entrypoint,
+      State state,
+      List<String> haltBefore,
       List<String> haltAfter) {
     return Task.newBuilder()
         .setTaskId(stepId(job.getAppId(), 0))
@@ -53,11 +61,11 @@ public final class Records {
   }
 
   /**
-   * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId} maps
-   * out; it runs sub-graph {@code subGraphPath} of the parent's graph.
+   * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId}
+   * maps out; it runs sub-graph {@code subGraphPath} of the parent's graph.
    */
-  public static Task childTask(Task parent, long sequenceId, SubGraphTask child, int index, int count,
-      String subGraphPath) {
+  public static Task childTask(
+      Task parent, long sequenceId, SubGraphTask child, int index, int count, String subGraphPath) {
     return Task.newBuilder()
         .setTaskId(stepId(child.appId(), 0))
         .setAppId(child.appId())
@@ -71,13 +79,18 @@ public final class Records {
         .setInputs(StateCodec.fromMap(child.inputs()))
         .setHaltBefore(List.of())
         .setHaltAfter(child.graph().haltAfter())
-        .setParent(new ParentRef(parent.getAppId(), sequenceId, stepId(parent.getAppId(), sequenceId), index, count))
+        .setParent(
+            new ParentRef(
+                parent.getAppId(), sequenceId, stepId(parent.getAppId(), sequenceId), index, count))
         .setSubGraph(subGraphPath)
         .setAttempt(0)
         .build();
   }
 
-  /** The task that continues {@code join}'s parent after its reduce: at {@code position}, step {@code sequenceId}. */
+  /**
+   * The task that continues {@code join}'s parent after its reduce: at {@code position}, step
+   * {@code sequenceId}.
+   */
   public static Task continuation(FanOut join, String position, long sequenceId, State state) {
     return Task.newBuilder()
         .setTaskId(stepId(join.getParentAppId(), sequenceId))
@@ -102,8 +115,16 @@ public final class Records {
    * The result of app {@code appId} (task {@code taskId}; {@code parent} null for a root), whose
    * last step was {@code sequenceId} ({@code lastAction}).
    */
-  public static TaskResult result(String appId, String taskId, ParentRef parent, ResultStatus status, State state,
-      ErrorInfo error, long sequenceId, String lastAction, long nowMs) {
+  public static TaskResult result(
+      String appId,
+      String taskId,
+      ParentRef parent,
+      ResultStatus status,
+      State state,
+      ErrorInfo error,
+      long sequenceId,
+      String lastAction,
+      long nowMs) {
     return TaskResult.newBuilder()
         .setAppId(appId)
         .setTaskId(taskId)
@@ -117,7 +138,10 @@ public final class Records {
         .build();
   }
 
-  /** The key a result travels under: its parent's app id (so it lands with the parent's join), or its own for a root. */
+  /**
+   * The key a result travels under: its parent's app id (so it lands with the parent's join), or
+   * its own for a root.
+   */
   public static String resultKey(TaskResult result) {
     return result.getParent() == null ? result.getAppId() : result.getParent().getParentAppId();
   }
@@ -127,7 +151,8 @@ public final class Records {
     return JobResult.newBuilder()
         .setAppId(root.getAppId())
         .setGraph(job == null ? "unknown" : job.getGraph())
-        .setStatus(root.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
+        .setStatus(
+            root.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
         .setState(root.getState())
         .setError(root.getError())
         .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
@@ -137,7 +162,8 @@ public final class Records {
   }
 
   /** A job refused before any work ran, saying why. */
-  public static JobResult invalidJob(String appId, String graph, String message, long submittedAtMs, long nowMs) {
+  public static JobResult invalidJob(
+      String appId, String graph, String message, long submittedAtMs, long nowMs) {
     return JobResult.newBuilder()
         .setAppId(appId)
         .setGraph(graph)
@@ -151,8 +177,16 @@ public final class Records {
   }
 
   /** A tracking event about app {@code appId}, from process {@code processId}. */
-  public static TrackingEvent event(String appId, EventKind kind, Long sequenceId, String action, String parentAppId,
-      Long parentSequenceId, Map<String, ?> payload, String processId, long nowMs) {
+  public static TrackingEvent event(
+      String appId,
+      EventKind kind,
+      Long sequenceId,
+      String action,
+      String parentAppId,
+      Long parentSequenceId,
+      Map<String, ?> payload,
+      String processId,
+      long nowMs) {
     return TrackingEvent.newBuilder()
         .setAppId(appId)
         .setKind(kind)

@@ -31,13 +31,15 @@ public final class StepSpans implements LifecycleHook {
 
   @Override
   public void beforeStep(StepStart s) {
-    Span span = tracer.spanBuilder("bramble.step " + s.action())
-        .setParent(parent)
-        .setAttribute(APP_ID, s.appId())
-        .setAttribute(ACTION, s.action())
-        .setAttribute(SEQUENCE_ID, s.sequenceId())
-        .setAttribute(PROCESS, process)
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder("bramble.step " + s.action())
+            .setParent(parent)
+            .setAttribute(APP_ID, s.appId())
+            .setAttribute(ACTION, s.action())
+            .setAttribute(SEQUENCE_ID, s.sequenceId())
+            .setAttribute(PROCESS, process)
+            .startSpan();
     open.put(s.appId() + "#" + s.sequenceId(), span);
   }
 

@@ -19,9 +19,10 @@ public final class TopicReader {
   private TopicReader() {}
 
   /** Every partition of {@code topic}. */
-  public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer,
-      String topic) {
-    return consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
+    return consumer.partitionsFor(topic).stream()
+        .map(p -> new TopicPartition(topic, p.partition()))
+        .toList();
   }
 
   /**
@@ -29,8 +30,11 @@ public final class TopicReader {
    * offsets as they are now, handing every record to {@code handler}; false when {@code timeout}
    * passed first.
    */
-  public static <K, V> boolean readToEnd(KafkaConsumer<K, V> consumer,
-      Collection<TopicPartition> partitions, Duration timeout, Consumer<ConsumerRecord<K, V>> handler) {
+  public static <K, V> boolean readToEnd(
+      KafkaConsumer<K, V> consumer,
+      Collection<TopicPartition> partitions,
+      Duration timeout,
+      Consumer<ConsumerRecord<K, V>> handler) {
     Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
     long deadline = System.nanoTime() + timeout.toNanos();
     while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
@@ -42,18 +46,24 @@ public final class TopicReader {
     return true;
   }
 
-  /** The committed records of all of {@code topic} as it stands now (for tools and tests; it reads everything). */
-  public static List<ConsumerRecord<String, byte[]>> readAll(ClusterConfig cluster, String topic, Duration timeout) {
+  /**
+   * The committed records of all of {@code topic} as it stands now (for tools and tests; it reads
+   * everything).
+   */
+  public static List<ConsumerRecord<String, byte[]>> readAll(
+      ClusterConfig cluster, String topic, Duration timeout) {
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = partitionsOf(c, topic);
       c.assign(partitions);
       c.seekToBeginning(partitions);
       if (!readToEnd(c, partitions, timeout, all::add)) {
-        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+        throw new IllegalStateException(
+            "could not read " + topic + " to its end within " + timeout);
       }
     }
     return all;

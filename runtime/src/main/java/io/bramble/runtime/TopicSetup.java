@@ -41,7 +41,9 @@ public final class TopicSetup {
     ensure(admin, topics, partitions, DEFAULT_DEADLINE);
   }
 
-  /** As {@link #ensure(Admin, Topics, int)}, retrying retriable errors for at most {@code deadline}. */
+  /**
+   * As {@link #ensure(Admin, Topics, int)}, retrying retriable errors for at most {@code deadline}.
+   */
   public static void ensure(Admin admin, Topics topics, int partitions, Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
     long backoffMs = 50;
@@ -53,8 +55,12 @@ public final class TopicSetup {
       } catch (TopicFailure f) {
         boolean retriable = f.cause instanceof RetriableException;
         if (!retriable || System.nanoTime() + backoffMs * 1_000_000 > end) {
-          throw new IllegalStateException("cannot create Bramble's topics: topic " + f.topic + ": "
-              + f.cause.getMessage() + (retriable ? " (still failing after " + deadline.toSeconds() + " s)" : ""),
+          throw new IllegalStateException(
+              "cannot create Bramble's topics: topic "
+                  + f.topic
+                  + ": "
+                  + f.cause.getMessage()
+                  + (retriable ? " (still failing after " + deadline.toSeconds() + " s)" : ""),
               f.cause);
         }
       } catch (InterruptedException e) {
@@ -83,7 +89,8 @@ public final class TopicSetup {
     }
   }
 
-  private static <T> T await(String topic, KafkaFuture<T> future) throws TopicFailure, InterruptedException {
+  private static <T> T await(String topic, KafkaFuture<T> future)
+      throws TopicFailure, InterruptedException {
     try {
       return future.get();
     } catch (ExecutionException e) {
@@ -91,7 +98,8 @@ public final class TopicSetup {
     }
   }
 
-  private static void createMissing(Admin admin, Topics topics, int partitions) throws TopicFailure, InterruptedException {
+  private static void createMissing(Admin admin, Topics topics, int partitions)
+      throws TopicFailure, InterruptedException {
     Collection<String> existing = await("(listing topics)", admin.listTopics().names());
     List<NewTopic> missing = new ArrayList<>();
     for (String t : topics.all()) {
@@ -106,7 +114,8 @@ public final class TopicSetup {
     if (missing.isEmpty()) {
       return;
     }
-    for (Map.Entry<String, KafkaFuture<Void>> created : admin.createTopics(missing).values().entrySet()) {
+    for (Map.Entry<String, KafkaFuture<Void>> created :
+        admin.createTopics(missing).values().entrySet()) {
       try {
         await(created.getKey(), created.getValue());
       } catch (TopicFailure f) {
@@ -119,8 +128,8 @@ public final class TopicSetup {
 
   private static void check(Admin admin, Topics topics) throws TopicFailure, InterruptedException {
     Map<String, TopicDescription> described = new HashMap<>();
-    for (Map.Entry<String, KafkaFuture<TopicDescription>> d : admin.describeTopics(topics.all()).topicNameValues()
-        .entrySet()) {
+    for (Map.Entry<String, KafkaFuture<TopicDescription>> d :
+        admin.describeTopics(topics.all()).topicNameValues().entrySet()) {
       described.put(d.getKey(), await(d.getKey(), d.getValue()));
     }
     List<String> problems = new ArrayList<>();
@@ -128,21 +137,34 @@ public final class TopicSetup {
     for (String t : List.of(topics.fanouts(), topics.results())) {
       int n = described.get(t).partitions().size();
       if (n != joined) {
-        problems.add("topic " + t + " has " + n + " partitions but " + topics.jobs() + " has " + joined
-            + "; the coordinator needs them equal");
+        problems.add(
+            "topic "
+                + t
+                + " has "
+                + n
+                + " partitions but "
+                + topics.jobs()
+                + " has "
+                + joined
+                + "; the coordinator needs them equal");
       }
     }
-    List<ConfigResource> resources = topics.compacted().stream()
-        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+    List<ConfigResource> resources =
+        topics.compacted().stream()
+            .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+            .toList();
     Map<ConfigResource, KafkaFuture<Config>> configs = admin.describeConfigs(resources).values();
     for (ConfigResource r : resources) {
-      String policy = await(r.name(), configs.get(r)).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+      String policy =
+          await(r.name(), configs.get(r)).get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
       if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-        problems.add("topic " + r.name() + " has cleanup.policy=" + policy + " but must be compacted");
+        problems.add(
+            "topic " + r.name() + " has cleanup.policy=" + policy + " but must be compacted");
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalStateException("existing topics have wrong settings: " + String.join("; ", problems));
+      throw new IllegalStateException(
+          "existing topics have wrong settings: " + String.join("; ", problems));
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.bramble.runtime;
 
-import java.util.List;
 import io.bramble.schemas.BrambleSchemas;
+import java.util.List;
 
 /** Bramble's topic names under one prefix (default {@code bramble.}). */
 public record Topics(String prefix) {
@@ -44,7 +44,8 @@ public record Topics(String prefix) {
   }
 
   public List<String> all() {
-    return List.of(jobs(), tasks(), fanouts(), results(), checkpoints(), jobResults(), events(), dlq());
+    return List.of(
+        jobs(), tasks(), fanouts(), results(), checkpoints(), jobResults(), events(), dlq());
   }
 
   /** Topics compacted by key: only the latest record per app id matters. */

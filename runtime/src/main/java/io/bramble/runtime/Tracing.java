@@ -3,11 +3,11 @@ package io.bramble.runtime;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,32 +23,34 @@ import org.apache.kafka.common.header.Headers;
 public final class Tracing {
   public static final String INSTRUMENTATION = "io.bramble";
 
-  private static final TextMapGetter<Headers> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Headers headers) {
-      List<String> keys = new ArrayList<>();
-      for (Header h : headers) {
-        keys.add(h.key());
-      }
-      return keys;
-    }
+  private static final TextMapGetter<Headers> GETTER =
+      new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers headers) {
+          List<String> keys = new ArrayList<>();
+          for (Header h : headers) {
+            keys.add(h.key());
+          }
+          return keys;
+        }
 
-    @Override
-    public String get(Headers headers, String key) {
-      if (headers == null) {
-        return null;
-      }
-      Header h = headers.lastHeader(key);
-      return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-  };
+        @Override
+        public String get(Headers headers, String key) {
+          if (headers == null) {
+            return null;
+          }
+          Header h = headers.lastHeader(key);
+          return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
+      };
 
-  private static final TextMapSetter<Headers> SETTER = (headers, key, value) -> {
-    if (headers != null) {
-      headers.remove(key);
-      headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-    }
-  };
+  private static final TextMapSetter<Headers> SETTER =
+      (headers, key, value) -> {
+        if (headers != null) {
+          headers.remove(key);
+          headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+        }
+      };
 
   private final Tracer tracer;
   private final TextMapPropagator propagator = W3CTraceContextPropagator.getInstance();

@@ -17,13 +17,22 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Topic setup against a real broker: created once, checked, retried while the broker is not there yet. */
+/**
+ * Topic setup against a real broker: created once, checked, retried while the broker is not there
+ * yet.
+ */
 class TopicSetupTest {
   @TempDir Path dir;
 
   private static Admin admin(String bootstrap) {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000));
+    return Admin.create(
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+            2_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+            3_000));
   }
 
   private static int freePort() throws Exception {
@@ -37,7 +46,8 @@ class TopicSetupTest {
     int port = freePort();
     Topics topics = new Topics("late.");
     try (Admin admin = admin("localhost:" + port)) {
-      CompletableFuture<Void> setup = CompletableFuture.runAsync(() -> TopicSetup.ensure(admin, topics, 2));
+      CompletableFuture<Void> setup =
+          CompletableFuture.runAsync(() -> TopicSetup.ensure(admin, topics, 2));
       Thread.sleep(3_500); // longer than one admin call may take: the first ones fail
       assertThat(setup).isNotDone();
       try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(port).build().start()) {
@@ -49,7 +59,8 @@ class TopicSetupTest {
 
   @Test
   void existingTopicsWithUnequalPartitionsAreRefusedNamingThem() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(freePort()).build().start();
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.builder().dataDir(dir).port(freePort()).build().start();
         Admin admin = admin(kafka.bootstrapServers())) {
       Topics topics = new Topics("uneven.");
       admin.createTopics(List.of(new NewTopic(topics.results(), 3, (short) 1))).all().get();
@@ -61,7 +72,8 @@ class TopicSetupTest {
 
   @Test
   void anErrorThatRetryingCannotFixFailsAtOnceNamingTheTopic() throws Exception {
-    try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).port(freePort()).build().start();
+    try (EmbeddedKafka kafka =
+            EmbeddedKafka.builder().dataDir(dir).port(freePort()).build().start();
         Admin admin = admin(kafka.bootstrapServers())) {
       Topics topics = new Topics("bad prefix/");
 

@@ -9,12 +9,12 @@ import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
-import java.util.Collections;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Which message each Bramble topic carries (see DESIGN.md, "Distributed runtime"), by topic name
@@ -26,7 +26,10 @@ public final class BrambleSchemas {
   /** The default topic prefix. */
   public static final String DEFAULT_TOPIC_PREFIX = "bramble.";
 
-  /** Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints, job-results, events. */
+  /**
+   * Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints,
+   * job-results, events.
+   */
   public static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = valueTypes();
 
   private static Map<String, Class<? extends SpecificRecord>> valueTypes() {
@@ -47,15 +50,17 @@ public final class BrambleSchemas {
   }
 
   /**
-   * Registers every topic's value schema under {@code <prefix><topic>-value} (e.g. {@code bramble.tasks-value}),
-   * so that a registry is ready before the first record; returns subject → id. Idempotent.
+   * Registers every topic's value schema under {@code <prefix><topic>-value} (e.g. {@code
+   * bramble.tasks-value}), so that a registry is ready before the first record; returns subject →
+   * id. Idempotent.
    */
   public static Map<String, Integer> registerAll(SchemaRegistry registry, String topicPrefix) {
     Map<String, Integer> ids = new LinkedHashMap<>();
-    VALUE_TYPES.forEach((topic, type) -> {
-      String subject = BrambleSerdes.valueSubject(topicPrefix + topic);
-      ids.put(subject, registry.register(subject, schemaOf(type)));
-    });
+    VALUE_TYPES.forEach(
+        (topic, type) -> {
+          String subject = BrambleSerdes.valueSubject(topicPrefix + topic);
+          ids.put(subject, registry.register(subject, schemaOf(type)));
+        });
     return ids;
   }
 }

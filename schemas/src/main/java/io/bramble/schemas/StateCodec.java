@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts {@link State}s and their JSON-like values to and from the Avro types {@link StateData} and
- * {@link Value}, losslessly: key order, byte arrays, Unicode, {@code Long.MIN_VALUE}/{@code MAX_VALUE},
- * every double (NaN, ±Infinity, -0.0), nulls and deep nesting all survive a round trip.
+ * Converts {@link State}s and their JSON-like values to and from the Avro types {@link StateData}
+ * and {@link Value}, losslessly: key order, byte arrays, Unicode, {@code Long.MIN_VALUE}/{@code
+ * MAX_VALUE}, every double (NaN, ±Infinity, -0.0), nulls and deep nesting all survive a round trip.
  *
  * <table>
  *   <caption>Java value ↔ {@code Value.value} union branch</caption>
@@ -31,11 +31,11 @@ import java.util.Map;
  * </table>
  *
  * <p>Values may nest lists and maps up to {@value #MAX_DEPTH} levels deep: Avro's reader and writer
- * recurse per level, and about 290 levels exhaust a default 1 MiB thread stack, so deeper values are
- * refused here with a clear error rather than failing later inside a Kafka client thread.
+ * recurse per level, and about 290 levels exhaust a default 1 MiB thread stack, so deeper values
+ * are refused here with a clear error rather than failing later inside a Kafka client thread.
  *
- * <p>Decoded lists and maps are unmodifiable; maps are {@link LinkedHashMap}s in entry order (a repeated
- * key keeps its first position and its last value).
+ * <p>Decoded lists and maps are unmodifiable; maps are {@link LinkedHashMap}s in entry order (a
+ * repeated key keeps its first position and its last value).
  */
 public final class StateCodec {
   private StateCodec() {}
@@ -48,7 +48,10 @@ public final class StateCodec {
     return fromMap(state.asMap());
   }
 
-  /** The state {@code data} holds, internal keys included (via {@link State#restore}); null gives an empty state. */
+  /**
+   * The state {@code data} holds, internal keys included (via {@link State#restore}); null gives an
+   * empty state.
+   */
   public static State toState(StateData data) {
     return data == null ? State.empty() : State.restore(toMap(data));
   }
@@ -72,7 +75,9 @@ public final class StateCodec {
     return toValue(value, "value", 0);
   }
 
-  /** The Java value {@code value} holds (see the class comment for the types). A null Value is null. */
+  /**
+   * The Java value {@code value} holds (see the class comment for the types). A null Value is null.
+   */
   public static Object toObject(Value value) {
     return value == null ? null : fromUnion(value.getValue());
   }
@@ -83,11 +88,15 @@ public final class StateCodec {
     List<Entry> entries = new ArrayList<>(map.size());
     for (Map.Entry<?, ?> e : map.entrySet()) {
       if (!(e.getKey() instanceof String)) {
-        throw new IllegalArgumentException("map keys must be strings; found "
-            + (e.getKey() == null ? "null" : e.getKey().getClass().getName()) + " at " + (path.isEmpty() ? "top level" : path));
+        throw new IllegalArgumentException(
+            "map keys must be strings; found "
+                + (e.getKey() == null ? "null" : e.getKey().getClass().getName())
+                + " at "
+                + (path.isEmpty() ? "top level" : path));
       }
       String key = (String) e.getKey();
-      entries.add(new Entry(key, toValue(e.getValue(), path.isEmpty() ? key : path + "." + key, depth)));
+      entries.add(
+          new Entry(key, toValue(e.getValue(), path.isEmpty() ? key : path + "." + key, depth)));
     }
     return entries;
   }
@@ -97,7 +106,11 @@ public final class StateCodec {
   }
 
   private static Object toUnion(Object v, String path, int depth) {
-    if (v == null || v instanceof Boolean || v instanceof Long || v instanceof Double || v instanceof String) {
+    if (v == null
+        || v instanceof Boolean
+        || v instanceof Long
+        || v instanceof Double
+        || v instanceof String) {
       return v;
     }
     if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
@@ -121,8 +134,12 @@ public final class StateCodec {
       return v.toString();
     }
     if ((v instanceof List || v instanceof Map) && depth >= MAX_DEPTH) {
-      throw new IllegalArgumentException("value at " + path + " nests lists/maps deeper than " + MAX_DEPTH
-          + " levels, the most a state value may");
+      throw new IllegalArgumentException(
+          "value at "
+              + path
+              + " nests lists/maps deeper than "
+              + MAX_DEPTH
+              + " levels, the most a state value may");
     }
     if (v instanceof List) {
       List<?> list = (List<?>) v;
@@ -136,8 +153,12 @@ public final class StateCodec {
     if (v instanceof Map) {
       return new MapValue(entries((Map<?, ?>) v, path, depth + 1));
     }
-    throw new IllegalArgumentException("value of type " + v.getClass().getName() + " at " + path
-        + " is not allowed in a state (allowed: null, Boolean, Long, Double, String, byte[], List, Map<String,?>)");
+    throw new IllegalArgumentException(
+        "value of type "
+            + v.getClass().getName()
+            + " at "
+            + path
+            + " is not allowed in a state (allowed: null, Boolean, Long, Double, String, byte[], List, Map<String,?>)");
   }
 
   // ---- decoding ----------------------------------------------------------------------------
@@ -151,7 +172,11 @@ public final class StateCodec {
   }
 
   private static Object fromUnion(Object u) {
-    if (u == null || u instanceof Boolean || u instanceof Long || u instanceof Double || u instanceof String) {
+    if (u == null
+        || u instanceof Boolean
+        || u instanceof Long
+        || u instanceof Double
+        || u instanceof String) {
       return u;
     }
     if (u instanceof CharSequence) { // Utf8, when read generically
@@ -174,6 +199,7 @@ public final class StateCodec {
     if (u instanceof MapValue) {
       return toMap(((MapValue) u).getEntries());
     }
-    throw new IllegalArgumentException("unexpected Avro value of type " + u.getClass().getName() + " in a Value");
+    throw new IllegalArgumentException(
+        "unexpected Avro value of type " + u.getClass().getName() + " in a Value");
   }
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class StateCodecTest {
 
-  private final AvroSerde<StateData> wire = new AvroSerde<>(StateData.class, new InMemorySchemaRegistry());
+  private final AvroSerde<StateData> wire =
+      new AvroSerde<>(StateData.class, new InMemorySchemaRegistry());
 
   /** Through the codec and through Avro binary (the Kafka path). */
   private State roundTrip(State state) {
@@ -49,15 +50,38 @@ class StateCodecTest {
 
   @Test
   void everyEdgeValueSurvivesExactly() {
-    List<Object> edges = Arrays.asList(null, true, false, 0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0.0, -0.0,
-        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.MAX_VALUE,
-        Double.longBitsToDouble(0x7ff8000000000123L), "", "héllo wörld ✓ 日本語 🎉 \u0000 \uFFFF", new byte[0],
-        new byte[] {0, -1, 127, -128}, List.of(), Map.of(), "x".repeat(100_000));
+    List<Object> edges =
+        Arrays.asList(
+            null,
+            true,
+            false,
+            0L,
+            -1L,
+            Long.MIN_VALUE,
+            Long.MAX_VALUE,
+            0.0,
+            -0.0,
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE,
+            Double.MAX_VALUE,
+            Double.longBitsToDouble(0x7ff8000000000123L),
+            "",
+            "héllo wörld ✓ 日本語 🎉 \u0000 \uFFFF",
+            new byte[0],
+            new byte[] {0, -1, 127, -128},
+            List.of(),
+            Map.of(),
+            "x".repeat(100_000));
     for (Object edge : edges) {
       Object back = roundTripValue(edge);
-      assertThat(StateValues.deepEquals(back, edge)).as("round trip of %s gave %s", edge, back).isTrue();
+      assertThat(StateValues.deepEquals(back, edge))
+          .as("round trip of %s gave %s", edge, back)
+          .isTrue();
       if (edge instanceof Double) {
-        assertThat(Double.doubleToRawLongBits((Double) back)).as("bits of %s", edge)
+        assertThat(Double.doubleToRawLongBits((Double) back))
+            .as("bits of %s", edge)
             .isEqualTo(Double.doubleToRawLongBits((Double) edge));
       }
     }
@@ -65,8 +89,10 @@ class StateCodecTest {
 
   @Test
   void internalKeysAndNullValuesAreKept() {
-    State state = State.of("a", null, "b", 1L).withInternal(State.SEQUENCE_ID, 7L)
-        .withInternal(State.PRIOR_STEP, "write");
+    State state =
+        State.of("a", null, "b", 1L)
+            .withInternal(State.SEQUENCE_ID, 7L)
+            .withInternal(State.PRIOR_STEP, "write");
     State back = roundTrip(state);
     assertThat(back).isEqualTo(state);
     assertThat(back.has("a")).isTrue();
@@ -77,7 +103,8 @@ class StateCodecTest {
   @Test
   void valuesNestedAHundredLevelsDeepSurvive() {
     Object value = nested(StateCodec.MAX_DEPTH);
-    assertThat(StateValues.deepEquals(roundTripValue(value), StateValues.normalize("v", value))).isTrue();
+    assertThat(StateValues.deepEquals(roundTripValue(value), StateValues.normalize("v", value)))
+        .isTrue();
     State state = State.of("deep", value);
     assertThat(roundTrip(state)).isEqualTo(state);
   }
@@ -161,28 +188,47 @@ class StateCodecTest {
   private static Object randomValue(Random r, int depth) {
     int kind = r.nextInt(depth > 5 ? 6 : 8);
     switch (kind) {
-      case 0: return null;
-      case 1: return r.nextBoolean();
-      case 2: return r.nextInt(4) == 0 ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1}[r.nextInt(4)] : r.nextLong();
-      case 3: {
-        double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, 0.0, Double.MIN_VALUE};
-        return r.nextInt(4) == 0 ? special[r.nextInt(special.length)] : Double.longBitsToDouble(r.nextLong());
-      }
-      case 4: return randomString(r);
-      case 5: {
-        byte[] b = new byte[r.nextInt(20)];
-        r.nextBytes(b);
-        return b;
-      }
-      case 6: {
-        List<Object> l = new ArrayList<>();
-        int n = r.nextInt(5);
-        for (int i = 0; i < n; i++) {
-          l.add(randomValue(r, depth + 1));
+      case 0:
+        return null;
+      case 1:
+        return r.nextBoolean();
+      case 2:
+        return r.nextInt(4) == 0
+            ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE, 0, -1}[r.nextInt(4)]
+            : r.nextLong();
+      case 3:
+        {
+          double[] special = {
+            Double.NaN,
+            Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY,
+            -0.0,
+            0.0,
+            Double.MIN_VALUE
+          };
+          return r.nextInt(4) == 0
+              ? special[r.nextInt(special.length)]
+              : Double.longBitsToDouble(r.nextLong());
         }
-        return l;
-      }
-      default: return randomMap(r, depth);
+      case 4:
+        return randomString(r);
+      case 5:
+        {
+          byte[] b = new byte[r.nextInt(20)];
+          r.nextBytes(b);
+          return b;
+        }
+      case 6:
+        {
+          List<Object> l = new ArrayList<>();
+          int n = r.nextInt(5);
+          for (int i = 0; i < n; i++) {
+            l.add(randomValue(r, depth + 1));
+          }
+          return l;
+        }
+      default:
+        return randomMap(r, depth);
     }
   }
 
@@ -191,10 +237,17 @@ class StateCodecTest {
     int n = r.nextInt(12);
     for (int i = 0; i < n; i++) {
       switch (r.nextInt(4)) {
-        case 0: sb.append((char) ('a' + r.nextInt(26))); break;
-        case 1: sb.append((char) (0x80 + r.nextInt(0x700))); break;
-        case 2: sb.appendCodePoint(0x1F300 + r.nextInt(0x200)); break;
-        default: sb.append("_. -\"\\\n".charAt(r.nextInt(7)));
+        case 0:
+          sb.append((char) ('a' + r.nextInt(26)));
+          break;
+        case 1:
+          sb.append((char) (0x80 + r.nextInt(0x700)));
+          break;
+        case 2:
+          sb.appendCodePoint(0x1F300 + r.nextInt(0x200));
+          break;
+        default:
+          sb.append("_. -\"\\\n".charAt(r.nextInt(7)));
       }
     }
     return sb.toString();
@@ -202,7 +255,8 @@ class StateCodecTest {
 
   private static void assertSameOrder(Object expected, Object actual) {
     if (expected instanceof Map) {
-      assertThat(new ArrayList<>(((Map<?, ?>) actual).keySet())).isEqualTo(new ArrayList<>(((Map<?, ?>) expected).keySet()));
+      assertThat(new ArrayList<>(((Map<?, ?>) actual).keySet()))
+          .isEqualTo(new ArrayList<>(((Map<?, ?>) expected).keySet()));
       for (Object k : ((Map<?, ?>) expected).keySet()) {
         assertSameOrder(((Map<?, ?>) expected).get(k), ((Map<?, ?>) actual).get(k));
       }

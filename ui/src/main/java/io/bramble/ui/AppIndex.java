@@ -20,12 +20,14 @@ import java.util.function.LongSupplier;
 /**
  * What the UI knows about applications, fed by either source (tracking files or the events topic)
  * through the same calls: app created, step start and end, spawn links, fan-outs, join progress and
- * job results. Facts may arrive in any order (a child's creation before its parent's spawn link, say):
- * a record is created by whichever fact names it first. Thread-safe: every method is synchronized.
+ * job results. Facts may arrive in any order (a child's creation before its parent's spawn link,
+ * say): a record is created by whichever fact names it first. Thread-safe: every method is
+ * synchronized.
  */
 public final class AppIndex {
   /** An app whose last step ended this long ago, with nothing open, has finished. */
   static final long IDLE_MS = 3_000;
+
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Map<String, App> apps = new HashMap<>();
@@ -51,8 +53,16 @@ public final class AppIndex {
 
   // ---------------------------------------------------------------- facts
 
-  public synchronized void appCreated(String appId, String graph, String entrypoint, String partitionKey, String mermaid,
-      String parentAppId, Long parentSequenceId, String rootAppId, long createdAtMs) {
+  public synchronized void appCreated(
+      String appId,
+      String graph,
+      String entrypoint,
+      String partitionKey,
+      String mermaid,
+      String parentAppId,
+      Long parentSequenceId,
+      String rootAppId,
+      long createdAtMs) {
     App a = app(appId);
     a.created = true;
     a.graph = graph != null ? graph : a.graph;
@@ -67,7 +77,12 @@ public final class AppIndex {
     touch(a, createdAtMs);
   }
 
-  public synchronized void stepStart(String appId, long sequenceId, String action, JsonNode inputs, JsonNode stateBefore,
+  public synchronized void stepStart(
+      String appId,
+      long sequenceId,
+      String action,
+      JsonNode inputs,
+      JsonNode stateBefore,
       long startedAtMs) {
     App a = app(appId);
     Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
@@ -86,8 +101,16 @@ public final class AppIndex {
     touch(a, startedAtMs);
   }
 
-  public synchronized void stepEnd(String appId, long sequenceId, String action, JsonNode result, JsonNode state,
-      Long startedAtMs, long endedAtMs, String error, String stackTrace) {
+  public synchronized void stepEnd(
+      String appId,
+      long sequenceId,
+      String action,
+      JsonNode result,
+      JsonNode state,
+      Long startedAtMs,
+      long endedAtMs,
+      String error,
+      String stackTrace) {
     App a = app(appId);
     Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
     s.action = action;
@@ -102,12 +125,18 @@ public final class AppIndex {
     touch(a, endedAtMs);
   }
 
-  public synchronized void spawn(String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
+  public synchronized void spawn(
+      String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
     link(parentAppId, sequenceId, action, childAppId, childIndex);
   }
 
   /** The coordinator launched {@code childAppIds} (in task order) for a parallel step. */
-  public synchronized void fanOut(String parentAppId, long sequenceId, String action, long total, List<String> childAppIds,
+  public synchronized void fanOut(
+      String parentAppId,
+      long sequenceId,
+      String action,
+      long total,
+      List<String> childAppIds,
       long atMs) {
     Group g = app(parentAppId).group(sequenceId);
     g.action = action != null ? action : g.action;
@@ -118,8 +147,14 @@ public final class AppIndex {
     touch(apps.get(parentAppId), atMs);
   }
 
-  public synchronized void joinProgress(String parentAppId, long sequenceId, String action, long done, long total,
-      boolean reduced, long atMs) {
+  public synchronized void joinProgress(
+      String parentAppId,
+      long sequenceId,
+      String action,
+      long done,
+      long total,
+      boolean reduced,
+      long atMs) {
     Group g = app(parentAppId).group(sequenceId);
     g.action = action != null ? action : g.action;
     g.done = Math.max(g.done, done);
@@ -135,7 +170,8 @@ public final class AppIndex {
     touch(a, atMs);
   }
 
-  private void link(String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
+  private void link(
+      String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
     App parent = app(parentAppId);
     App child = app(childAppId);
     child.parentAppId = parentAppId;
@@ -166,7 +202,9 @@ public final class AppIndex {
 
   // ---------------------------------------------------------------- queries
 
-  /** A page of summaries: root apps newest first, or, with a query, every app whose id contains it. */
+  /**
+   * A page of summaries: root apps newest first, or, with a query, every app whose id contains it.
+   */
   public synchronized ObjectNode list(String query, int offset, int limit) {
     List<App> matching = new ArrayList<>();
     String q = query == null ? "" : query.trim().toLowerCase();
@@ -175,7 +213,8 @@ public final class AppIndex {
         matching.add(a);
       }
     }
-    matching.sort(Comparator.comparingLong((App a) -> a.createdAtMs).reversed().thenComparing(a -> a.appId));
+    matching.sort(
+        Comparator.comparingLong((App a) -> a.createdAtMs).reversed().thenComparing(a -> a.appId));
     ObjectNode page = page(matching.size(), offset, limit);
     ArrayNode items = page.putArray("items");
     for (App a : slice(matching, offset, limit)) {
@@ -233,8 +272,12 @@ public final class AppIndex {
     return Optional.of(d);
   }
 
-  /** A page of the children of {@code appId} (of the step {@code sequenceId}, or of every step), in task order. */
-  public synchronized Optional<ObjectNode> children(String appId, Long sequenceId, int offset, int limit) {
+  /**
+   * A page of the children of {@code appId} (of the step {@code sequenceId}, or of every step), in
+   * task order.
+   */
+  public synchronized Optional<ObjectNode> children(
+      String appId, Long sequenceId, int offset, int limit) {
     App a = apps.get(appId);
     if (a == null) {
       return Optional.empty();
@@ -266,7 +309,8 @@ public final class AppIndex {
     putTime(n, "started_at_ms", started);
     if (started != null) {
       boolean running = "running".equals(n.get("status").asText());
-      long end = running ? clock.getAsLong() : (last.endedAtMs != null ? last.endedAtMs : a.lastEventMs);
+      long end =
+          running ? clock.getAsLong() : (last.endedAtMs != null ? last.endedAtMs : a.lastEventMs);
       n.put("duration_ms", Math.max(0, end - started));
     }
     n.put("steps", a.steps.size());
@@ -276,13 +320,16 @@ public final class AppIndex {
     n.put("root_app_id", root);
     if (a.parentAppId != null) {
       App p = apps.get(a.parentAppId);
-      Group g = p == null ? null : p.groups.get(a.parentSequenceId == null ? -1L : a.parentSequenceId);
+      Group g =
+          p == null ? null : p.groups.get(a.parentSequenceId == null ? -1L : a.parentSequenceId);
       ObjectNode parent = n.putObject("parent").put("app_id", a.parentAppId);
       if (a.parentSequenceId != null) {
         parent.put("sequence_id", a.parentSequenceId);
       }
       parent.put("action", g == null ? null : g.action);
-      if (g != null && g.children.get(a.appId) != null && g.children.get(a.appId) != Integer.MAX_VALUE) {
+      if (g != null
+          && g.children.get(a.appId) != null
+          && g.children.get(a.appId) != Integer.MAX_VALUE) {
         n.put("child_index", g.children.get(a.appId));
       }
     } else {
@@ -310,7 +357,8 @@ public final class AppIndex {
   /** Reduced (distributed), or its step ended (a local parallel step ends after its join). */
   private static boolean joinOver(App a, Group g) {
     Step s = a.steps.get(g.sequenceId);
-    return g.reduced || (s != null && s.endedAtMs != null && s.error == null && !g.progressReported);
+    return g.reduced
+        || (s != null && s.endedAtMs != null && s.error == null && !g.progressReported);
   }
 
   private ObjectNode group(App a, Group g) {
@@ -328,8 +376,11 @@ public final class AppIndex {
     if (!g.progressReported) {
       done = completed + failed; // local runs: no join events, count the children that ended
     }
-    n.put("total", total).put("done", Math.min(done, total)).put("reduced", joinOver(a, g))
-        .put("completed", completed).put("failed", failed);
+    n.put("total", total)
+        .put("done", Math.min(done, total))
+        .put("reduced", joinOver(a, g))
+        .put("completed", completed)
+        .put("failed", failed);
     return n;
   }
 
@@ -361,7 +412,8 @@ public final class AppIndex {
       if (p != null && a.parentSequenceId != null) {
         Step spawning = p.steps.get(a.parentSequenceId);
         Group g = p.groups.get(a.parentSequenceId);
-        if ((spawning != null && spawning.endedAtMs != null) || (g != null && g.reduced)
+        if ((spawning != null && spawning.endedAtMs != null)
+            || (g != null && g.reduced)
             || p.steps.higherKey(a.parentSequenceId) != null) {
           return "completed"; // the parent's join is over
         }
@@ -398,7 +450,10 @@ public final class AppIndex {
     return cur.appId;
   }
 
-  /** Keys added, changed (from, to) and removed between two states; internal {@code __} keys left out. */
+  /**
+   * Keys added, changed (from, to) and removed between two states; internal {@code __} keys left
+   * out.
+   */
   static ObjectNode diff(JsonNode before, JsonNode after) {
     ObjectNode d = NODES.objectNode();
     ObjectNode added = d.putObject("added");
@@ -501,8 +556,10 @@ public final class AppIndex {
     long done;
     boolean reduced;
     boolean progressReported;
+
     /** Child app id → child index (MAX_VALUE while unknown), in the order first seen. */
     final Map<String, Integer> children = new LinkedHashMap<>();
+
     List<String> ordered;
 
     Group(long sequenceId) {

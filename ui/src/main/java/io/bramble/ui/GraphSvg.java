@@ -8,20 +8,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Draws a graph's Mermaid text (the {@code flowchart TD} that {@code Graph.toMermaid()} writes) as
  * SVG on the server: actions in layers from the entrypoint, forward transitions downwards, loops
- * back along the right side. Actions that ran get the class {@code visited}, the current or last one
- * {@code current}; parallel actions are drawn with a double border. No JavaScript library needed
- * (mermaid.min.js is 2.7 MB).
+ * back along the right side. Actions that ran get the class {@code visited}, the current or last
+ * one {@code current}; parallel actions are drawn with a double border. No JavaScript library
+ * needed (mermaid.min.js is 2.7 MB).
  */
 final class GraphSvg {
-  private static final Pattern NODE = Pattern.compile("^\\s*(\\S+?)(\\[\\[|\\[)\"(.*)\"(\\]\\]|\\])\\s*$");
-  private static final Pattern EDGE = Pattern.compile("^\\s*(\\S+)\\s+(?:--\\s+\"(.*)\"\\s+)?-->\\s+(\\S+)\\s*$");
+  private static final Pattern NODE =
+      Pattern.compile("^\\s*(\\S+?)(\\[\\[|\\[)\"(.*)\"(\\]\\]|\\])\\s*$");
+  private static final Pattern EDGE =
+      Pattern.compile("^\\s*(\\S+)\\s+(?:--\\s+\"(.*)\"\\s+)?-->\\s+(\\S+)\\s*$");
   private static final int H = 36;
   private static final int LAYER_GAP = 74;
   private static final int NODE_GAP = 36;
@@ -41,7 +43,10 @@ final class GraphSvg {
 
   private static final Map<String, Parsed> CACHE = new ConcurrentHashMap<>();
 
-  /** Parses {@code mermaid}; graphs are few and small, so results are cached (up to 512 distinct texts). */
+  /**
+   * Parses {@code mermaid}; graphs are few and small, so results are cached (up to 512 distinct
+   * texts).
+   */
   static Parsed parse(String mermaid) {
     if (mermaid == null) {
       return new Parsed(Map.of(), List.of());
@@ -68,7 +73,8 @@ final class GraphSvg {
       }
       Matcher e = EDGE.matcher(line);
       if (e.matches()) {
-        edges.add(new Edge(e.group(1), e.group(3), e.group(2) == null ? null : unescape(e.group(2))));
+        edges.add(
+            new Edge(e.group(1), e.group(3), e.group(2) == null ? null : unescape(e.group(2))));
       }
     }
     for (Edge e : edges) { // edges may name nodes that were not declared
@@ -133,10 +139,17 @@ final class GraphSvg {
     order.forEach(id -> width.put(id, Math.max(110, p.nodes.get(id).label.length() * 8 + 28)));
     int maxRow = 0;
     for (List<String> row : rows) {
-      maxRow = Math.max(maxRow, row.stream().mapToInt(width::get).sum() + NODE_GAP * (row.size() - 1));
+      maxRow =
+          Math.max(maxRow, row.stream().mapToInt(width::get).sum() + NODE_GAP * (row.size() - 1));
     }
-    int backCount = (int) p.edges.stream().filter(e -> back.contains(e) || e.from.equals(e.to)).count();
-    int labelRoom = p.edges.stream().filter(e -> e.label != null).mapToInt(e -> e.label.length() * 6).max().orElse(0);
+    int backCount =
+        (int) p.edges.stream().filter(e -> back.contains(e) || e.from.equals(e.to)).count();
+    int labelRoom =
+        p.edges.stream()
+            .filter(e -> e.label != null)
+            .mapToInt(e -> e.label.length() * 6)
+            .max()
+            .orElse(0);
     int total = maxRow + 2 * MARGIN + Math.max(40 * backCount, 0) + labelRoom / 2;
     Map<String, int[]> pos = new HashMap<>(); // center x, top y
     for (int r = 0; r < rows.size(); r++) {
@@ -150,10 +163,18 @@ final class GraphSvg {
     }
     int height = MARGIN * 2 + layers * H + (layers - 1) * LAYER_GAP;
     StringBuilder svg = new StringBuilder();
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" width=\"").append(total)
-        .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(total).append(' ').append(height)
-        .append("\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" ")
-        .append("markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/>")
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" width=\"")
+        .append(total)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" viewBox=\"0 0 ")
+        .append(total)
+        .append(' ')
+        .append(height)
+        .append(
+            "\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" ")
+        .append(
+            "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" class=\"arrowhead\"/>")
         .append("</marker></defs>");
     int backIndex = 0;
     StringBuilder labels = new StringBuilder();
@@ -168,8 +189,9 @@ final class GraphSvg {
       if (e.from.equals(e.to)) {
         int x = a[0] + wa;
         int y = a[1] + H / 2;
-        d = "M" + x + "," + (y - 8) + " C" + (x + 46) + "," + (y - 30) + " " + (x + 46) + "," + (y + 30) + " " + x + ","
-            + (y + 8);
+        d =
+            "M" + x + "," + (y - 8) + " C" + (x + 46) + "," + (y - 30) + " " + (x + 46) + ","
+                + (y + 30) + " " + x + "," + (y + 8);
         lx = x + 40;
         ly = y - 18;
         backIndex++;
@@ -188,17 +210,30 @@ final class GraphSvg {
         int y1 = a[1] + H;
         int x2 = b[0];
         int y2 = b[1];
-        d = "M" + x1 + "," + y1 + " C" + x1 + "," + (y1 + 40) + " " + x2 + "," + (y2 - 40) + " " + x2 + "," + y2;
+        d =
+            "M" + x1 + "," + y1 + " C" + x1 + "," + (y1 + 40) + " " + x2 + "," + (y2 - 40) + " "
+                + x2 + "," + y2;
         lx = (x1 + x2) / 2.0 + 6;
         ly = (y1 + y2) / 2.0;
       }
       String from = p.nodes.get(e.from).label;
       String to = p.nodes.get(e.to).label;
-      svg.append("<path class=\"edge\" data-from=\"").append(esc(from)).append("\" data-to=\"").append(esc(to))
-          .append("\" d=\"").append(d).append("\" marker-end=\"url(#arrow)\"/>");
+      svg.append("<path class=\"edge\" data-from=\"")
+          .append(esc(from))
+          .append("\" data-to=\"")
+          .append(esc(to))
+          .append("\" d=\"")
+          .append(d)
+          .append("\" marker-end=\"url(#arrow)\"/>");
       if (e.label != null) {
-        labels.append("<text class=\"edge-label\" x=\"").append(String.format(Locale.ROOT, "%.0f", lx)).append("\" y=\"")
-            .append(String.format(Locale.ROOT, "%.0f", ly)).append("\">").append(esc(e.label)).append("</text>");
+        labels
+            .append("<text class=\"edge-label\" x=\"")
+            .append(String.format(Locale.ROOT, "%.0f", lx))
+            .append("\" y=\"")
+            .append(String.format(Locale.ROOT, "%.0f", ly))
+            .append("\">")
+            .append(esc(e.label))
+            .append("</text>");
       }
     }
     svg.append(labels);
@@ -216,22 +251,48 @@ final class GraphSvg {
       if (n.label.equals(current)) {
         cls.append(" current");
       }
-      svg.append("<g class=\"").append(cls).append("\" data-action=\"").append(esc(n.label)).append("\">");
-      svg.append("<title>").append(esc(n.label)).append(n.parallel ? " (parallel: runs sub-applications)" : "")
+      svg.append("<g class=\"")
+          .append(cls)
+          .append("\" data-action=\"")
+          .append(esc(n.label))
+          .append("\">");
+      svg.append("<title>")
+          .append(esc(n.label))
+          .append(n.parallel ? " (parallel: runs sub-applications)" : "")
           .append("</title>");
-      svg.append("<rect x=\"").append(c[0] - w / 2).append("\" y=\"").append(c[1]).append("\" width=\"").append(w)
-          .append("\" height=\"").append(H).append("\" rx=\"8\"/>");
+      svg.append("<rect x=\"")
+          .append(c[0] - w / 2)
+          .append("\" y=\"")
+          .append(c[1])
+          .append("\" width=\"")
+          .append(w)
+          .append("\" height=\"")
+          .append(H)
+          .append("\" rx=\"8\"/>");
       if (n.parallel) {
-        svg.append("<rect class=\"inner\" x=\"").append(c[0] - w / 2 + 4).append("\" y=\"").append(c[1] + 4)
-            .append("\" width=\"").append(w - 8).append("\" height=\"").append(H - 8).append("\" rx=\"6\"/>");
+        svg.append("<rect class=\"inner\" x=\"")
+            .append(c[0] - w / 2 + 4)
+            .append("\" y=\"")
+            .append(c[1] + 4)
+            .append("\" width=\"")
+            .append(w - 8)
+            .append("\" height=\"")
+            .append(H - 8)
+            .append("\" rx=\"6\"/>");
       }
-      svg.append("<text x=\"").append(c[0]).append("\" y=\"").append(c[1] + H / 2 + 5).append("\">").append(esc(n.label))
+      svg.append("<text x=\"")
+          .append(c[0])
+          .append("\" y=\"")
+          .append(c[1] + H / 2 + 5)
+          .append("\">")
+          .append(esc(n.label))
           .append("</text></g>");
     }
     return svg.append("</svg>").toString();
   }
 
-  private static void dfs(String id, Map<String, List<Edge>> out, Set<String> stack, Set<String> done, Set<Edge> back) {
+  private static void dfs(
+      String id, Map<String, List<Edge>> out, Set<String> stack, Set<String> done, Set<Edge> back) {
     if (done.contains(id)) {
       return;
     }
@@ -252,6 +313,8 @@ final class GraphSvg {
   }
 
   static String esc(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return s == null
+        ? ""
+        : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

@@ -2,9 +2,9 @@ package io.bramble.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bramble.core.state.StateJson;
+import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -21,10 +21,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Follows a cluster's events topic into an {@link AppIndex}: one thread with a consumer that is
@@ -54,7 +54,8 @@ public final class KafkaEventStore implements UiStore {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-ui");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.thread = new Thread(this::follow, "bramble-ui-events");
     this.thread.setDaemon(true);
     this.thread.start();
@@ -67,9 +68,16 @@ public final class KafkaEventStore implements UiStore {
 
   @Override
   public String description() {
-    return "events topic " + cluster.topics().events() + " on " + cluster.bootstrapServers() + " (" + events.get()
-        + " events" + (undecodable.get() > 0 ? ", " + undecodable.get() + " undecodable" : "")
-        + (problem == null ? "" : "; " + problem) + ")";
+    return "events topic "
+        + cluster.topics().events()
+        + " on "
+        + cluster.bootstrapServers()
+        + " ("
+        + events.get()
+        + " events"
+        + (undecodable.get() > 0 ? ", " + undecodable.get() + " undecodable" : "")
+        + (problem == null ? "" : "; " + problem)
+        + ")";
   }
 
   @Override
@@ -100,7 +108,8 @@ public final class KafkaEventStore implements UiStore {
               startEnd = consumer.endOffsets(assigned);
             }
           }
-          nextCheck = System.currentTimeMillis() + (assigned.isEmpty() ? 1000 : PARTITION_CHECK.toMillis());
+          nextCheck =
+              System.currentTimeMillis() + (assigned.isEmpty() ? 1000 : PARTITION_CHECK.toMillis());
         }
         if (assigned.isEmpty()) {
           Thread.sleep(200);
@@ -130,7 +139,9 @@ public final class KafkaEventStore implements UiStore {
     try {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(5));
       problem = infos == null || infos.isEmpty() ? "topic " + topic + " not found yet" : null;
-      return infos == null ? List.of() : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      return infos == null
+          ? List.of()
+          : infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
     } catch (TimeoutException e) {
       problem = "cannot reach the cluster: " + e.getMessage();
       return List.of();
@@ -159,17 +170,45 @@ public final class KafkaEventStore implements UiStore {
     long seq = e.getSequenceId() == null ? -1 : e.getSequenceId();
     long at = e.getTimestampMs();
     switch (e.getKind()) {
-      case APP_CREATED -> index.appCreated(appId, str(p.get("graph")), str(p.get("entrypoint")),
-          str(p.get("partition_key")), str(p.get("mermaid")), e.getParentAppId(), e.getParentSequenceId(),
-          str(p.get("root_app_id")), at);
-      case STEP_START -> index.stepStart(appId, seq, e.getAction(), node(p.get("inputs")), null,
-          num(p.get("started_at_ms"), at));
-      case STEP_END -> index.stepEnd(appId, seq, e.getAction(), node(p.get("result")), node(p.get("state")),
-          p.get("started_at_ms") == null ? null : num(p.get("started_at_ms"), at), num(p.get("ended_at_ms"), at),
-          str(p.get("error")) == null && p.get("stack_trace") != null ? "failed" : str(p.get("error")),
-          str(p.get("stack_trace")));
-      case SPAWN -> index.spawn(appId, seq, e.getAction(), str(p.get("child_app_id")),
-          p.get("child_index") == null ? null : (int) num(p.get("child_index"), 0));
+      case APP_CREATED ->
+          index.appCreated(
+              appId,
+              str(p.get("graph")),
+              str(p.get("entrypoint")),
+              str(p.get("partition_key")),
+              str(p.get("mermaid")),
+              e.getParentAppId(),
+              e.getParentSequenceId(),
+              str(p.get("root_app_id")),
+              at);
+      case STEP_START ->
+          index.stepStart(
+              appId,
+              seq,
+              e.getAction(),
+              node(p.get("inputs")),
+              null,
+              num(p.get("started_at_ms"), at));
+      case STEP_END ->
+          index.stepEnd(
+              appId,
+              seq,
+              e.getAction(),
+              node(p.get("result")),
+              node(p.get("state")),
+              p.get("started_at_ms") == null ? null : num(p.get("started_at_ms"), at),
+              num(p.get("ended_at_ms"), at),
+              str(p.get("error")) == null && p.get("stack_trace") != null
+                  ? "failed"
+                  : str(p.get("error")),
+              str(p.get("stack_trace")));
+      case SPAWN ->
+          index.spawn(
+              appId,
+              seq,
+              e.getAction(),
+              str(p.get("child_app_id")),
+              p.get("child_index") == null ? null : (int) num(p.get("child_index"), 0));
       case FANOUT -> {
         List<String> ids = new ArrayList<>();
         if (p.get("child_app_ids") instanceof List<?> l) {
@@ -177,10 +216,17 @@ public final class KafkaEventStore implements UiStore {
         }
         index.fanOut(appId, seq, e.getAction(), num(p.get("total"), ids.size()), ids, at);
       }
-      case JOIN_PROGRESS -> index.joinProgress(appId, seq, e.getAction(), num(p.get("done"), 0), num(p.get("total"), 0),
-          Boolean.TRUE.equals(p.get("reduced")), at);
+      case JOIN_PROGRESS ->
+          index.joinProgress(
+              appId,
+              seq,
+              e.getAction(),
+              num(p.get("done"), 0),
+              num(p.get("total"), 0),
+              Boolean.TRUE.equals(p.get("reduced")),
+              at);
       case JOB_DONE -> index.jobDone(appId, str(p.get("status")), at);
-      default -> { }
+      default -> {}
     }
   }
 

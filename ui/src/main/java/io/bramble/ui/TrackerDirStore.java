@@ -5,21 +5,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bramble.core.state.StateJson;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Reads what {@code LocalFileTracker} writes under a base directory (one folder per app id:
- * {@code metadata.json}, {@code graph.json}, {@code log.jsonl}, {@code children.jsonl}). Re-read on
+ * Reads what {@code LocalFileTracker} writes under a base directory (one folder per app id: {@code
+ * metadata.json}, {@code graph.json}, {@code log.jsonl}, {@code children.jsonl}). Re-read on
  * request, at most every 300 ms, and incrementally: each {@code .jsonl} file is read on from where
  * the last read stopped, so polling a directory of thousands of apps stays cheap.
  */
@@ -71,12 +71,22 @@ public final class TrackerDirStore implements UiStore {
     try {
       if (!created.contains(appId) && Files.exists(dir.resolve("metadata.json"))) {
         JsonNode meta = JSON.readTree(dir.resolve("metadata.json").toFile());
-        JsonNode graph = Files.exists(dir.resolve("graph.json")) ? JSON.readTree(dir.resolve("graph.json").toFile()) : null;
+        JsonNode graph =
+            Files.exists(dir.resolve("graph.json"))
+                ? JSON.readTree(dir.resolve("graph.json").toFile())
+                : null;
         JsonNode parent = meta.path("parent");
-        index.appCreated(text(meta, "app_id", appId), null, text(meta, "entrypoint", null),
-            text(meta, "partition_key", null), graph == null ? null : text(graph, "mermaid", null),
+        index.appCreated(
+            text(meta, "app_id", appId),
+            null,
+            text(meta, "entrypoint", null),
+            text(meta, "partition_key", null),
+            graph == null ? null : text(graph, "mermaid", null),
             parent.isObject() ? text(parent, "app_id", null) : null,
-            parent.isObject() && parent.hasNonNull("sequence_id") ? parent.get("sequence_id").asLong() : null, null,
+            parent.isObject() && parent.hasNonNull("sequence_id")
+                ? parent.get("sequence_id").asLong()
+                : null,
+            null,
             meta.path("created_at_ms").asLong(Files.getLastModifiedTime(dir).toMillis()));
         created.add(appId);
       }
@@ -85,18 +95,35 @@ public final class TrackerDirStore implements UiStore {
         long seq = e.path("sequence_id").asLong();
         String action = text(e, "action", null);
         if ("begin_entry".equals(text(e, "type", null))) {
-          index.stepStart(appId, seq, action, e.get("inputs"), e.get("state"), e.path("start_time_ms").asLong());
+          index.stepStart(
+              appId,
+              seq,
+              action,
+              e.get("inputs"),
+              e.get("state"),
+              e.path("start_time_ms").asLong());
         } else if ("end_entry".equals(text(e, "type", null))) {
           String trace = text(e, "exception", null);
-          index.stepEnd(appId, seq, action, nullIfNull(e.get("result")), nullIfNull(e.get("state")),
-              e.hasNonNull("start_time_ms") ? e.get("start_time_ms").asLong() : null, e.path("end_time_ms").asLong(),
-              trace == null ? null : firstLine(trace), trace);
+          index.stepEnd(
+              appId,
+              seq,
+              action,
+              nullIfNull(e.get("result")),
+              nullIfNull(e.get("state")),
+              e.hasNonNull("start_time_ms") ? e.get("start_time_ms").asLong() : null,
+              e.path("end_time_ms").asLong(),
+              trace == null ? null : firstLine(trace),
+              trace);
         }
       }
       for (String line : newLines(dir.resolve("children.jsonl"))) {
         JsonNode e = JSON.readTree(line);
-        index.spawn(appId, e.path("parent_sequence_id").asLong(), text(e, "parent_action", null),
-            text(e, "child_app_id", null), e.hasNonNull("child_index") ? e.get("child_index").asInt() : null);
+        index.spawn(
+            appId,
+            e.path("parent_sequence_id").asLong(),
+            text(e, "parent_action", null),
+            text(e, "child_app_id", null),
+            e.hasNonNull("child_index") ? e.get("child_index").asInt() : null);
       }
     } catch (IOException e) {
       // A file being written right now: read it again on the next refresh.

@@ -36,10 +36,21 @@ import java.util.concurrent.TimeUnit;
 public final class UiServer implements AutoCloseable {
   /** Children and apps per page unless asked otherwise; at most {@link #MAX_LIMIT}. */
   public static final int PAGE = 50;
+
   static final int MAX_LIMIT = 500;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8", "js",
-      "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html",
+          "text/html; charset=utf-8",
+          "js",
+          "text/javascript; charset=utf-8",
+          "css",
+          "text/css; charset=utf-8",
+          "svg",
+          "image/svg+xml",
+          "png",
+          "image/png");
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -51,7 +62,10 @@ public final class UiServer implements AutoCloseable {
     this.store = store;
   }
 
-  /** The address the UI listens on unless told otherwise: this machine only, like the dev cluster's Kafka. */
+  /**
+   * The address the UI listens on unless told otherwise: this machine only, like the dev cluster's
+   * Kafka.
+   */
   public static final String DEFAULT_HOST = "127.0.0.1";
 
   /** Serves {@code store} on {@link #DEFAULT_HOST}, {@code port} (0: any free one). */
@@ -60,23 +74,29 @@ public final class UiServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code store} on {@code host} ({@code 0.0.0.0}: every interface) and {@code port} (0: any
-   * free one); {@link #close()} stops the server and closes the store.
+   * Serves {@code store} on {@code host} ({@code 0.0.0.0}: every interface) and {@code port} (0:
+   * any free one); {@link #close()} stops the server and closes the store.
    */
   public static UiServer start(UiStore store, String host, int port) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-    ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-      Thread t = new Thread(r, "bramble-ui-http");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            4,
+            r -> {
+              Thread t = new Thread(r, "bramble-ui-http");
+              t.setDaemon(true);
+              return t;
+            });
     UiServer ui = new UiServer(server, executor, store);
     server.createContext("/api/", ui::api);
     server.createContext("/static/", ui::asset);
     server.createContext("/", ui::page);
-    HealthServer.install(server, () -> store.ready()
-        ? HealthServer.Readiness.ready(store.description())
-        : HealthServer.Readiness.notReady("catching up: " + store.description()));
+    HealthServer.install(
+        server,
+        () ->
+            store.ready()
+                ? HealthServer.Readiness.ready(store.description())
+                : HealthServer.Readiness.notReady("catching up: " + store.description()));
     server.setExecutor(executor);
     server.start();
     return ui;
@@ -100,7 +120,12 @@ public final class UiServer implements AutoCloseable {
     switch (path) {
       case "/", "/index.html" -> resource(ex, "index.html");
       case "/app" -> resource(ex, "app.html");
-      default -> send(ex, 404, "text/plain; charset=utf-8", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
+      default ->
+          send(
+              ex,
+              404,
+              "text/plain; charset=utf-8",
+              ("not found: " + path).getBytes(StandardCharsets.UTF_8));
     }
   }
 
@@ -116,7 +141,11 @@ public final class UiServer implements AutoCloseable {
   private void resource(HttpExchange ex, String name) throws IOException {
     try (InputStream in = UiServer.class.getResourceAsStream("/ui/" + name)) {
       if (in == null) {
-        send(ex, 404, "text/plain; charset=utf-8", ("not found: " + name).getBytes(StandardCharsets.UTF_8));
+        send(
+            ex,
+            404,
+            "text/plain; charset=utf-8",
+            ("not found: " + name).getBytes(StandardCharsets.UTF_8));
         return;
       }
       String ext = name.substring(name.lastIndexOf('.') + 1);
@@ -138,10 +167,26 @@ public final class UiServer implements AutoCloseable {
       switch (path) {
         case "/api/apps" -> json(ex, 200, store.list(q.get("q"), offset, limit));
         case "/api/app" -> found(ex, store.app(required(q, "id")), q.get("id"));
-        case "/api/children" -> found(ex, store.children(required(q, "id"),
-            q.get("seq") == null || q.get("seq").isEmpty() ? null : Long.parseLong(q.get("seq")), offset, limit), q.get("id"));
-        case "/api/info" -> json(ex, 200, JsonNodeFactory.instance.objectNode().put("source", store.description())
-            .put("ready", store.ready()).put("apps", store.index().size()));
+        case "/api/children" ->
+            found(
+                ex,
+                store.children(
+                    required(q, "id"),
+                    q.get("seq") == null || q.get("seq").isEmpty()
+                        ? null
+                        : Long.parseLong(q.get("seq")),
+                    offset,
+                    limit),
+                q.get("id"));
+        case "/api/info" ->
+            json(
+                ex,
+                200,
+                JsonNodeFactory.instance
+                    .objectNode()
+                    .put("source", store.description())
+                    .put("ready", store.ready())
+                    .put("apps", store.index().size()));
         default -> json(ex, 404, error("no such endpoint: " + path));
       }
     } catch (IllegalArgumentException e) {
@@ -151,7 +196,8 @@ public final class UiServer implements AutoCloseable {
     }
   }
 
-  private static void found(HttpExchange ex, Optional<? extends JsonNode> body, String id) throws IOException {
+  private static void found(HttpExchange ex, Optional<? extends JsonNode> body, String id)
+      throws IOException {
     if (body.isPresent()) {
       json(ex, 200, body.get());
     } else {
@@ -202,7 +248,8 @@ public final class UiServer implements AutoCloseable {
     send(ex, status, "application/json; charset=utf-8", JSON.writeValueAsBytes(body));
   }
 
-  private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+  private static void send(HttpExchange ex, int status, String type, byte[] body)
+      throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {

@@ -2,13 +2,13 @@ package io.bramble.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.examples.poems.Poems;
 import io.bramble.devcluster.DevCluster;
+import io.bramble.examples.poems.Poems;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.client.JobClient;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
@@ -32,15 +34,13 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.NoSuchElementException;
 
 /**
  * The web UI in a real browser (headless Chromium from the system, driven by Selenium; nothing is
  * downloaded): a poems job runs on an in-JVM cluster, the UI follows its events topic, and the test
- * walks list → parent → a child expanded inline → the child's page → back to the parent.
- * Set {@code -Dbramble.ui.screenshot=PATH} to also copy the parent page's screenshot there
- * (the README's docs/ui-app-page.png); it is always written to target/ui-app-page.png.
+ * walks list → parent → a child expanded inline → the child's page → back to the parent. Set {@code
+ * -Dbramble.ui.screenshot=PATH} to also copy the parent page's screenshot there (the README's
+ * docs/ui-app-page.png); it is always written to target/ui-app-page.png.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UiBrowserTest {
@@ -55,14 +55,20 @@ class UiBrowserTest {
 
   @BeforeAll
   void start() throws Exception {
-    Assumptions.assumeTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+    Assumptions.assumeTrue(
+        new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
         "no Chromium here: install it with `apt-get install -y chromium chromium-driver` (CI does)");
-    System.setProperty("SE_MANAGER_PATH", "/bin/false"); // never let Selenium Manager fetch anything
+    System.setProperty(
+        "SE_MANAGER_PATH", "/bin/false"); // never let Selenium Manager fetch anything
     cluster = DevCluster.start(dir.resolve("cluster"), GraphRegistry.load(), 2, 2);
     try (JobClient client = cluster.client()) {
-      client.submit(JobClient.request(JOB, "poems", State.empty(), Poems.inputs(List.of("sonnet", "haiku"), "the sea", 2)));
+      client.submit(
+          JobClient.request(
+              JOB, "poems", State.empty(), Poems.inputs(List.of("sonnet", "haiku"), "the sea", 2)));
       JobResult result = client.await(JOB, Duration.ofMinutes(2), null);
-      assertThat(result.getStatus()).as("error: %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.getStatus())
+          .as("error: %s", result.getError())
+          .isEqualTo(JobStatus.COMPLETED);
     }
     KafkaEventStore store = new KafkaEventStore(cluster.cluster(), cluster.schemas());
     assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).as("read the events topic").isTrue();
@@ -72,13 +78,24 @@ class UiBrowserTest {
 
   static WebDriver chromium(Path profile) throws Exception {
     Files.createDirectories(profile);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(CHROMEDRIVER))
+            .usingAnyFreePort()
+            .build();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
-        "--window-size=1440,1100", "--user-data-dir=" + profile.toAbsolutePath());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1440,1100",
+        "--user-data-dir=" + profile.toAbsolutePath());
     return new ChromeDriver(service, options);
   }
 
@@ -99,51 +116,88 @@ class UiBrowserTest {
   void listParentChildInlineChildPageAndBack() throws Exception {
     // The list: the job, completed, with its two children counted.
     browser.get(ui.url());
-    WebElement row = until(b -> b.findElement(By.cssSelector("tr.app-row[data-app-id='" + JOB + "']")));
-    assertThat(text(By.cssSelector("tr.app-row[data-app-id='" + JOB + "']"))).contains("poems", "completed", "2 (2 completed)");
+    WebElement row =
+        until(b -> b.findElement(By.cssSelector("tr.app-row[data-app-id='" + JOB + "']")));
+    assertThat(text(By.cssSelector("tr.app-row[data-app-id='" + JOB + "']")))
+        .contains("poems", "completed", "2 (2 completed)");
 
     // Nested children under the parent in the list.
     row.findElement(By.cssSelector("button.toggle-children")).click();
     until(b -> b.findElements(By.cssSelector("tr.app-row.depth-1")).size() == 2);
 
-    // The parent's page: steps, graph with the last action highlighted, join progress, state values.
+    // The parent's page: steps, graph with the last action highlighted, join progress, state
+    // values.
     click(By.cssSelector("tr.app-row[data-app-id='" + JOB + "'] a.app-link"));
     until(b -> b.findElement(By.id("app-id")).getText().equals(JOB));
     until(b -> b.findElements(By.cssSelector("#timeline details.step")).size() == 3);
-    assertThat(browser.findElements(By.cssSelector("#timeline details.step")).stream()
-        .map(e -> e.getAttribute("data-action")).toList()).containsExactly("user_input", "generate_all_poems", "final_results");
+    assertThat(
+            browser.findElements(By.cssSelector("#timeline details.step")).stream()
+                .map(e -> e.getAttribute("data-action"))
+                .toList())
+        .containsExactly("user_input", "generate_all_poems", "final_results");
     assertThat(text(By.id("app-status"))).isEqualTo("completed");
-    assertThat(browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action")).isEqualTo("final_results");
-    assertThat(browser.findElements(By.cssSelector("#graph .node.parallel")).get(0).getAttribute("data-action"))
+    assertThat(
+            browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
+        .isEqualTo("final_results");
+    assertThat(
+            browser
+                .findElements(By.cssSelector("#graph .node.parallel"))
+                .get(0)
+                .getAttribute("data-action"))
         .isEqualTo("generate_all_poems");
     assertThat(text(By.cssSelector("#progress .join-count"))).isEqualTo("2 / 2");
     click(By.cssSelector("details.step[data-action='user_input'] > summary"));
-    until(b -> b.findElement(By.cssSelector("details.step[data-action='user_input'] tr.diff-added[data-key='poem_subject']"))
-        .getText().contains("the sea"));
-    assertThat(text(By.cssSelector("details.step[data-action='final_results'] tr[data-key='final_results']")))
+    until(
+        b ->
+            b.findElement(
+                    By.cssSelector(
+                        "details.step[data-action='user_input'] tr.diff-added[data-key='poem_subject']"))
+                .getText()
+                .contains("the sea"));
+    assertThat(
+            text(
+                By.cssSelector(
+                    "details.step[data-action='final_results'] tr[data-key='final_results']")))
         .contains("sonnet", "haiku");
 
     // A child expanded inline: its own steps appear under the parallel step.
-    until(b -> b.findElements(By.cssSelector("details.step[data-action='generate_all_poems'] .child")).size() == 2);
-    click(By.cssSelector("details.step[data-action='generate_all_poems'] .child:first-child button.expand-child"));
+    until(
+        b ->
+            b.findElements(By.cssSelector("details.step[data-action='generate_all_poems'] .child"))
+                    .size()
+                == 2);
+    click(
+        By.cssSelector(
+            "details.step[data-action='generate_all_poems'] .child:first-child button.expand-child"));
     until(b -> b.findElements(By.cssSelector(".child:first-child .child-step")).size() >= 2);
-    List<String> childSteps = browser.findElements(By.cssSelector(".child:first-child .child-step")).stream()
-        .map(e -> e.getAttribute("data-action")).toList();
+    List<String> childSteps =
+        browser.findElements(By.cssSelector(".child:first-child .child-step")).stream()
+            .map(e -> e.getAttribute("data-action"))
+            .toList();
     assertThat(childSteps).startsWith("write").endsWith("final_draft");
-    click(By.cssSelector("details.step[data-action='user_input'] > summary")); // closed again, for the picture
+    click(
+        By.cssSelector(
+            "details.step[data-action='user_input'] > summary")); // closed again, for the picture
     ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
     screenshot();
 
     // The child's own page, linking back to its parent.
-    String childId = browser.findElement(By.cssSelector(".child:first-child")).getAttribute("data-app-id");
+    String childId =
+        browser.findElement(By.cssSelector(".child:first-child")).getAttribute("data-app-id");
     click(By.cssSelector(".child:first-child a.child-link"));
     until(b -> b.findElement(By.id("app-id")).getText().equals(childId));
-    until(b -> b.findElements(By.cssSelector("#timeline details.step")).size() == childSteps.size());
+    until(
+        b -> b.findElements(By.cssSelector("#timeline details.step")).size() == childSteps.size());
     assertThat(text(By.id("parent-link"))).isEqualTo(JOB);
     assertThat(text(By.cssSelector(".app-header .parent"))).contains("generate_all_poems");
     click(By.cssSelector("details.step[data-action='write'] > summary"));
-    until(b -> b.findElement(By.cssSelector("details.step[data-action='write'] table.diff tr[data-key='draft_history']"))
-        .getText().contains("the sea"));
+    until(
+        b ->
+            b.findElement(
+                    By.cssSelector(
+                        "details.step[data-action='write'] table.diff tr[data-key='draft_history']"))
+                .getText()
+                .contains("the sea"));
 
     click(By.id("parent-link"));
     until(b -> b.findElement(By.id("app-id")).getText().equals(JOB));
@@ -152,8 +206,12 @@ class UiBrowserTest {
     // Search finds a child by part of its id, with a link to its parent.
     browser.get(ui.url());
     until(b -> b.findElement(By.id("search"))).sendKeys(childId.substring(0, 10));
-    until(b -> b.findElements(By.cssSelector("tr.app-row")).size() == 1
-        && b.findElement(By.cssSelector("tr.app-row")).getAttribute("data-app-id").equals(childId));
+    until(
+        b ->
+            b.findElements(By.cssSelector("tr.app-row")).size() == 1
+                && b.findElement(By.cssSelector("tr.app-row"))
+                    .getAttribute("data-app-id")
+                    .equals(childId));
     assertThat(text(By.cssSelector("tr.app-row"))).contains("child of");
   }
 
@@ -170,8 +228,10 @@ class UiBrowserTest {
   }
 
   private <T> T until(Function<WebDriver, T> condition) {
-    return new WebDriverWait(browser, Duration.ofSeconds(20)).ignoring(StaleElementReferenceException.class)
-        .ignoring(NoSuchElementException.class).until(condition::apply);
+    return new WebDriverWait(browser, Duration.ofSeconds(20))
+        .ignoring(StaleElementReferenceException.class)
+        .ignoring(NoSuchElementException.class)
+        .until(condition::apply);
   }
 
   private String text(By by) {
@@ -179,9 +239,10 @@ class UiBrowserTest {
   }
 
   private void click(By by) {
-    until(b -> {
-      b.findElement(by).click();
-      return true;
-    });
+    until(
+        b -> {
+          b.findElement(by).click();
+          return true;
+        });
   }
 }

@@ -33,8 +33,12 @@ class UiStoreTest {
 
   @Test
   void aLocalRunsTrackerDirectoryServedAsJson(@TempDir Path dir) throws Exception {
-    Application.builder().withGraph(Poems.graph(new OfflinePoemModel())).withEntrypoint(Poems.ENTRYPOINT)
-        .withIdentifiers("local-1", null).withTracker(new LocalFileTracker(dir)).build()
+    Application.builder()
+        .withGraph(Poems.graph(new OfflinePoemModel()))
+        .withEntrypoint(Poems.ENTRYPOINT)
+        .withIdentifiers("local-1", null)
+        .withTracker(new LocalFileTracker(dir))
+        .build()
         .run(Poems.inputs(List.of("sonnet", "haiku"), "the sea", 2));
 
     try (UiServer ui = UiServer.start(new TrackerDirStore(dir), 0)) {
@@ -52,10 +56,13 @@ class UiStoreTest {
       assertThat(actions).containsExactly("user_input", "generate_all_poems", "final_results");
       JsonNode first = app.get("steps").get(0);
       assertThat(first.get("diff").get("added").get("poem_subject").asText()).isEqualTo("the sea");
-      assertThat(first.get("diff").get("added").has("__SEQUENCE_ID")).as("internal keys left out").isFalse();
+      assertThat(first.get("diff").get("added").has("__SEQUENCE_ID"))
+          .as("internal keys left out")
+          .isFalse();
       assertThat(app.get("steps").get(1).get("parallel").get("total").asInt()).isEqualTo(2);
       assertThat(app.get("steps").get(1).get("diff").get("added").has("proposals")).isTrue();
-      assertThat(app.get("graph_svg").asText()).contains("class=\"node visited current\" data-action=\"final_results\"");
+      assertThat(app.get("graph_svg").asText())
+          .contains("class=\"node visited current\" data-action=\"final_results\"");
 
       JsonNode children = get(ui, "/api/children?id=local-1&seq=1");
       assertThat(children.get("total").asInt()).isEqualTo(2);
@@ -66,8 +73,13 @@ class UiStoreTest {
       assertThat(childApp.get("steps").get(0).get("action").asText()).isEqualTo("write");
       assertThat(childApp.get("status").asText()).isEqualTo("completed");
 
-      assertThat(get(ui, "/api/apps?q=" + child.get("app_id").asText().substring(0, 8)).get("items").get(0)
-          .get("app_id").asText()).isEqualTo(child.get("app_id").asText());
+      assertThat(
+              get(ui, "/api/apps?q=" + child.get("app_id").asText().substring(0, 8))
+                  .get("items")
+                  .get(0)
+                  .get("app_id")
+                  .asText())
+          .isEqualTo(child.get("app_id").asText());
       HttpResponse<String> page = raw(ui, "/app?id=local-1");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.body()).contains("/static/app.js");
@@ -88,28 +100,93 @@ class UiStoreTest {
     assertThat(page.get("total").asInt()).isEqualTo(1200);
     assertThat(page.get("items")).hasSize(50);
     assertThat(page.get("items").get(0).get("app_id").asText()).isEqualTo("c1150");
-    assertThat(index.list(null, 0, 50).get("items").get(0).get("children").get("total").asInt()).isEqualTo(1200);
-    assertThat(index.list(null, 0, 50).get("total").asInt()).as("children are not roots").isEqualTo(1);
+    assertThat(index.list(null, 0, 50).get("items").get(0).get("children").get("total").asInt())
+        .isEqualTo(1200);
+    assertThat(index.list(null, 0, 50).get("total").asInt())
+        .as("children are not roots")
+        .isEqualTo(1);
   }
 
   @Test
   void eventsTopicFactsFollowAJoinUntilTheJobIsDone() {
     AtomicLong now = new AtomicLong(1_000);
     AppIndex index = new AppIndex(now::get);
-    String mermaid = "flowchart TD\n  n_start[\"start\"]\n  n_fan[[\"fan\"]]\n  n_start --> n_fan\n";
-    apply(index, event("job", EventKind.APP_CREATED, null, null, Map.of("graph", "g", "entrypoint", "start",
-        "mermaid", mermaid, "root_app_id", "job")));
-    apply(index, event("job", EventKind.STEP_START, 0L, "start", Map.of("inputs", Map.of("x", 1L), "started_at_ms", 10L)));
-    apply(index, event("job", EventKind.STEP_END, 0L, "start", Map.of("result", Map.of(), "state", Map.of("x", 1L),
-        "started_at_ms", 10L, "ended_at_ms", 20L)));
-    apply(index, event("job", EventKind.FANOUT, 1L, "fan", Map.of("total", 3L, "child_app_ids", List.of("a", "b", "c"),
-        "root_app_id", "job")));
-    TrackingEvent childCreated = TrackingEvent.newBuilder(event("b", EventKind.APP_CREATED, null, null,
-        Map.of("graph", "g/fan/0", "mermaid", "flowchart TD\n  n_w[\"w\"]\n", "root_app_id", "job")))
-        .setParentAppId("job").setParentSequenceId(1L).build();
+    String mermaid =
+        "flowchart TD\n  n_start[\"start\"]\n  n_fan[[\"fan\"]]\n  n_start --> n_fan\n";
+    apply(
+        index,
+        event(
+            "job",
+            EventKind.APP_CREATED,
+            null,
+            null,
+            Map.of("graph", "g", "entrypoint", "start", "mermaid", mermaid, "root_app_id", "job")));
+    apply(
+        index,
+        event(
+            "job",
+            EventKind.STEP_START,
+            0L,
+            "start",
+            Map.of("inputs", Map.of("x", 1L), "started_at_ms", 10L)));
+    apply(
+        index,
+        event(
+            "job",
+            EventKind.STEP_END,
+            0L,
+            "start",
+            Map.of(
+                "result",
+                Map.of(),
+                "state",
+                Map.of("x", 1L),
+                "started_at_ms",
+                10L,
+                "ended_at_ms",
+                20L)));
+    apply(
+        index,
+        event(
+            "job",
+            EventKind.FANOUT,
+            1L,
+            "fan",
+            Map.of("total", 3L, "child_app_ids", List.of("a", "b", "c"), "root_app_id", "job")));
+    TrackingEvent childCreated =
+        TrackingEvent.newBuilder(
+                event(
+                    "b",
+                    EventKind.APP_CREATED,
+                    null,
+                    null,
+                    Map.of(
+                        "graph",
+                        "g/fan/0",
+                        "mermaid",
+                        "flowchart TD\n  n_w[\"w\"]\n",
+                        "root_app_id",
+                        "job")))
+            .setParentAppId("job")
+            .setParentSequenceId(1L)
+            .build();
     apply(index, childCreated);
-    apply(index, event("b", EventKind.STEP_END, 0L, "w", Map.of("state", Map.of("y", 2L), "ended_at_ms", 30L,
-        "error", "boom", "stack_trace", "java.lang.IllegalStateException: boom\n\tat x")));
+    apply(
+        index,
+        event(
+            "b",
+            EventKind.STEP_END,
+            0L,
+            "w",
+            Map.of(
+                "state",
+                Map.of("y", 2L),
+                "ended_at_ms",
+                30L,
+                "error",
+                "boom",
+                "stack_trace",
+                "java.lang.IllegalStateException: boom\n\tat x")));
     apply(index, event("job", EventKind.JOIN_PROGRESS, 1L, "fan", Map.of("done", 2L, "total", 3L)));
 
     JsonNode job = index.detail("job").orElseThrow();
@@ -124,21 +201,36 @@ class UiStoreTest {
     assertThat(b.get("child_index").asInt()).isEqualTo(1);
     assertThat(b.get("steps").get(0).get("stack_trace").asText()).contains("IllegalStateException");
 
-    apply(index, event("job", EventKind.JOIN_PROGRESS, 1L, "fan", Map.of("done", 3L, "total", 3L, "reduced", true)));
+    apply(
+        index,
+        event(
+            "job",
+            EventKind.JOIN_PROGRESS,
+            1L,
+            "fan",
+            Map.of("done", 3L, "total", 3L, "reduced", true)));
     apply(index, event("job", EventKind.JOB_DONE, 1L, "fan", Map.of("status", "COMPLETED")));
     assertThat(index.detail("job").orElseThrow().get("status").asText()).isEqualTo("completed");
-    assertThat(index.detail("job").orElseThrow().get("parallel").get(0).get("reduced").asBoolean()).isTrue();
+    assertThat(index.detail("job").orElseThrow().get("parallel").get(0).get("reduced").asBoolean())
+        .isTrue();
   }
 
   @Test
   void theGraphIsDrawnWithLoopsAndTheCurrentActionHighlighted() {
-    String mermaid = "flowchart TD\n  n_write[\"write\"]\n  n_edit[\"edit\"]\n  n_final_draft[\"final_draft\"]\n"
-        + "  n_write -- \"num_drafts < max_drafts\" --> n_edit\n  n_write --> n_final_draft\n"
-        + "  n_edit -- \"feedback == #quot;#quot;\" --> n_final_draft\n  n_edit --> n_write\n";
+    String mermaid =
+        "flowchart TD\n  n_write[\"write\"]\n  n_edit[\"edit\"]\n  n_final_draft[\"final_draft\"]\n"
+            + "  n_write -- \"num_drafts < max_drafts\" --> n_edit\n  n_write --> n_final_draft\n"
+            + "  n_edit -- \"feedback == #quot;#quot;\" --> n_final_draft\n  n_edit --> n_write\n";
     String svg = GraphSvg.render(mermaid, "write", Set.of("write", "edit"), "edit");
-    assertThat(svg).startsWith("<svg").endsWith("</svg>")
-        .contains("class=\"node visited current\" data-action=\"edit\"", "class=\"node visited\" data-action=\"write\"",
-            "class=\"node\" data-action=\"final_draft\"", "num_drafts &lt; max_drafts", "feedback == &quot;&quot;",
+    assertThat(svg)
+        .startsWith("<svg")
+        .endsWith("</svg>")
+        .contains(
+            "class=\"node visited current\" data-action=\"edit\"",
+            "class=\"node visited\" data-action=\"write\"",
+            "class=\"node\" data-action=\"final_draft\"",
+            "num_drafts &lt; max_drafts",
+            "feedback == &quot;&quot;",
             "data-from=\"edit\" data-to=\"write\"");
     assertThat(GraphSvg.isTerminal(mermaid, "final_draft")).isTrue();
     assertThat(GraphSvg.isTerminal(mermaid, "edit")).isFalse();
@@ -148,10 +240,19 @@ class UiStoreTest {
     KafkaEventStore.apply(index, e);
   }
 
-  private static TrackingEvent event(String appId, EventKind kind, Long seq, String action, Map<String, ?> payload) {
-    return TrackingEvent.newBuilder().setAppId(appId).setKind(kind).setSequenceId(seq).setAction(action)
-        .setParentAppId(null).setParentSequenceId(null).setPayload(StateCodec.fromMap(new LinkedHashMap<>(payload)))
-        .setTimestampMs(1_000).setWorkerId("test").build();
+  private static TrackingEvent event(
+      String appId, EventKind kind, Long seq, String action, Map<String, ?> payload) {
+    return TrackingEvent.newBuilder()
+        .setAppId(appId)
+        .setKind(kind)
+        .setSequenceId(seq)
+        .setAction(action)
+        .setParentAppId(null)
+        .setParentSequenceId(null)
+        .setPayload(StateCodec.fromMap(new LinkedHashMap<>(payload)))
+        .setTimestampMs(1_000)
+        .setWorkerId("test")
+        .build();
   }
 
   private static JsonNode get(UiServer ui, String path) throws Exception {
@@ -161,7 +262,9 @@ class UiStoreTest {
   }
 
   private static HttpResponse<String> raw(UiServer ui, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + ui.port() + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + ui.port() + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -18,9 +18,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The persister of one task: each step becomes a record on the compacted checkpoints topic
- * (keyed by app id); loads come from the {@link CheckpointStore}. {@link #awaitWritten()} blocks
- * until every checkpoint of the task is acknowledged, before its outcome is published.
+ * The persister of one task: each step becomes a record on the compacted checkpoints topic (keyed
+ * by app id); loads come from the {@link CheckpointStore}. {@link #awaitWritten()} blocks until
+ * every checkpoint of the task is acknowledged, before its outcome is published.
  */
 final class CheckpointPersister implements Persister {
   private final Producer<String, byte[]> producer;
@@ -29,7 +29,11 @@ final class CheckpointPersister implements Persister {
   private final CheckpointStore store;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
-  CheckpointPersister(Producer<String, byte[]> producer, AvroSerde<Checkpoint> serde, String topic, CheckpointStore store) {
+  CheckpointPersister(
+      Producer<String, byte[]> producer,
+      AvroSerde<Checkpoint> serde,
+      String topic,
+      CheckpointStore store) {
     this.producer = producer;
     this.serde = serde;
     this.topic = topic;
@@ -37,16 +41,24 @@ final class CheckpointPersister implements Persister {
   }
 
   @Override
-  public void save(String partitionKey, String appId, long sequenceId, String position, State state, Status status) {
-    Checkpoint c = Checkpoint.newBuilder()
-        .setAppId(appId)
-        .setPartitionKey(partitionKey)
-        .setSequenceId(sequenceId)
-        .setPosition(position)
-        .setState(StateCodec.toAvro(state))
-        .setStatus(status == Status.COMPLETED ? CheckpointStatus.COMPLETED : CheckpointStatus.FAILED)
-        .setWrittenAtMs(System.currentTimeMillis())
-        .build();
+  public void save(
+      String partitionKey,
+      String appId,
+      long sequenceId,
+      String position,
+      State state,
+      Status status) {
+    Checkpoint c =
+        Checkpoint.newBuilder()
+            .setAppId(appId)
+            .setPartitionKey(partitionKey)
+            .setSequenceId(sequenceId)
+            .setPosition(position)
+            .setState(StateCodec.toAvro(state))
+            .setStatus(
+                status == Status.COMPLETED ? CheckpointStatus.COMPLETED : CheckpointStatus.FAILED)
+            .setWrittenAtMs(System.currentTimeMillis())
+            .build();
     pending.add(producer.send(new ProducerRecord<>(topic, appId, serde.serialize(topic, c))));
     store.remember(new PersistedState(partitionKey, appId, sequenceId, position, state, status));
   }
@@ -58,7 +70,8 @@ final class CheckpointPersister implements Persister {
 
   @Override
   public List<String> listAppIds(String partitionKey) {
-    throw new UnsupportedOperationException("the checkpoints topic is keyed by app id; it cannot list apps by partition key");
+    throw new UnsupportedOperationException(
+        "the checkpoints topic is keyed by app id; it cannot list apps by partition key");
   }
 
   void awaitWritten() throws InterruptedException, ExecutionException {

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The latest checkpoint of every app, read from the compacted checkpoints topic by a background
  * consumer. After a rebalance, tasks wait at a barrier until the reader has caught up with the
- * topic's end as it was then, so a task taken over from a dead worker sees that worker's checkpoints.
+ * topic's end as it was then, so a task taken over from a dead worker sees that worker's
+ * checkpoints.
  */
 final class CheckpointStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
@@ -39,6 +40,7 @@ final class CheckpointStore implements AutoCloseable {
   private final Thread reader;
   private final BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable;
   private volatile boolean running = true;
+
   /** Why the reader stopped on its own; null while it runs (or after a close). */
   private volatile RuntimeException failure;
 
@@ -46,15 +48,32 @@ final class CheckpointStore implements AutoCloseable {
   private long requestedBarrier;
   private long reachedBarrier;
 
-  /** {@code onUndecodable} hears of every checkpoint record that does not decode, with the reason. */
-  CheckpointStore(Map<String, Object> clientProps, String topic, AvroSerde<Checkpoint> serde, String workerId,
+  /**
+   * {@code onUndecodable} hears of every checkpoint record that does not decode, with the reason.
+   */
+  CheckpointStore(
+      Map<String, Object> clientProps,
+      String topic,
+      AvroSerde<Checkpoint> serde,
+      String workerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
-    this(new KafkaConsumer<>(readerProps(clientProps, workerId), new StringDeserializer(), new ByteArrayDeserializer()),
-        topic, serde, workerId, onUndecodable);
+    this(
+        new KafkaConsumer<>(
+            readerProps(clientProps, workerId),
+            new StringDeserializer(),
+            new ByteArrayDeserializer()),
+        topic,
+        serde,
+        workerId,
+        onUndecodable);
   }
 
   /** A store reading through {@code consumer} (tests hand in Kafka's own {@code MockConsumer}). */
-  CheckpointStore(Consumer<String, byte[]> consumer, String topic, AvroSerde<Checkpoint> serde, String workerId,
+  CheckpointStore(
+      Consumer<String, byte[]> consumer,
+      String topic,
+      AvroSerde<Checkpoint> serde,
+      String workerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
     this.consumer = consumer;
     this.onUndecodable = onUndecodable;
@@ -73,8 +92,10 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   void start() {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(p -> new TopicPartition(topic, p.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(p -> new TopicPartition(topic, p.partition()))
+            .toList();
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
     reader.start();
@@ -89,7 +110,9 @@ final class CheckpointStore implements AutoCloseable {
     latest.merge(state.appId(), state, CheckpointStore::newer);
   }
 
-  /** Asks for a barrier at the topic's current end; returns its number for {@link #awaitBarrier}. */
+  /**
+   * Asks for a barrier at the topic's current end; returns its number for {@link #awaitBarrier}.
+   */
   long requestBarrier() {
     synchronized (barrierLock) {
       return ++requestedBarrier;
@@ -102,12 +125,13 @@ final class CheckpointStore implements AutoCloseable {
     synchronized (barrierLock) {
       while (reachedBarrier < barrier) {
         if (failure != null) {
-          throw new IllegalStateException("the checkpoint reader of " + topic + " stopped: " + failure.getMessage(),
-              failure);
+          throw new IllegalStateException(
+              "the checkpoint reader of " + topic + " stopped: " + failure.getMessage(), failure);
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new IllegalStateException("checkpoint reader did not catch up with " + topic + " within " + timeout);
+          throw new IllegalStateException(
+              "checkpoint reader did not catch up with " + topic + " within " + timeout);
         }
         barrierLock.wait(Math.max(1, left / 1_000_000));
       }
@@ -149,7 +173,10 @@ final class CheckpointStore implements AutoCloseable {
     }
   }
 
-  /** Why the reader stopped, if it stopped on its own: a worker without it cannot resume tasks, so it is not ready. */
+  /**
+   * Why the reader stopped, if it stopped on its own: a worker without it cannot resume tasks, so
+   * it is not ready.
+   */
   Optional<RuntimeException> failure() {
     return Optional.ofNullable(failure);
   }
@@ -177,8 +204,13 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   static PersistedState toPersisted(Checkpoint c) {
-    return new PersistedState(c.getPartitionKey(), c.getAppId(), c.getSequenceId(), c.getPosition(),
-        StateCodec.toState(c.getState()), c.getStatus() == CheckpointStatus.COMPLETED ? Status.COMPLETED : Status.FAILED);
+    return new PersistedState(
+        c.getPartitionKey(),
+        c.getAppId(),
+        c.getSequenceId(),
+        c.getPosition(),
+        StateCodec.toState(c.getState()),
+        c.getStatus() == CheckpointStatus.COMPLETED ? Status.COMPLETED : Status.FAILED);
   }
 
   /** Later sequence ids win; at the same id, a completed step supersedes a failed attempt of it. */
@@ -186,7 +218,9 @@ final class CheckpointStore implements AutoCloseable {
     if (candidate.sequenceId() != old.sequenceId()) {
       return candidate.sequenceId() > old.sequenceId() ? candidate : old;
     }
-    return candidate.status() == Status.COMPLETED || old.status() == Status.FAILED ? candidate : old;
+    return candidate.status() == Status.COMPLETED || old.status() == Status.FAILED
+        ? candidate
+        : old;
   }
 
   @Override

@@ -14,13 +14,13 @@ import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
+import io.bramble.runtime.Errors;
+import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
-import io.bramble.runtime.Errors;
-import io.bramble.runtime.Records;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class TaskRunner {
   private final Runnable onRetry;
 
   public TaskRunner(GraphRegistry registry) {
-    this(registry, () -> { });
+    this(registry, () -> {});
   }
 
   /** {@code onRetry} hears of every retry of a failed child. */
@@ -53,8 +53,12 @@ public final class TaskRunner {
     return run(task, checkpoints, null, new LifecycleHook[0]);
   }
 
-  /** As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null) and {@code hooks}. */
-  public TaskOutcome run(Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
+  /**
+   * As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null) and
+   * {@code hooks}.
+   */
+  public TaskOutcome run(
+      Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
     RetryPolicy retry = childRetryPolicy(task);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -76,30 +80,38 @@ public final class TaskRunner {
       return RetryPolicy.none();
     }
     try {
-      return registry.get(task.getGraph(), task.getGraphVersion()).parallelActionOf(task.getSubGraph()).childRetryPolicy();
+      return registry
+          .get(task.getGraph(), task.getGraphVersion())
+          .parallelActionOf(task.getSubGraph())
+          .childRetryPolicy();
     } catch (RuntimeException unknown) {
       return RetryPolicy.none(); // the run itself reports the unknown graph
     }
   }
 
-  private TaskOutcome runChecked(Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
+  private TaskOutcome runChecked(
+      Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
     Halt halt = Halt.of(task.getHaltBefore(), task.getHaltAfter());
     Map<String, Object> inputs = StateCodec.toMap(task.getInputs());
 
-    ApplicationBuilder builder = Application.builder()
-        .withGraph(graph)
-        .withIdentifiers(task.getAppId(), task.getPartitionKey())
-        .withPersister(checkpoints)
-        .withTracker(tracker)
-        .withHooks(hooks);
+    ApplicationBuilder builder =
+        Application.builder()
+            .withGraph(graph)
+            .withIdentifiers(task.getAppId(), task.getPartitionKey())
+            .withPersister(checkpoints)
+            .withTracker(tracker)
+            .withHooks(hooks);
     if (task.getParent() != null) {
-      builder.withSpawningParent(task.getParent().getParentAppId(), task.getPartitionKey(),
+      builder.withSpawningParent(
+          task.getParent().getParentAppId(),
+          task.getPartitionKey(),
           task.getParent().getParentSequenceId());
     }
-    PersistedState checkpoint = checkpoints.load(task.getPartitionKey(), task.getAppId()).orElse(null);
+    PersistedState checkpoint =
+        checkpoints.load(task.getPartitionKey(), task.getAppId()).orElse(null);
     boolean resumed = checkpoint != null && checkpoint.sequenceId() >= task.getSequenceId();
     if (resumed) {
       builder.initializeFrom(checkpoints, true, null, null);
@@ -112,15 +124,28 @@ public final class TaskRunner {
     Seam seam = app.seam();
     if (resumed && seam.isDone(halt)) {
       // Already got this far before a crash: report it again, run nothing.
-      return finished(task, ResultStatus.COMPLETED, app.state(), null, app.nextSequenceId() - 1, app.priorAction());
+      return finished(
+          task,
+          ResultStatus.COMPLETED,
+          app.state(),
+          null,
+          app.nextSequenceId() - 1,
+          app.priorAction());
     }
     if (seam.runUntilParallel(halt, inputs) == Seam.Stop.AT_PARALLEL) {
       return fanOut(task, entry, app, inputs);
     }
-    return finished(task, ResultStatus.COMPLETED, app.state(), null, app.nextSequenceId() - 1, app.priorAction());
+    return finished(
+        task,
+        ResultStatus.COMPLETED,
+        app.state(),
+        null,
+        app.nextSequenceId() - 1,
+        app.priorAction());
   }
 
-  private TaskOutcome fanOut(Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
+  private TaskOutcome fanOut(
+      Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
     String action = app.nextAction();
     long seq = app.nextSequenceId();
     String joinId = Records.stepId(task.getAppId(), seq);
@@ -128,33 +153,51 @@ public final class TaskRunner {
     List<Task> childTasks = new ArrayList<>(children.size());
     for (int i = 0; i < children.size(); i++) {
       SubGraphTask child = children.get(i);
-      childTasks.add(Records.childTask(task, seq, child, i, children.size(), entry.pathOf(child.graph(), action)));
+      childTasks.add(
+          Records.childTask(
+              task, seq, child, i, children.size(), entry.pathOf(child.graph(), action)));
     }
-    FanOut fanOut = FanOut.newBuilder()
-        .setParentAppId(task.getAppId())
-        .setParentSequenceId(seq)
-        .setJoinId(joinId)
-        .setGraph(task.getGraph())
-        .setGraphVersion(task.getGraphVersion())
-        .setPartitionKey(task.getPartitionKey())
-        .setRootAppId(task.getRootAppId())
-        .setParallelAction(action)
-        .setParentState(StateCodec.toAvro(app.state()))
-        .setInputs(task.getInputs())
-        .setParent(task.getParent())
-        .setSubGraph(task.getSubGraph())
-        .setHaltBefore(task.getHaltBefore())
-        .setHaltAfter(task.getHaltAfter())
-        .setCreatedAtMs(System.currentTimeMillis())
-        .setChildren(childTasks)
-        .build();
+    FanOut fanOut =
+        FanOut.newBuilder()
+            .setParentAppId(task.getAppId())
+            .setParentSequenceId(seq)
+            .setJoinId(joinId)
+            .setGraph(task.getGraph())
+            .setGraphVersion(task.getGraphVersion())
+            .setPartitionKey(task.getPartitionKey())
+            .setRootAppId(task.getRootAppId())
+            .setParallelAction(action)
+            .setParentState(StateCodec.toAvro(app.state()))
+            .setInputs(task.getInputs())
+            .setParent(task.getParent())
+            .setSubGraph(task.getSubGraph())
+            .setHaltBefore(task.getHaltBefore())
+            .setHaltAfter(task.getHaltAfter())
+            .setCreatedAtMs(System.currentTimeMillis())
+            .setChildren(childTasks)
+            .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);
   }
 
   /** A result for the task's parent (keyed by the parent's app id) or, for a root, for its job. */
-  static TaskOutcome finished(Task task, ResultStatus status, State state, Throwable error, long sequenceId, String lastAction) {
-    TaskResult result = Records.result(task.getAppId(), task.getTaskId(), task.getParent(), status, state,
-        error == null ? null : Errors.of(error), sequenceId, lastAction, System.currentTimeMillis());
+  static TaskOutcome finished(
+      Task task,
+      ResultStatus status,
+      State state,
+      Throwable error,
+      long sequenceId,
+      String lastAction) {
+    TaskResult result =
+        Records.result(
+            task.getAppId(),
+            task.getTaskId(),
+            task.getParent(),
+            status,
+            state,
+            error == null ? null : Errors.of(error),
+            sequenceId,
+            lastAction,
+            System.currentTimeMillis());
     return new TaskOutcome.Finished(Records.resultKey(result), result);
   }
 }

@@ -5,15 +5,24 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * A worker's settings. The session timeout is 6 s, the broker's default minimum
- * ({@code group.min.session.timeout.ms}), so that a dead worker's tasks move to the survivors in
- * seconds; tasks run on their own threads, so heartbeats never wait for a long task.
+ * A worker's settings. The session timeout is 6 s, the broker's default minimum ({@code
+ * group.min.session.timeout.ms}), so that a dead worker's tasks move to the survivors in seconds;
+ * tasks run on their own threads, so heartbeats never wait for a long task.
  */
-public record WorkerConfig(ClusterConfig cluster, String groupId, String workerId, int concurrency, Duration sessionTimeout) {
+public record WorkerConfig(
+    ClusterConfig cluster,
+    String groupId,
+    String workerId,
+    int concurrency,
+    Duration sessionTimeout) {
   public static final String DEFAULT_GROUP = "bramble-workers";
 
   public static WorkerConfig of(ClusterConfig cluster) {
-    return new WorkerConfig(cluster, DEFAULT_GROUP, "worker-" + UUID.randomUUID().toString().substring(0, 8), 16,
+    return new WorkerConfig(
+        cluster,
+        DEFAULT_GROUP,
+        "worker-" + UUID.randomUUID().toString().substring(0, 8),
+        16,
         Duration.ofSeconds(6));
   }
 

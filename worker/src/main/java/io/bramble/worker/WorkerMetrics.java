@@ -27,19 +27,41 @@ final class WorkerMetrics {
 
   WorkerMetrics(MeterRegistry registry, String workerId) {
     this.registry = registry;
-    this.started = Counter.builder("bramble.tasks.started").description("Tasks taken up").tag("worker", workerId).register(registry);
-    this.completed = Counter.builder("bramble.tasks.completed").description("Tasks that ran to their end or a halt")
-        .tag("worker", workerId).register(registry);
-    this.failed = Counter.builder("bramble.tasks.failed").description("Tasks that reported a failure")
-        .tag("worker", workerId).register(registry);
-    this.fannedOut = Counter.builder("bramble.tasks.fanned.out").description("Tasks that stopped at a parallel action")
-        .tag("worker", workerId).register(registry);
-    this.retried = Counter.builder("bramble.tasks.retried").description("Child applications tried again after a failure")
-        .tag("worker", workerId).register(registry);
-    this.deadLettered = Counter.builder("bramble.tasks.dead.lettered").description("Task records that could not be decoded")
-        .tag("worker", workerId).register(registry);
-    this.badCheckpoints = Counter.builder("bramble.checkpoints.dead.lettered")
-        .description("Checkpoint records that could not be decoded").tag("worker", workerId).register(registry);
+    this.started =
+        Counter.builder("bramble.tasks.started")
+            .description("Tasks taken up")
+            .tag("worker", workerId)
+            .register(registry);
+    this.completed =
+        Counter.builder("bramble.tasks.completed")
+            .description("Tasks that ran to their end or a halt")
+            .tag("worker", workerId)
+            .register(registry);
+    this.failed =
+        Counter.builder("bramble.tasks.failed")
+            .description("Tasks that reported a failure")
+            .tag("worker", workerId)
+            .register(registry);
+    this.fannedOut =
+        Counter.builder("bramble.tasks.fanned.out")
+            .description("Tasks that stopped at a parallel action")
+            .tag("worker", workerId)
+            .register(registry);
+    this.retried =
+        Counter.builder("bramble.tasks.retried")
+            .description("Child applications tried again after a failure")
+            .tag("worker", workerId)
+            .register(registry);
+    this.deadLettered =
+        Counter.builder("bramble.tasks.dead.lettered")
+            .description("Task records that could not be decoded")
+            .tag("worker", workerId)
+            .register(registry);
+    this.badCheckpoints =
+        Counter.builder("bramble.checkpoints.dead.lettered")
+            .description("Checkpoint records that could not be decoded")
+            .tag("worker", workerId)
+            .register(registry);
     registry.gauge("bramble.tasks.in.flight", Tags.of("worker", workerId), inFlight);
   }
 
@@ -81,8 +103,11 @@ final class WorkerMetrics {
     return new LifecycleHook() {
       @Override
       public void afterStep(StepEnd step) {
-        Timer.builder("bramble.step.duration").description("How long steps take")
-            .tag("graph", graph).tag("action", step.action()).tag("outcome", step.error() == null ? "ok" : "error")
+        Timer.builder("bramble.step.duration")
+            .description("How long steps take")
+            .tag("graph", graph)
+            .tag("action", step.action())
+            .tag("outcome", step.error() == null ? "ok" : "error")
             .publishPercentileHistogram()
             .register(registry)
             .record(Duration.ofMillis(step.endedAtMs() - step.startedAtMs()));

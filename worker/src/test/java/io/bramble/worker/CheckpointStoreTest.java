@@ -30,7 +30,8 @@ class CheckpointStoreTest {
   private static final String TOPIC = "bramble.checkpoints";
   private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
 
-  private final AvroSerde<Checkpoint> serde = BrambleSerdes.forType(Checkpoint.class, new InMemorySchemaRegistry());
+  private final AvroSerde<Checkpoint> serde =
+      BrambleSerdes.forType(Checkpoint.class, new InMemorySchemaRegistry());
   private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
   private final List<String> undecodable = new CopyOnWriteArrayList<>();
   private CheckpointStore store;
@@ -39,11 +40,17 @@ class CheckpointStoreTest {
   @BeforeEach
   void start() {
     Node node = new Node(0, "localhost", 9092);
-    consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
+    consumer.updatePartitions(
+        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
     consumer.updateBeginningOffsets(Map.of(P0, 0L));
     consumer.updateEndOffsets(Map.of(P0, 0L));
-    store = new CheckpointStore(consumer, TOPIC, serde, "worker-1",
-        (record, reason) -> undecodable.add(record.offset() + ": " + reason));
+    store =
+        new CheckpointStore(
+            consumer,
+            TOPIC,
+            serde,
+            "worker-1",
+            (record, reason) -> undecodable.add(record.offset() + ": " + reason));
     store.start();
   }
 
@@ -59,9 +66,16 @@ class CheckpointStoreTest {
   }
 
   private byte[] checkpoint(String appId, long sequenceId) {
-    return serde.serialize(TOPIC, Checkpoint.newBuilder().setAppId(appId).setSequenceId(sequenceId).setPosition("step")
-        .setState(StateCodec.toAvro(State.of("n", sequenceId))).setStatus(CheckpointStatus.COMPLETED)
-        .setWrittenAtMs(0).build());
+    return serde.serialize(
+        TOPIC,
+        Checkpoint.newBuilder()
+            .setAppId(appId)
+            .setSequenceId(sequenceId)
+            .setPosition("step")
+            .setState(StateCodec.toAvro(State.of("n", sequenceId)))
+            .setStatus(CheckpointStatus.COMPLETED)
+            .setWrittenAtMs(0)
+            .build());
   }
 
   private void caughtUp() throws InterruptedException {
@@ -75,7 +89,8 @@ class CheckpointStoreTest {
 
     caughtUp();
 
-    assertThat(store.latest("app-1")).hasValueSatisfying(p -> assertThat(p.sequenceId()).isEqualTo(4));
+    assertThat(store.latest("app-1"))
+        .hasValueSatisfying(p -> assertThat(p.sequenceId()).isEqualTo(4));
   }
 
   @Test
@@ -108,8 +123,10 @@ class CheckpointStoreTest {
       Thread.sleep(10);
     }
 
-    assertThat(store.failure()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("the broker went away"));
-    assertThatThrownBy(this::caughtUp).isInstanceOf(IllegalStateException.class)
+    assertThat(store.failure())
+        .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("the broker went away"));
+    assertThatThrownBy(this::caughtUp)
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("checkpoint reader of " + TOPIC + " stopped");
   }
 }

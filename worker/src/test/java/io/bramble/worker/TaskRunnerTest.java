@@ -25,38 +25,69 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The worker's per-task pipeline with in-memory parts: no broker, the checkpoints in an {@link InMemoryPersister}. */
+/**
+ * The worker's per-task pipeline with in-memory parts: no broker, the checkpoints in an {@link
+ * InMemoryPersister}.
+ */
 class TaskRunnerTest {
   /** How often each action ran. */
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
   /** While set, {@code check} fails. */
   private final AtomicBoolean checkFails = new AtomicBoolean();
+
   private final InMemoryPersister checkpoints = new InMemoryPersister();
 
-  /** {@code count} three times, then {@code check}, then {@code squares} (one child per x), then {@code total}. */
+  /**
+   * {@code count} three times, then {@code check}, then {@code squares} (one child per x), then
+   * {@code total}.
+   */
   private Graph counterGraph() {
-    Action count = Action.builder("count").reads("count").writes("count").update((s, in) -> {
-      runs.computeIfAbsent("count", k -> new AtomicInteger()).incrementAndGet();
-      return s.increment("count");
-    });
-    Action check = Action.builder("check").reads("count").writes("checked").update((s, in) -> {
-      runs.computeIfAbsent("check", k -> new AtomicInteger()).incrementAndGet();
-      if (checkFails.get()) {
-        throw new IllegalStateException("the checker is down");
-      }
-      return s.update("checked", true);
-    });
-    Action square = Action.builder("square").reads("x").writes("y")
-        .update((s, in) -> s.update("y", s.getLong("x") * s.getLong("x")));
-    Action squares = MapStates.builder("squares").reads("xs").writes("ys")
-        .subGraph(RunnableGraph.of(square))
-        .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
-        .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
-        .build();
-    Action total = Action.builder("total").reads("ys").writes("total").update((s, in) -> {
-      runs.computeIfAbsent("total", k -> new AtomicInteger()).incrementAndGet();
-      return s.update("total", s.<Long>getList("ys").stream().mapToLong(Long::longValue).sum());
-    });
+    Action count =
+        Action.builder("count")
+            .reads("count")
+            .writes("count")
+            .update(
+                (s, in) -> {
+                  runs.computeIfAbsent("count", k -> new AtomicInteger()).incrementAndGet();
+                  return s.increment("count");
+                });
+    Action check =
+        Action.builder("check")
+            .reads("count")
+            .writes("checked")
+            .update(
+                (s, in) -> {
+                  runs.computeIfAbsent("check", k -> new AtomicInteger()).incrementAndGet();
+                  if (checkFails.get()) {
+                    throw new IllegalStateException("the checker is down");
+                  }
+                  return s.update("checked", true);
+                });
+    Action square =
+        Action.builder("square")
+            .reads("x")
+            .writes("y")
+            .update((s, in) -> s.update("y", s.getLong("x") * s.getLong("x")));
+    Action squares =
+        MapStates.builder("squares")
+            .reads("xs")
+            .writes("ys")
+            .subGraph(RunnableGraph.of(square))
+            .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
+            .reduce(
+                (s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
+            .build();
+    Action total =
+        Action.builder("total")
+            .reads("ys")
+            .writes("total")
+            .update(
+                (s, in) -> {
+                  runs.computeIfAbsent("total", k -> new AtomicInteger()).incrementAndGet();
+                  return s.update(
+                      "total", s.<Long>getList("ys").stream().mapToLong(Long::longValue).sum());
+                });
     return Graph.builder()
         .withActions(count, check, squares, total)
         .withTransition("count", "count", Condition.expr("count < 3"))
@@ -66,24 +97,26 @@ class TaskRunnerTest {
         .build();
   }
 
-  private final GraphRegistry registry = GraphRegistry.of(new GraphProvider() {
-    private final Graph graph = counterGraph();
+  private final GraphRegistry registry =
+      GraphRegistry.of(
+          new GraphProvider() {
+            private final Graph graph = counterGraph();
 
-    @Override
-    public String name() {
-      return "counter";
-    }
+            @Override
+            public String name() {
+              return "counter";
+            }
 
-    @Override
-    public Graph graph() {
-      return graph;
-    }
+            @Override
+            public Graph graph() {
+              return graph;
+            }
 
-    @Override
-    public String entrypoint() {
-      return "count";
-    }
-  });
+            @Override
+            public String entrypoint() {
+              return "count";
+            }
+          });
   private final TaskRunner runner = new TaskRunner(registry);
 
   private static Task task(String position, long sequenceId, State state) {
@@ -106,7 +139,8 @@ class TaskRunnerTest {
 
   @Test
   void aTaskRunsFromItsPositionAndStepAndCheckpointsEveryStep() {
-    TaskOutcome outcome = runner.run(task("total", 7, State.of("ys", List.of(1L, 4L))), checkpoints);
+    TaskOutcome outcome =
+        runner.run(task("total", 7, State.of("ys", List.of(1L, 4L))), checkpoints);
 
     TaskResult result = ((TaskOutcome.Finished) outcome).result();
     assertThat(result.getStatus()).isEqualTo(ResultStatus.COMPLETED);
@@ -121,7 +155,8 @@ class TaskRunnerTest {
 
   @Test
   void aParallelStepStopsTheTaskAndMapsItsChildrenForTheCoordinator() {
-    TaskOutcome outcome = runner.run(task("count", 0, State.of("count", 0L, "xs", List.of(2L, 3L))), checkpoints);
+    TaskOutcome outcome =
+        runner.run(task("count", 0, State.of("count", 0L, "xs", List.of(2L, 3L))), checkpoints);
 
     FanOut fanOut = ((TaskOutcome.FannedOut) outcome).fanOut();
     assertThat(fanOut.getParallelAction()).isEqualTo("squares");
@@ -129,22 +164,30 @@ class TaskRunnerTest {
     assertThat(fanOut.getJoinId()).isEqualTo("app-1@4");
     assertThat(StateCodec.toState(fanOut.getParentState()).get("checked")).isEqualTo(true);
     List<Task> children = fanOut.getChildren();
-    assertThat(children).extracting(c -> StateCodec.toState(c.getState()).getLong("x")).containsExactly(2L, 3L);
+    assertThat(children)
+        .extracting(c -> StateCodec.toState(c.getState()).getLong("x"))
+        .containsExactly(2L, 3L);
     assertThat(children).extracting(c -> c.getParent().getChildIndex()).containsExactly(0, 1);
-    assertThat(children).allSatisfy(c -> {
-      assertThat(c.getParent().getJoinId()).isEqualTo("app-1@4");
-      assertThat(c.getParent().getChildCount()).isEqualTo(2);
-      assertThat(c.getRootAppId()).isEqualTo("app-1");
-      assertThat(c.getSubGraph()).isEqualTo("squares/0");
-      assertThat(c.getPosition()).isEqualTo("square");
-    });
+    assertThat(children)
+        .allSatisfy(
+            c -> {
+              assertThat(c.getParent().getJoinId()).isEqualTo("app-1@4");
+              assertThat(c.getParent().getChildCount()).isEqualTo(2);
+              assertThat(c.getRootAppId()).isEqualTo("app-1");
+              assertThat(c.getSubGraph()).isEqualTo("squares/0");
+              assertThat(c.getPosition()).isEqualTo("square");
+            });
     assertThat(runsOf("count")).isEqualTo(3);
   }
 
   @Test
   void aChildTaskRunsItsSubGraphAndReportsToItsParent() {
-    Task child = ((TaskOutcome.FannedOut) runner.run(task("count", 0, State.of("count", 0L, "xs", List.of(5L))),
-        checkpoints)).fanOut().getChildren().get(0);
+    Task child =
+        ((TaskOutcome.FannedOut)
+                runner.run(task("count", 0, State.of("count", 0L, "xs", List.of(5L))), checkpoints))
+            .fanOut()
+            .getChildren()
+            .get(0);
 
     TaskOutcome.Finished done = (TaskOutcome.Finished) runner.run(child, checkpoints);
     assertThat(done.key()).as("results travel under the parent's app id").isEqualTo("app-1");
@@ -183,7 +226,9 @@ class TaskRunnerTest {
   @Test
   void aFailingStepGivesAFailedResultNamingTheActionAndKeepsThePreStepCheckpoint() {
     checkFails.set(true);
-    TaskResult result = ((TaskOutcome.Finished) runner.run(task("check", 3, State.of("count", 3L)), checkpoints)).result();
+    TaskResult result =
+        ((TaskOutcome.Finished) runner.run(task("check", 3, State.of("count", 3L)), checkpoints))
+            .result();
 
     assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(result.getError().getAction()).isEqualTo("check");

@@ -40,7 +40,8 @@ public interface Action {
   }
 
   /** Runs the action on {@code state}; returns its result and the new state. */
-  ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) throws Exception;
+  ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context)
+      throws Exception;
 
   static ActionBuilder builder(String name) {
     return new ActionBuilder(name);

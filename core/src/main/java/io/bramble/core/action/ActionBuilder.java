@@ -25,7 +25,8 @@ public final class ActionBuilder {
   /** A lambda that returns result and new state. */
   @FunctionalInterface
   public interface OutcomeFunction {
-    ActionOutcome apply(State state, Map<String, Object> inputs, ActionContext context) throws Exception;
+    ActionOutcome apply(State state, Map<String, Object> inputs, ActionContext context)
+        throws Exception;
   }
 
   private final String name;
@@ -77,14 +78,15 @@ public final class ActionBuilder {
   /** The action returns the new state; its result is the new values of its writes. */
   public Action update(StateFunction fn) {
     List<String> w = writes;
-    return run((state, inputs, ctx) -> {
-      State next = fn.apply(state, inputs);
-      Map<String, Object> result = new LinkedHashMap<>();
-      for (String k : w) {
-        result.put(k, next.get(k));
-      }
-      return ActionOutcome.of(result, next);
-    });
+    return run(
+        (state, inputs, ctx) -> {
+          State next = fn.apply(state, inputs);
+          Map<String, Object> result = new LinkedHashMap<>();
+          for (String k : w) {
+            result.put(k, next.get(k));
+          }
+          return ActionOutcome.of(result, next);
+        });
   }
 
   /** The action returns result and new state itself, and may use its context. */
@@ -103,7 +105,8 @@ public final class ActionBuilder {
       OutcomeFunction fn)
       implements Action {
     @Override
-    public ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) throws Exception {
+    public ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context)
+        throws Exception {
       return fn.apply(state, inputs, context);
     }
 

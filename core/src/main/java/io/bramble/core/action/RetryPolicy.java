@@ -1,12 +1,12 @@
 package io.bramble.core.action;
 
+import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.ApplicationException;
 import io.bramble.core.graph.GraphException;
+import io.bramble.core.parallel.ChildApplicationException;
 import io.bramble.core.state.StateException;
 import java.time.Duration;
 import java.util.List;
-import io.bramble.core.application.ActionFailedException;
-import io.bramble.core.parallel.ChildApplicationException;
 
 /**
  * How often a failing step (or child application) is tried, how long to wait between tries, and
@@ -15,10 +15,14 @@ import io.bramble.core.parallel.ChildApplicationException;
  * every time.
  */
 public record RetryPolicy(
-    int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff,
+    int maxAttempts,
+    Duration initialBackoff,
+    double multiplier,
+    Duration maxBackoff,
     List<Class<? extends Throwable>> retryOn) {
 
-  private static final RetryPolicy NONE = new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, List.of());
+  private static final RetryPolicy NONE =
+      new RetryPolicy(1, Duration.ZERO, 1, Duration.ZERO, List.of());
 
   public RetryPolicy {
     if (maxAttempts < 1) {
@@ -35,9 +39,13 @@ public record RetryPolicy(
     return NONE;
   }
 
-  /** Up to {@code maxAttempts} tries on any exception, waiting 100 ms, then twice as long each time, at most 5 s. */
+  /**
+   * Up to {@code maxAttempts} tries on any exception, waiting 100 ms, then twice as long each time,
+   * at most 5 s.
+   */
   public static RetryPolicy attempts(int maxAttempts) {
-    return new RetryPolicy(maxAttempts, Duration.ofMillis(100), 2, Duration.ofSeconds(5), List.of(Exception.class));
+    return new RetryPolicy(
+        maxAttempts, Duration.ofMillis(100), 2, Duration.ofSeconds(5), List.of(Exception.class));
   }
 
   public RetryPolicy backoff(Duration initial, double multiplier, Duration max) {
@@ -49,13 +57,18 @@ public record RetryPolicy(
     return new RetryPolicy(maxAttempts, initialBackoff, multiplier, maxBackoff, List.of(types));
   }
 
-  /** Whether a step that failed with {@code failure} on try number {@code attempt} (from 1) is tried again. */
+  /**
+   * Whether a step that failed with {@code failure} on try number {@code attempt} (from 1) is tried
+   * again.
+   */
   public boolean retries(Throwable failure, int attempt) {
     if (attempt >= maxAttempts) {
       return false;
     }
     Throwable cause = unwrap(failure);
-    if (cause instanceof ActionException || cause instanceof StateException || cause instanceof GraphException
+    if (cause instanceof ActionException
+        || cause instanceof StateException
+        || cause instanceof GraphException
         || cause instanceof ApplicationException) {
       return false;
     }
@@ -85,8 +98,8 @@ public record RetryPolicy(
   /** What user code threw, below the runtime's wrappers. */
   private static Throwable unwrap(Throwable t) {
     Throwable c = t;
-    while ((c instanceof ActionFailedException
-        || c instanceof ChildApplicationException) && c.getCause() != null) {
+    while ((c instanceof ActionFailedException || c instanceof ChildApplicationException)
+        && c.getCause() != null) {
       c = c.getCause();
     }
     return c;

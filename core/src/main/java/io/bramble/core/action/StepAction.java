@@ -19,7 +19,8 @@ public abstract class StepAction implements Action {
     return name;
   }
 
-  protected abstract Map<String, Object> run(State state, Map<String, Object> inputs) throws Exception;
+  protected abstract Map<String, Object> run(State state, Map<String, Object> inputs)
+      throws Exception;
 
   protected abstract State update(Map<String, Object> result, State state);
 

@@ -4,16 +4,16 @@ import io.bramble.core.action.Action;
 import io.bramble.core.action.ActionContext;
 import io.bramble.core.action.ActionException;
 import io.bramble.core.action.ActionOutcome;
-import io.bramble.core.graph.Graph;
 import io.bramble.core.action.RetryPolicy;
+import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildApplicationException;
 import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.Persister;
-import io.bramble.core.runtime.Seam;
 import io.bramble.core.persistence.Status;
+import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateValues;
 import io.bramble.core.tracking.LifecycleHook;
@@ -32,8 +32,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
- * A running state machine: a graph, a state, the next action and the sequence id the next step
- * gets (the first step is 0). Not thread-safe: one thread drives an application at a time.
+ * A running state machine: a graph, a state, the next action and the sequence id the next step gets
+ * (the first step is 0). Not thread-safe: one thread drives an application at a time.
  *
  * <p>Runtimes drive it through {@link #seam()} ({@link Seam}): run until the next parallel step,
  * map that step's children without running them, complete it from their final states.
@@ -52,8 +52,17 @@ public final class Application {
   private String next;
   private long nextSequenceId;
 
-  Application(Graph graph, String appId, String partitionKey, Tracker tracker, Persister persister,
-      List<LifecycleHook> hooks, ParallelExecutor executor, ParentPointer parent, State state, String next,
+  Application(
+      Graph graph,
+      String appId,
+      String partitionKey,
+      Tracker tracker,
+      Persister persister,
+      List<LifecycleHook> hooks,
+      ParallelExecutor executor,
+      ParentPointer parent,
+      State state,
+      String next,
       long nextSequenceId) {
     this.graph = graph;
     this.appId = appId;
@@ -99,7 +108,10 @@ public final class Application {
     return next != null;
   }
 
-  /** The sequence id of the last step that ran (as Burr's {@code sequence_id}); null before the first. */
+  /**
+   * The sequence id of the last step that ran (as Burr's {@code sequence_id}); null before the
+   * first.
+   */
   public Long sequenceId() {
     return nextSequenceId == 0 ? null : nextSequenceId - 1;
   }
@@ -153,31 +165,34 @@ public final class Application {
   public Steps iterate(Halt halt, Map<String, Object> inputs) {
     halt.validate(graph);
     checkCallerInputs(inputs);
-    return new Steps(() -> new Iterator<>() {
-      private boolean stopped;
-      private StepResult last;
+    return new Steps(
+        () ->
+            new Iterator<>() {
+              private boolean stopped;
+              private StepResult last;
 
-      @Override
-      public boolean hasNext() {
-        if (stopped || next == null) {
-          return false;
-        }
-        if (last != null && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
-          stopped = true;
-          return false;
-        }
-        return true;
-      }
+              @Override
+              public boolean hasNext() {
+                if (stopped || next == null) {
+                  return false;
+                }
+                if (last != null
+                    && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
+                  stopped = true;
+                  return false;
+                }
+                return true;
+              }
 
-      @Override
-      public StepResult next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException("the run has halted");
-        }
-        last = step(inputs).orElseThrow();
-        return last;
-      }
-    });
+              @Override
+              public StepResult next() {
+                if (!hasNext()) {
+                  throw new NoSuchElementException("the run has halted");
+                }
+                last = step(inputs).orElseThrow();
+                return last;
+              }
+            });
   }
 
   /** Runs until {@code halt} holds or the application ends; see {@link RunResult}. */
@@ -213,58 +228,71 @@ public final class Application {
 
   // ---- the seam runtimes drive -----------------------------------------------------------------
 
-  private final Seam seam = new Seam() {
-    @Override
-    public Stop runUntilParallel(Halt halt, Map<String, Object> inputs) {
-      halt.validate(graph);
-      checkCallerInputs(inputs);
-      while (next != null && !nextIsParallel()) {
-        StepResult last = step(inputs).orElseThrow();
-        if (next != null && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
-          return Stop.HALTED;
+  private final Seam seam =
+      new Seam() {
+        @Override
+        public Stop runUntilParallel(Halt halt, Map<String, Object> inputs) {
+          halt.validate(graph);
+          checkCallerInputs(inputs);
+          while (next != null && !nextIsParallel()) {
+            StepResult last = step(inputs).orElseThrow();
+            if (next != null
+                && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
+              return Stop.HALTED;
+            }
+          }
+          return next == null ? Stop.ENDED : Stop.AT_PARALLEL;
         }
-      }
-      return next == null ? Stop.ENDED : Stop.AT_PARALLEL;
-    }
 
-    @Override
-    public boolean nextIsParallel() {
-      return Application.this.nextIsParallel();
-    }
-
-    @Override
-    public List<SubGraphTask> parallelTasks(Map<String, Object> inputs) {
-      checkCallerInputs(inputs);
-      ParallelAction parallel = nextParallel("parallelTasks");
-      return mapTasks(parallel, context(parallel, nextSequenceId), inputsFor(parallel, inputs));
-    }
-
-    @Override
-    public StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures,
-        Map<String, Object> inputs) {
-      checkCallerInputs(inputs);
-      ParallelAction parallel = nextParallel("completeParallelStep");
-      return runStep(parallel, inputs, (ctx, in) -> {
-        if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
-          ChildFailure f = failures.get(0);
-          throw new ChildApplicationException(parallel.name(), f.index(), f.appId(),
-              new IllegalStateException(f.errorType() + ": " + f.message()));
+        @Override
+        public boolean nextIsParallel() {
+          return Application.this.nextIsParallel();
         }
-        return reduceWithFailures(parallel, succeeded, failures);
-      });
-    }
 
-    @Override
-    public boolean isDone(Halt halt) {
-      String prior = priorAction();
-      return prior != null && (next == null || halt.stopsBetween(graph.action(prior), graph.action(next)));
-    }
-  };
+        @Override
+        public List<SubGraphTask> parallelTasks(Map<String, Object> inputs) {
+          checkCallerInputs(inputs);
+          ParallelAction parallel = nextParallel("parallelTasks");
+          return mapTasks(parallel, context(parallel, nextSequenceId), inputsFor(parallel, inputs));
+        }
+
+        @Override
+        public StepResult completeParallelStep(
+            List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs) {
+          checkCallerInputs(inputs);
+          ParallelAction parallel = nextParallel("completeParallelStep");
+          return runStep(
+              parallel,
+              inputs,
+              (ctx, in) -> {
+                if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
+                  ChildFailure f = failures.get(0);
+                  throw new ChildApplicationException(
+                      parallel.name(),
+                      f.index(),
+                      f.appId(),
+                      new IllegalStateException(f.errorType() + ": " + f.message()));
+                }
+                return reduceWithFailures(parallel, succeeded, failures);
+              });
+        }
+
+        @Override
+        public boolean isDone(Halt halt) {
+          String prior = priorAction();
+          return prior != null
+              && (next == null || halt.stopsBetween(graph.action(prior), graph.action(next)));
+        }
+      };
 
   private ParallelAction nextParallel(String operation) {
     if (!nextIsParallel()) {
-      throw new ApplicationException(operation + " needs a parallel next action; app " + appId + " is at "
-          + (next == null ? "its end" : "'" + next + "'"));
+      throw new ApplicationException(
+          operation
+              + " needs a parallel next action; app "
+              + appId
+              + " is at "
+              + (next == null ? "its end" : "'" + next + "'"));
     }
     return (ParallelAction) graph.action(next);
   }
@@ -282,7 +310,8 @@ public final class Application {
     State before = state;
     long started = System.currentTimeMillis();
     if (!hooks.isEmpty()) {
-      StepStart start = new StepStart(appId, partitionKey, seq, action.name(), inputs, before, started);
+      StepStart start =
+          new StepStart(appId, partitionKey, seq, action.name(), inputs, before, started);
       hooks.forEach(h -> h.beforeStep(start));
     }
     ActionOutcome outcome = null;
@@ -310,21 +339,40 @@ public final class Application {
       persister.save(partitionKey, appId, seq, action.name(), after, Status.COMPLETED);
     }
     if (!hooks.isEmpty()) {
-      StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), outcome.result(), after, null, started,
-          System.currentTimeMillis());
+      StepEnd end =
+          new StepEnd(
+              appId,
+              partitionKey,
+              seq,
+              action.name(),
+              outcome.result(),
+              after,
+              null,
+              started,
+              System.currentTimeMillis());
       hooks.forEach(h -> h.afterStep(end));
     }
     return new StepResult(action.name(), seq, outcome.result(), after);
   }
 
   /** Records a failed step (saved with the state before it, tracked) and returns what to throw. */
-  private RuntimeException failed(Action action, long seq, State before, long started, Throwable t) {
+  private RuntimeException failed(
+      Action action, long seq, State before, long started, Throwable t) {
     if (persister != null) {
       persister.save(partitionKey, appId, seq, action.name(), before, Status.FAILED);
     }
     if (!hooks.isEmpty()) {
-      StepEnd end = new StepEnd(appId, partitionKey, seq, action.name(), null, before, t, started,
-          System.currentTimeMillis());
+      StepEnd end =
+          new StepEnd(
+              appId,
+              partitionKey,
+              seq,
+              action.name(),
+              null,
+              before,
+              t,
+              started,
+              System.currentTimeMillis());
       hooks.forEach(h -> h.afterStep(end));
     }
     if (t instanceof Error e && !(t instanceof AssertionError)) {
@@ -340,7 +388,8 @@ public final class Application {
       childTracker = parallel.childTracker().resolve(tracker, t -> t);
       childPersister = parallel.childPersister().resolve(persister, p -> p);
     }
-    return new ActionContext(appId, partitionKey, seq, action.name(), childTracker, childPersister, executor);
+    return new ActionContext(
+        appId, partitionKey, seq, action.name(), childTracker, childPersister, executor);
   }
 
   /** Keys the action changed must be declared writes; every declared write must be present. */
@@ -355,20 +404,32 @@ public final class Application {
         continue;
       }
       if (!before.has(key) || !StateValues.deepEquals(before.get(key), e.getValue())) {
-        throw new ActionException("action '" + action.name() + "' wrote key '" + key
-            + "', which it does not declare (writes: " + writes + ")");
+        throw new ActionException(
+            "action '"
+                + action.name()
+                + "' wrote key '"
+                + key
+                + "', which it does not declare (writes: "
+                + writes
+                + ")");
       }
     }
     for (String key : before.keys()) {
       if (!State.isInternal(key) && !after.has(key) && !writes.contains(key)) {
-        throw new ActionException("action '" + action.name() + "' deleted key '" + key
-            + "', which it does not declare (writes: " + writes + ")");
+        throw new ActionException(
+            "action '"
+                + action.name()
+                + "' deleted key '"
+                + key
+                + "', which it does not declare (writes: "
+                + writes
+                + ")");
       }
     }
     for (String key : writes) {
       if (!after.has(key)) {
-        throw new ActionException("action '" + action.name() + "' declares write '" + key
-            + "' but did not write it");
+        throw new ActionException(
+            "action '" + action.name() + "' declares write '" + key + "' but did not write it");
       }
     }
     return after;
@@ -379,12 +440,15 @@ public final class Application {
   private static void checkCallerInputs(Map<String, Object> inputs) {
     for (String k : inputs.keySet()) {
       if (State.isInternal(k)) {
-        throw new ApplicationException("input '" + k + "' is reserved: inputs starting with __ are internal");
+        throw new ApplicationException(
+            "input '" + k + "' is reserved: inputs starting with __ are internal");
       }
     }
   }
 
-  /** The inputs {@code action} declares, out of those the caller gave; required ones must be there. */
+  /**
+   * The inputs {@code action} declares, out of those the caller gave; required ones must be there.
+   */
   private static Map<String, Object> inputsFor(Action action, Map<String, Object> inputs) {
     List<String> required = action.requiredInputs();
     List<String> optional = action.optionalInputs();
@@ -394,8 +458,14 @@ public final class Application {
     Map<String, Object> in = new LinkedHashMap<>();
     for (String k : required) {
       if (!inputs.containsKey(k)) {
-        throw new ApplicationException("action '" + action.name() + "' requires input '" + k
-            + "', which was not given (given: " + inputs.keySet() + ")");
+        throw new ApplicationException(
+            "action '"
+                + action.name()
+                + "' requires input '"
+                + k
+                + "', which was not given (given: "
+                + inputs.keySet()
+                + ")");
       }
       in.put(k, inputs.get(k));
     }
@@ -409,30 +479,33 @@ public final class Application {
 
   // ---- parallel steps, locally -----------------------------------------------------------------
 
-  private ActionOutcome runLocally(ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
+  private ActionOutcome runLocally(
+      ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
     List<SubGraphTask> tasks = mapTasks(parallel, ctx, inputs);
     RetryPolicy retry = parallel.childRetryPolicy();
     List<Callable<State>> calls = new ArrayList<>(tasks.size());
     for (SubGraphTask task : tasks) {
-      calls.add(() -> {
-        for (int attempt = 1; ; attempt++) {
-          try {
-            return SubApplications.run(task, executor);
-          } catch (RuntimeException e) {
-            if (!retry.retries(e, attempt)) {
-              throw e;
+      calls.add(
+          () -> {
+            for (int attempt = 1; ; attempt++) {
+              try {
+                return SubApplications.run(task, executor);
+              } catch (RuntimeException e) {
+                if (!retry.retries(e, attempt)) {
+                  throw e;
+                }
+                retry.pauseAfter(attempt);
+              }
             }
-            retry.pauseAfter(attempt);
-          }
-        }
-      });
+          });
     }
     try {
       return reduce(parallel, executor.invokeAll(calls));
     } catch (ParallelExecutor.TaskFailure f) {
       if (!parallel.toleratesChildFailures() || f.failures().isEmpty()) {
         SubGraphTask failed = tasks.get(f.index());
-        throw new ChildApplicationException(parallel.name(), f.index(), failed.appId(), f.getCause());
+        throw new ChildApplicationException(
+            parallel.name(), f.index(), failed.appId(), f.getCause());
       }
       List<State> succeeded = new ArrayList<>();
       List<ChildFailure> failures = new ArrayList<>();
@@ -442,28 +515,35 @@ public final class Application {
           succeeded.add((State) f.results().get(i));
         } else {
           Throwable root = t instanceof ActionFailedException a ? a.rootCause() : t;
-          failures.add(new ChildFailure(i, tasks.get(i).appId(), root.getClass().getName(), t.getMessage()));
+          failures.add(
+              new ChildFailure(i, tasks.get(i).appId(), root.getClass().getName(), t.getMessage()));
         }
       }
       return reduceWithFailures(parallel, succeeded, failures);
     }
   }
 
-  private List<SubGraphTask> mapTasks(ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
+  private List<SubGraphTask> mapTasks(
+      ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
     List<SubGraphTask> tasks = parallel.tasks(state, ctx, inputs);
     if (!hooks.isEmpty()) {
       for (int i = 0; i < tasks.size(); i++) {
-        SpawnLink link = new SpawnLink(appId, partitionKey, ctx.sequenceId(), parallel.name(), tasks.get(i).appId(), i);
+        SpawnLink link =
+            new SpawnLink(
+                appId, partitionKey, ctx.sequenceId(), parallel.name(), tasks.get(i).appId(), i);
         hooks.forEach(h -> h.onSpawn(link));
       }
     }
     return tasks;
   }
 
-  private ActionOutcome reduceWithFailures(ParallelAction parallel, List<State> succeeded, List<ChildFailure> failures) {
-    return outcomeOf(parallel, failures.isEmpty()
-        ? parallel.reduce(state, succeeded)
-        : parallel.reduceWithFailures(state, succeeded, failures));
+  private ActionOutcome reduceWithFailures(
+      ParallelAction parallel, List<State> succeeded, List<ChildFailure> failures) {
+    return outcomeOf(
+        parallel,
+        failures.isEmpty()
+            ? parallel.reduce(state, succeeded)
+            : parallel.reduceWithFailures(state, succeeded, failures));
   }
 
   private ActionOutcome reduce(ParallelAction parallel, List<State> childStates) {

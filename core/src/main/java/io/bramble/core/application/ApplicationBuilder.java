@@ -20,7 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Builds an {@link Application}: graph, state and entrypoint (or where to load them), identity, hooks. */
+/**
+ * Builds an {@link Application}: graph, state and entrypoint (or where to load them), identity,
+ * hooks.
+ */
 public final class ApplicationBuilder {
   private Graph graph;
   private final Graph.Builder graphBuilder = Graph.builder();
@@ -133,18 +136,22 @@ public final class ApplicationBuilder {
     return this;
   }
 
-  public ApplicationBuilder withSpawningParent(String parentAppId, String parentPartitionKey, long parentSequenceId) {
+  public ApplicationBuilder withSpawningParent(
+      String parentAppId, String parentPartitionKey, long parentSequenceId) {
     return withSpawningParent(new ParentPointer(parentAppId, parentPartitionKey, parentSequenceId));
   }
 
   /**
    * Loads where to start from {@code persister}: after a completed step, the next action (or the
    * same one again when {@code resumeAtNextAction} is false); after a failed step, the failed
-   * action on the state before it; with nothing saved, {@code defaultState} at
-   * {@code defaultEntrypoint}. Combine with {@link #forkFrom} to start a new app from another's step.
+   * action on the state before it; with nothing saved, {@code defaultState} at {@code
+   * defaultEntrypoint}. Combine with {@link #forkFrom} to start a new app from another's step.
    */
   public ApplicationBuilder initializeFrom(
-      Persister persister, boolean resumeAtNextAction, State defaultState, String defaultEntrypoint) {
+      Persister persister,
+      boolean resumeAtNextAction,
+      State defaultState,
+      String defaultEntrypoint) {
     this.initializer = persister;
     this.resumeAtNextAction = resumeAtNextAction;
     this.defaultState = defaultState;
@@ -152,7 +159,10 @@ public final class ApplicationBuilder {
     return this;
   }
 
-  /** Fork: load {@code appId}'s step {@code sequenceId} (null: latest) and continue it under this app's own id. */
+  /**
+   * Fork: load {@code appId}'s step {@code sequenceId} (null: latest) and continue it under this
+   * app's own id.
+   */
   public ApplicationBuilder forkFrom(String appId, String partitionKey, Long sequenceId) {
     this.forkAppId = appId;
     this.forkPartitionKey = partitionKey;
@@ -161,8 +171,8 @@ public final class ApplicationBuilder {
   }
 
   /**
-   * Rebuilds an application at {@code position} (the next action to run) with {@code state} and
-   * the sequence id the next step gets: how the distributed runtime continues an app elsewhere.
+   * Rebuilds an application at {@code position} (the next action to run) with {@code state} and the
+   * sequence id the next step gets: how the distributed runtime continues an app elsewhere.
    */
   public ApplicationBuilder resumeAt(String position, State state, long nextSequenceId) {
     this.resume = true;
@@ -175,7 +185,8 @@ public final class ApplicationBuilder {
   public Application build() {
     Graph g = graph != null ? graph : graphBuilder.build();
     if (graph != null && graphParts) {
-      throw new ApplicationException("give either withGraph or withActions/withTransitions, not both");
+      throw new ApplicationException(
+          "give either withGraph or withActions/withTransitions, not both");
     }
     String id = appId != null ? appId : UUID.randomUUID().toString();
     State startState = state;
@@ -188,14 +199,19 @@ public final class ApplicationBuilder {
       nextSeq = resumeSequenceId;
     } else if (initializer != null) {
       if (forkAppId != null && forkAppId.equals(id)) {
-        throw new ApplicationException("a fork needs its own app id; " + id + " is the app it forks from");
+        throw new ApplicationException(
+            "a fork needs its own app id; " + id + " is the app it forks from");
       }
-      Optional<PersistedState> loaded = forkAppId != null
-          ? initializer.load(forkPartitionKey, forkAppId, forkSequenceId)
-          : initializer.load(partitionKey, id, null);
+      Optional<PersistedState> loaded =
+          forkAppId != null
+              ? initializer.load(forkPartitionKey, forkAppId, forkSequenceId)
+              : initializer.load(partitionKey, id, null);
       if (forkAppId != null && loaded.isEmpty()) {
-        throw new ApplicationException("cannot fork from app " + forkAppId + (forkSequenceId == null ? "" : " step "
-            + forkSequenceId) + ": the persister has nothing saved for it");
+        throw new ApplicationException(
+            "cannot fork from app "
+                + forkAppId
+                + (forkSequenceId == null ? "" : " step " + forkSequenceId)
+                + ": the persister has nothing saved for it");
       }
       if (loaded.isPresent()) {
         PersistedState p = loaded.get();
@@ -226,10 +242,22 @@ public final class ApplicationBuilder {
       allHooks.add(tracker);
     }
     allHooks.addAll(hooks);
-    Application app = new Application(g, id, partitionKey, tracker, persister, List.copyOf(allHooks),
-        executor != null ? executor : ThreadPoolParallelExecutor.shared(), spawningParent, startState, next, nextSeq);
+    Application app =
+        new Application(
+            g,
+            id,
+            partitionKey,
+            tracker,
+            persister,
+            List.copyOf(allHooks),
+            executor != null ? executor : ThreadPoolParallelExecutor.shared(),
+            spawningParent,
+            startState,
+            next,
+            nextSeq);
     if (!allHooks.isEmpty()) {
-      ApplicationInfo info = new ApplicationInfo(id, partitionKey, g, next, spawningParent, forkedFrom);
+      ApplicationInfo info =
+          new ApplicationInfo(id, partitionKey, g, next, spawningParent, forkedFrom);
       allHooks.forEach(h -> h.onApplicationCreated(info));
     }
     return app;

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * Where a run stops: in front of any of some actions, or after any of others. An action is named,
- * or {@code @tag:NAME} stands for every action tagged NAME. At least one step runs before a halt
- * is checked, and halt-before is checked first.
+ * or {@code @tag:NAME} stands for every action tagged NAME. At least one step runs before a halt is
+ * checked, and halt-before is checked first.
  *
  * <pre>{@code
  * app.run(Halt.after("final_draft"), inputs);
@@ -90,8 +90,13 @@ public final class Halt {
           throw new ApplicationException(which + " names tag '" + tag + "', which no action has");
         }
       } else if (!graph.hasAction(h)) {
-        throw new ApplicationException(which + " names unknown action '" + h + "' (actions: "
-            + graph.actions().stream().map(Action::name).toList() + ")");
+        throw new ApplicationException(
+            which
+                + " names unknown action '"
+                + h
+                + "' (actions: "
+                + graph.actions().stream().map(Action::name).toList()
+                + ")");
       }
     }
   }
@@ -111,7 +116,9 @@ public final class Halt {
 
   private static boolean matches(Action action, List<String> halts) {
     for (String h : halts) {
-      if (h.startsWith(TAG_PREFIX) ? action.tags().contains(h.substring(TAG_PREFIX.length())) : h.equals(action.name())) {
+      if (h.startsWith(TAG_PREFIX)
+          ? action.tags().contains(h.substring(TAG_PREFIX.length()))
+          : h.equals(action.name())) {
         return true;
       }
     }

@@ -21,6 +21,7 @@ public final class Steps implements Iterable<StepResult> {
   }
 
   public Stream<StepResult> stream() {
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false);
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false);
   }
 }

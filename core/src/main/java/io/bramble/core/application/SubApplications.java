@@ -8,17 +8,22 @@ import io.bramble.core.state.State;
 final class SubApplications {
   private SubApplications() {}
 
-  /** The child's final state; a child whose checkpoint says it already got to its end is not run again. */
+  /**
+   * The child's final state; a child whose checkpoint says it already got to its end is not run
+   * again.
+   */
   static State run(SubGraphTask task, ParallelExecutor executor) {
-    ApplicationBuilder b = Application.builder()
-        .withGraph(task.graph().graph())
-        .withIdentifiers(task.appId(), task.partitionKey())
-        .withSpawningParent(task.parent())
-        .withTracker(task.tracker())
-        .withPersister(task.persister())
-        .withParallelExecutor(executor);
-    boolean resumable = task.persister() != null
-        && task.persister().load(task.partitionKey(), task.appId(), null).isPresent();
+    ApplicationBuilder b =
+        Application.builder()
+            .withGraph(task.graph().graph())
+            .withIdentifiers(task.appId(), task.partitionKey())
+            .withSpawningParent(task.parent())
+            .withTracker(task.tracker())
+            .withPersister(task.persister())
+            .withParallelExecutor(executor);
+    boolean resumable =
+        task.persister() != null
+            && task.persister().load(task.partitionKey(), task.appId(), null).isPresent();
     if (resumable) {
       b.initializeFrom(task.persister(), true, task.state(), task.graph().entrypoint());
     } else {

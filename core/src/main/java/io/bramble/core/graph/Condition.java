@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * A guard on a transition: a predicate over named state keys. Evaluating a condition whose keys
- * are missing from the state is an error, not a silent false.
+ * A guard on a transition: a predicate over named state keys. Evaluating a condition whose keys are
+ * missing from the state is an error, not a silent false.
  */
 public final class Condition {
   /** Always true; put it last. */
@@ -44,27 +44,31 @@ public final class Condition {
     Map<String, Object> copy = new LinkedHashMap<>();
     expected.forEach((k, v) -> copy.put(k, StateValues.normalize(k, v)));
     StringBuilder desc = new StringBuilder();
-    copy.forEach((k, v) -> {
-      if (desc.length() > 0) {
-        desc.append(", ");
-      }
-      desc.append(k).append('=');
-      StateValues.render(v, desc);
-    });
-    return new Condition(desc.toString(), Set.copyOf(copy.keySet()), state -> {
-      for (Map.Entry<String, Object> e : copy.entrySet()) {
-        if (!StateValues.deepEquals(state.get(e.getKey()), e.getValue())) {
-          return false;
-        }
-      }
-      return true;
-    });
+    copy.forEach(
+        (k, v) -> {
+          if (desc.length() > 0) {
+            desc.append(", ");
+          }
+          desc.append(k).append('=');
+          StateValues.render(v, desc);
+        });
+    return new Condition(
+        desc.toString(),
+        Set.copyOf(copy.keySet()),
+        state -> {
+          for (Map.Entry<String, Object> e : copy.entrySet()) {
+            if (!StateValues.deepEquals(state.get(e.getKey()), e.getValue())) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   /**
-   * A condition written as an expression over state keys, as Burr's {@code expr}:
-   * {@code expr("count < 3")}, {@code expr("done or attempts >= max_attempts")}. The keys it reads
-   * are those it names; see {@link Expression} for the language.
+   * A condition written as an expression over state keys, as Burr's {@code expr}: {@code
+   * expr("count < 3")}, {@code expr("done or attempts >= max_attempts")}. The keys it reads are
+   * those it names; see {@link Expression} for the language.
    */
   public static Condition expr(String expression) {
     Expression.Parsed parsed = Expression.parse(expression);
@@ -109,17 +113,29 @@ public final class Condition {
     }
     desc.append(')');
     List<Condition> list = List.of(cs);
-    return new Condition(desc.toString(), Set.copyOf(keys), s -> all
-        ? list.stream().allMatch(c -> c.predicate.test(s))
-        : list.stream().anyMatch(c -> c.predicate.test(s)));
+    return new Condition(
+        desc.toString(),
+        Set.copyOf(keys),
+        s ->
+            all
+                ? list.stream().allMatch(c -> c.predicate.test(s))
+                : list.stream().anyMatch(c -> c.predicate.test(s)));
   }
 
   /** Evaluates on {@code state}; {@code from} names the action whose transition this guards. */
   public boolean test(State state, String from) {
     for (String k : keys) {
       if (!state.has(k)) {
-        throw new GraphException("condition '" + description + "' on the transition from '" + from
-            + "' reads key '" + k + "', which is not in the state (keys: " + state.userValues().keySet() + ")");
+        throw new GraphException(
+            "condition '"
+                + description
+                + "' on the transition from '"
+                + from
+                + "' reads key '"
+                + k
+                + "', which is not in the state (keys: "
+                + state.userValues().keySet()
+                + ")");
       }
     }
     return predicate.test(state);

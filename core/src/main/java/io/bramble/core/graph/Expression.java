@@ -11,10 +11,10 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The small expression language of {@link Condition#expr(String)}, as in Burr's {@code expr}:
- * state keys, numbers, 'strings', {@code true false null}, arithmetic {@code + - * / %},
- * comparisons {@code == != < <= > >=}, and {@code and or not} with parentheses. A bare key is
- * truthy as in Python: false, null, 0, and empty text, lists and maps are false.
+ * The small expression language of {@link Condition#expr(String)}, as in Burr's {@code expr}: state
+ * keys, numbers, 'strings', {@code true false null}, arithmetic {@code + - * / %}, comparisons
+ * {@code == != < <= > >=}, and {@code and or not} with parentheses. A bare key is truthy as in
+ * Python: false, null, 0, and empty text, lists and maps are false.
  */
 final class Expression {
   /** A parsed expression and the state keys it reads. */
@@ -145,8 +145,10 @@ final class Expression {
       return s -> literal;
     }
     if (Character.isDigit(t.charAt(0))) {
-      Object number = t.contains(".") || t.contains("e") || t.contains("E") ? (Object) Double.parseDouble(t)
-          : (Object) Long.parseLong(t);
+      Object number =
+          t.contains(".") || t.contains("e") || t.contains("E")
+              ? (Object) Double.parseDouble(t)
+              : (Object) Long.parseLong(t);
       return s -> number;
     }
     switch (t) {
@@ -182,9 +184,10 @@ final class Expression {
 
   private Object compare(String op, Object a, Object b) {
     if (op.equals("==") || op.equals("!=")) {
-      boolean equal = a instanceof Number x && b instanceof Number y
-          ? x.doubleValue() == y.doubleValue()
-          : StateValues.deepEquals(a, b);
+      boolean equal =
+          a instanceof Number x && b instanceof Number y
+              ? x.doubleValue() == y.doubleValue()
+              : StateValues.deepEquals(a, b);
       return op.equals("==") == equal;
     }
     int c;
@@ -193,7 +196,8 @@ final class Expression {
     } else if (a instanceof String x && b instanceof String y) {
       c = x.compareTo(y);
     } else {
-      throw new GraphException("condition '" + text + "' cannot order " + describe(a) + " and " + describe(b));
+      throw new GraphException(
+          "condition '" + text + "' cannot order " + describe(a) + " and " + describe(b));
     }
     return switch (op) {
       case "<" -> c < 0;
@@ -208,7 +212,8 @@ final class Expression {
       return x + y;
     }
     if (!(a instanceof Number x) || !(b instanceof Number y)) {
-      throw new GraphException("condition '" + text + "' cannot compute " + describe(a) + " " + op + " " + describe(b));
+      throw new GraphException(
+          "condition '" + text + "' cannot compute " + describe(a) + " " + op + " " + describe(b));
     }
     if (x instanceof Long l && y instanceof Long r && !op.equals("/")) {
       return switch (op) {
@@ -251,9 +256,11 @@ final class Expression {
         }
         out.add(text.substring(i, end + 1));
         i = end + 1;
-      } else if (Character.isDigit(c) || c == '.' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1))) {
+      } else if (Character.isDigit(c)
+          || c == '.' && i + 1 < text.length() && Character.isDigit(text.charAt(i + 1))) {
         int j = i;
-        while (j < text.length() && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '.')) {
+        while (j < text.length()
+            && (Character.isLetterOrDigit(text.charAt(j)) || text.charAt(j) == '.')) {
           j++;
         }
         out.add(text.substring(i, j));
@@ -265,14 +272,16 @@ final class Expression {
         }
         out.add(text.substring(i, j));
         i = j;
-      } else if (i + 1 < text.length() && List.of("==", "!=", "<=", ">=").contains(text.substring(i, i + 2))) {
+      } else if (i + 1 < text.length()
+          && List.of("==", "!=", "<=", ">=").contains(text.substring(i, i + 2))) {
         out.add(text.substring(i, i + 2));
         i += 2;
       } else if ("()<>+-*/%".indexOf(c) >= 0) {
         out.add(String.valueOf(c));
         i++;
       } else {
-        throw new GraphException("cannot read condition '" + text + "': unexpected character '" + c + "'");
+        throw new GraphException(
+            "cannot read condition '" + text + "': unexpected character '" + c + "'");
       }
     }
     return out;

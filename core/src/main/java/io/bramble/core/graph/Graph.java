@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Actions joined by transitions. Transitions out of an action are checked in declaration order;
- * the first whose condition holds wins, and none holding ends the application.
+ * Actions joined by transitions. Transitions out of an action are checked in declaration order; the
+ * first whose condition holds wins, and none holding ends the application.
  */
 public final class Graph {
   private final Map<String, Action> actions;
@@ -117,8 +117,16 @@ public final class Graph {
       for (Transition t : transitions) {
         for (String end : List.of(t.from(), t.to())) {
           if (!actions.containsKey(end)) {
-            throw new GraphException("transition " + t.from() + " -> " + t.to() + " names unknown action '"
-                + end + "' (actions: " + actions.keySet() + ")");
+            throw new GraphException(
+                "transition "
+                    + t.from()
+                    + " -> "
+                    + t.to()
+                    + " names unknown action '"
+                    + end
+                    + "' (actions: "
+                    + actions.keySet()
+                    + ")");
           }
         }
       }

@@ -11,8 +11,10 @@ final class GraphRenderer {
     StringBuilder sb = new StringBuilder("flowchart TD\n");
     for (Action a : graph.actions()) {
       String label = escapeMermaid(a.name());
-      sb.append("  ").append(id(a.name()))
-          .append(a instanceof ParallelAction ? "[[\"" + label + "\"]]" : "[\"" + label + "\"]").append('\n');
+      sb.append("  ")
+          .append(id(a.name()))
+          .append(a instanceof ParallelAction ? "[[\"" + label + "\"]]" : "[\"" + label + "\"]")
+          .append('\n');
     }
     for (Transition t : graph.transitions()) {
       sb.append("  ").append(id(t.from()));
@@ -36,7 +38,11 @@ final class GraphRenderer {
       sb.append(";\n");
     }
     for (Transition t : graph.transitions()) {
-      sb.append("  \"").append(escapeDot(t.from())).append("\" -> \"").append(escapeDot(t.to())).append('"');
+      sb.append("  \"")
+          .append(escapeDot(t.from()))
+          .append("\" -> \"")
+          .append(escapeDot(t.to()))
+          .append('"');
       if (!t.condition().isDefault()) {
         sb.append(" [label=\"").append(escapeDot(t.condition().description())).append("\"]");
       }

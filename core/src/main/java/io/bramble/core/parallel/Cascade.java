@@ -7,7 +7,11 @@ import java.util.function.UnaryOperator;
  * nothing, or a replacement.
  */
 public final class Cascade<T> {
-  private enum Mode { INHERIT, NONE, REPLACE }
+  private enum Mode {
+    INHERIT,
+    NONE,
+    REPLACE
+  }
 
   private static final Cascade<?> INHERIT = new Cascade<>(Mode.INHERIT, null);
   private static final Cascade<?> NONE = new Cascade<>(Mode.NONE, null);

@@ -5,9 +5,18 @@ public class ChildApplicationException extends RuntimeException {
   private final String childAppId;
   private final int childIndex;
 
-  public ChildApplicationException(String parentAction, int childIndex, String childAppId, Throwable cause) {
-    super("child " + childIndex + " (app " + childAppId + ") of parallel action '" + parentAction + "' failed: "
-        + cause.getMessage(), cause);
+  public ChildApplicationException(
+      String parentAction, int childIndex, String childAppId, Throwable cause) {
+    super(
+        "child "
+            + childIndex
+            + " (app "
+            + childAppId
+            + ") of parallel action '"
+            + parentAction
+            + "' failed: "
+            + cause.getMessage(),
+        cause);
     this.childAppId = childAppId;
     this.childIndex = childIndex;
   }

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Child application ids: a hash of (parent app id, parent sequence id, child key). A rerun of the
- * same step finds the same children (and their checkpoints); the same parallel action reached
- * again later in a loop has another sequence id, so it gets fresh children.
+ * same step finds the same children (and their checkpoints); the same parallel action reached again
+ * later in a loop has another sequence id, so it gets fresh children.
  */
 public final class ChildIds {
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -40,7 +40,8 @@ public final class MapActions {
 
     @Override
     TaskFunction taskFunction() {
-      GraphsFunction fn = Objects.requireNonNull(graphs, "MapActions '" + name + "' needs subGraphs");
+      GraphsFunction fn =
+          Objects.requireNonNull(graphs, "MapActions '" + name + "' needs subGraphs");
       StateFunction stateFn = childState;
       return (state, context, inputs) -> {
         List<RunnableGraph> gs = fn.graphs(state, inputs);

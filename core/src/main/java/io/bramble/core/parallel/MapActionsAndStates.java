@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The cartesian product of sub-graphs and states, action-major: for sub-graphs A, B and states
- * s0, s1 the children are (A,s0), (A,s1), (B,s0), (B,s1), and reduce sees them in that order.
+ * The cartesian product of sub-graphs and states, action-major: for sub-graphs A, B and states s0,
+ * s1 the children are (A,s0), (A,s1), (B,s0), (B,s1), and reduce sees them in that order.
  */
 public final class MapActionsAndStates {
   private MapActionsAndStates() {}
@@ -29,8 +29,10 @@ public final class MapActionsAndStates {
 
     @Override
     TaskFunction taskFunction() {
-      MapActions.GraphsFunction gfn = Objects.requireNonNull(graphs, "MapActionsAndStates '" + name + "' needs subGraphs");
-      MapStates.StatesFunction sfn = Objects.requireNonNull(states, "MapActionsAndStates '" + name + "' needs states");
+      MapActions.GraphsFunction gfn =
+          Objects.requireNonNull(graphs, "MapActionsAndStates '" + name + "' needs subGraphs");
+      MapStates.StatesFunction sfn =
+          Objects.requireNonNull(states, "MapActionsAndStates '" + name + "' needs states");
       return (state, context, inputs) -> {
         List<RunnableGraph> gs = gfn.graphs(state, inputs);
         var ss = sfn.states(state, inputs);

@@ -120,14 +120,41 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     if (reducer == null) {
       throw new IllegalStateException("parallel action '" + name + "' needs a reduce");
     }
-    return new Mapped(new Spec(name, reads, writes, requiredInputs, optionalInputs, tags, reducer, failureReducer,
-        retry, childRetry, childTracker, childPersister), taskFunction(), List.copyOf(knownSubGraphs()));
+    return new Mapped(
+        new Spec(
+            name,
+            reads,
+            writes,
+            requiredInputs,
+            optionalInputs,
+            tags,
+            reducer,
+            failureReducer,
+            retry,
+            childRetry,
+            childTracker,
+            childPersister),
+        taskFunction(),
+        List.copyOf(knownSubGraphs()));
   }
 
-  /** What the builder held at {@link #build()}: later calls on the builder do not change the built action. */
-  private record Spec(String name, List<String> reads, List<String> writes, List<String> requiredInputs,
-      List<String> optionalInputs, Set<String> tags, Reducer reducer, FailureReducer failureReducer, RetryPolicy retry,
-      RetryPolicy childRetry, Cascade<Tracker> childTracker, Cascade<Persister> childPersister) {}
+  /**
+   * What the builder held at {@link #build()}: later calls on the builder do not change the built
+   * action.
+   */
+  private record Spec(
+      String name,
+      List<String> reads,
+      List<String> writes,
+      List<String> requiredInputs,
+      List<String> optionalInputs,
+      Set<String> tags,
+      Reducer reducer,
+      FailureReducer failureReducer,
+      RetryPolicy retry,
+      RetryPolicy childRetry,
+      Cascade<Tracker> childTracker,
+      Cascade<Persister> childPersister) {}
 
   private static final class Mapped extends TaskBasedParallelAction {
     private final Spec spec;
@@ -172,7 +199,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     }
 
     @Override
-    public List<SubGraphTask> tasks(State state, ActionContext context, Map<String, Object> inputs) {
+    public List<SubGraphTask> tasks(
+        State state, ActionContext context, Map<String, Object> inputs) {
       return taskFunction.tasks(state, context, inputs);
     }
 
@@ -187,8 +215,11 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     }
 
     @Override
-    public State reduceWithFailures(State state, List<State> succeeded, List<ChildFailure> failures) {
-      return spec.failureReducer() == null ? reduce(state, succeeded) : spec.failureReducer().reduce(state, succeeded, failures);
+    public State reduceWithFailures(
+        State state, List<State> succeeded, List<ChildFailure> failures) {
+      return spec.failureReducer() == null
+          ? reduce(state, succeeded)
+          : spec.failureReducer().reduce(state, succeeded, failures);
     }
 
     @Override

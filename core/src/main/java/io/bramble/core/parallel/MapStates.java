@@ -64,7 +64,8 @@ public final class MapStates {
 
     @Override
     TaskFunction taskFunction() {
-      RunnableGraph graph = Objects.requireNonNull(subGraph, "MapStates '" + name + "' needs a subGraph");
+      RunnableGraph graph =
+          Objects.requireNonNull(subGraph, "MapStates '" + name + "' needs a subGraph");
       StatesFunction fn = Objects.requireNonNull(states, "MapStates '" + name + "' needs states");
       return (state, context, inputs) -> {
         List<State> items = fn.states(state, inputs);

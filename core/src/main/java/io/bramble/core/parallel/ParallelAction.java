@@ -3,12 +3,12 @@ package io.bramble.core.parallel;
 import io.bramble.core.action.Action;
 import io.bramble.core.action.ActionContext;
 import io.bramble.core.action.ActionOutcome;
-import io.bramble.core.state.State;
-import java.util.List;
-import java.util.Map;
 import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.persistence.Persister;
+import io.bramble.core.state.State;
 import io.bramble.core.tracking.Tracker;
+import java.util.List;
+import java.util.Map;
 
 /**
  * An action that maps its state to sub-applications and reduces their final states back. The
@@ -34,11 +34,15 @@ public interface ParallelAction extends Action {
    * The reduce of a failure-tolerant action: the children that succeeded, in task order, and those
    * that failed. It decides: return a state, or throw to fail the step.
    */
-  default State reduceWithFailures(State state, List<State> succeeded, List<ChildFailure> failures) {
+  default State reduceWithFailures(
+      State state, List<State> succeeded, List<ChildFailure> failures) {
     return reduce(state, succeeded);
   }
 
-  /** How often a failing child application is tried (resuming at its failed action) before it counts as failed. */
+  /**
+   * How often a failing child application is tried (resuming at its failed action) before it counts
+   * as failed.
+   */
   default RetryPolicy childRetryPolicy() {
     return RetryPolicy.none();
   }
@@ -63,7 +67,10 @@ public interface ParallelAction extends Action {
 
   @Override
   default ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) {
-    throw new UnsupportedOperationException("parallel action '" + name() + "' is run by its application, "
-        + "which maps it to tasks and reduces their results");
+    throw new UnsupportedOperationException(
+        "parallel action '"
+            + name()
+            + "' is run by its application, "
+            + "which maps it to tasks and reduces their results");
   }
 }

@@ -1,9 +1,9 @@
 package io.bramble.core.parallel;
 
-import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
 
 /**
  * Runs a parallel step's children. Implementations may run them on threads, on a pool, or
@@ -12,7 +12,8 @@ import java.util.Collections;
 public interface ParallelExecutor {
   /**
    * Runs every task and returns their results in task order. If any failed, throws the failure of
-   * the first failed task (in task order) after all tasks have ended, wrapped as {@link TaskFailure}.
+   * the first failed task (in task order) after all tasks have ended, wrapped as {@link
+   * TaskFailure}.
    */
   <T> List<T> invokeAll(List<? extends Callable<T>> tasks) throws TaskFailure;
 

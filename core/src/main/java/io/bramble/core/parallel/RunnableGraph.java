@@ -6,8 +6,8 @@ import io.bramble.core.graph.Graph;
 import java.util.List;
 
 /**
- * A sub-application's graph with where it starts and after which actions (or {@code @tag:NAME})
- * it stops. A single action is a graph of one action that halts after itself.
+ * A sub-application's graph with where it starts and after which actions (or {@code @tag:NAME}) it
+ * stops. A single action is a graph of one action that halts after itself.
  */
 public record RunnableGraph(Graph graph, String entrypoint, List<String> haltAfter) {
   public RunnableGraph {
@@ -21,6 +21,7 @@ public record RunnableGraph(Graph graph, String entrypoint, List<String> haltAft
   }
 
   public static RunnableGraph of(Action action) {
-    return new RunnableGraph(Graph.builder().withActions(action).build(), action.name(), List.of(action.name()));
+    return new RunnableGraph(
+        Graph.builder().withActions(action).build(), action.name(), List.of(action.name()));
   }
 }

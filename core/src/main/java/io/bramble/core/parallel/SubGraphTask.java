@@ -8,10 +8,10 @@ import io.bramble.core.tracking.Tracker;
 import java.util.Map;
 
 /**
- * One child application of a parallel step: what to run ({@code graph}) on which state and
- * inputs, under which id, with which tracker and persister (either may be null). A child starts
- * fresh: its state never carries internal keys (a parent's {@code __PRIOR_STEP} would make a new
- * child look finished).
+ * One child application of a parallel step: what to run ({@code graph}) on which state and inputs,
+ * under which id, with which tracker and persister (either may be null). A child starts fresh: its
+ * state never carries internal keys (a parent's {@code __PRIOR_STEP} would make a new child look
+ * finished).
  */
 public record SubGraphTask(
     String key,
@@ -30,12 +30,16 @@ public record SubGraphTask(
   }
 
   /**
-   * A child of the step described by {@code context}: its id is derived from the parent's id,
-   * the step's sequence id and {@code key}; it inherits partition key, tracker and persister, and
+   * A child of the step described by {@code context}: its id is derived from the parent's id, the
+   * step's sequence id and {@code key}; it inherits partition key, tracker and persister, and
    * starts from {@code state} without the parent's internal keys.
    */
   public static SubGraphTask of(
-      ActionContext context, String key, RunnableGraph graph, State state, Map<String, Object> inputs) {
+      ActionContext context,
+      String key,
+      RunnableGraph graph,
+      State state,
+      Map<String, Object> inputs) {
     return new SubGraphTask(
         key,
         graph,
@@ -48,8 +52,12 @@ public record SubGraphTask(
         context.persister() == null ? null : context.persister().copy());
   }
 
-  /** This child under an explicit {@code appId} (ids from {@link #of} are derived from the parent step). */
+  /**
+   * This child under an explicit {@code appId} (ids from {@link #of} are derived from the parent
+   * step).
+   */
   public SubGraphTask withAppId(String appId) {
-    return new SubGraphTask(key, graph, state, inputs, appId, partitionKey, parent, tracker, persister);
+    return new SubGraphTask(
+        key, graph, state, inputs, appId, partitionKey, parent, tracker, persister);
   }
 }

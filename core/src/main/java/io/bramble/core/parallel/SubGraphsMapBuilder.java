@@ -4,7 +4,10 @@ import io.bramble.core.action.Action;
 import java.util.Arrays;
 import java.util.List;
 
-/** What {@link MapActions} and {@link MapActionsAndStates} share: a list of sub-graphs, fixed or computed. */
+/**
+ * What {@link MapActions} and {@link MapActionsAndStates} share: a list of sub-graphs, fixed or
+ * computed.
+ */
 public abstract class SubGraphsMapBuilder<B extends SubGraphsMapBuilder<B>> extends MapBuilder<B> {
   MapActions.GraphsFunction graphs;
   private List<RunnableGraph> declared = List.of();
@@ -31,13 +34,18 @@ public abstract class SubGraphsMapBuilder<B extends SubGraphsMapBuilder<B>> exte
     return subGraphs(Arrays.stream(actions).map(RunnableGraph::of).toArray(RunnableGraph[]::new));
   }
 
-  /** Sub-graphs chosen from the state; declare them with {@link #declareSubGraphs} for distributed runs. */
+  /**
+   * Sub-graphs chosen from the state; declare them with {@link #declareSubGraphs} for distributed
+   * runs.
+   */
   public B subGraphs(MapActions.GraphsFunction graphs) {
     this.graphs = graphs;
     return self();
   }
 
-  /** Declares the sub-graphs a dynamic {@code subGraphs} function may return (for distributed runs). */
+  /**
+   * Declares the sub-graphs a dynamic {@code subGraphs} function may return (for distributed runs).
+   */
   public B declareSubGraphs(RunnableGraph... graphs) {
     this.declared = List.of(graphs);
     return self();

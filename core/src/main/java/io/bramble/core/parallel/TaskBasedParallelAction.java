@@ -1,9 +1,9 @@
 package io.bramble.core.parallel;
 
 /**
- * The class style of parallel action: subclass it, declare reads and writes, and implement
- * {@link #tasks} (build each child with {@link SubGraphTask#of}) and {@link #reduce}. Override
- * {@link #childTracker()} or {@link #childPersister()} to turn cascading off or replace it.
+ * The class style of parallel action: subclass it, declare reads and writes, and implement {@link
+ * #tasks} (build each child with {@link SubGraphTask#of}) and {@link #reduce}. Override {@link
+ * #childTracker()} or {@link #childPersister()} to turn cascading off or replace it.
  */
 public abstract class TaskBasedParallelAction implements ParallelAction {
   private final String name;

@@ -7,42 +7,46 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The default executor: a pool of daemon threads that drain a step's children from a shared
- * cursor, with the calling thread draining too.
+ * The default executor: a pool of daemon threads that drain a step's children from a shared cursor,
+ * with the calling thread draining too.
  *
- * <p>Three choices matter. Each call wakes few pool threads, however many children there are, so
- * a thousand short children cost a thousand loop iterations rather than a thousand thread
- * hand-offs. It starts with one drainer per core and adds one more (up to {@code threads}) each
- * millisecond in which no child finished: CPU-bound children never oversubscribe the cores (a
- * preempted straggler would cost a scheduler time slice), while children blocked on I/O soon have
- * as many threads as they need. And the caller works instead of waiting, so nested parallel
- * actions cannot deadlock a bounded pool: a parent whose children find no free thread runs them.
+ * <p>Three choices matter. Each call wakes few pool threads, however many children there are, so a
+ * thousand short children cost a thousand loop iterations rather than a thousand thread hand-offs.
+ * It starts with one drainer per core and adds one more (up to {@code threads}) each millisecond in
+ * which no child finished: CPU-bound children never oversubscribe the cores (a preempted straggler
+ * would cost a scheduler time slice), while children blocked on I/O soon have as many threads as
+ * they need. And the caller works instead of waiting, so nested parallel actions cannot deadlock a
+ * bounded pool: a parent whose children find no free thread runs them.
  */
 public final class ThreadPoolParallelExecutor implements ParallelExecutor, AutoCloseable {
   /** Children are often I/O-bound (model calls), so the default is well above the core count. */
-  public static final int DEFAULT_THREADS = Math.max(16, Runtime.getRuntime().availableProcessors() * 4);
+  public static final int DEFAULT_THREADS =
+      Math.max(16, Runtime.getRuntime().availableProcessors() * 4);
 
   private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private static final class Shared {
-    static final ThreadPoolParallelExecutor INSTANCE = new ThreadPoolParallelExecutor(DEFAULT_THREADS);
+    static final ThreadPoolParallelExecutor INSTANCE =
+        new ThreadPoolParallelExecutor(DEFAULT_THREADS);
   }
 
   /** Watches calls for stalls (children blocked on I/O) and adds drainers. */
   private static final class Monitor {
-    static final ScheduledExecutorService INSTANCE = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bramble-parallel-monitor");
-      t.setDaemon(true);
-      return t;
-    });
+    static final ScheduledExecutorService INSTANCE =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bramble-parallel-monitor");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   private final int threads;
@@ -50,15 +54,23 @@ public final class ThreadPoolParallelExecutor implements ParallelExecutor, AutoC
 
   public ThreadPoolParallelExecutor(int threads) {
     if (threads < 1) {
-      throw new IllegalArgumentException("a parallel executor needs at least one thread, got " + threads);
+      throw new IllegalArgumentException(
+          "a parallel executor needs at least one thread, got " + threads);
     }
     this.threads = threads;
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor tpe = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "bramble-parallel-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ThreadPoolExecutor tpe =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "bramble-parallel-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     tpe.allowCoreThreadTimeOut(true);
     this.pool = tpe;
   }
@@ -75,17 +87,18 @@ public final class ThreadPoolParallelExecutor implements ParallelExecutor, AutoC
     Throwable[] failures = new Throwable[n];
     AtomicInteger cursor = new AtomicInteger();
     CountDownLatch finished = new CountDownLatch(n);
-    Runnable drain = () -> {
-      for (int i = cursor.getAndIncrement(); i < n; i = cursor.getAndIncrement()) {
-        try {
-          results[i] = tasks.get(i).call();
-        } catch (Throwable t) {
-          failures[i] = t;
-        } finally {
-          finished.countDown();
-        }
-      }
-    };
+    Runnable drain =
+        () -> {
+          for (int i = cursor.getAndIncrement(); i < n; i = cursor.getAndIncrement()) {
+            try {
+              results[i] = tasks.get(i).call();
+            } catch (Throwable t) {
+              failures[i] = t;
+            } finally {
+              finished.countDown();
+            }
+          }
+        };
     int maxHelpers = Math.min(threads, n - 1);
     AtomicInteger helpers = new AtomicInteger(Math.min(Math.max(1, CORES - 1), maxHelpers));
     for (int h = helpers.get(); h > 0; h--) {
@@ -94,14 +107,19 @@ public final class ThreadPoolParallelExecutor implements ParallelExecutor, AutoC
     ScheduledFuture<?> watch = null;
     if (helpers.get() < maxHelpers) {
       long[] lastSeen = {n};
-      watch = Monitor.INSTANCE.scheduleAtFixedRate(() -> {
-        long remaining = finished.getCount();
-        if (cursor.get() < n && remaining == lastSeen[0] && helpers.get() < maxHelpers) {
-          helpers.incrementAndGet();
-          pool.execute(drain);
-        }
-        lastSeen[0] = remaining;
-      }, 1, 1, TimeUnit.MILLISECONDS);
+      watch =
+          Monitor.INSTANCE.scheduleAtFixedRate(
+              () -> {
+                long remaining = finished.getCount();
+                if (cursor.get() < n && remaining == lastSeen[0] && helpers.get() < maxHelpers) {
+                  helpers.incrementAndGet();
+                  pool.execute(drain);
+                }
+                lastSeen[0] = remaining;
+              },
+              1,
+              1,
+              TimeUnit.MILLISECONDS);
     }
     try {
       drain.run();

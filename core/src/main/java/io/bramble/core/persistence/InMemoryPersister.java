@@ -17,16 +17,26 @@ public final class InMemoryPersister implements Persister {
   private final List<Key> order = new ArrayList<>();
 
   @Override
-  public void save(String partitionKey, String appId, long sequenceId, String position, State state, Status status) {
+  public void save(
+      String partitionKey,
+      String appId,
+      long sequenceId,
+      String position,
+      State state,
+      Status status) {
     Key key = new Key(partitionKey, appId);
-    TreeMap<Long, PersistedState> history = steps.computeIfAbsent(key, k -> {
-      synchronized (order) {
-        order.add(k);
-      }
-      return new TreeMap<>();
-    });
+    TreeMap<Long, PersistedState> history =
+        steps.computeIfAbsent(
+            key,
+            k -> {
+              synchronized (order) {
+                order.add(k);
+              }
+              return new TreeMap<>();
+            });
     synchronized (history) {
-      history.put(sequenceId, new PersistedState(partitionKey, appId, sequenceId, position, state, status));
+      history.put(
+          sequenceId, new PersistedState(partitionKey, appId, sequenceId, position, state, status));
     }
   }
 
@@ -40,14 +50,18 @@ public final class InMemoryPersister implements Persister {
       if (history.isEmpty()) {
         return Optional.empty();
       }
-      return Optional.ofNullable(sequenceId == null ? history.lastEntry().getValue() : history.get(sequenceId));
+      return Optional.ofNullable(
+          sequenceId == null ? history.lastEntry().getValue() : history.get(sequenceId));
     }
   }
 
   @Override
   public List<String> listAppIds(String partitionKey) {
     synchronized (order) {
-      return order.stream().filter(k -> Objects.equals(k.partitionKey(), partitionKey)).map(Key::appId).toList();
+      return order.stream()
+          .filter(k -> Objects.equals(k.partitionKey(), partitionKey))
+          .map(Key::appId)
+          .toList();
     }
   }
 }

@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Persists steps to a SQL database over JDBC (tested on SQLite; the SQL is standard plus
- * {@code ON CONFLICT}, which PostgreSQL shares). One connection, used under a lock, so the
- * parallel executor's threads may share it; {@link #copy()} shares it too.
+ * Persists steps to a SQL database over JDBC (tested on SQLite; the SQL is standard plus {@code ON
+ * CONFLICT}, which PostgreSQL shares). One connection, used under a lock, so the parallel
+ * executor's threads may share it; {@link #copy()} shares it too.
  */
 public final class JdbcPersister implements Persister, AutoCloseable {
   private final Connection connection;
@@ -24,7 +24,8 @@ public final class JdbcPersister implements Persister, AutoCloseable {
 
   public JdbcPersister(Connection connection, String table) {
     if (!table.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-      throw new IllegalArgumentException("table name '" + table + "' is not a plain SQL identifier");
+      throw new IllegalArgumentException(
+          "table name '" + table + "' is not a plain SQL identifier");
     }
     this.connection = connection;
     this.table = table;
@@ -41,16 +42,20 @@ public final class JdbcPersister implements Persister, AutoCloseable {
       }
       return new JdbcPersister(c, "bramble_steps");
     } catch (SQLException e) {
-      throw new PersistenceException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
+      throw new PersistenceException(
+          "cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
   }
 
   private synchronized void createTable() {
     try (Statement s = connection.createStatement()) {
-      s.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-          + "partition_key TEXT NOT NULL, app_id TEXT NOT NULL, sequence_id BIGINT NOT NULL, "
-          + "position TEXT NOT NULL, state TEXT NOT NULL, status TEXT NOT NULL, "
-          + "created_at BIGINT NOT NULL, PRIMARY KEY (partition_key, app_id, sequence_id))");
+      s.execute(
+          "CREATE TABLE IF NOT EXISTS "
+              + table
+              + " ("
+              + "partition_key TEXT NOT NULL, app_id TEXT NOT NULL, sequence_id BIGINT NOT NULL, "
+              + "position TEXT NOT NULL, state TEXT NOT NULL, status TEXT NOT NULL, "
+              + "created_at BIGINT NOT NULL, PRIMARY KEY (partition_key, app_id, sequence_id))");
     } catch (SQLException e) {
       throw new PersistenceException("cannot create table " + table + ": " + e.getMessage(), e);
     }
@@ -58,11 +63,18 @@ public final class JdbcPersister implements Persister, AutoCloseable {
 
   @Override
   public synchronized void save(
-      String partitionKey, String appId, long sequenceId, String position, State state, Status status) {
-    String sql = "INSERT INTO " + table
-        + " (partition_key, app_id, sequence_id, position, state, status, created_at) VALUES (?,?,?,?,?,?,?)"
-        + " ON CONFLICT (partition_key, app_id, sequence_id) DO UPDATE SET position = excluded.position,"
-        + " state = excluded.state, status = excluded.status, created_at = excluded.created_at";
+      String partitionKey,
+      String appId,
+      long sequenceId,
+      String position,
+      State state,
+      Status status) {
+    String sql =
+        "INSERT INTO "
+            + table
+            + " (partition_key, app_id, sequence_id, position, state, status, created_at) VALUES (?,?,?,?,?,?,?)"
+            + " ON CONFLICT (partition_key, app_id, sequence_id) DO UPDATE SET position = excluded.position,"
+            + " state = excluded.state, status = excluded.status, created_at = excluded.created_at";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setString(1, key(partitionKey));
       ps.setString(2, appId);
@@ -73,15 +85,19 @@ public final class JdbcPersister implements Persister, AutoCloseable {
       ps.setLong(7, System.currentTimeMillis());
       ps.executeUpdate();
     } catch (SQLException e) {
-      throw new PersistenceException("cannot save step " + sequenceId + " of app " + appId + ": " + e.getMessage(), e);
+      throw new PersistenceException(
+          "cannot save step " + sequenceId + " of app " + appId + ": " + e.getMessage(), e);
     }
   }
 
   @Override
-  public synchronized Optional<PersistedState> load(String partitionKey, String appId, Long sequenceId) {
-    String sql = "SELECT sequence_id, position, state, status FROM " + table
-        + " WHERE partition_key = ? AND app_id = ?"
-        + (sequenceId == null ? " ORDER BY sequence_id DESC LIMIT 1" : " AND sequence_id = ?");
+  public synchronized Optional<PersistedState> load(
+      String partitionKey, String appId, Long sequenceId) {
+    String sql =
+        "SELECT sequence_id, position, state, status FROM "
+            + table
+            + " WHERE partition_key = ? AND app_id = ?"
+            + (sequenceId == null ? " ORDER BY sequence_id DESC LIMIT 1" : " AND sequence_id = ?");
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setString(1, key(partitionKey));
       ps.setString(2, appId);
@@ -92,8 +108,14 @@ public final class JdbcPersister implements Persister, AutoCloseable {
         if (!rs.next()) {
           return Optional.empty();
         }
-        return Optional.of(new PersistedState(partitionKey, appId, rs.getLong(1), rs.getString(2),
-            State.restore(StateJson.read(rs.getString(3))), Status.valueOf(rs.getString(4))));
+        return Optional.of(
+            new PersistedState(
+                partitionKey,
+                appId,
+                rs.getLong(1),
+                rs.getString(2),
+                State.restore(StateJson.read(rs.getString(3))),
+                Status.valueOf(rs.getString(4))));
       }
     } catch (SQLException e) {
       throw new PersistenceException("cannot load app " + appId + ": " + e.getMessage(), e);
@@ -102,7 +124,10 @@ public final class JdbcPersister implements Persister, AutoCloseable {
 
   @Override
   public synchronized List<String> listAppIds(String partitionKey) {
-    String sql = "SELECT app_id FROM " + table + " WHERE partition_key = ? GROUP BY app_id ORDER BY MIN(created_at), app_id";
+    String sql =
+        "SELECT app_id FROM "
+            + table
+            + " WHERE partition_key = ? GROUP BY app_id ORDER BY MIN(created_at), app_id";
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
       ps.setString(1, key(partitionKey));
       List<String> ids = new ArrayList<>();

@@ -7,4 +7,9 @@ import io.bramble.core.state.State;
  * is the state after it; for a failed step, the action that failed and the state before it.
  */
 public record PersistedState(
-    String partitionKey, String appId, long sequenceId, String position, State state, Status status) {}
+    String partitionKey,
+    String appId,
+    long sequenceId,
+    String position,
+    State state,
+    Status status) {}

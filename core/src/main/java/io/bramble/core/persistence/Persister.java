@@ -9,7 +9,13 @@ import java.util.Optional;
  * key groups applications (a user, a tenant); it may be null.
  */
 public interface Persister {
-  void save(String partitionKey, String appId, long sequenceId, String position, State state, Status status);
+  void save(
+      String partitionKey,
+      String appId,
+      long sequenceId,
+      String position,
+      State state,
+      Status status);
 
   /** The step saved with {@code sequenceId}, or the latest one when it is null. */
   Optional<PersistedState> load(String partitionKey, String appId, Long sequenceId);

@@ -9,14 +9,30 @@ import java.util.Objects;
  * that sets one state key or one input. The text given is parsed to its {@link Type}; a value that
  * does not parse or is out of range is refused with a message naming the parameter.
  */
-public record GraphParameter(String name, Target target, String key, Type type, String defaultValue, Long minimum,
+public record GraphParameter(
+    String name,
+    Target target,
+    String key,
+    Type type,
+    String defaultValue,
+    Long minimum,
     String description) {
 
   /** Where the value goes. */
-  public enum Target { STATE, INPUT }
+  public enum Target {
+    STATE,
+    INPUT
+  }
 
-  /** How the text is read: as is, as a whole number, or as a comma-separated list of text (at least one). */
-  public enum Type { TEXT, INTEGER, LIST }
+  /**
+   * How the text is read: as is, as a whole number, or as a comma-separated list of text (at least
+   * one).
+   */
+  public enum Type {
+    TEXT,
+    INTEGER,
+    LIST
+  }
 
   public GraphParameter {
     Objects.requireNonNull(name, "name");
@@ -24,20 +40,24 @@ public record GraphParameter(String name, Target target, String key, Type type, 
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(type, "type");
     if (!name.matches("[a-z][a-z0-9-]*")) {
-      throw new IllegalArgumentException("parameter name '" + name + "' must be lower-case words joined by '-'");
+      throw new IllegalArgumentException(
+          "parameter name '" + name + "' must be lower-case words joined by '-'");
     }
     if (minimum != null && type != Type.INTEGER) {
-      throw new IllegalArgumentException("parameter '" + name + "': only an INTEGER parameter can have a minimum");
+      throw new IllegalArgumentException(
+          "parameter '" + name + "': only an INTEGER parameter can have a minimum");
     }
   }
 
   /** A parameter that sets input {@code key}. */
-  public static GraphParameter input(String name, String key, Type type, String defaultValue, String description) {
+  public static GraphParameter input(
+      String name, String key, Type type, String defaultValue, String description) {
     return new GraphParameter(name, Target.INPUT, key, type, defaultValue, null, description);
   }
 
   /** A parameter that sets state key {@code key}. */
-  public static GraphParameter state(String name, String key, Type type, String defaultValue, String description) {
+  public static GraphParameter state(
+      String name, String key, Type type, String defaultValue, String description) {
     return new GraphParameter(name, Target.STATE, key, type, defaultValue, null, description);
   }
 
@@ -56,14 +76,17 @@ public record GraphParameter(String name, Target target, String key, Type type, 
         try {
           n = Long.parseLong(text.strip());
         } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("--" + name + " takes a whole number, got '" + text + "'");
+          throw new IllegalArgumentException(
+              "--" + name + " takes a whole number, got '" + text + "'");
         }
         if (minimum != null && n < minimum) {
-          throw new IllegalArgumentException("--" + name + " must be at least " + minimum + ", got " + n);
+          throw new IllegalArgumentException(
+              "--" + name + " must be at least " + minimum + ", got " + n);
         }
         return n;
       case LIST:
-        List<String> items = Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> items =
+            Arrays.stream(text.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (items.isEmpty()) {
           throw new IllegalArgumentException("--" + name + " needs at least one value");
         }

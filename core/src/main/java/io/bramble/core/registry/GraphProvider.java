@@ -5,10 +5,10 @@ import io.bramble.core.state.State;
 import java.util.List;
 
 /**
- * Makes a graph available by name to every process of a distributed run (found with
- * {@link java.util.ServiceLoader}, listed in {@code META-INF/services/io.bramble.core.registry.GraphProvider}).
- * A message names a graph and version; it never carries code, so a worker can only run what its
- * registry holds.
+ * Makes a graph available by name to every process of a distributed run (found with {@link
+ * java.util.ServiceLoader}, listed in {@code
+ * META-INF/services/io.bramble.core.registry.GraphProvider}). A message names a graph and version;
+ * it never carries code, so a worker can only run what its registry holds.
  */
 public interface GraphProvider {
   /** The name jobs use, e.g. {@code poems}. */
@@ -39,12 +39,18 @@ public interface GraphProvider {
     return List.of();
   }
 
-  /** The state keys a finished run is about, shown in this order; empty: every key but internal ones. */
+  /**
+   * The state keys a finished run is about, shown in this order; empty: every key but internal
+   * ones.
+   */
   default List<String> resultKeys() {
     return List.of();
   }
 
-  /** How progress output names a child application, from its state (e.g. its poem type); null: its app id. */
+  /**
+   * How progress output names a child application, from its state (e.g. its poem type); null: its
+   * app id.
+   */
   default String childLabel(State childState) {
     return null;
   }

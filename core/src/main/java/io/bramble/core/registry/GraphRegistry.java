@@ -68,13 +68,22 @@ public final class GraphRegistry {
       }
       RunnableGraph g = byPath.get(path);
       if (g == null) {
-        throw new UnknownGraphException("graph '" + name() + "' has no sub-graph '" + path + "' (sub-graphs: "
-            + byPath.keySet() + ")");
+        throw new UnknownGraphException(
+            "graph '"
+                + name()
+                + "' has no sub-graph '"
+                + path
+                + "' (sub-graphs: "
+                + byPath.keySet()
+                + ")");
       }
       return g;
     }
 
-    /** The parallel action that launches the sub-graph at {@code path} (e.g. {@code outer/0/inner/1} → inner). */
+    /**
+     * The parallel action that launches the sub-graph at {@code path} (e.g. {@code outer/0/inner/1}
+     * → inner).
+     */
     public ParallelAction parallelActionOf(String path) {
       int index = path.lastIndexOf('/');
       int action = index < 0 ? -1 : path.lastIndexOf('/', index - 1);
@@ -90,9 +99,13 @@ public final class GraphRegistry {
     public String pathOf(RunnableGraph subGraph, String parallelAction) {
       String path = byGraph.get(subGraph);
       if (path == null) {
-        throw new UnknownGraphException("parallel action '" + parallelAction + "' of graph '" + name()
-            + "' launched a sub-graph it does not declare; a distributed run names sub-graphs, so return it"
-            + " from ParallelAction.subGraphs() (MapActions: declareSubGraphs)");
+        throw new UnknownGraphException(
+            "parallel action '"
+                + parallelAction
+                + "' of graph '"
+                + name()
+                + "' launched a sub-graph it does not declare; a distributed run names sub-graphs, so return it"
+                + " from ParallelAction.subGraphs() (MapActions: declareSubGraphs)");
       }
       return path;
     }
@@ -123,11 +136,18 @@ public final class GraphRegistry {
   public Entry get(String name, String version) {
     Entry e = entries.get(name);
     if (e == null) {
-      throw new UnknownGraphException("unknown graph '" + name + "' (this process has: " + entries.keySet() + ")");
+      throw new UnknownGraphException(
+          "unknown graph '" + name + "' (this process has: " + entries.keySet() + ")");
     }
     if (version != null && !version.equals(e.version())) {
-      throw new UnknownGraphException("graph '" + name + "' version " + version + " is not here (this process has version "
-          + e.version() + ")");
+      throw new UnknownGraphException(
+          "graph '"
+              + name
+              + "' version "
+              + version
+              + " is not here (this process has version "
+              + e.version()
+              + ")");
     }
     return e;
   }

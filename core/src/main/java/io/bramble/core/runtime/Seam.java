@@ -10,11 +10,11 @@ import java.util.Map;
 
 /**
  * What a runtime drives an application through ({@code Application.seam()}), apart from the user
- * API: run until the application ends, halts or reaches a parallel step; map that step to its
- * child tasks without running them; complete it from the children's final states. Rebuilding an
+ * API: run until the application ends, halts or reaches a parallel step; map that step to its child
+ * tasks without running them; complete it from the children's final states. Rebuilding an
  * application at a position is {@code ApplicationBuilder.resumeAt}. The local executor, the worker
- * and the coordinator all drive applications this way, so local and distributed runs share one
- * code path.
+ * and the coordinator all drive applications this way, so local and distributed runs share one code
+ * path.
  */
 public interface Seam {
   /** Why {@link #runUntilParallel} stopped. */
@@ -28,8 +28,8 @@ public interface Seam {
   }
 
   /**
-   * Runs steps until the application ends, {@code halt} holds, or the next action is a parallel
-   * one (which is not run, even as the first step).
+   * Runs steps until the application ends, {@code halt} holds, or the next action is a parallel one
+   * (which is not run, even as the first step).
    */
   Stop runUntilParallel(Halt halt, Map<String, Object> inputs);
 
@@ -44,7 +44,8 @@ public interface Seam {
    * task order) into the state, as one step: checked, persisted and tracked like any other. A
    * failure-tolerant action also sees {@code failures}; any other fails the step with the first.
    */
-  StepResult completeParallelStep(List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs);
+  StepResult completeParallelStep(
+      List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs);
 
   /**
    * Whether the application, as it stands, has nothing left to do under {@code halt}: at least one

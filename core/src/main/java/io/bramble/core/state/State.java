@@ -9,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.Arrays;
 
 /**
  * An immutable map of String keys to JSON-like values (see {@link StateValues}). Every operation
- * returns a new State. Keys starting with {@code __} are internal to the runtime
- * ({@link #SEQUENCE_ID}, {@link #PRIOR_STEP}): the user-facing operations refuse them.
+ * returns a new State. Keys starting with {@code __} are internal to the runtime ({@link
+ * #SEQUENCE_ID}, {@link #PRIOR_STEP}): the user-facing operations refuse them.
  */
 public final class State {
   public static final String INTERNAL_PREFIX = "__";
@@ -45,7 +44,8 @@ public final class State {
 
   private static Map<String, Object> pairs(String operation, Object... keysAndValues) {
     if (keysAndValues.length % 2 != 0) {
-      throw new StateException(operation + " needs key/value pairs, got " + keysAndValues.length + " arguments");
+      throw new StateException(
+          operation + " needs key/value pairs, got " + keysAndValues.length + " arguments");
     }
     Map<String, Object> m = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -58,8 +58,8 @@ public final class State {
   }
 
   /**
-   * A state restored from storage or the wire, internal keys included. For the runtime
-   * (persisters, serdes); application code uses {@link #of(Map)}.
+   * A state restored from storage or the wire, internal keys included. For the runtime (persisters,
+   * serdes); application code uses {@link #of(Map)}.
    */
   public static State restore(Map<String, ?> values) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -82,8 +82,13 @@ public final class State {
     }
     Object v = values.get(key);
     if (v != null && !type.isInstance(v)) {
-      throw new StateException("state key '" + key + "' holds " + v.getClass().getSimpleName()
-          + ", not " + type.getSimpleName());
+      throw new StateException(
+          "state key '"
+              + key
+              + "' holds "
+              + v.getClass().getSimpleName()
+              + ", not "
+              + type.getSimpleName());
     }
     return type.cast(v);
   }
@@ -126,11 +131,12 @@ public final class State {
   /** The user's keys and values, without internal ({@code __}) keys. */
   public Map<String, Object> userValues() {
     Map<String, Object> m = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      if (!isInternal(k)) {
-        m.put(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (!isInternal(k)) {
+            m.put(k, v);
+          }
+        });
     return Collections.unmodifiableMap(m);
   }
 
@@ -167,7 +173,10 @@ public final class State {
     return update(m);
   }
 
-  /** Appends values to the list at {@code key}, creating it if missing; an error if it is not a list. */
+  /**
+   * Appends values to the list at {@code key}, creating it if missing; an error if it is not a
+   * list.
+   */
   public State append(String key, Object... items) {
     return extend(key, Arrays.asList(items));
   }
@@ -177,8 +186,12 @@ public final class State {
     userKey(key, "append/extend");
     Object current = values.get(key);
     if (current != null && !(current instanceof List)) {
-      throw new StateException("cannot append to state key '" + key + "': it holds "
-          + current.getClass().getSimpleName() + ", not a List");
+      throw new StateException(
+          "cannot append to state key '"
+              + key
+              + "': it holds "
+              + current.getClass().getSimpleName()
+              + ", not a List");
     }
     List<Object> list = current == null ? new ArrayList<>() : new ArrayList<>((List<?>) current);
     list.addAll(items);
@@ -192,8 +205,12 @@ public final class State {
     userKey(key, "increment");
     Object current = values.get(key);
     if (current != null && !(current instanceof Long)) {
-      throw new StateException("cannot increment state key '" + key + "': it holds "
-          + current.getClass().getSimpleName() + ", not an integer");
+      throw new StateException(
+          "cannot increment state key '"
+              + key
+              + "': it holds "
+              + current.getClass().getSimpleName()
+              + ", not an integer");
     }
     long base = current == null ? 0L : (Long) current;
     Map<String, Object> m = new LinkedHashMap<>(values);
@@ -211,7 +228,8 @@ public final class State {
    */
   public State wipe(Collection<String> delete, Collection<String> keep) {
     if (delete != null && keep != null) {
-      throw new StateException("wipe takes delete or keep, not both (delete=" + delete + ", keep=" + keep + ")");
+      throw new StateException(
+          "wipe takes delete or keep, not both (delete=" + delete + ", keep=" + keep + ")");
     }
     if (delete == null && keep == null) {
       throw new StateException("wipe needs delete or keep");
@@ -240,11 +258,12 @@ public final class State {
   /** Only the given keys (those present), plus internal keys. */
   public State subset(Collection<String> keys) {
     Map<String, Object> m = new LinkedHashMap<>();
-    values.forEach((k, v) -> {
-      if (isInternal(k) || keys.contains(k)) {
-        m.put(k, v);
-      }
-    });
+    values.forEach(
+        (k, v) -> {
+          if (isInternal(k) || keys.contains(k)) {
+            m.put(k, v);
+          }
+        });
     return new State(Collections.unmodifiableMap(m));
   }
 
@@ -265,7 +284,8 @@ public final class State {
   /** Sets an internal key; for the runtime only. */
   public State withInternal(String key, Object value) {
     if (!isInternal(key)) {
-      throw new StateException("withInternal is for internal keys (starting with __), not '" + key + "'");
+      throw new StateException(
+          "withInternal is for internal keys (starting with __), not '" + key + "'");
     }
     Map<String, Object> m = new LinkedHashMap<>(values);
     m.put(key, StateValues.normalize(key, value));
@@ -287,8 +307,13 @@ public final class State {
   private static String userKey(String key, String operation) {
     Objects.requireNonNull(key, "state key");
     if (isInternal(key)) {
-      throw new StateException("state key '" + key + "' is internal (keys starting with __ are set by the"
-          + " runtime); " + operation + " may not set it");
+      throw new StateException(
+          "state key '"
+              + key
+              + "' is internal (keys starting with __ are set by the"
+              + " runtime); "
+              + operation
+              + " may not set it");
     }
     return key;
   }

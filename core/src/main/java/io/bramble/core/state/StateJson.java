@@ -1,14 +1,14 @@
 package io.bramble.core.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -18,16 +18,17 @@ import java.util.Map;
 
 /**
  * State values as JSON, losslessly: integers stay Long, decimals Double (NaN and infinities
- * included), byte[] becomes {"$bytes": base64}, and a user map that itself looks like such a
- * marker is wrapped as {"$map": {...}} so it reads back as a map.
+ * included), byte[] becomes {"$bytes": base64}, and a user map that itself looks like such a marker
+ * is wrapped as {"$map": {...}} so it reads back as a map.
  */
 public final class StateJson {
   private static final String BYTES = "$bytes";
   private static final String MAP = "$map";
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+          .build();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private StateJson() {}
@@ -84,7 +85,8 @@ public final class StateJson {
       boolean looksLikeMarker = map.size() == 1 && (map.containsKey(BYTES) || map.containsKey(MAP));
       return looksLikeMarker ? NODES.objectNode().set(MAP, obj) : obj;
     }
-    throw new StateException("value of type " + v.getClass().getName() + " cannot be written as state JSON");
+    throw new StateException(
+        "value of type " + v.getClass().getName() + " cannot be written as state JSON");
   }
 
   public static Object fromNode(JsonNode n) {

@@ -12,18 +12,22 @@ import java.util.Map;
 
 /**
  * The value types a {@link State} may hold: null, Boolean, Long, Double, String, byte[], List and
- * Map&lt;String,?&gt; of those. Restricting state to JSON-like data is what lets any state cross Kafka
- * (Avro) and a database (JSON) unchanged.
+ * Map&lt;String,?&gt; of those. Restricting state to JSON-like data is what lets any state cross
+ * Kafka (Avro) and a database (JSON) unchanged.
  */
 public final class StateValues {
   private StateValues() {}
 
   /**
-   * Returns an immutable, normalized copy of {@code value} (Integer/Short/Byte widen to Long, Float to
-   * Double, collections are copied deeply), or throws naming {@code key} when a type is not allowed.
+   * Returns an immutable, normalized copy of {@code value} (Integer/Short/Byte widen to Long, Float
+   * to Double, collections are copied deeply), or throws naming {@code key} when a type is not
+   * allowed.
    */
   public static Object normalize(String key, Object value) {
-    if (value == null || value instanceof Boolean || value instanceof Long || value instanceof Double
+    if (value == null
+        || value instanceof Boolean
+        || value instanceof Long
+        || value instanceof Double
         || value instanceof String) {
       return value;
     }
@@ -52,16 +56,23 @@ public final class StateValues {
       Map<String, Object> copy = new LinkedHashMap<>(Math.max(4, map.size() * 2));
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!(e.getKey() instanceof String)) {
-          throw new StateException("state key '" + key + "': map keys must be strings, found "
-              + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
+          throw new StateException(
+              "state key '"
+                  + key
+                  + "': map keys must be strings, found "
+                  + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
         }
         String k = (String) e.getKey();
         copy.put(k, normalize(key + "." + k, e.getValue()));
       }
       return Collections.unmodifiableMap(copy);
     }
-    throw new StateException("state key '" + key + "': value of type " + value.getClass().getName()
-        + " is not allowed (allowed: null, Boolean, Long, Double, String, byte[], List, Map<String,?>)");
+    throw new StateException(
+        "state key '"
+            + key
+            + "': value of type "
+            + value.getClass().getName()
+            + " is not allowed (allowed: null, Boolean, Long, Double, String, byte[], List, Map<String,?>)");
   }
 
   /** Deep equality that compares byte arrays by content. */
@@ -136,8 +147,9 @@ public final class StateValues {
     if (v == null) {
       out.append("null");
     } else if (v instanceof String) {
-      out.append('"').append(((String) v).replace("\\", "\\\\").replace("\"", "\\\"")
-          .replace("\n", "\\n")).append('"');
+      out.append('"')
+          .append(((String) v).replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n"))
+          .append('"');
     } else if (v instanceof byte[]) {
       out.append("b64\"").append(Base64.getEncoder().encodeToString((byte[]) v)).append('"');
     } else if (v instanceof List) {

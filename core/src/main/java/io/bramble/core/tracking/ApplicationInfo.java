@@ -7,4 +7,9 @@ import io.bramble.core.graph.Graph;
  * set for a child of a parallel step; {@code forkedFrom} for a fork.
  */
 public record ApplicationInfo(
-    String appId, String partitionKey, Graph graph, String entrypoint, ParentPointer parent, ParentPointer forkedFrom) {}
+    String appId,
+    String partitionKey,
+    Graph graph,
+    String entrypoint,
+    ParentPointer parent,
+    ParentPointer forkedFrom) {}

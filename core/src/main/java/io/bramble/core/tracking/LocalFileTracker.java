@@ -21,10 +21,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
- * Writes what applications do to a directory, one folder per app id (Burr's layout):
- * {@code graph.json}, {@code metadata.json} (partition key, parent and fork pointers),
- * {@code log.jsonl} (a begin and an end entry per step) and, in a parent, {@code children.jsonl}
- * (one spawn link per child). Safe to share between threads.
+ * Writes what applications do to a directory, one folder per app id (Burr's layout): {@code
+ * graph.json}, {@code metadata.json} (partition key, parent and fork pointers), {@code log.jsonl}
+ * (a begin and an end entry per step) and, in a parent, {@code children.jsonl} (one spawn link per
+ * child). Safe to share between threads.
  */
 public final class LocalFileTracker implements Tracker {
   private static final ObjectMapper JSON = StateJson.mapper();
@@ -47,29 +47,38 @@ public final class LocalFileTracker implements Tracker {
   @Override
   public void onApplicationCreated(ApplicationInfo app) {
     Path dir = appDir(app.appId());
-    ObjectNode meta = NODES.objectNode()
-        .put("app_id", app.appId())
-        .put("partition_key", app.partitionKey())
-        .put("entrypoint", app.entrypoint())
-        .put("created_at_ms", System.currentTimeMillis());
+    ObjectNode meta =
+        NODES
+            .objectNode()
+            .put("app_id", app.appId())
+            .put("partition_key", app.partitionKey())
+            .put("entrypoint", app.entrypoint())
+            .put("created_at_ms", System.currentTimeMillis());
     meta.set("parent", pointer(app.parent()));
     meta.set("forked_from", pointer(app.forkedFrom()));
     try {
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("graph.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(graph(app.graph())));
-      Files.writeString(dir.resolve("metadata.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+      Files.writeString(
+          dir.resolve("graph.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(graph(app.graph())));
+      Files.writeString(
+          dir.resolve("metadata.json"),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write tracking files for app " + app.appId() + " under " + dir, e);
+      throw new UncheckedIOException(
+          "cannot write tracking files for app " + app.appId() + " under " + dir, e);
     }
   }
 
   @Override
   public void beforeStep(StepStart s) {
-    ObjectNode entry = NODES.objectNode()
-        .put("type", "begin_entry")
-        .put("sequence_id", s.sequenceId())
-        .put("action", s.action())
-        .put("start_time_ms", s.startedAtMs());
+    ObjectNode entry =
+        NODES
+            .objectNode()
+            .put("type", "begin_entry")
+            .put("sequence_id", s.sequenceId())
+            .put("action", s.action())
+            .put("start_time_ms", s.startedAtMs());
     entry.set("inputs", values(s.inputs()));
     entry.set("state", values(s.state().asMap()));
     append(s.appId(), "log.jsonl", entry);
@@ -77,12 +86,14 @@ public final class LocalFileTracker implements Tracker {
 
   @Override
   public void afterStep(StepEnd s) {
-    ObjectNode entry = NODES.objectNode()
-        .put("type", "end_entry")
-        .put("sequence_id", s.sequenceId())
-        .put("action", s.action())
-        .put("start_time_ms", s.startedAtMs())
-        .put("end_time_ms", s.endedAtMs());
+    ObjectNode entry =
+        NODES
+            .objectNode()
+            .put("type", "end_entry")
+            .put("sequence_id", s.sequenceId())
+            .put("action", s.action())
+            .put("start_time_ms", s.startedAtMs())
+            .put("end_time_ms", s.endedAtMs());
     entry.set("result", s.result() == null ? NODES.nullNode() : values(s.result()));
     entry.set("state", s.state() == null ? NODES.nullNode() : values(s.state().asMap()));
     if (s.error() != null) {
@@ -97,12 +108,14 @@ public final class LocalFileTracker implements Tracker {
 
   @Override
   public void onSpawn(SpawnLink link) {
-    ObjectNode entry = NODES.objectNode()
-        .put("type", "spawn")
-        .put("parent_sequence_id", link.parentSequenceId())
-        .put("parent_action", link.parentAction())
-        .put("child_app_id", link.childAppId())
-        .put("child_index", link.childIndex());
+    ObjectNode entry =
+        NODES
+            .objectNode()
+            .put("type", "spawn")
+            .put("parent_sequence_id", link.parentSequenceId())
+            .put("parent_action", link.parentAction())
+            .put("child_app_id", link.childAppId())
+            .put("child_index", link.childIndex());
     append(link.parentAppId(), "children.jsonl", entry);
   }
 
@@ -112,7 +125,12 @@ public final class LocalFileTracker implements Tracker {
       String line = JSON.writeValueAsString(entry) + "\n";
       synchronized (this) {
         Files.createDirectories(path.getParent());
-        Files.writeString(path, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+            path,
+            line,
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append to " + path, e);
@@ -123,22 +141,26 @@ public final class LocalFileTracker implements Tracker {
     if (p == null) {
       return NODES.nullNode();
     }
-    return NODES.objectNode().put("app_id", p.appId()).put("partition_key", p.partitionKey())
+    return NODES
+        .objectNode()
+        .put("app_id", p.appId())
+        .put("partition_key", p.partitionKey())
         .put("sequence_id", p.sequenceId());
   }
 
   /** Inputs may hold any object locally; what is not JSON-like is recorded as its toString. */
   private static JsonNode values(Map<String, ?> values) {
     ObjectNode obj = NODES.objectNode();
-    values.forEach((k, v) -> {
-      JsonNode n;
-      try {
-        n = StateJson.toNode(v);
-      } catch (RuntimeException notJsonLike) {
-        n = NODES.textNode(String.valueOf(v));
-      }
-      obj.set(k, n);
-    });
+    values.forEach(
+        (k, v) -> {
+          JsonNode n;
+          try {
+            n = StateJson.toNode(v);
+          } catch (RuntimeException notJsonLike) {
+            n = NODES.textNode(String.valueOf(v));
+          }
+          obj.set(k, n);
+        });
     return obj;
   }
 
@@ -146,7 +168,8 @@ public final class LocalFileTracker implements Tracker {
     ObjectNode g = NODES.objectNode();
     ArrayNode actions = g.putArray("actions");
     for (Action a : graph.actions()) {
-      ObjectNode node = actions.addObject().put("name", a.name()).put("parallel", a instanceof ParallelAction);
+      ObjectNode node =
+          actions.addObject().put("name", a.name()).put("parallel", a instanceof ParallelAction);
       a.reads().forEach(node.putArray("reads")::add);
       a.writes().forEach(node.putArray("writes")::add);
       a.requiredInputs().forEach(node.putArray("inputs")::add);
@@ -155,7 +178,11 @@ public final class LocalFileTracker implements Tracker {
     }
     ArrayNode transitions = g.putArray("transitions");
     for (Transition t : graph.transitions()) {
-      transitions.addObject().put("from", t.from()).put("to", t.to()).put("condition", t.condition().description());
+      transitions
+          .addObject()
+          .put("from", t.from())
+          .put("to", t.to())
+          .put("condition", t.condition().description());
     }
     g.put("mermaid", graph.toMermaid());
     return g;

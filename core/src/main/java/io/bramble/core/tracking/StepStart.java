@@ -5,5 +5,10 @@ import java.util.Map;
 
 /** A step is about to run. */
 public record StepStart(
-    String appId, String partitionKey, long sequenceId, String action, Map<String, Object> inputs, State state,
+    String appId,
+    String partitionKey,
+    long sequenceId,
+    String action,
+    Map<String, Object> inputs,
+    State state,
     long startedAtMs) {}

@@ -1,11 +1,11 @@
 package io.bramble.core.action;
 
-import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
+import io.bramble.core.application.Halt;
 import io.bramble.core.application.StepResult;
 import io.bramble.core.graph.Transition;
 import io.bramble.core.state.State;
@@ -16,12 +16,17 @@ import org.junit.jupiter.api.Test;
 class ActionTest {
 
   private static Application single(Action action, State state) {
-    return Application.builder().withActions(action).withState(state).withEntrypoint(action.name()).build();
+    return Application.builder()
+        .withActions(action)
+        .withState(state)
+        .withEntrypoint(action.name())
+        .build();
   }
 
   @Test
   void builderActionReturnsItsWritesAsResult() {
-    Action count = Action.builder("count").reads("n").writes("n").update((s, in) -> s.increment("n"));
+    Action count =
+        Action.builder("count").reads("n").writes("n").update((s, in) -> s.increment("n"));
     StepResult r = single(count, State.of("n", 1)).step().orElseThrow();
     assertThat(r.result()).containsExactly(Map.entry("n", 2L));
     assertThat(r.state().get("n")).isEqualTo(2L);
@@ -61,7 +66,8 @@ class ActionTest {
 
   @Test
   void writingAnUndeclaredKeyIsAnErrorNamingActionAndKey() {
-    Action sneaky = Action.builder("sneaky").writes("a").update((s, in) -> s.update("a", 1).update("b", 2));
+    Action sneaky =
+        Action.builder("sneaky").writes("a").update((s, in) -> s.update("a", 1).update("b", 2));
     assertThatThrownBy(() -> single(sneaky, State.empty()).step())
         .isInstanceOf(ActionFailedException.class)
         .hasRootCauseInstanceOf(ActionException.class)
@@ -70,7 +76,8 @@ class ActionTest {
 
   @Test
   void deletingAnUndeclaredKeyIsAnError() {
-    Action deleter = Action.builder("deleter").writes().update((s, in) -> s.wipe(List.of("keep"), null));
+    Action deleter =
+        Action.builder("deleter").writes().update((s, in) -> s.wipe(List.of("keep"), null));
     assertThatThrownBy(() -> single(deleter, State.of("keep", 1)).step())
         .hasMessageContaining("action 'deleter' deleted key 'keep'");
   }
@@ -84,7 +91,8 @@ class ActionTest {
 
   @Test
   void rewritingAnUnchangedValueOfAnUndeclaredKeyIsAllowed() {
-    Action same = Action.builder("same").writes("a").update((s, in) -> s.update("a", 1).update("b", 2));
+    Action same =
+        Action.builder("same").writes("a").update((s, in) -> s.update("a", 1).update("b", 2));
     assertThat(single(same, State.of("b", 2)).step().orElseThrow().state().get("a")).isEqualTo(1L);
   }
 
@@ -106,11 +114,15 @@ class ActionTest {
   @Test
   void actionsAreTaggedAndHaltsSelectByTag() {
     Action a = Action.builder("a").writes("n").update((s, in) -> s.increment("n"));
-    Action b = Action.builder("b").writes("n").tags("checkpoint").update((s, in) -> s.increment("n"));
+    Action b =
+        Action.builder("b").writes("n").tags("checkpoint").update((s, in) -> s.increment("n"));
     Action c = Action.builder("c").writes("n").update((s, in) -> s.increment("n"));
-    Application app = Application.builder().withActions(a, b, c)
-        .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
-        .withEntrypoint("a").build();
+    Application app =
+        Application.builder()
+            .withActions(a, b, c)
+            .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
+            .withEntrypoint("a")
+            .build();
     assertThat(app.run(Halt.after("@tag:checkpoint"), Map.of()).action()).isEqualTo("b");
     assertThat(b.tags()).containsExactly("checkpoint");
   }

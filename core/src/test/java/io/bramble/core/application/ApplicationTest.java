@@ -1,6 +1,5 @@
 package io.bramble.core.application;
 
-import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,15 +17,20 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ApplicationTest {
-  private final Action a = Action.builder("a").writes("trail").update((s, in) -> s.append("trail", "a"));
-  private final Action b = Action.builder("b").writes("trail").update((s, in) -> s.append("trail", "b"));
-  private final Action c = Action.builder("c").writes("trail").update((s, in) -> s.append("trail", "c"));
+  private final Action a =
+      Action.builder("a").writes("trail").update((s, in) -> s.append("trail", "a"));
+  private final Action b =
+      Action.builder("b").writes("trail").update((s, in) -> s.append("trail", "b"));
+  private final Action c =
+      Action.builder("c").writes("trail").update((s, in) -> s.append("trail", "c"));
 
   /** a -> b -> c -> (end) */
   private Application abc() {
-    return Application.builder().withActions(a, b, c)
+    return Application.builder()
+        .withActions(a, b, c)
         .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
-        .withEntrypoint("a").build();
+        .withEntrypoint("a")
+        .build();
   }
 
   @Test
@@ -97,11 +101,16 @@ class ApplicationTest {
   @Test
   void inputsAreFilteredToWhatEachActionDeclares() {
     AtomicReference<Map<String, Object>> seen = new AtomicReference<>();
-    Action take = Action.builder("take").inputs("x").optionalInputs("y").writes("got")
-        .update((s, in) -> {
-          seen.set(in);
-          return s.update("got", in.get("x"));
-        });
+    Action take =
+        Action.builder("take")
+            .inputs("x")
+            .optionalInputs("y")
+            .writes("got")
+            .update(
+                (s, in) -> {
+                  seen.set(in);
+                  return s.update("got", in.get("x"));
+                });
     Application app = Application.builder().withActions(take).withEntrypoint("take").build();
     app.step(Map.of("x", 1, "y", 2, "z", 3));
     assertThat(seen.get()).containsOnlyKeys("x", "y");
@@ -125,11 +134,18 @@ class ApplicationTest {
 
   @Test
   void aFailingActionFailsTheStepNamingActionAndKeepsTheState() {
-    Action boom = Action.builder("boom").update((s, in) -> {
-      throw new IllegalStateException("kaput");
-    });
-    Application app = Application.builder().withActions(a, boom).withTransitions(Transition.of("a", "boom"))
-        .withEntrypoint("a").build();
+    Action boom =
+        Action.builder("boom")
+            .update(
+                (s, in) -> {
+                  throw new IllegalStateException("kaput");
+                });
+    Application app =
+        Application.builder()
+            .withActions(a, boom)
+            .withTransitions(Transition.of("a", "boom"))
+            .withEntrypoint("a")
+            .build();
     assertThatThrownBy(app::run)
         .isInstanceOf(ActionFailedException.class)
         .hasMessageContaining("action 'boom' failed")
@@ -146,11 +162,14 @@ class ApplicationTest {
   void loopsRunUntilAConditionEndsThem() {
     Action inc = Action.builder("inc").reads("n").writes("n").update((s, in) -> s.increment("n"));
     Action done = Action.builder("done").reads("n").writes().update((s, in) -> s);
-    Application app = Application.builder().withActions(inc, done)
-        .withTransitions(
-            Transition.of("inc", "inc", Condition.expr("n < 5")),
-            Transition.of("inc", "done"))
-        .withState(State.of("n", 0)).withEntrypoint("inc").build();
+    Application app =
+        Application.builder()
+            .withActions(inc, done)
+            .withTransitions(
+                Transition.of("inc", "inc", Condition.expr("n < 5")), Transition.of("inc", "done"))
+            .withState(State.of("n", 0))
+            .withEntrypoint("inc")
+            .build();
     RunResult r = app.run();
     assertThat(r.action()).isEqualTo("done");
     assertThat(r.state().get("n")).isEqualTo(5L);
@@ -166,19 +185,25 @@ class ApplicationTest {
   @Test
   void hooksSeeEveryStepBeginAndEnd() {
     List<String> events = new ArrayList<>();
-    LifecycleHook hook = new LifecycleHook() {
-      @Override
-      public void beforeStep(StepStart s) {
-        events.add("begin " + s.action() + "#" + s.sequenceId());
-      }
+    LifecycleHook hook =
+        new LifecycleHook() {
+          @Override
+          public void beforeStep(StepStart s) {
+            events.add("begin " + s.action() + "#" + s.sequenceId());
+          }
 
-      @Override
-      public void afterStep(StepEnd s) {
-        events.add("end " + s.action() + "#" + s.sequenceId());
-      }
-    };
-    Application.builder().withActions(a, b).withTransitions(Transition.of("a", "b"))
-        .withEntrypoint("a").withHooks(hook).build().run();
+          @Override
+          public void afterStep(StepEnd s) {
+            events.add("end " + s.action() + "#" + s.sequenceId());
+          }
+        };
+    Application.builder()
+        .withActions(a, b)
+        .withTransitions(Transition.of("a", "b"))
+        .withEntrypoint("a")
+        .withHooks(hook)
+        .build()
+        .run();
     assertThat(events).containsExactly("begin a#0", "end a#0", "begin b#1", "end b#1");
   }
 
@@ -192,8 +217,11 @@ class ApplicationTest {
   void resumeAtContinuesWithTheGivenPositionStateAndSequenceId() {
     Application first = abc();
     first.run(Halt.after("a"), Map.of());
-    Application resumed = Application.builder().withGraph(first.graph())
-        .resumeAt(first.nextAction(), first.state(), first.nextSequenceId()).build();
+    Application resumed =
+        Application.builder()
+            .withGraph(first.graph())
+            .resumeAt(first.nextAction(), first.state(), first.nextSequenceId())
+            .build();
     StepResult s = resumed.step().orElseThrow();
     assertThat(s.action()).isEqualTo("b");
     assertThat(s.sequenceId()).isEqualTo(1);

@@ -10,8 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.action.Action;
 import io.bramble.core.state.State;
-import org.junit.jupiter.api.Test;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ConditionTest {
 
@@ -60,11 +60,13 @@ class ConditionTest {
     Action a = Action.builder("a").update((s, in) -> s);
     Action b = Action.builder("b").update((s, in) -> s);
     Action c = Action.builder("c").update((s, in) -> s);
-    Graph g = Graph.builder().withActions(a, b, c)
-        .withTransition("a", "b", when("x", 1))
-        .withTransition("a", "c", when("x", 1))
-        .withTransition("a", "c")
-        .build();
+    Graph g =
+        Graph.builder()
+            .withActions(a, b, c)
+            .withTransition("a", "b", when("x", 1))
+            .withTransition("a", "c", when("x", 1))
+            .withTransition("a", "c")
+            .build();
     assertThat(g.next("a", State.of("x", 1))).isEqualTo("b");
     assertThat(g.next("a", State.of("x", 2))).isEqualTo("c");
     assertThat(g.next("b", State.of("x", 2))).isNull();
@@ -83,7 +85,8 @@ class ConditionTest {
   @Test
   void expressionsCompareNumbersAcrossTypesTextAndNullAndDoArithmetic() {
     assertThat(expr("x == 1").test(State.of("x", 1.0), "a")).isTrue();
-    assertThat(expr("name == 'ada' or name == \"bob\"").test(State.of("name", "bob"), "a")).isTrue();
+    assertThat(expr("name == 'ada' or name == \"bob\"").test(State.of("name", "bob"), "a"))
+        .isTrue();
     assertThat(expr("feedback != null").test(State.of("feedback", null), "a")).isFalse();
     assertThat(expr("(n + 1) % 2 == 0 and n * 2 >= 6").test(State.of("n", 3), "a")).isTrue();
     assertThat(expr("-n < 0").test(State.of("n", 3), "a")).isTrue();
@@ -99,7 +102,8 @@ class ConditionTest {
 
   @Test
   void aMalformedExpressionIsRefusedWhenTheGraphIsBuiltNamingIt() {
-    assertThatThrownBy(() -> expr("count <")).isInstanceOf(GraphException.class)
+    assertThatThrownBy(() -> expr("count <"))
+        .isInstanceOf(GraphException.class)
         .hasMessageContaining("cannot read condition 'count <'");
     assertThatThrownBy(() -> expr("(a or b")).hasMessageContaining("'(' is not closed");
     assertThatThrownBy(() -> expr("a ? b")).hasMessageContaining("unexpected character '?'");
@@ -108,6 +112,7 @@ class ConditionTest {
   @Test
   void orderingValuesThatCannotBeOrderedNamesTheCondition() {
     assertThatThrownBy(() -> expr("a < b").test(State.of("a", "x", "b", 1), "loop"))
-        .isInstanceOf(GraphException.class).hasMessageContaining("condition 'a < b' cannot order String x and Long 1");
+        .isInstanceOf(GraphException.class)
+        .hasMessageContaining("condition 'a < b' cannot order String x and Long 1");
   }
 }

@@ -12,24 +12,30 @@ class GraphTest {
 
   @Test
   void aTransitionToAnUnknownActionIsRejectedNamingIt() {
-    assertThatThrownBy(() -> Graph.builder().withActions(write).withTransition("write", "edit").build())
+    assertThatThrownBy(
+            () -> Graph.builder().withActions(write).withTransition("write", "edit").build())
         .isInstanceOf(GraphException.class)
         .hasMessageContaining("unknown action 'edit'");
   }
 
   @Test
   void twoActionsWithOneNameAreRejected() {
-    assertThatThrownBy(() -> Graph.builder().withActions(write, Action.builder("write").update((s, i) -> s)))
+    assertThatThrownBy(
+            () -> Graph.builder().withActions(write, Action.builder("write").update((s, i) -> s)))
         .hasMessageContaining("two actions are named 'write'");
   }
 
   @Test
   void rendersMermaidWithConditionsAsLabels() {
-    Graph g = Graph.builder().withActions(write, edit)
-        .withTransition("write", "edit")
-        .withTransition("edit", "write", Condition.when("done", false))
-        .build();
-    assertThat(g.toMermaid()).isEqualTo("""
+    Graph g =
+        Graph.builder()
+            .withActions(write, edit)
+            .withTransition("write", "edit")
+            .withTransition("edit", "write", Condition.when("done", false))
+            .build();
+    assertThat(g.toMermaid())
+        .isEqualTo(
+            """
         flowchart TD
           n_write["write"]
           n_edit["edit"]
@@ -40,9 +46,11 @@ class GraphTest {
 
   @Test
   void rendersGraphvizDot() {
-    Graph g = Graph.builder().withActions(write, edit)
-        .withTransition("write", "edit", Condition.expr("len(x) > 1", s -> true, "x"))
-        .build();
+    Graph g =
+        Graph.builder()
+            .withActions(write, edit)
+            .withTransition("write", "edit", Condition.expr("len(x) > 1", s -> true, "x"))
+            .build();
     assertThat(g.toDot())
         .startsWith("digraph bramble {")
         .contains("\"write\";", "\"edit\";", "\"write\" -> \"edit\" [label=\"len(x) > 1\"];")

@@ -1,20 +1,20 @@
 package io.bramble.core.persistence;
 
-import io.bramble.core.application.Halt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.action.Action;
 import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
-import io.bramble.core.graph.Condition;
 import io.bramble.core.application.ApplicationException;
+import io.bramble.core.application.Halt;
+import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
-import io.bramble.core.graph.Transition;
 import io.bramble.core.state.State;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,38 +24,51 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.util.Map;
 
 class PersisterTest {
   @TempDir static Path dir;
   private static final AtomicInteger files = new AtomicInteger();
 
   static Stream<Persister> persisters() {
-    return Stream.of(new InMemoryPersister(), JdbcPersister.sqlite(dir.resolve("steps-" + files.incrementAndGet() + ".db")));
+    return Stream.of(
+        new InMemoryPersister(),
+        JdbcPersister.sqlite(dir.resolve("steps-" + files.incrementAndGet() + ".db")));
   }
 
   /** count -> count -> count -> done, with a switch that makes the third count fail once. */
   private static final AtomicBoolean failThirdCount = new AtomicBoolean();
+
   private static final AtomicInteger countRuns = new AtomicInteger();
 
   private static Graph counter() {
-    Action count = Action.builder("count").reads("n").writes("n").update((s, in) -> {
-      countRuns.incrementAndGet();
-      if (s.getLong("n") == 2 && failThirdCount.getAndSet(false)) {
-        throw new IllegalStateException("transient failure");
-      }
-      return s.increment("n");
-    });
-    Action done = Action.builder("done").reads("n").writes("done").update((s, in) -> s.update("done", true));
-    return Graph.builder().withActions(count, done)
+    Action count =
+        Action.builder("count")
+            .reads("n")
+            .writes("n")
+            .update(
+                (s, in) -> {
+                  countRuns.incrementAndGet();
+                  if (s.getLong("n") == 2 && failThirdCount.getAndSet(false)) {
+                    throw new IllegalStateException("transient failure");
+                  }
+                  return s.increment("n");
+                });
+    Action done =
+        Action.builder("done").reads("n").writes("done").update((s, in) -> s.update("done", true));
+    return Graph.builder()
+        .withActions(count, done)
         .withTransition("count", "count", Condition.expr("n < 3"))
         .withTransition("count", "done")
         .build();
   }
 
   private static Application app(Persister p, String appId) {
-    return Application.builder().withGraph(counter()).withIdentifiers(appId, "user-1")
-        .initializeFrom(p, true, State.of("n", 0), "count").withPersister(p).build();
+    return Application.builder()
+        .withGraph(counter())
+        .withIdentifiers(appId, "user-1")
+        .initializeFrom(p, true, State.of("n", 0), "count")
+        .withPersister(p)
+        .build();
   }
 
   @ParameterizedTest
@@ -116,9 +129,14 @@ class PersisterTest {
   @MethodSource("persisters")
   void aForkCopiesAStepIntoANewAppLeavingTheSourceUntouched(Persister p) {
     app(p, "source").run();
-    Application fork = Application.builder().withGraph(counter()).withIdentifiers("fork-1", "user-1")
-        .initializeFrom(p, true, State.of("n", 0), "count").forkFrom("source", "user-1", 1L)
-        .withPersister(p).build();
+    Application fork =
+        Application.builder()
+            .withGraph(counter())
+            .withIdentifiers("fork-1", "user-1")
+            .initializeFrom(p, true, State.of("n", 0), "count")
+            .forkFrom("source", "user-1", 1L)
+            .withPersister(p)
+            .build();
     assertThat(fork.state().get("n")).isEqualTo(2L);
     assertThat(fork.nextSequenceId()).isEqualTo(2);
     fork.run();
@@ -129,8 +147,14 @@ class PersisterTest {
   @ParameterizedTest
   @MethodSource("persisters")
   void forkingFromNothingIsAnError(Persister p) {
-    assertThatThrownBy(() -> Application.builder().withGraph(counter()).withIdentifiers("f", "user-1")
-        .initializeFrom(p, true, State.empty(), "count").forkFrom("ghost", "user-1", null).build())
+    assertThatThrownBy(
+            () ->
+                Application.builder()
+                    .withGraph(counter())
+                    .withIdentifiers("f", "user-1")
+                    .initializeFrom(p, true, State.empty(), "count")
+                    .forkFrom("ghost", "user-1", null)
+                    .build())
         .isInstanceOf(ApplicationException.class)
         .hasMessageContaining("cannot fork from app ghost");
   }
@@ -142,12 +166,14 @@ class PersisterTest {
     List<Future<?>> fs = new ArrayList<>();
     for (int t = 0; t < 8; t++) {
       int thread = t;
-      fs.add(pool.submit(() -> {
-        Persister mine = p.copy();
-        for (int i = 0; i < 50; i++) {
-          mine.save("pk", "app-" + thread, i, "count", State.of("i", i), Status.COMPLETED);
-        }
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                Persister mine = p.copy();
+                for (int i = 0; i < 50; i++) {
+                  mine.save("pk", "app-" + thread, i, "count", State.of("i", i), Status.COMPLETED);
+                }
+              }));
     }
     for (Future<?> f : fs) {
       f.get();

@@ -10,11 +10,12 @@ import io.bramble.core.parallel.MapStates;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.state.State;
-import org.junit.jupiter.api.Test;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class GraphRegistryTest {
-  private static final Action LEAF = Action.builder("leaf").writes("y").update((s, in) -> s.update("y", 1));
+  private static final Action LEAF =
+      Action.builder("leaf").writes("y").update((s, in) -> s.update("y", 1));
   private static final RunnableGraph LEAF_GRAPH = RunnableGraph.of(LEAF);
 
   private static GraphProvider provider(String name, Graph graph, String entrypoint) {
@@ -37,11 +38,21 @@ class GraphRegistryTest {
   }
 
   private static GraphProvider nested() {
-    ParallelAction inner = MapStates.builder("inner").writes("ys").subGraph(LEAF_GRAPH)
-        .states((s, in) -> List.of(State.empty())).reduce((s, c) -> s.update("ys", 0)).build();
-    RunnableGraph middle = RunnableGraph.of(Graph.builder().withActions(inner).build(), "inner", "inner");
-    ParallelAction outer = MapActions.builder("outer").writes("zs").subGraphs(middle, LEAF_GRAPH)
-        .reduce((s, c) -> s.update("zs", 0)).build();
+    ParallelAction inner =
+        MapStates.builder("inner")
+            .writes("ys")
+            .subGraph(LEAF_GRAPH)
+            .states((s, in) -> List.of(State.empty()))
+            .reduce((s, c) -> s.update("ys", 0))
+            .build();
+    RunnableGraph middle =
+        RunnableGraph.of(Graph.builder().withActions(inner).build(), "inner", "inner");
+    ParallelAction outer =
+        MapActions.builder("outer")
+            .writes("zs")
+            .subGraphs(middle, LEAF_GRAPH)
+            .reduce((s, c) -> s.update("zs", 0))
+            .build();
     return provider("tree", Graph.builder().withActions(outer).build(), "outer");
   }
 
@@ -59,20 +70,26 @@ class GraphRegistryTest {
   void unknownGraphsVersionsAndSubGraphsAreNamedInTheError() {
     GraphRegistry registry = GraphRegistry.of(nested());
     assertThatThrownBy(() -> registry.get("poems", null))
-        .isInstanceOf(UnknownGraphException.class).hasMessageContaining("unknown graph 'poems'").hasMessageContaining("[tree]");
-    assertThatThrownBy(() -> registry.get("tree", "7")).hasMessageContaining("graph 'tree' version 7 is not here");
-    assertThatThrownBy(() -> registry.get("tree", null).resolve("outer/9")).hasMessageContaining("no sub-graph 'outer/9'");
+        .isInstanceOf(UnknownGraphException.class)
+        .hasMessageContaining("unknown graph 'poems'")
+        .hasMessageContaining("[tree]");
+    assertThatThrownBy(() -> registry.get("tree", "7"))
+        .hasMessageContaining("graph 'tree' version 7 is not here");
+    assertThatThrownBy(() -> registry.get("tree", null).resolve("outer/9"))
+        .hasMessageContaining("no sub-graph 'outer/9'");
   }
 
   @Test
   void anUndeclaredSubGraphCannotBeNamed() {
     GraphRegistry.Entry tree = GraphRegistry.of(nested()).get("tree", null);
     assertThatThrownBy(() -> tree.pathOf(RunnableGraph.of(LEAF), "outer"))
-        .hasMessageContaining("parallel action 'outer'").hasMessageContaining("does not declare");
+        .hasMessageContaining("parallel action 'outer'")
+        .hasMessageContaining("does not declare");
   }
 
   @Test
   void twoProvidersWithOneNameAreRejected() {
-    assertThatThrownBy(() -> GraphRegistry.of(nested(), nested())).hasMessageContaining("two graph providers are named 'tree'");
+    assertThatThrownBy(() -> GraphRegistry.of(nested(), nested()))
+        .hasMessageContaining("two graph providers are named 'tree'");
   }
 }

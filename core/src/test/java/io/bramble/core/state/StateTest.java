@@ -52,8 +52,10 @@ class StateTest {
     State s = State.of("l", list);
     list.add(3);
     assertThat(s.getList("l")).containsExactly(1L, 2L);
-    assertThatThrownBy(() -> s.getList("l").add(4L)).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> s.asMap().put("x", 1)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> s.getList("l").add(4L))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> s.asMap().put("x", 1))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -21,15 +21,29 @@ class LocalFileTrackerTest {
 
   @Test
   void writesGraphMetadataStepLogAndSpawnLinksPerApp(@TempDir Path dir) throws Exception {
-    Action square = Action.builder("square").reads("x").writes("y").update((s, in) -> s.update("y", s.getLong("x") * s.getLong("x")));
-    ParallelAction squares = MapStates.builder("squares").reads("xs").writes("ys")
-        .action(square)
-        .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
-        .reduce((s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
-        .build();
+    Action square =
+        Action.builder("square")
+            .reads("x")
+            .writes("y")
+            .update((s, in) -> s.update("y", s.getLong("x") * s.getLong("x")));
+    ParallelAction squares =
+        MapStates.builder("squares")
+            .reads("xs")
+            .writes("ys")
+            .action(square)
+            .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
+            .reduce(
+                (s, children) -> s.update("ys", children.stream().map(c -> c.get("y")).toList()))
+            .build();
     LocalFileTracker tracker = new LocalFileTracker(dir);
-    Application app = Application.builder().withActions(squares).withEntrypoint("squares")
-        .withState(State.of("xs", List.of(2, 3))).withIdentifiers("parent", "pk").withTracker(tracker).build();
+    Application app =
+        Application.builder()
+            .withActions(squares)
+            .withEntrypoint("squares")
+            .withState(State.of("xs", List.of(2, 3)))
+            .withIdentifiers("parent", "pk")
+            .withTracker(tracker)
+            .build();
     RunResult r = app.run();
     assertThat(r.state().getList("ys")).containsExactly(4L, 9L);
 
@@ -37,7 +51,11 @@ class LocalFileTrackerTest {
     JsonNode graph = JSON.readTree(parentDir.resolve("graph.json").toFile());
     assertThat(graph.get("actions").get(0).get("name").asText()).isEqualTo("squares");
     assertThat(graph.get("actions").get(0).get("parallel").asBoolean()).isTrue();
-    assertThat(JSON.readTree(parentDir.resolve("metadata.json").toFile()).get("partition_key").asText()).isEqualTo("pk");
+    assertThat(
+            JSON.readTree(parentDir.resolve("metadata.json").toFile())
+                .get("partition_key")
+                .asText())
+        .isEqualTo("pk");
 
     List<String> log = Files.readAllLines(parentDir.resolve("log.jsonl"));
     assertThat(log).hasSize(2);
@@ -60,11 +78,19 @@ class LocalFileTrackerTest {
 
   @Test
   void aFailedStepRecordsTheException(@TempDir Path dir) throws Exception {
-    Action boom = Action.builder("boom").update((s, in) -> {
-      throw new IllegalArgumentException("bad thing");
-    });
-    Application app = Application.builder().withActions(boom).withEntrypoint("boom")
-        .withIdentifiers("failing", null).withTracker(new LocalFileTracker(dir)).build();
+    Action boom =
+        Action.builder("boom")
+            .update(
+                (s, in) -> {
+                  throw new IllegalArgumentException("bad thing");
+                });
+    Application app =
+        Application.builder()
+            .withActions(boom)
+            .withEntrypoint("boom")
+            .withIdentifiers("failing", null)
+            .withTracker(new LocalFileTracker(dir))
+            .build();
     try {
       app.step();
     } catch (RuntimeException expected) {

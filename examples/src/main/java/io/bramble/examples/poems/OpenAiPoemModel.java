@@ -21,12 +21,13 @@ public final class OpenAiPoemModel implements PoemModel, AutoCloseable {
   public OpenAiPoemModel(String baseUrl, String apiKey, String model) {
     this.baseUrl = baseUrl;
     this.model = model;
-    this.client = OpenAIOkHttpClient.builder()
-        .baseUrl(baseUrl)
-        .apiKey(apiKey == null || apiKey.isBlank() ? "not-needed" : apiKey)
-        .timeout(Duration.ofMinutes(2))
-        .maxRetries(2)
-        .build();
+    this.client =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(baseUrl)
+            .apiKey(apiKey == null || apiKey.isBlank() ? "not-needed" : apiKey)
+            .timeout(Duration.ofMinutes(2))
+            .maxRetries(2)
+            .build();
   }
 
   public String baseUrl() {
@@ -38,32 +39,51 @@ public final class OpenAiPoemModel implements PoemModel, AutoCloseable {
   }
 
   @Override
-  public String write(String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
-    String user = previousDraft.isEmpty()
-        ? "Write a " + poemType + " about " + subject + "."
-        : "Here is your previous draft of a " + poemType + " about " + subject + ":\n\n" + previousDraft
-            + "\n\nYour editor says:\n" + feedback + "\n\nWrite an improved draft.";
+  public String write(
+      String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+    String user =
+        previousDraft.isEmpty()
+            ? "Write a " + poemType + " about " + subject + "."
+            : "Here is your previous draft of a "
+                + poemType
+                + " about "
+                + subject
+                + ":\n\n"
+                + previousDraft
+                + "\n\nYour editor says:\n"
+                + feedback
+                + "\n\nWrite an improved draft.";
     return complete(
         "You are a poet. Reply with the poem only, without commentary or a title line.", user);
   }
 
   @Override
   public String edit(String poemType, String subject, int draftNumber, String draft) {
-    String answer = complete(
-        "You are a demanding poetry editor. Give short, concrete feedback on how to improve the poem "
-            + "as a " + poemType + ". If it needs no more work, reply with exactly " + SATISFIED + ".",
-        "A " + poemType + " about " + subject + ":\n\n" + draft);
+    String answer =
+        complete(
+            "You are a demanding poetry editor. Give short, concrete feedback on how to improve the poem "
+                + "as a "
+                + poemType
+                + ". If it needs no more work, reply with exactly "
+                + SATISFIED
+                + ".",
+            "A " + poemType + " about " + subject + ":\n\n" + draft);
     String trimmed = answer.strip();
     return trimmed.isEmpty() || trimmed.equalsIgnoreCase(SATISFIED) ? "" : trimmed;
   }
 
   /** One chat completion: a system and a user message in, the first choice's text out. */
   public String complete(String system, String user) {
-    ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
-        .model(model)
-        .addSystemMessage(system)
-        .addUserMessage(user)
-        .build());
+    ChatCompletion completion =
+        client
+            .chat()
+            .completions()
+            .create(
+                ChatCompletionCreateParams.builder()
+                    .model(model)
+                    .addSystemMessage(system)
+                    .addUserMessage(user)
+                    .build());
     if (completion.choices().isEmpty()) {
       throw new IllegalStateException("the model at " + baseUrl + " returned no choices");
     }

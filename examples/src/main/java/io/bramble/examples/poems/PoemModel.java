@@ -10,7 +10,8 @@ public interface PoemModel {
    * Writes draft number {@code draftNumber} (1-based) of a {@code poemType} about {@code subject}.
    * {@code previousDraft} and {@code feedback} are empty for the first draft.
    */
-  String write(String poemType, String subject, int draftNumber, String previousDraft, String feedback);
+  String write(
+      String poemType, String subject, int draftNumber, String previousDraft, String feedback);
 
   /** The editor's feedback on {@code draft}; the empty string when the draft needs no more work. */
   String edit(String poemType, String subject, int draftNumber, String draft);

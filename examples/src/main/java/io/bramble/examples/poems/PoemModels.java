@@ -6,6 +6,7 @@ import java.util.Map;
 public final class PoemModels {
   /** Set to use an OpenAI-compatible endpoint, e.g. {@code https://api.openai.com/v1}. */
   public static final String BASE_URL = "BRAMBLE_LLM_BASE_URL";
+
   public static final String API_KEY = "BRAMBLE_LLM_API_KEY";
   public static final String MODEL = "BRAMBLE_LLM_MODEL";
   public static final String DEFAULT_MODEL = "gpt-4o-mini";
@@ -18,8 +19,8 @@ public final class PoemModels {
   }
 
   /**
-   * An {@link OpenAiPoemModel} when {@value #BASE_URL} is set (with {@value #API_KEY} and
-   * {@value #MODEL}, default {@value #DEFAULT_MODEL}); otherwise the {@link OfflinePoemModel}.
+   * An {@link OpenAiPoemModel} when {@value #BASE_URL} is set (with {@value #API_KEY} and {@value
+   * #MODEL}, default {@value #DEFAULT_MODEL}); otherwise the {@link OfflinePoemModel}.
    */
   public static PoemModel fromEnvironment(Map<String, String> env) {
     String baseUrl = env.get(BASE_URL);
@@ -27,7 +28,9 @@ public final class PoemModels {
       return new OfflinePoemModel();
     }
     String model = env.get(MODEL);
-    return new OpenAiPoemModel(baseUrl.strip(), env.get(API_KEY),
+    return new OpenAiPoemModel(
+        baseUrl.strip(),
+        env.get(API_KEY),
         model == null || model.isBlank() ? DEFAULT_MODEL : model.strip());
   }
 }

@@ -27,9 +27,10 @@ import java.util.Map;
  */
 public final class Poems {
   public static final String ENTRYPOINT = "user_input";
+
   /** The keys the run's final state is about (internal keys aside). */
-  public static final List<String> RESULT_KEYS = List.of("poem_types", "poem_subject", "max_drafts", "proposals",
-      "final_results");
+  public static final List<String> RESULT_KEYS =
+      List.of("poem_types", "poem_subject", "max_drafts", "proposals", "final_results");
 
   private Poems() {}
 
@@ -70,20 +71,32 @@ public final class Poems {
 
   /** The write/edit loop every poem type runs; it ends after {@code final_draft}. */
   public static RunnableGraph childGraph(PoemModel model) {
-    Graph g = Graph.builder()
-        .withActions(new Write(model), new Edit(model), finalDraft())
-        .withTransition("write", "edit", Condition.expr("num_drafts < max_drafts"))
-        .withTransition("write", "final_draft")
-        .withTransition("edit", "final_draft", Condition.when("feedback", ""))
-        .withTransition("edit", "write")
-        .build();
+    Graph g =
+        Graph.builder()
+            .withActions(new Write(model), new Edit(model), finalDraft())
+            .withTransition("write", "edit", Condition.expr("num_drafts < max_drafts"))
+            .withTransition("write", "final_draft")
+            .withTransition("edit", "final_draft", Condition.when("feedback", ""))
+            .withTransition("edit", "write")
+            .build();
     return RunnableGraph.of(g, "write", "final_draft");
   }
 
   /** The state a child starts from. */
   public static State childState(String poemType, String subject, long maxDrafts) {
-    return State.of("poem_type", poemType, "poem_subject", subject, "max_drafts", maxDrafts,
-        "draft_history", List.of(), "feedback", "", "num_drafts", 0L);
+    return State.of(
+        "poem_type",
+        poemType,
+        "poem_subject",
+        subject,
+        "max_drafts",
+        maxDrafts,
+        "draft_history",
+        List.of(),
+        "feedback",
+        "",
+        "num_drafts",
+        0L);
   }
 
   static Action generateAllPoems(RunnableGraph child) {
@@ -91,18 +104,30 @@ public final class Poems {
         .reads("poem_types", "poem_subject", "max_drafts")
         .writes("proposals")
         .subGraph(child)
-        .states((state, inputs) -> state.<String>getList("poem_types").stream()
-            .map(t -> childState(t, state.getString("poem_subject"), state.getLong("max_drafts")))
-            .toList())
-        .reduce((state, children) -> state.update("proposals",
-            children.stream().map(c -> c.getString("final_draft")).toList()))
+        .states(
+            (state, inputs) ->
+                state.<String>getList("poem_types").stream()
+                    .map(
+                        t ->
+                            childState(
+                                t, state.getString("poem_subject"), state.getLong("max_drafts")))
+                    .toList())
+        .reduce(
+            (state, children) ->
+                state.update(
+                    "proposals", children.stream().map(c -> c.getString("final_draft")).toList()))
         .build();
   }
 
   static Action finalResults() {
-    return Action.builder("final_results").reads("poem_types", "proposals").writes("final_results")
-        .update((state, inputs) -> state.update("final_results",
-            summary(state.getList("poem_types"), state.getList("proposals"))));
+    return Action.builder("final_results")
+        .reads("poem_types", "proposals")
+        .writes("final_results")
+        .update(
+            (state, inputs) ->
+                state.update(
+                    "final_results",
+                    summary(state.getList("poem_types"), state.getList("proposals"))));
   }
 
   /** Each type as a heading followed by its final draft. */
@@ -118,11 +143,14 @@ public final class Poems {
   }
 
   static Action finalDraft() {
-    return Action.builder("final_draft").reads("draft_history").writes("final_draft")
-        .update((state, inputs) -> {
-          List<String> history = state.getList("draft_history");
-          return state.update("final_draft", history.get(history.size() - 1));
-        });
+    return Action.builder("final_draft")
+        .reads("draft_history")
+        .writes("final_draft")
+        .update(
+            (state, inputs) -> {
+              List<String> history = state.getList("draft_history");
+              return state.update("final_draft", history.get(history.size() - 1));
+            });
   }
 
   /** The poet: writes the next draft, taking the editor's feedback on the previous one. */
@@ -148,14 +176,21 @@ public final class Poems {
     protected Map<String, Object> run(State state, Map<String, Object> inputs) {
       List<String> history = state.getList("draft_history");
       int number = (int) state.getLong("num_drafts") + 1;
-      String draft = model.write(state.getString("poem_type"), state.getString("poem_subject"), number,
-          history.isEmpty() ? "" : history.get(history.size() - 1), state.getString("feedback"));
+      String draft =
+          model.write(
+              state.getString("poem_type"),
+              state.getString("poem_subject"),
+              number,
+              history.isEmpty() ? "" : history.get(history.size() - 1),
+              state.getString("feedback"));
       return Map.of("draft", draft, "num_drafts", (long) number);
     }
 
     @Override
     protected State update(Map<String, Object> result, State state) {
-      return state.append("draft_history", result.get("draft")).update("num_drafts", result.get("num_drafts"));
+      return state
+          .append("draft_history", result.get("draft"))
+          .update("num_drafts", result.get("num_drafts"));
     }
   }
 
@@ -181,8 +216,13 @@ public final class Poems {
     @Override
     protected Map<String, Object> run(State state, Map<String, Object> inputs) {
       List<String> history = state.getList("draft_history");
-      return Map.of("feedback", model.edit(state.getString("poem_type"), state.getString("poem_subject"),
-          (int) state.getLong("num_drafts"), history.get(history.size() - 1)));
+      return Map.of(
+          "feedback",
+          model.edit(
+              state.getString("poem_type"),
+              state.getString("poem_subject"),
+              (int) state.getLong("num_drafts"),
+              history.get(history.size() - 1)));
     }
 
     @Override

@@ -35,8 +35,11 @@ public final class CollatzGraphProvider implements GraphProvider {
   @Override
   public List<GraphParameter> parameters() {
     return List.of(
-        GraphParameter.state("from", "from", Type.INTEGER, "" + Collatz.DEFAULT_FROM, "First starting number").atLeast(1),
-        GraphParameter.state("to", "to", Type.INTEGER, "" + Collatz.DEFAULT_TO, "Last starting number, included")
+        GraphParameter.state(
+                "from", "from", Type.INTEGER, "" + Collatz.DEFAULT_FROM, "First starting number")
+            .atLeast(1),
+        GraphParameter.state(
+                "to", "to", Type.INTEGER, "" + Collatz.DEFAULT_TO, "Last starting number, included")
             .atLeast(1));
   }
 

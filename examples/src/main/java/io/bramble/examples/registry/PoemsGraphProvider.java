@@ -16,7 +16,9 @@ public final class PoemsGraphProvider implements GraphProvider {
   private final Supplier<PoemModel> model;
   private Graph graph;
 
-  /** The poems graph on the model the environment chooses ({@link PoemModels#fromEnvironment()}). */
+  /**
+   * The poems graph on the model the environment chooses ({@link PoemModels#fromEnvironment()}).
+   */
   public PoemsGraphProvider() {
     this(PoemModels::fromEnvironment);
   }
@@ -51,9 +53,16 @@ public final class PoemsGraphProvider implements GraphProvider {
   @Override
   public List<GraphParameter> parameters() {
     return List.of(
-        GraphParameter.input("subject", "poem_subject", Type.TEXT, "the sea", "What the poems are about"),
-        GraphParameter.input("types", "poem_types", Type.LIST, "sonnet,limerick,haiku", "Comma-separated poem types"),
-        GraphParameter.input("max-drafts", "max_drafts", Type.INTEGER, "2", "At most this many drafts per poem")
+        GraphParameter.input(
+            "subject", "poem_subject", Type.TEXT, "the sea", "What the poems are about"),
+        GraphParameter.input(
+            "types",
+            "poem_types",
+            Type.LIST,
+            "sonnet,limerick,haiku",
+            "Comma-separated poem types"),
+        GraphParameter.input(
+                "max-drafts", "max_drafts", Type.INTEGER, "2", "At most this many drafts per poem")
             .atLeast(1));
   }
 

@@ -21,16 +21,22 @@ class OpenAiPoemModelTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/v1/chat/completions", exchange -> {
-      requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      byte[] body = ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake\",\"choices\":[{\"index\":0,"
-          + "\"message\":{\"role\":\"assistant\",\"content\":\"" + reply + "\"},\"finish_reason\":\"stop\"}]}")
-          .getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, body.length);
-      exchange.getResponseBody().write(body);
-      exchange.close();
-    });
+    server.createContext(
+        "/v1/chat/completions",
+        exchange -> {
+          requests.add(
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          byte[] body =
+              ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+                      + "\"message\":{\"role\":\"assistant\",\"content\":\""
+                      + reply
+                      + "\"},\"finish_reason\":\"stop\"}]}")
+                  .getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
     server.start();
   }
 
@@ -40,18 +46,24 @@ class OpenAiPoemModelTest {
   }
 
   private OpenAiPoemModel model() {
-    return new OpenAiPoemModel("http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "fake-model");
+    return new OpenAiPoemModel(
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "fake-model");
   }
 
   @Test
   void writeSendsTheTypeSubjectAndFeedbackAndReturnsTheReply() {
     reply = "Salt on the wind";
     try (OpenAiPoemModel m = model()) {
-      assertThat(m.write("haiku", "the sea", 2, "old draft", "more salt")).isEqualTo("Salt on the wind");
+      assertThat(m.write("haiku", "the sea", 2, "old draft", "more salt"))
+          .isEqualTo("Salt on the wind");
     }
     assertThat(requests).hasSize(1);
-    assertThat(requests.get(0)).contains("\"model\":\"fake-model\"").contains("haiku").contains("the sea")
-        .contains("old draft").contains("more salt");
+    assertThat(requests.get(0))
+        .contains("\"model\":\"fake-model\"")
+        .contains("haiku")
+        .contains("the sea")
+        .contains("old draft")
+        .contains("more salt");
   }
 
   @Test
@@ -70,8 +82,11 @@ class OpenAiPoemModelTest {
   void theWholePoemsApplicationRunsAgainstTheEndpoint() {
     reply = "LGTM";
     try (OpenAiPoemModel m = model()) {
-      String results = Poems.application(m).run(Poems.inputs(List.of("haiku", "sonnet"), "the sea", 3)).state()
-          .getString("final_results");
+      String results =
+          Poems.application(m)
+              .run(Poems.inputs(List.of("haiku", "sonnet"), "the sea", 3))
+              .state()
+              .getString("final_results");
       assertThat(results).isEqualTo("haiku:\nLGTM\n\nsonnet:\nLGTM");
     }
     assertThat(requests).hasSize(4); // per poem: write, then an editor with nothing to add

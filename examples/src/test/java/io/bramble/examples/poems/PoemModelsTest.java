@@ -15,8 +15,15 @@ class PoemModelsTest {
 
   @Test
   void aBaseUrlSelectsTheOpenAiModelWithTheGivenModelName() {
-    PoemModel m = PoemModels.fromEnvironment(Map.of(
-        PoemModels.BASE_URL, "http://localhost:8080/v1", PoemModels.API_KEY, "k", PoemModels.MODEL, "llama3"));
+    PoemModel m =
+        PoemModels.fromEnvironment(
+            Map.of(
+                PoemModels.BASE_URL,
+                "http://localhost:8080/v1",
+                PoemModels.API_KEY,
+                "k",
+                PoemModels.MODEL,
+                "llama3"));
     assertThat(m).isInstanceOf(OpenAiPoemModel.class);
     assertThat(((OpenAiPoemModel) m).baseUrl()).isEqualTo("http://localhost:8080/v1");
     assertThat(((OpenAiPoemModel) m).model()).isEqualTo("llama3");
@@ -25,7 +32,8 @@ class PoemModelsTest {
 
   @Test
   void theModelNameDefaultsWhenOnlyTheBaseUrlIsSet() {
-    PoemModel m = PoemModels.fromEnvironment(Map.of(PoemModels.BASE_URL, "http://localhost:8080/v1"));
+    PoemModel m =
+        PoemModels.fromEnvironment(Map.of(PoemModels.BASE_URL, "http://localhost:8080/v1"));
     assertThat(((OpenAiPoemModel) m).model()).isEqualTo(PoemModels.DEFAULT_MODEL);
     ((OpenAiPoemModel) m).close();
   }

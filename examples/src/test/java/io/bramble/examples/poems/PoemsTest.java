@@ -17,8 +17,13 @@ class PoemsTest {
   }
 
   private static State runChild(PoemModel model, String type, long maxDrafts) {
-    return Application.builder().withGraph(Poems.childGraph(model).graph()).withEntrypoint("write")
-        .withState(Poems.childState(type, "the sea", maxDrafts)).build().run().state();
+    return Application.builder()
+        .withGraph(Poems.childGraph(model).graph())
+        .withEntrypoint("write")
+        .withState(Poems.childState(type, "the sea", maxDrafts))
+        .build()
+        .run()
+        .state();
   }
 
   @Test
@@ -34,8 +39,14 @@ class PoemsTest {
     assertThat(proposals.get(1)).startsWith("Limerick on the sea");
     assertThat(proposals.get(2)).startsWith("Haiku on the sea");
     String results = first.state().getString("final_results");
-    assertThat(results).isEqualTo("sonnet:\n" + proposals.get(0) + "\n\nlimerick:\n" + proposals.get(1)
-        + "\n\nhaiku:\n" + proposals.get(2));
+    assertThat(results)
+        .isEqualTo(
+            "sonnet:\n"
+                + proposals.get(0)
+                + "\n\nlimerick:\n"
+                + proposals.get(1)
+                + "\n\nhaiku:\n"
+                + proposals.get(2));
     assertThat(results.indexOf("sonnet:")).isLessThan(results.indexOf("limerick:"));
     assertThat(results.indexOf("limerick:")).isLessThan(results.indexOf("haiku:"));
   }
@@ -58,9 +69,12 @@ class PoemsTest {
     assertThat(child.getLong("num_drafts")).isEqualTo(3);
     assertThat(child.<String>getList("draft_history")).hasSize(3);
     assertThat(child.getString("feedback")).isNotEmpty();
-    assertThat(child.getString("final_draft")).isEqualTo(child.<String>getList("draft_history").get(2));
+    assertThat(child.getString("final_draft"))
+        .isEqualTo(child.<String>getList("draft_history").get(2));
     assertThat(model.writes.get()).isEqualTo(3);
-    assertThat(model.edits.get()).as("the last allowed draft is not sent to the editor").isEqualTo(2);
+    assertThat(model.edits.get())
+        .as("the last allowed draft is not sent to the editor")
+        .isEqualTo(2);
   }
 
   @Test
@@ -70,7 +84,8 @@ class PoemsTest {
 
     assertThat(child.getLong("num_drafts")).isEqualTo(2);
     assertThat(child.getString("feedback")).isEmpty();
-    assertThat(child.getString("final_draft")).isEqualTo(child.<String>getList("draft_history").get(1));
+    assertThat(child.getString("final_draft"))
+        .isEqualTo(child.<String>getList("draft_history").get(1));
     assertThat(model.writes.get()).isEqualTo(2);
     assertThat(model.edits.get()).isEqualTo(2);
   }
@@ -78,8 +93,15 @@ class PoemsTest {
   @Test
   void aChildStateHoldsTheArticlesKeys() {
     State child = runChild(new OfflinePoemModel(), "haiku", 2);
-    assertThat(child.userValues()).containsOnlyKeys("poem_type", "poem_subject", "max_drafts", "draft_history",
-        "feedback", "final_draft", "num_drafts");
+    assertThat(child.userValues())
+        .containsOnlyKeys(
+            "poem_type",
+            "poem_subject",
+            "max_drafts",
+            "draft_history",
+            "feedback",
+            "final_draft",
+            "num_drafts");
   }
 
   @Test
@@ -106,7 +128,8 @@ class PoemsTest {
     }
 
     @Override
-    public String write(String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+    public String write(
+        String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
       writes.incrementAndGet();
       return delegate.write(poemType, subject, draftNumber, previousDraft, feedback);
     }

@@ -20,26 +20,39 @@ import picocli.CommandLine.Option;
 @Command(
     name = "local",
     mixinStandardHelpOptions = true,
-    description = "Fans one parallel step out to N children (tick, tick, tick, done) on local threads.")
+    description =
+        "Fans one parallel step out to N children (tick, tick, tick, done) on local threads.")
 public final class BenchLocalCommand implements Callable<Integer> {
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--children", paramLabel = "N", defaultValue = "1000",
+  @Option(
+      names = "--children",
+      paramLabel = "N",
+      defaultValue = "1000",
       description = "Children per run (default: ${DEFAULT-VALUE}).")
   int children;
 
-  @Option(names = "--warmup", paramLabel = "RUNS", defaultValue = "100",
+  @Option(
+      names = "--warmup",
+      paramLabel = "RUNS",
+      defaultValue = "100",
       description = "Runs before measuring (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--runs", paramLabel = "RUNS", defaultValue = "50",
+  @Option(
+      names = "--runs",
+      paramLabel = "RUNS",
+      defaultValue = "50",
       description = "Measured runs (default: ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--threads", paramLabel = "N",
-      description = "Threads of a dedicated executor (default: the shared executor every application uses).")
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description =
+          "Threads of a dedicated executor (default: the shared executor every application uses).")
   Integer threads;
 
   public BenchLocalCommand(LauncherContext context) {
@@ -49,25 +62,38 @@ public final class BenchLocalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (children < 1 || warmup < 0 || runs < 1 || (threads != null && threads < 1)) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
           "need --children >= 1, --warmup >= 0, --runs >= 1 and --threads >= 1");
     }
     PrintStream out = context.out();
     Graph graph = FanOutGraph.graph();
-    ThreadPoolParallelExecutor own = threads == null ? null : new ThreadPoolParallelExecutor(threads);
+    ThreadPoolParallelExecutor own =
+        threads == null ? null : new ThreadPoolParallelExecutor(threads);
     ParallelExecutor executor = own != null ? own : context.executor();
     try {
-      out.printf(Locale.ROOT, "bench local: %d children x (tick, tick, tick, done); %d warm-up runs, %d measured"
-              + " runs; %d cores; executor: %s%n", children, warmup, runs,
+      out.printf(
+          Locale.ROOT,
+          "bench local: %d children x (tick, tick, tick, done); %d warm-up runs, %d measured"
+              + " runs; %d cores; executor: %s%n",
+          children,
+          warmup,
+          runs,
           Runtime.getRuntime().availableProcessors(),
-          threads == null ? "shared (" + ThreadPoolParallelExecutor.DEFAULT_THREADS + " threads)" : threads + " threads");
+          threads == null
+              ? "shared (" + ThreadPoolParallelExecutor.DEFAULT_THREADS + " threads)"
+              : threads + " threads");
       if (warmup > 0) {
         report(out, "warm-up", time(graph, executor, warmup));
       }
       double[] measured = time(graph, executor, runs);
       double median = report(out, "measured", measured);
-      out.printf(Locale.ROOT, "{\"bench\":\"local\",\"children\":%d,\"median_ms\":%.3f,\"per_child_us\":%.3f}%n",
-          children, median, median * 1000.0 / children);
+      out.printf(
+          Locale.ROOT,
+          "{\"bench\":\"local\",\"children\":%d,\"median_ms\":%.3f,\"per_child_us\":%.3f}%n",
+          children,
+          median,
+          median * 1000.0 / children);
       return 0;
     } finally {
       if (own != null) {
@@ -90,8 +116,14 @@ public final class BenchLocalCommand implements Callable<Integer> {
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
     double median = median(sorted);
-    out.printf(Locale.ROOT, "%-9s %3d runs: median %.3f ms, min %.3f ms, p90 %.3f ms, max %.3f ms%n", phase,
-        sorted.length, median, sorted[0], sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)],
+    out.printf(
+        Locale.ROOT,
+        "%-9s %3d runs: median %.3f ms, min %.3f ms, p90 %.3f ms, max %.3f ms%n",
+        phase,
+        sorted.length,
+        median,
+        sorted[0],
+        sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)],
         sorted[sorted.length - 1]);
     return median;
   }

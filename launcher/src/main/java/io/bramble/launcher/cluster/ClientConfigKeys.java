@@ -13,16 +13,21 @@ import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * The keys a properties file may hold besides Bramble's own: every config of Kafka's producer,
- * consumer, admin client and Streams (also with the Streams prefixes such as {@code producer.}), and
- * the schema registry client's {@code basic.auth.user.info}.
+ * consumer, admin client and Streams (also with the Streams prefixes such as {@code producer.}),
+ * and the schema registry client's {@code basic.auth.user.info}.
  */
 public final class ClientConfigKeys {
   /** Keys the schema-registry client reads. */
   public static final Set<String> REGISTRY_KEYS = Set.of("basic.auth.user.info");
 
-  private static final List<String> STREAMS_PREFIXES = List.of(StreamsConfig.MAIN_CONSUMER_PREFIX,
-      StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.CONSUMER_PREFIX,
-      StreamsConfig.PRODUCER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX);
+  private static final List<String> STREAMS_PREFIXES =
+      List.of(
+          StreamsConfig.MAIN_CONSUMER_PREFIX,
+          StreamsConfig.RESTORE_CONSUMER_PREFIX,
+          StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+          StreamsConfig.CONSUMER_PREFIX,
+          StreamsConfig.PRODUCER_PREFIX,
+          StreamsConfig.ADMIN_CLIENT_PREFIX);
 
   private static final Set<String> CLIENT_KEYS = clientKeys();
   private static final Set<String> TOPIC_KEYS = topicKeys();
@@ -39,7 +44,8 @@ public final class ClientConfigKeys {
         return true;
       }
     }
-    return key.startsWith(StreamsConfig.TOPIC_PREFIX) && TOPIC_KEYS.contains(key.substring(StreamsConfig.TOPIC_PREFIX.length()));
+    return key.startsWith(StreamsConfig.TOPIC_PREFIX)
+        && TOPIC_KEYS.contains(key.substring(StreamsConfig.TOPIC_PREFIX.length()));
   }
 
   /** Every unprefixed key, for suggestions. */
@@ -61,7 +67,9 @@ public final class ClientConfigKeys {
   private static Set<String> topicKeys() {
     Set<String> keys = new TreeSet<>();
     for (Field f : TopicConfig.class.getFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class && f.getName().endsWith("_CONFIG")) {
+      if (Modifier.isStatic(f.getModifiers())
+          && f.getType() == String.class
+          && f.getName().endsWith("_CONFIG")) {
         try {
           keys.add((String) f.get(null));
         } catch (IllegalAccessException e) {

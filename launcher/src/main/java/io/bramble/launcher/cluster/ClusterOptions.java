@@ -9,41 +9,60 @@ import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /**
- * Where the cluster is, for every command that talks to one. Each setting comes from its flag,
- * else its environment variable, else the properties file, else the default (see {@link Setting} and
- * {@link Configuration}). Keys of the properties file that are not Bramble's own are passed to every
- * Kafka client (SASL, SSL, …); keys that no Kafka client knows are reported at start-up.
+ * Where the cluster is, for every command that talks to one. Each setting comes from its flag, else
+ * its environment variable, else the properties file, else the default (see {@link Setting} and
+ * {@link Configuration}). Keys of the properties file that are not Bramble's own are passed to
+ * every Kafka client (SASL, SSL, …); keys that no Kafka client knows are reported at start-up.
  */
 public final class ClusterOptions {
-  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE) CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+  CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-      description = "Kafka bootstrap servers (env BRAMBLE_BOOTSTRAP_SERVERS, file bootstrap.servers; default localhost:9092).")
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT",
+      description =
+          "Kafka bootstrap servers (env BRAMBLE_BOOTSTRAP_SERVERS, file bootstrap.servers; default localhost:9092).")
   String bootstrapServers;
 
-  @Option(names = "--registry-url", paramLabel = "URL",
-      description = "Schema registry URL (env BRAMBLE_REGISTRY_URL, file schema.registry.url; default http://localhost:8081).")
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description =
+          "Schema registry URL (env BRAMBLE_REGISTRY_URL, file schema.registry.url; default http://localhost:8081).")
   String registryUrl;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-      description = "Topic name prefix (env BRAMBLE_TOPIC_PREFIX, file topic.prefix; default bramble.).")
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      description =
+          "Topic name prefix (env BRAMBLE_TOPIC_PREFIX, file topic.prefix; default bramble.).")
   String topicPrefix;
 
-  @Option(names = "--partitions", paramLabel = "N",
-      description = "Partitions of topics Bramble creates (env BRAMBLE_PARTITIONS, file partitions; default 4).")
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description =
+          "Partitions of topics Bramble creates (env BRAMBLE_PARTITIONS, file partitions; default 4).")
   Integer partitions;
 
-  @Option(names = "--client-property", paramLabel = "KEY=VALUE",
-      description = "A property for every Kafka client, e.g. security.protocol=SASL_SSL (repeatable).")
+  @Option(
+      names = "--client-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "A property for every Kafka client, e.g. security.protocol=SASL_SSL (repeatable).")
   Map<String, String> clientProperties = new LinkedHashMap<>();
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "A properties file (env BRAMBLE_CONFIG) with the settings above and client properties.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "A properties file (env BRAMBLE_CONFIG) with the settings above and client properties.")
   Path configFile;
 
   /**
-   * Reads the environment and the properties file, reporting unknown {@code BRAMBLE_*} variables and
-   * unknown file keys; commands read their own settings from the result too.
+   * Reads the environment and the properties file, reporting unknown {@code BRAMBLE_*} variables
+   * and unknown file keys; commands read their own settings from the result too.
    */
   public Configuration configuration(Map<String, String> env) {
     return Configuration.load(spec.commandLine(), configFile, env);
@@ -56,8 +75,11 @@ public final class ClusterOptions {
 
   /** The cluster settings of {@code conf}, with this command's flags first. */
   public ClusterConfig resolve(Configuration conf) {
-    String bootstrap = conf.string(Setting.BOOTSTRAP_SERVERS, bootstrapServers, Setting.BOOTSTRAP_SERVERS.defaultValue());
-    String registry = conf.string(Setting.REGISTRY_URL, registryUrl, Setting.REGISTRY_URL.defaultValue());
+    String bootstrap =
+        conf.string(
+            Setting.BOOTSTRAP_SERVERS, bootstrapServers, Setting.BOOTSTRAP_SERVERS.defaultValue());
+    String registry =
+        conf.string(Setting.REGISTRY_URL, registryUrl, Setting.REGISTRY_URL.defaultValue());
     String prefix = conf.string(Setting.TOPIC_PREFIX, topicPrefix, Topics.DEFAULT_PREFIX);
     int n = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
     conf.checkClientProperties(clientProperties);

@@ -8,20 +8,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine;
-import java.util.Locale;
-import java.util.Optional;
 
 /**
  * One process's settings: each {@link Setting} comes from its flag, else its environment variable,
- * else the properties file, else its default. Loading checks the sources: an unknown {@code BRAMBLE_*}
- * environment variable or a file key that is neither Bramble's own nor a Kafka or registry client
- * config is a usage error (exit code 2) naming it, and so is a value of the wrong kind, named with the
- * flag, variable or file key it came from.
+ * else the properties file, else its default. Loading checks the sources: an unknown {@code
+ * BRAMBLE_*} environment variable or a file key that is neither Bramble's own nor a Kafka or
+ * registry client config is a usage error (exit code 2) naming it, and so is a value of the wrong
+ * kind, named with the flag, variable or file key it came from.
  */
 public final class Configuration {
   private static final String ENV_PREFIX = "BRAMBLE_";
@@ -31,7 +31,8 @@ public final class Configuration {
   private final Path file;
   private final Properties props;
 
-  private Configuration(CommandLine commandLine, Map<String, String> env, Path file, Properties props) {
+  private Configuration(
+      CommandLine commandLine, Map<String, String> env, Path file, Properties props) {
     this.commandLine = commandLine;
     this.env = env;
     this.file = file;
@@ -39,39 +40,64 @@ public final class Configuration {
   }
 
   /**
-   * Reads the environment and the properties file ({@code configFlag}, else {@code BRAMBLE_CONFIG}),
-   * reporting unknown keys as usage errors of {@code commandLine}.
+   * Reads the environment and the properties file ({@code configFlag}, else {@code
+   * BRAMBLE_CONFIG}), reporting unknown keys as usage errors of {@code commandLine}.
    */
-  public static Configuration load(CommandLine commandLine, Path configFlag, Map<String, String> env) {
+  public static Configuration load(
+      CommandLine commandLine, Path configFlag, Map<String, String> env) {
     checkEnvironment(commandLine, env);
     String envFile = env.get(Setting.CONFIG.env());
-    Path file = configFlag != null ? configFlag : envFile != null && !envFile.isBlank() ? Path.of(envFile.trim()) : null;
+    Path file =
+        configFlag != null
+            ? configFlag
+            : envFile != null && !envFile.isBlank() ? Path.of(envFile.trim()) : null;
     Properties props = new Properties();
     if (file != null) {
       try (Reader r = Files.newBufferedReader(file)) {
         props.load(r);
       } catch (IOException e) {
-        throw new CommandLine.ParameterException(commandLine, "cannot read config file " + file + ": " + e.getMessage());
+        throw new CommandLine.ParameterException(
+            commandLine, "cannot read config file " + file + ": " + e.getMessage());
       }
-      List<String> unknown = props.stringPropertyNames().stream()
-          .filter(k -> !Setting.fileKeys().contains(k) && !ClientConfigKeys.isKnown(k)).sorted().toList();
+      List<String> unknown =
+          props.stringPropertyNames().stream()
+              .filter(k -> !Setting.fileKeys().contains(k) && !ClientConfigKeys.isKnown(k))
+              .sorted()
+              .toList();
       if (!unknown.isEmpty()) {
-        throw new CommandLine.ParameterException(commandLine, file + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-            + describe(unknown, known()) + "; a key must be a Bramble setting (" + String.join(", ", Setting.fileKeys())
-            + ") or a Kafka producer, consumer, admin, Streams or schema-registry client config");
+        throw new CommandLine.ParameterException(
+            commandLine,
+            file
+                + ": unknown key"
+                + (unknown.size() > 1 ? "s " : " ")
+                + describe(unknown, known())
+                + "; a key must be a Bramble setting ("
+                + String.join(", ", Setting.fileKeys())
+                + ") or a Kafka producer, consumer, admin, Streams or schema-registry client config");
       }
     }
     return new Configuration(commandLine, env, file, props);
   }
 
-  /** Fails on a {@code BRAMBLE_*} variable that no {@link Setting} reads (a typo would otherwise be ignored). */
+  /**
+   * Fails on a {@code BRAMBLE_*} variable that no {@link Setting} reads (a typo would otherwise be
+   * ignored).
+   */
   static void checkEnvironment(CommandLine commandLine, Map<String, String> env) {
     Set<String> understood = Setting.environmentVariables();
-    List<String> unknown = env.keySet().stream().filter(k -> k.startsWith(ENV_PREFIX) && !understood.contains(k))
-        .sorted().toList();
+    List<String> unknown =
+        env.keySet().stream()
+            .filter(k -> k.startsWith(ENV_PREFIX) && !understood.contains(k))
+            .sorted()
+            .toList();
     if (!unknown.isEmpty()) {
-      throw new CommandLine.ParameterException(commandLine, "unknown environment variable" + (unknown.size() > 1 ? "s " : " ")
-          + describe(unknown, understood) + "; Bramble reads " + String.join(", ", understood));
+      throw new CommandLine.ParameterException(
+          commandLine,
+          "unknown environment variable"
+              + (unknown.size() > 1 ? "s " : " ")
+              + describe(unknown, understood)
+              + "; Bramble reads "
+              + String.join(", ", understood));
     }
   }
 
@@ -83,21 +109,29 @@ public final class Configuration {
   /** The properties-file entries that are not Bramble's own: for every Kafka client. */
   public Map<String, String> clientProperties() {
     Map<String, String> client = new LinkedHashMap<>();
-    props.stringPropertyNames().stream().filter(k -> !Setting.fileKeys().contains(k)).sorted()
+    props.stringPropertyNames().stream()
+        .filter(k -> !Setting.fileKeys().contains(k))
+        .sorted()
         .forEach(k -> client.put(k, props.getProperty(k)));
     return client;
   }
 
   /** Checks {@code --client-property} keys like file keys. */
   public void checkClientProperties(Map<String, String> flagged) {
-    List<String> unknown = flagged.keySet().stream().filter(k -> !ClientConfigKeys.isKnown(k)).sorted().toList();
+    List<String> unknown =
+        flagged.keySet().stream().filter(k -> !ClientConfigKeys.isKnown(k)).sorted().toList();
     if (!unknown.isEmpty()) {
-      throw new CommandLine.ParameterException(commandLine, "--client-property: unknown Kafka client config "
-          + describe(unknown, ClientConfigKeys.all()));
+      throw new CommandLine.ParameterException(
+          commandLine,
+          "--client-property: unknown Kafka client config "
+              + describe(unknown, ClientConfigKeys.all()));
     }
   }
 
-  /** {@code setting}'s value: {@code flag} if given, else environment, else file, else {@code fallback}. */
+  /**
+   * {@code setting}'s value: {@code flag} if given, else environment, else file, else {@code
+   * fallback}.
+   */
   public String string(Setting setting, String flag, String fallback) {
     Value v = value(setting, flag == null ? null : flag);
     return v == null ? fallback : v.text();
@@ -116,8 +150,15 @@ public final class Configuration {
     }
     long n = parse(setting, v);
     if (n < min || n > max) {
-      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be "
-          + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max) + ", got " + n);
+      throw new CommandLine.ParameterException(
+          commandLine,
+          v.source()
+              + ": "
+              + name(setting)
+              + " must be "
+              + (max == Integer.MAX_VALUE ? "at least " + min : "between " + min + " and " + max)
+              + ", got "
+              + n);
     }
     return (int) n;
   }
@@ -129,8 +170,9 @@ public final class Configuration {
     }
     long n = parse(setting, v);
     if (n < min) {
-      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be at least "
-          + min + ", got " + n);
+      throw new CommandLine.ParameterException(
+          commandLine,
+          v.source() + ": " + name(setting) + " must be at least " + min + ", got " + n);
     }
     return n;
   }
@@ -144,8 +186,9 @@ public final class Configuration {
     try {
       return Long.parseLong(v.text().trim());
     } catch (NumberFormatException e) {
-      throw new CommandLine.ParameterException(commandLine, v.source() + ": " + name(setting) + " must be a number, got '"
-          + v.text() + "'");
+      throw new CommandLine.ParameterException(
+          commandLine,
+          v.source() + ": " + name(setting) + " must be a number, got '" + v.text() + "'");
     }
   }
 
@@ -168,7 +211,10 @@ public final class Configuration {
   }
 
   private static String name(Setting setting) {
-    return setting.fileKey().map(k -> k.replace('.', ' ')).orElse(setting.name().toLowerCase(Locale.ROOT));
+    return setting
+        .fileKey()
+        .map(k -> k.replace('.', ' '))
+        .orElse(setting.name().toLowerCase(Locale.ROOT));
   }
 
   private record Value(String text, String source) {}
@@ -192,7 +238,11 @@ public final class Configuration {
           best = k;
         }
       }
-      parts.add(u + (best != null && bestDistance <= Math.max(2, u.length() / 5) ? " (did you mean " + best + "?)" : ""));
+      parts.add(
+          u
+              + (best != null && bestDistance <= Math.max(2, u.length() / 5)
+                  ? " (did you mean " + best + "?)"
+                  : ""));
     }
     return String.join(", ", parts);
   }

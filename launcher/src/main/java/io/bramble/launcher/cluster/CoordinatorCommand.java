@@ -1,17 +1,17 @@
 package io.bramble.launcher.cluster;
 
-import io.bramble.runtime.HealthServer;
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
-import io.bramble.schemas.BrambleSchemas;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.HealthServer;
 import io.bramble.runtime.TopicSetup;
+import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.registry.SchemaRegistryClient;
-import java.io.IOException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,8 +21,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bramble coordinator}: the Kafka Streams coordinator against any Kafka and registry. */
-@Command(name = "coordinator", mixinStandardHelpOptions = true,
-    description = "Runs the coordinator (job intake, fan-out, join and reduce) against a Kafka cluster.")
+@Command(
+    name = "coordinator",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs the coordinator (job intake, fan-out, join and reduce) against a Kafka cluster.")
 public final class CoordinatorCommand implements Callable<Integer> {
   public static final int DEFAULT_HEALTH_PORT = 8090;
 
@@ -30,19 +33,31 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Option(names = "--state-dir", paramLabel = "DIR",
-      description = "Local state stores, rebuilt from changelogs when lost (env BRAMBLE_STATE_DIR, file state.dir; "
-          + "default .bramble/coordinator).")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description =
+          "Local state stores, rebuilt from changelogs when lost (env BRAMBLE_STATE_DIR, file state.dir; "
+              + "default .bramble/coordinator).")
   Path stateDir;
 
-  @Option(names = "--commit-interval-ms", paramLabel = "MS",
-      description = "Exactly-once commit interval: bounds each hop's latency (env BRAMBLE_COMMIT_INTERVAL_MS, "
-          + "file commit.interval.ms; default " + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS + ").")
+  @Option(
+      names = "--commit-interval-ms",
+      paramLabel = "MS",
+      description =
+          "Exactly-once commit interval: bounds each hop's latency (env BRAMBLE_COMMIT_INTERVAL_MS, "
+              + "file commit.interval.ms; default "
+              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
+              + ").")
   Long commitIntervalMs;
 
-  @Option(names = "--health-port", paramLabel = "PORT",
-      description = "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
-          + DEFAULT_HEALTH_PORT + "; 0 disables).")
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      description =
+          "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
+              + DEFAULT_HEALTH_PORT
+              + "; 0 disables).")
   Integer healthPort;
 
   public CoordinatorCommand(LauncherContext context) {
@@ -54,29 +69,54 @@ public final class CoordinatorCommand implements Callable<Integer> {
     Configuration conf = cluster.configuration(context.env());
     ClusterConfig config = cluster.resolve(conf);
     Path dir = conf.path(Setting.STATE_DIR, stateDir, Setting.STATE_DIR.defaultValue());
-    long commitMs = conf.longValue(Setting.COMMIT_INTERVAL_MS, commitIntervalMs, CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS, 1);
+    long commitMs =
+        conf.longValue(
+            Setting.COMMIT_INTERVAL_MS,
+            commitIntervalMs,
+            CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
+            1);
     int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
 
     AtomicReference<Coordinator> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
-    Shutdown.runUntilSignal(health, () -> {
-      SchemaRegistryClient schemas = config.schemaRegistry();
-      TopicSetup.ensure(config);
-      BrambleSchemas.registerAll(schemas, config.topics().prefix());
-      GraphRegistry graphs = context.graphs().get();
-      Coordinator coordinator = new Coordinator(
-          new CoordinatorConfig(config, config.topics().prefix() + "coordinator", dir, commitMs), graphs, schemas, meters);
-      coordinator.onFailure(() -> {
-        context.err().println("bramble coordinator: stopped after repeated failures; see the log above");
-        new Thread(() -> System.exit(1), "bramble-exit").start();
-      });
-      coordinator.start();
-      started.set(coordinator);
-      context.out().println("bramble coordinator: " + config.bootstrapServers() + ", topics " + config.topics().prefix()
-          + "*, graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
-      return coordinator::close;
-    });
+    HealthServer health =
+        port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
+    Shutdown.runUntilSignal(
+        health,
+        () -> {
+          SchemaRegistryClient schemas = config.schemaRegistry();
+          TopicSetup.ensure(config);
+          BrambleSchemas.registerAll(schemas, config.topics().prefix());
+          GraphRegistry graphs = context.graphs().get();
+          Coordinator coordinator =
+              new Coordinator(
+                  new CoordinatorConfig(
+                      config, config.topics().prefix() + "coordinator", dir, commitMs),
+                  graphs,
+                  schemas,
+                  meters);
+          coordinator.onFailure(
+              () -> {
+                context
+                    .err()
+                    .println(
+                        "bramble coordinator: stopped after repeated failures; see the log above");
+                new Thread(() -> System.exit(1), "bramble-exit").start();
+              });
+          coordinator.start();
+          started.set(coordinator);
+          context
+              .out()
+              .println(
+                  "bramble coordinator: "
+                      + config.bootstrapServers()
+                      + ", topics "
+                      + config.topics().prefix()
+                      + "*, graphs "
+                      + graphs.names()
+                      + (health == null ? "" : ", health on :" + health.port()));
+          return coordinator::close;
+        });
     return 0;
   }
 

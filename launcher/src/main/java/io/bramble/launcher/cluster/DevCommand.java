@@ -1,12 +1,12 @@
 package io.bramble.launcher.cluster;
 
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.ui.UiCommand;
 import io.bramble.ui.KafkaEventStore;
 import io.bramble.ui.UiServer;
 import java.io.IOException;
-import io.bramble.devcluster.DevCluster;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -14,33 +14,54 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bramble dev}: broker, schema registry, coordinator and workers in this JVM. */
-@Command(name = "dev", mixinStandardHelpOptions = true,
-    description = {"Starts a Kafka broker, a schema registry, the coordinator and workers in this JVM.",
-        "Data lives under --data-dir, so stopping (Ctrl-C) and starting again resumes unfinished jobs."})
+@Command(
+    name = "dev",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts a Kafka broker, a schema registry, the coordinator and workers in this JVM.",
+      "Data lives under --data-dir, so stopping (Ctrl-C) and starting again resumes unfinished jobs."
+    })
 public final class DevCommand implements Callable<Integer> {
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "Where data lives (env BRAMBLE_DATA_DIR; default .bramble).")
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Where data lives (env BRAMBLE_DATA_DIR; default .bramble).")
   Path dataDir;
 
-  @Option(names = "--workers", paramLabel = "N", description = "Workers to run (env BRAMBLE_DEV_WORKERS; default 2).")
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      description = "Workers to run (env BRAMBLE_DEV_WORKERS; default 2).")
   Integer workers;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "Kafka port (env BRAMBLE_KAFKA_PORT; default 9092).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "Kafka port (env BRAMBLE_KAFKA_PORT; default 9092).")
   Integer port;
 
-  @Option(names = "--registry-port", paramLabel = "PORT",
+  @Option(
+      names = "--registry-port",
+      paramLabel = "PORT",
       description = "Schema registry port (env BRAMBLE_REGISTRY_PORT; default 8081).")
   Integer registryPort;
 
-  @Option(names = "--partitions", paramLabel = "N", description = "Partitions per topic (env BRAMBLE_PARTITIONS; default 4).")
+  @Option(
+      names = "--partitions",
+      paramLabel = "N",
+      description = "Partitions per topic (env BRAMBLE_PARTITIONS; default 4).")
   Integer partitions;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "A properties file (env BRAMBLE_CONFIG) with the settings above (data.dir, dev.workers, kafka.port, "
-          + "registry.port, partitions).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "A properties file (env BRAMBLE_CONFIG) with the settings above (data.dir, dev.workers, kafka.port, "
+              + "registry.port, partitions).")
   Path configFile;
 
   public DevCommand(LauncherContext context) {
@@ -59,19 +80,36 @@ public final class DevCommand implements Callable<Integer> {
     int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
     String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);
     DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
-    UiServer ui = uiPort == 0 ? null
-        : UiServer.start(new KafkaEventStore(cluster.cluster(), cluster.schemas()), uiHost, uiPort);
-    context.out().println("bramble dev: Kafka on " + cluster.bootstrapServers() + ", schema registry on "
-        + cluster.registryUrl() + ", coordinator and " + n + " workers running; graphs " + graphs.names()
-        + (ui == null ? "" : "; UI on http://" + uiHost + ":" + ui.port() + "/"));
-    context.out().println("submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
-        + dir.toAbsolutePath() + ")");
-    Shutdown.awaitSignal(() -> {
-      if (ui != null) {
-        ui.close();
-      }
-      cluster.close();
-    });
+    UiServer ui =
+        uiPort == 0
+            ? null
+            : UiServer.start(
+                new KafkaEventStore(cluster.cluster(), cluster.schemas()), uiHost, uiPort);
+    context
+        .out()
+        .println(
+            "bramble dev: Kafka on "
+                + cluster.bootstrapServers()
+                + ", schema registry on "
+                + cluster.registryUrl()
+                + ", coordinator and "
+                + n
+                + " workers running; graphs "
+                + graphs.names()
+                + (ui == null ? "" : "; UI on http://" + uiHost + ":" + ui.port() + "/"));
+    context
+        .out()
+        .println(
+            "submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
+                + dir.toAbsolutePath()
+                + ")");
+    Shutdown.awaitSignal(
+        () -> {
+          if (ui != null) {
+            ui.close();
+          }
+          cluster.close();
+        });
     return 0;
   }
 }

@@ -1,8 +1,8 @@
 package io.bramble.launcher.cluster;
 
 import io.bramble.launcher.LauncherContext;
-import java.io.IOException;
 import io.bramble.runtime.HealthServer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,24 +17,38 @@ import picocli.CommandLine.Option;
  * {@code bramble health}: asks a coordinator's or worker's health endpoint; exit code 0 when it
  * answers 200, 1 otherwise. A container healthcheck for images without curl or wget.
  */
-@Command(name = "health", mixinStandardHelpOptions = true,
-    description = {"Checks a health endpoint: exit code 0 when it answers 200, else 1 (for container healthchecks).",
-        "Without --url: http://localhost:PORT/health/ready, PORT from --port or BRAMBLE_HEALTH_PORT."})
+@Command(
+    name = "health",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Checks a health endpoint: exit code 0 when it answers 200, else 1 (for container healthchecks).",
+      "Without --url: http://localhost:PORT/health/ready, PORT from --port or BRAMBLE_HEALTH_PORT."
+    })
 public final class HealthCommand implements Callable<Integer> {
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--url", paramLabel = "URL", description = "The endpoint, e.g. http://localhost:8090/health/ready.")
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description = "The endpoint, e.g. http://localhost:8090/health/ready.")
   URI url;
 
-  @Option(names = "--port", paramLabel = "PORT", description = "A local port (default: env BRAMBLE_HEALTH_PORT).")
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "A local port (default: env BRAMBLE_HEALTH_PORT).")
   Integer port;
 
   @Option(names = "--live", description = "Ask /health/live instead of /health/ready.")
   boolean live;
 
-  @Option(names = "--timeout", defaultValue = "PT5S", paramLabel = "DURATION", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT5S",
+      paramLabel = "DURATION",
+      description = "Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   public HealthCommand(LauncherContext context) {
@@ -43,11 +57,19 @@ public final class HealthCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    URI target = url != null ? url : URI.create("http://localhost:" + localPort() + (live ? HealthServer.LIVE : HealthServer.READY));
+    URI target =
+        url != null
+            ? url
+            : URI.create(
+                "http://localhost:"
+                    + localPort()
+                    + (live ? HealthServer.LIVE : HealthServer.READY));
     HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build();
     try {
-      HttpResponse<String> response = client.send(HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          client.send(
+              HttpRequest.newBuilder(target).timeout(timeout).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       String line = target + ": " + response.statusCode() + " " + response.body().strip();
       if (response.statusCode() == 200) {
         context.out().println(line);
@@ -69,7 +91,8 @@ public final class HealthCommand implements Callable<Integer> {
     String source = port != null ? "--port" : Setting.HEALTH_PORT.env();
     String value = port != null ? port.toString() : env;
     if (value == null || value.isBlank()) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give --url, --port or " + Setting.HEALTH_PORT.env());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give --url, --port or " + Setting.HEALTH_PORT.env());
     }
     try {
       int p = Integer.parseInt(value.trim());
@@ -78,8 +101,8 @@ public final class HealthCommand implements Callable<Integer> {
       }
       return p;
     } catch (NumberFormatException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), source + ": health port must be a port number, got '"
-          + value + "'");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), source + ": health port must be a port number, got '" + value + "'");
     }
   }
 }

@@ -33,6 +33,13 @@ public final class ProgressBar implements Consumer<JobClient.Progress> {
 
   static String render(JobClient.Progress p) {
     int filled = p.total() == 0 ? WIDTH : (int) (WIDTH * p.done() / p.total());
-    return "[" + "#".repeat(filled) + " ".repeat(WIDTH - filled) + "] " + p.done() + "/" + p.total() + " children";
+    return "["
+        + "#".repeat(filled)
+        + " ".repeat(WIDTH - filled)
+        + "] "
+        + p.done()
+        + "/"
+        + p.total()
+        + " children";
   }
 }

@@ -8,41 +8,110 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Every setting a Bramble process reads, with its flag, environment variable, properties-file key and
- * default: the one registry of Bramble's environment variables. Commands read settings only through
- * {@link Configuration} with one of these, so the set of variables Bramble understands is this enum;
- * an unknown {@code BRAMBLE_*} variable is reported at start-up, and the README's configuration table
- * and {@code compose.yaml} are checked against it by tests.
+ * Every setting a Bramble process reads, with its flag, environment variable, properties-file key
+ * and default: the one registry of Bramble's environment variables. Commands read settings only
+ * through {@link Configuration} with one of these, so the set of variables Bramble understands is
+ * this enum; an unknown {@code BRAMBLE_*} variable is reported at start-up, and the README's
+ * configuration table and {@code compose.yaml} are checked against it by tests.
  */
 public enum Setting {
-  CONFIG("--config", "BRAMBLE_CONFIG", null, "", "a properties file with the settings below and Kafka client properties"),
-  BOOTSTRAP_SERVERS("--bootstrap-servers", "BRAMBLE_BOOTSTRAP_SERVERS", "bootstrap.servers", "localhost:9092",
+  CONFIG(
+      "--config",
+      "BRAMBLE_CONFIG",
+      null,
+      "",
+      "a properties file with the settings below and Kafka client properties"),
+  BOOTSTRAP_SERVERS(
+      "--bootstrap-servers",
+      "BRAMBLE_BOOTSTRAP_SERVERS",
+      "bootstrap.servers",
+      "localhost:9092",
       "Kafka bootstrap servers"),
-  REGISTRY_URL("--registry-url", "BRAMBLE_REGISTRY_URL", "schema.registry.url", "http://localhost:8081",
+  REGISTRY_URL(
+      "--registry-url",
+      "BRAMBLE_REGISTRY_URL",
+      "schema.registry.url",
+      "http://localhost:8081",
       "schema registry URL"),
-  TOPIC_PREFIX("--topic-prefix", "BRAMBLE_TOPIC_PREFIX", "topic.prefix", "bramble.", "topic name prefix"),
-  PARTITIONS("--partitions", "BRAMBLE_PARTITIONS", "partitions", "4", "partitions of topics Bramble creates"),
-  WORKER_CONCURRENCY("worker --concurrency", "BRAMBLE_WORKER_CONCURRENCY", "worker.concurrency", "16",
+  TOPIC_PREFIX(
+      "--topic-prefix", "BRAMBLE_TOPIC_PREFIX", "topic.prefix", "bramble.", "topic name prefix"),
+  PARTITIONS(
+      "--partitions",
+      "BRAMBLE_PARTITIONS",
+      "partitions",
+      "4",
+      "partitions of topics Bramble creates"),
+  WORKER_CONCURRENCY(
+      "worker --concurrency",
+      "BRAMBLE_WORKER_CONCURRENCY",
+      "worker.concurrency",
+      "16",
       "tasks one worker runs at once"),
-  WORKER_ID("worker --worker-id", "BRAMBLE_WORKER_ID", "worker.id", "random", "a worker's name in logs and client ids"),
-  STATE_DIR("coordinator --state-dir", "BRAMBLE_STATE_DIR", "state.dir", ".bramble/coordinator",
+  WORKER_ID(
+      "worker --worker-id",
+      "BRAMBLE_WORKER_ID",
+      "worker.id",
+      "random",
+      "a worker's name in logs and client ids"),
+  STATE_DIR(
+      "coordinator --state-dir",
+      "BRAMBLE_STATE_DIR",
+      "state.dir",
+      ".bramble/coordinator",
       "the coordinator's local state stores (a cache, rebuilt from changelog topics)"),
-  COMMIT_INTERVAL_MS("coordinator --commit-interval-ms", "BRAMBLE_COMMIT_INTERVAL_MS", "commit.interval.ms", "50",
+  COMMIT_INTERVAL_MS(
+      "coordinator --commit-interval-ms",
+      "BRAMBLE_COMMIT_INTERVAL_MS",
+      "commit.interval.ms",
+      "50",
       "the coordinator's exactly-once commit interval"),
-  HEALTH_PORT("--health-port", "BRAMBLE_HEALTH_PORT", "health.port", "8090 (coordinator), 8091 (worker)",
+  HEALTH_PORT(
+      "--health-port",
+      "BRAMBLE_HEALTH_PORT",
+      "health.port",
+      "8090 (coordinator), 8091 (worker)",
       "HTTP port of /health/live and /health/ready; 0 disables"),
   UI_PORT("ui --port", "BRAMBLE_UI_PORT", "ui.port", "8080", "HTTP port of the web UI"),
-  UI_HOST("ui --host", "BRAMBLE_UI_HOST", "ui.host", "127.0.0.1", "address the web UI listens on (0.0.0.0: every interface)"),
-  DATA_DIR("dev --data-dir", "BRAMBLE_DATA_DIR", "data.dir", ".bramble", "where bramble dev keeps its data"),
-  DEV_WORKERS("dev --workers", "BRAMBLE_DEV_WORKERS", "dev.workers", "2", "workers bramble dev runs"),
+  UI_HOST(
+      "ui --host",
+      "BRAMBLE_UI_HOST",
+      "ui.host",
+      "127.0.0.1",
+      "address the web UI listens on (0.0.0.0: every interface)"),
+  DATA_DIR(
+      "dev --data-dir",
+      "BRAMBLE_DATA_DIR",
+      "data.dir",
+      ".bramble",
+      "where bramble dev keeps its data"),
+  DEV_WORKERS(
+      "dev --workers", "BRAMBLE_DEV_WORKERS", "dev.workers", "2", "workers bramble dev runs"),
   KAFKA_PORT("dev --port", "BRAMBLE_KAFKA_PORT", "kafka.port", "9092", "bramble dev's Kafka port"),
-  REGISTRY_PORT("dev --registry-port", "BRAMBLE_REGISTRY_PORT", "registry.port", "8081",
+  REGISTRY_PORT(
+      "dev --registry-port",
+      "BRAMBLE_REGISTRY_PORT",
+      "registry.port",
+      "8081",
       "bramble dev's schema registry port"),
-  LLM_BASE_URL(null, "BRAMBLE_LLM_BASE_URL", null, "", "run poems: an OpenAI-compatible endpoint (unset: offline model)"),
+  LLM_BASE_URL(
+      null,
+      "BRAMBLE_LLM_BASE_URL",
+      null,
+      "",
+      "run poems: an OpenAI-compatible endpoint (unset: offline model)"),
   LLM_API_KEY(null, "BRAMBLE_LLM_API_KEY", null, "", "run poems: the endpoint's API key"),
   LLM_MODEL(null, "BRAMBLE_LLM_MODEL", null, "gpt-4o-mini", "run poems: the model"),
-  CLASSPATH(null, "BRAMBLE_CLASSPATH", null, "", "jars holding graphs (':'-separated), read by bin/bramble and the image"),
-  JAVA_OPTS(null, "BRAMBLE_JAVA_OPTS", null, "-Xmx1g (bin/bramble), none (image)",
+  CLASSPATH(
+      null,
+      "BRAMBLE_CLASSPATH",
+      null,
+      "",
+      "jars holding graphs (':'-separated), read by bin/bramble and the image"),
+  JAVA_OPTS(
+      null,
+      "BRAMBLE_JAVA_OPTS",
+      null,
+      "-Xmx1g (bin/bramble), none (image)",
       "JVM options, read by bin/bramble and the image's bramble script");
 
   private final String flag;
@@ -89,7 +158,9 @@ public enum Setting {
 
   /** The properties-file keys that are Bramble's own (not passed to Kafka clients). */
   public static Set<String> fileKeys() {
-    return Arrays.stream(values()).map(s -> s.fileKey).filter(Objects::nonNull)
+    return Arrays.stream(values())
+        .map(s -> s.fileKey)
+        .filter(Objects::nonNull)
         .collect(Collectors.toCollection(TreeSet::new));
   }
 }

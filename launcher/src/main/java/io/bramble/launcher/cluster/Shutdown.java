@@ -9,8 +9,8 @@ final class Shutdown {
   private Shutdown() {}
 
   /**
-   * Starts a service with {@code start} (which returns how to stop it) and runs it until SIGTERM
-   * or Ctrl-C; then stops it and the health server. A start that fails closes the health server too.
+   * Starts a service with {@code start} (which returns how to stop it) and runs it until SIGTERM or
+   * Ctrl-C; then stops it and the health server. A start that fails closes the health server too.
    */
   static void runUntilSignal(HealthServer health, Supplier<Runnable> start) {
     Runnable stop;
@@ -22,23 +22,28 @@ final class Shutdown {
       }
       throw e;
     }
-    awaitSignal(() -> {
-      stop.run();
-      if (health != null) {
-        health.close();
-      }
-    });
+    awaitSignal(
+        () -> {
+          stop.run();
+          if (health != null) {
+            health.close();
+          }
+        });
   }
 
   static void awaitSignal(Runnable cleanUp) {
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        cleanUp.run();
-      } finally {
-        stopped.countDown();
-      }
-    }, "bramble-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    cleanUp.run();
+                  } finally {
+                    stopped.countDown();
+                  }
+                },
+                "bramble-shutdown"));
     try {
       stopped.await();
     } catch (InterruptedException e) {

@@ -1,12 +1,12 @@
 package io.bramble.launcher.cluster;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
-import io.bramble.runtime.ClusterConfig;
-import io.bramble.client.JobClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +19,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bramble submit GRAPH}: produces a job; with --wait, follows it and prints its final state. */
-@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a job (a JobRequest on the jobs topic).")
+/**
+ * {@code bramble submit GRAPH}: produces a job; with --wait, follows it and prints its final state.
+ */
+@Command(
+    name = "submit",
+    mixinStandardHelpOptions = true,
+    description = "Submits a job (a JobRequest on the jobs topic).")
 public final class SubmitCommand implements Callable<Integer> {
   private final LauncherContext context;
 
@@ -28,22 +33,40 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph to run, e.g. poems or collatz.")
+  @Parameters(
+      index = "0",
+      paramLabel = "GRAPH",
+      description = "The graph to run, e.g. poems or collatz.")
   String graph;
 
-  @Option(names = "--state", defaultValue = "{}", paramLabel = "JSON", description = "The starting state (default: the graph's own).")
+  @Option(
+      names = "--state",
+      defaultValue = "{}",
+      paramLabel = "JSON",
+      description = "The starting state (default: the graph's own).")
   String stateJson;
 
-  @Option(names = "--inputs", defaultValue = "{}", paramLabel = "JSON", description = "Inputs for the actions that declare them.")
+  @Option(
+      names = "--inputs",
+      defaultValue = "{}",
+      paramLabel = "JSON",
+      description = "Inputs for the actions that declare them.")
   String inputsJson;
 
-  @Option(names = "--app-id", paramLabel = "ID", description = "The job's app id (default: random); a second job with one id runs once.")
+  @Option(
+      names = "--app-id",
+      paramLabel = "ID",
+      description = "The job's app id (default: random); a second job with one id runs once.")
   String appId;
 
   @Option(names = "--wait", description = "Show progress, then print the final state.")
   boolean await;
 
-  @Option(names = "--timeout", defaultValue = "PT10M", paramLabel = "DURATION", description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      paramLabel = "DURATION",
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
   public SubmitCommand(LauncherContext context) {
@@ -75,7 +98,8 @@ public final class SubmitCommand implements Callable<Integer> {
     try {
       return StateJson.read(json);
     } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), option + " is not a JSON object: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + " is not a JSON object: " + e.getMessage());
     }
   }
 }

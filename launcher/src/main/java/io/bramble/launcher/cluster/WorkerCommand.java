@@ -1,15 +1,15 @@
 package io.bramble.launcher.cluster;
 
-import io.bramble.runtime.HealthServer;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.HealthServer;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
-import java.io.IOException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -17,8 +17,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bramble worker}: one worker; run as many as the tasks topic has partitions. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-    description = "Runs a worker: consumes tasks, runs their action loops, writes checkpoints and results.")
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs a worker: consumes tasks, runs their action loops, writes checkpoints and results.")
 public final class WorkerCommand implements Callable<Integer> {
   public static final int DEFAULT_HEALTH_PORT = 8091;
   public static final int DEFAULT_CONCURRENCY = 16;
@@ -27,17 +30,27 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Option(names = "--concurrency", paramLabel = "N",
-      description = "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY, file worker.concurrency; default 16).")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description =
+          "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY, file worker.concurrency; default 16).")
   Integer concurrency;
 
-  @Option(names = "--worker-id", paramLabel = "ID",
-      description = "This worker's name in logs and client ids (env BRAMBLE_WORKER_ID, file worker.id; default: random).")
+  @Option(
+      names = "--worker-id",
+      paramLabel = "ID",
+      description =
+          "This worker's name in logs and client ids (env BRAMBLE_WORKER_ID, file worker.id; default: random).")
   String workerId;
 
-  @Option(names = "--health-port", paramLabel = "PORT",
-      description = "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
-          + DEFAULT_HEALTH_PORT + "; 0 disables).")
+  @Option(
+      names = "--health-port",
+      paramLabel = "PORT",
+      description =
+          "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
+              + DEFAULT_HEALTH_PORT
+              + "; 0 disables).")
   Integer healthPort;
 
   public WorkerCommand(LauncherContext context) {
@@ -48,8 +61,11 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Configuration conf = cluster.configuration(context.env());
     ClusterConfig config = cluster.resolve(conf);
-    WorkerConfig worker = WorkerConfig.of(config)
-        .withConcurrency(conf.integer(Setting.WORKER_CONCURRENCY, concurrency, DEFAULT_CONCURRENCY, 1, 100_000));
+    WorkerConfig worker =
+        WorkerConfig.of(config)
+            .withConcurrency(
+                conf.integer(
+                    Setting.WORKER_CONCURRENCY, concurrency, DEFAULT_CONCURRENCY, 1, 100_000));
     String id = conf.string(Setting.WORKER_ID, workerId, null);
     if (id != null) {
       worker = worker.withWorkerId(id);
@@ -59,18 +75,31 @@ public final class WorkerCommand implements Callable<Integer> {
     // Set once start() has returned: reading it first makes the worker's own fields visible here.
     AtomicReference<Worker> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    HealthServer health = port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
+    HealthServer health =
+        port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     WorkerConfig settings = worker;
-    Shutdown.runUntilSignal(health, () -> {
-      TopicSetup.ensure(config);
-      GraphRegistry graphs = context.graphs().get();
-      Worker w = new Worker(settings, graphs, config.schemaRegistry(), meters);
-      w.start();
-      started.set(w);
-      context.out().println("bramble worker " + w.workerId() + ": " + config.bootstrapServers() + ", concurrency "
-          + settings.concurrency() + ", graphs " + graphs.names() + (health == null ? "" : ", health on :" + health.port()));
-      return w::close;
-    });
+    Shutdown.runUntilSignal(
+        health,
+        () -> {
+          TopicSetup.ensure(config);
+          GraphRegistry graphs = context.graphs().get();
+          Worker w = new Worker(settings, graphs, config.schemaRegistry(), meters);
+          w.start();
+          started.set(w);
+          context
+              .out()
+              .println(
+                  "bramble worker "
+                      + w.workerId()
+                      + ": "
+                      + config.bootstrapServers()
+                      + ", concurrency "
+                      + settings.concurrency()
+                      + ", graphs "
+                      + graphs.names()
+                      + (health == null ? "" : ", health on :" + health.port()));
+          return w::close;
+        });
     return 0;
   }
 
@@ -80,7 +109,8 @@ public final class WorkerCommand implements Callable<Integer> {
       return HealthServer.Readiness.notReady("starting");
     }
     return worker.isRunning()
-        ? HealthServer.Readiness.ready("consuming tasks, " + worker.assignment().size() + " partitions assigned")
+        ? HealthServer.Readiness.ready(
+            "consuming tasks, " + worker.assignment().size() + " partitions assigned")
         : HealthServer.Readiness.notReady(worker.problem());
   }
 }

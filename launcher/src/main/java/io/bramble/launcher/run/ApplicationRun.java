@@ -5,9 +5,9 @@ import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
 import io.bramble.core.application.RunResult;
+import io.bramble.core.persistence.JdbcPersister;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.persistence.JdbcPersister;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateJson;
 import io.bramble.core.tracking.LocalFileTracker;
@@ -30,8 +30,8 @@ final class ApplicationRun {
 
   /**
    * Runs {@code entry}'s graph from its entrypoint on {@code initialState} with {@code inputs} (or,
-   * with --persist, resumes where the app id's last run stopped) and prints the final state's result
-   * keys as JSON, after the provider's summary of it unless --quiet.
+   * with --persist, resumes where the app id's last run stopped) and prints the final state's
+   * result keys as JSON, after the provider's summary of it unless --quiet.
    */
   int run(GraphRegistry.Entry entry, State initialState, Map<String, Object> inputs) {
     GraphProvider provider = entry.provider();
@@ -39,26 +39,33 @@ final class ApplicationRun {
       return new DistributedRun(context, options).run(entry, initialState, inputs);
     }
     PrintStream out = context.out();
-    Tracker tracker = Trackers.of(
-        options.quiet ? null : new ProgressPrinter(out, provider::childLabel),
-        options.trackerDir == null ? null : new LocalFileTracker(options.trackerDir));
+    Tracker tracker =
+        Trackers.of(
+            options.quiet ? null : new ProgressPrinter(out, provider::childLabel),
+            options.trackerDir == null ? null : new LocalFileTracker(options.trackerDir));
     JdbcPersister persister = options.openPersister();
     try {
-      ApplicationBuilder b = Application.builder()
-          .withGraph(entry.graph())
-          .withIdentifiers(options.appId, null)
-          .withTracker(tracker)
-          .withParallelExecutor(context.executor());
+      ApplicationBuilder b =
+          Application.builder()
+              .withGraph(entry.graph())
+              .withIdentifiers(options.appId, null)
+              .withTracker(tracker)
+              .withParallelExecutor(context.executor());
       if (persister != null) {
-        b.withPersister(persister).initializeFrom(persister, true, initialState, provider.entrypoint());
+        b.withPersister(persister)
+            .initializeFrom(persister, true, initialState, provider.entrypoint());
       } else {
         b.withState(initialState).withEntrypoint(provider.entrypoint());
       }
       Application app = b.build();
       if (!options.quiet) {
         if (persister != null && app.nextSequenceId() > 0) {
-          out.println("resuming app " + app.appId() + " at step " + app.nextSequenceId()
-              + (app.hasNext() ? " (" + app.nextAction() + ")" : ": it had already finished"));
+          out.println(
+              "resuming app "
+                  + app.appId()
+                  + " at step "
+                  + app.nextSequenceId()
+                  + (app.hasNext() ? " (" + app.nextAction() + ")" : ": it had already finished"));
         } else {
           out.println("app " + app.appId());
         }
@@ -81,8 +88,13 @@ final class ApplicationRun {
     } catch (ActionFailedException e) {
       context.err().println("bramble: run failed: " + e.getMessage());
       if (persister != null) {
-        context.err().println("the steps that completed are saved; run the same command again (same --persist and"
-            + " --app-id " + options.appId + ") to resume");
+        context
+            .err()
+            .println(
+                "the steps that completed are saved; run the same command again (same --persist and"
+                    + " --app-id "
+                    + options.appId
+                    + ") to resume");
       }
       return 1;
     } finally {
@@ -92,7 +104,10 @@ final class ApplicationRun {
     }
   }
 
-  /** The state's values for {@code keys} (those present, in that order; all user keys when empty), as pretty JSON. */
+  /**
+   * The state's values for {@code keys} (those present, in that order; all user keys when empty),
+   * as pretty JSON.
+   */
   static String json(State state, List<String> keys) {
     Map<String, Object> shown = new LinkedHashMap<>();
     if (keys.isEmpty()) {
@@ -104,7 +119,9 @@ final class ApplicationRun {
       }
     }
     try {
-      return StateJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(StateJson.toNode(shown));
+      return StateJson.mapper()
+          .writerWithDefaultPrettyPrinter()
+          .writeValueAsString(StateJson.toNode(shown));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print the final state: " + e.getMessage(), e);
     }

@@ -1,16 +1,16 @@
 package io.bramble.launcher.run;
 
+import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.cluster.JobOutput;
 import io.bramble.launcher.cluster.ProgressBar;
-import io.bramble.devcluster.DevCluster;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.client.JobClient;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -35,11 +35,19 @@ final class DistributedRun {
     String graph = entry.name();
     PrintStream out = context.out();
     String appId = options.appId != null ? options.appId : graph + "-" + UUID.randomUUID();
-    try (DevCluster cluster = DevCluster.start(options.dataDir, context.graphs().get(), options.workers, 4, 0, 0);
+    try (DevCluster cluster =
+            DevCluster.start(options.dataDir, context.graphs().get(), options.workers, 4, 0, 0);
         JobClient client = cluster.client()) {
       if (!options.quiet) {
-        out.println("distributed: Kafka on " + cluster.bootstrapServers() + ", registry " + cluster.registryUrl() + ", "
-            + options.workers + " workers; app " + appId);
+        out.println(
+            "distributed: Kafka on "
+                + cluster.bootstrapServers()
+                + ", registry "
+                + cluster.registryUrl()
+                + ", "
+                + options.workers
+                + " workers; app "
+                + appId);
       }
       JobRequest job = JobClient.request(appId, graph, initialState, inputs);
       client.submit(job);

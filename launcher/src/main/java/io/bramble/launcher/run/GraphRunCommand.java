@@ -33,22 +33,46 @@ final class GraphRunCommand implements Callable<Integer> {
     GraphRunCommand command = new GraphRunCommand(context, graph);
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command);
     spec.name(graph.name()).mixinStandardHelpOptions(true);
-    spec.usageMessage().description("Runs graph '" + graph.name() + "' (version " + graph.version() + ") in this JVM, "
-        + "printing each step and the final state.");
+    spec.usageMessage()
+        .description(
+            "Runs graph '"
+                + graph.name()
+                + "' (version "
+                + graph.version()
+                + ") in this JVM, "
+                + "printing each step and the final state.");
     for (GraphParameter p : graph.provider().parameters()) {
-      spec.addOption(OptionSpec.builder("--" + p.name())
-          .paramLabel(p.type() == GraphParameter.Type.INTEGER ? "N" : p.type() == GraphParameter.Type.LIST ? "A,B,…" : "TEXT")
-          .type(String.class)
-          .defaultValue(p.defaultValue())
-          .description((p.description() == null ? "" : p.description() + " ")
-              + "(" + (p.target() == GraphParameter.Target.STATE ? "state" : "input") + " " + p.key()
-              + (p.defaultValue() == null ? "" : "; default: " + p.defaultValue()) + ").")
-          .build());
+      spec.addOption(
+          OptionSpec.builder("--" + p.name())
+              .paramLabel(
+                  p.type() == GraphParameter.Type.INTEGER
+                      ? "N"
+                      : p.type() == GraphParameter.Type.LIST ? "A,B,…" : "TEXT")
+              .type(String.class)
+              .defaultValue(p.defaultValue())
+              .description(
+                  (p.description() == null ? "" : p.description() + " ")
+                      + "("
+                      + (p.target() == GraphParameter.Target.STATE ? "state" : "input")
+                      + " "
+                      + p.key()
+                      + (p.defaultValue() == null ? "" : "; default: " + p.defaultValue())
+                      + ").")
+              .build());
     }
-    spec.addOption(OptionSpec.builder("--state").paramLabel("JSON").type(String.class)
-        .description("State to start from, as a JSON object (the graph's flags override its keys).").build());
-    spec.addOption(OptionSpec.builder("--inputs").paramLabel("JSON").type(String.class)
-        .description("Inputs, as a JSON object (the graph's flags override its keys).").build());
+    spec.addOption(
+        OptionSpec.builder("--state")
+            .paramLabel("JSON")
+            .type(String.class)
+            .description(
+                "State to start from, as a JSON object (the graph's flags override its keys).")
+            .build());
+    spec.addOption(
+        OptionSpec.builder("--inputs")
+            .paramLabel("JSON")
+            .type(String.class)
+            .description("Inputs, as a JSON object (the graph's flags override its keys).")
+            .build());
     spec.addMixin("run", CommandSpec.forAnnotatedObject(command.options));
     command.spec = spec;
     return new CommandLine(spec);
@@ -90,7 +114,8 @@ final class GraphRunCommand implements Callable<Integer> {
     try {
       return StateJson.read(text);
     } catch (Exception e) {
-      throw new CommandLine.ParameterException(spec.commandLine(), option + " takes a JSON object: " + e.getMessage());
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), option + " takes a JSON object: " + e.getMessage());
     }
   }
 }

@@ -43,16 +43,28 @@ final class ProgressPrinter implements Tracker {
 
   @Override
   public void onSpawn(SpawnLink link) {
-    print(depth.getOrDefault(link.parentAppId(), 0), null, link.parentAppId(),
-        "#" + link.parentSequenceId() + " " + link.parentAction() + " → child " + link.childIndex() + " ("
-            + shortId(link.childAppId()) + ")");
+    print(
+        depth.getOrDefault(link.parentAppId(), 0),
+        null,
+        link.parentAppId(),
+        "#"
+            + link.parentSequenceId()
+            + " "
+            + link.parentAction()
+            + " → child "
+            + link.childIndex()
+            + " ("
+            + shortId(link.childAppId())
+            + ")");
   }
 
   @Override
   public void afterStep(StepEnd s) {
     int d = depth.getOrDefault(s.appId(), 0);
     String label = d > 0 && s.state() != null ? childLabel.apply(s.state()) : null;
-    String text = String.format("#%d %-20s %4d ms", s.sequenceId(), s.action(), s.endedAtMs() - s.startedAtMs());
+    String text =
+        String.format(
+            "#%d %-20s %4d ms", s.sequenceId(), s.action(), s.endedAtMs() - s.startedAtMs());
     if (s.error() != null) {
       text += "  FAILED: " + s.error().getClass().getSimpleName() + ": " + s.error().getMessage();
     }

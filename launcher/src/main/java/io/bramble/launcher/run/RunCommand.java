@@ -5,11 +5,15 @@ import io.bramble.launcher.LauncherContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bramble run GRAPH}: runs a graph from the class path in this JVM (one subcommand per graph). */
+/**
+ * {@code bramble run GRAPH}: runs a graph from the class path in this JVM (one subcommand per
+ * graph).
+ */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = "Runs a graph from the class path in this JVM, printing each step and the final state.")
+    description =
+        "Runs a graph from the class path in this JVM, printing each step and the final state.")
 public final class RunCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -23,8 +27,10 @@ public final class RunCommand implements Runnable {
   @Override
   public void run() {
     String names = String.join(" or ", spec.subcommands().keySet());
-    throw new CommandLine.ParameterException(spec.commandLine(), names.isEmpty()
-        ? "no graph is on the class path (BRAMBLE_CLASSPATH names the jars to load)"
-        : "name an application to run: " + names);
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
+        names.isEmpty()
+            ? "no graph is on the class path (BRAMBLE_CLASSPATH names the jars to load)"
+            : "name an application to run: " + names);
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Several trackers as one. Children of a parallel step receive only their parent's tracker (not
- * its other hooks), so everything that should see child steps has to travel in one Tracker.
+ * Several trackers as one. Children of a parallel step receive only their parent's tracker (not its
+ * other hooks), so everything that should see child steps has to travel in one Tracker.
  */
 final class Trackers implements Tracker {
   private final List<Tracker> trackers;

@@ -1,14 +1,14 @@
 package io.bramble.launcher.ui;
 
-import io.bramble.ui.UiServer;
-import io.bramble.ui.KafkaEventStore;
-import io.bramble.ui.TrackerDirStore;
-import io.bramble.ui.UiStore;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.cluster.ClusterOptions;
 import io.bramble.launcher.cluster.Configuration;
 import io.bramble.launcher.cluster.Setting;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.ui.KafkaEventStore;
+import io.bramble.ui.TrackerDirStore;
+import io.bramble.ui.UiServer;
+import io.bramble.ui.UiStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,12 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bramble ui}: the web UI, over a tracker directory ({@code --tracker-dir}, what
- * {@code bramble run --tracker DIR} writes) or a cluster's events topic (the cluster options).
+ * {@code bramble ui}: the web UI, over a tracker directory ({@code --tracker-dir}, what {@code
+ * bramble run --tracker DIR} writes) or a cluster's events topic (the cluster options).
  */
-@Command(name = "ui", mixinStandardHelpOptions = true,
-    description = "Serves the web UI: apps, their steps, state and sub-applications, from a tracker directory "
-        + "(--tracker-dir) or a cluster's events topic.")
+@Command(
+    name = "ui",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serves the web UI: apps, their steps, state and sub-applications, from a tracker directory "
+            + "(--tracker-dir) or a cluster's events topic.")
 public final class UiCommand implements Callable<Integer> {
   public static final int DEFAULT_PORT = 8080;
 
@@ -31,17 +34,26 @@ public final class UiCommand implements Callable<Integer> {
 
   @Mixin ClusterOptions cluster;
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
       description = "HTTP port (env BRAMBLE_UI_PORT, file ui.port; default " + DEFAULT_PORT + ").")
   Integer port;
 
-  @Option(names = "--host", paramLabel = "ADDRESS",
-      description = "Address to listen on (env BRAMBLE_UI_HOST, file ui.host; default " + UiServer.DEFAULT_HOST
-          + ", this machine only; 0.0.0.0 for every interface).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address to listen on (env BRAMBLE_UI_HOST, file ui.host; default "
+              + UiServer.DEFAULT_HOST
+              + ", this machine only; 0.0.0.0 for every interface).")
   String host;
 
-  @Option(names = "--tracker-dir", paramLabel = "DIR",
-      description = "Show local runs: the directory `bramble run --tracker DIR` wrote (instead of a cluster).")
+  @Option(
+      names = "--tracker-dir",
+      paramLabel = "DIR",
+      description =
+          "Show local runs: the directory `bramble run --tracker DIR` wrote (instead of a cluster).")
   Path trackerDir;
 
   public UiCommand(LauncherContext context) {
@@ -56,8 +68,14 @@ public final class UiCommand implements Callable<Integer> {
     UiStore store;
     if (trackerDir != null) {
       if (!Files.isDirectory(trackerDir)) {
-        context.err().println("bramble ui: no directory " + trackerDir + " (write one with `bramble run … --tracker "
-            + trackerDir + "`)");
+        context
+            .err()
+            .println(
+                "bramble ui: no directory "
+                    + trackerDir
+                    + " (write one with `bramble run … --tracker "
+                    + trackerDir
+                    + "`)");
         return 2;
       }
       store = new TrackerDirStore(trackerDir);
@@ -66,14 +84,26 @@ public final class UiCommand implements Callable<Integer> {
       store = new KafkaEventStore(config, config.schemaRegistry());
     }
     UiServer server = UiServer.start(store, address, httpPort);
-    context.out().println("bramble ui: http://" + (address.equals("0.0.0.0") ? "localhost" : address) + ":"
-        + server.port() + "/ (" + store.description() + ")");
+    context
+        .out()
+        .println(
+            "bramble ui: http://"
+                + (address.equals("0.0.0.0") ? "localhost" : address)
+                + ":"
+                + server.port()
+                + "/ ("
+                + store.description()
+                + ")");
     context.out().flush();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "bramble-ui-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "bramble-ui-shutdown"));
     stopped.await();
     return 0;
   }

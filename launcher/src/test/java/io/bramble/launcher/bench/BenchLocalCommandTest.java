@@ -9,20 +9,23 @@ import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.launcher.Console;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.Test;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 
 class BenchLocalCommandTest {
   @Test
   void theLastLineIsOneJsonObjectWithTheMedianAndPerChildTime() throws Exception {
     Console c = new Console();
-    assertThat(c.run("bench", "local", "--children", "10", "--warmup", "2", "--runs", "3")).isZero();
+    assertThat(c.run("bench", "local", "--children", "10", "--warmup", "2", "--runs", "3"))
+        .isZero();
 
     List<String> lines = c.outLines();
     assertThat(lines).anyMatch(l -> l.startsWith("warm-up     2 runs: median"));
     assertThat(lines).anyMatch(l -> l.startsWith("measured    3 runs: median"));
     String last = lines.get(lines.size() - 1);
-    assertThat(last).matches("\\{\"bench\":\"local\",\"children\":10,\"median_ms\":[0-9.]+,\"per_child_us\":[0-9.]+}");
+    assertThat(last)
+        .matches(
+            "\\{\"bench\":\"local\",\"children\":10,\"median_ms\":[0-9.]+,\"per_child_us\":[0-9.]+}");
     JsonNode json = new ObjectMapper().readTree(last);
     // both are printed with 3 decimals: median_ms's rounding (0.0005 ms) is 0.05 us per child of 10
     assertThat(json.get("per_child_us").asDouble())
@@ -48,6 +51,7 @@ class BenchLocalCommandTest {
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
     assertThat(BenchLocalCommand.median(new double[] {1, 2, 4, 10})).isEqualTo(3);
     assertThat(BenchLocalCommand.median(new double[] {1, 2, 4})).isEqualTo(2);
-    assertThatThrownBy(() -> BenchLocalCommand.median(new double[0])).isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> BenchLocalCommand.median(new double[0]))
+        .isInstanceOf(RuntimeException.class);
   }
 }

@@ -16,11 +16,11 @@ import java.util.Set;
 import java.util.stream.LongStream;
 
 /**
- * The graph the crash test runs, found by every process through {@code ServiceLoader}:
- * {@code prepare} (items 0..n-1) → {@code fan_out} (one child per item: {@code step} ×3, sleeping
- * {@code sleep_ms} each, → {@code done}, out = item * 2) → {@code summarize}. The reduce keeps the
- * outs, the items and the child app ids it saw, in task order, so a child counted twice or
- * missing shows in the final state. Every executed action is recorded by {@link ExecutionRecorder}.
+ * The graph the crash test runs, found by every process through {@code ServiceLoader}: {@code
+ * prepare} (items 0..n-1) → {@code fan_out} (one child per item: {@code step} ×3, sleeping {@code
+ * sleep_ms} each, → {@code done}, out = item * 2) → {@code summarize}. The reduce keeps the outs,
+ * the items and the child app ids it saw, in task order, so a child counted twice or missing shows
+ * in the final state. Every executed action is recorded by {@link ExecutionRecorder}.
  */
 public final class ChaosGraph implements GraphProvider {
   public static final String NAME = "chaos";
@@ -47,38 +47,80 @@ public final class ChaosGraph implements GraphProvider {
   }
 
   private static Graph build() {
-    Action step = recorded(Action.builder("step").reads("steps", "sleep_ms").writes("steps").update((s, in) -> {
-      Thread.sleep(s.getLong("sleep_ms"));
-      return s.increment("steps");
-    }));
-    Action done = recorded(Action.builder("done").reads("item").writes("out", "app").run((s, in, ctx) -> {
-      State next = s.update("out", s.getLong("item") * 2).update("app", ctx.appId());
-      return ActionOutcome.of(Map.of("out", next.get("out"), "app", ctx.appId()), next);
-    }));
-    Graph child = Graph.builder().withActions(step, done)
-        .withTransition("step", "step", Condition.expr("steps < 3"))
-        .withTransition("step", "done")
-        .build();
+    Action step =
+        recorded(
+            Action.builder("step")
+                .reads("steps", "sleep_ms")
+                .writes("steps")
+                .update(
+                    (s, in) -> {
+                      Thread.sleep(s.getLong("sleep_ms"));
+                      return s.increment("steps");
+                    }));
+    Action done =
+        recorded(
+            Action.builder("done")
+                .reads("item")
+                .writes("out", "app")
+                .run(
+                    (s, in, ctx) -> {
+                      State next =
+                          s.update("out", s.getLong("item") * 2).update("app", ctx.appId());
+                      return ActionOutcome.of(
+                          Map.of("out", next.get("out"), "app", ctx.appId()), next);
+                    }));
+    Graph child =
+        Graph.builder()
+            .withActions(step, done)
+            .withTransition("step", "step", Condition.expr("steps < 3"))
+            .withTransition("step", "done")
+            .build();
 
-    Action prepare = recorded(Action.builder("prepare").reads("n").writes("items")
-        .update((s, in) -> s.update("items", LongStream.range(0, s.getLong("n")).boxed().toList())));
-    ParallelAction fanOut = MapStates.builder("fan_out").reads("items", "sleep_ms").writes("outs", "seen_items", "seen_apps")
-        .subGraph(RunnableGraph.of(child, "step", "done"))
-        .states((s, in) -> s.<Long>getList("items").stream()
-            .map(item -> State.of("item", item, "steps", 0, "sleep_ms", s.get("sleep_ms")))
-            .toList())
-        .reduce((s, children) -> {
-          // The reduce runs in the coordinator and has no context: recorded under the pseudo app id "-".
-          ExecutionRecorder.record("-", -1, "reduce");
-          return s.update("outs", children.stream().map(c -> c.get("out")).toList())
-              .update("seen_items", children.stream().map(c -> c.get("item")).toList())
-              .update("seen_apps", children.stream().map(c -> c.get("app")).toList());
-        })
+    Action prepare =
+        recorded(
+            Action.builder("prepare")
+                .reads("n")
+                .writes("items")
+                .update(
+                    (s, in) ->
+                        s.update("items", LongStream.range(0, s.getLong("n")).boxed().toList())));
+    ParallelAction fanOut =
+        MapStates.builder("fan_out")
+            .reads("items", "sleep_ms")
+            .writes("outs", "seen_items", "seen_apps")
+            .subGraph(RunnableGraph.of(child, "step", "done"))
+            .states(
+                (s, in) ->
+                    s.<Long>getList("items").stream()
+                        .map(
+                            item ->
+                                State.of("item", item, "steps", 0, "sleep_ms", s.get("sleep_ms")))
+                        .toList())
+            .reduce(
+                (s, children) -> {
+                  // The reduce runs in the coordinator and has no context: recorded under the
+                  // pseudo app id "-".
+                  ExecutionRecorder.record("-", -1, "reduce");
+                  return s.update("outs", children.stream().map(c -> c.get("out")).toList())
+                      .update("seen_items", children.stream().map(c -> c.get("item")).toList())
+                      .update("seen_apps", children.stream().map(c -> c.get("app")).toList());
+                })
+            .build();
+    Action summarize =
+        recorded(
+            Action.builder("summarize")
+                .reads("outs")
+                .writes("sum")
+                .update(
+                    (s, in) ->
+                        s.update(
+                            "sum",
+                            s.<Long>getList("outs").stream().mapToLong(Long::longValue).sum())));
+    return Graph.builder()
+        .withActions(prepare, fanOut, summarize)
+        .withTransition("prepare", "fan_out")
+        .withTransition("fan_out", "summarize")
         .build();
-    Action summarize = recorded(Action.builder("summarize").reads("outs").writes("sum")
-        .update((s, in) -> s.update("sum", s.<Long>getList("outs").stream().mapToLong(Long::longValue).sum())));
-    return Graph.builder().withActions(prepare, fanOut, summarize)
-        .withTransition("prepare", "fan_out").withTransition("fan_out", "summarize").build();
   }
 
   private static Action recorded(Action action) {
@@ -118,7 +160,8 @@ public final class ChaosGraph implements GraphProvider {
     }
 
     @Override
-    public ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context) throws Exception {
+    public ActionOutcome execute(State state, Map<String, Object> inputs, ActionContext context)
+        throws Exception {
       ActionOutcome outcome = delegate.execute(state, inputs, context);
       ExecutionRecorder.record(context.appId(), context.sequenceId(), delegate.name());
       return outcome;

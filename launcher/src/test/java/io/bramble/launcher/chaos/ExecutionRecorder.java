@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
  * Appends one line per successful action execution, {@code <pid> <appId> <sequenceId> <action>
  * <epochMillis>}, to {@code exec-<pid>.log} in the directory named by the environment variable
  * {@value #ENV}; does nothing when it is not set (so the graph also runs untouched in the test
- * JVM). One file per process and one {@code write} per line: a line is either in the page cache
- * or not written at all when the process is killed with {@code kill -9}.
+ * JVM). One file per process and one {@code write} per line: a line is either in the page cache or
+ * not written at all when the process is killed with {@code kill -9}.
  */
 final class ExecutionRecorder {
   static final String ENV = "CHAOS_EXECUTION_LOG";
@@ -27,7 +27,17 @@ final class ExecutionRecorder {
     if (CHANNEL == null) {
       return;
     }
-    String line = PID + " " + appId + " " + sequenceId + " " + action + " " + System.currentTimeMillis() + "\n";
+    String line =
+        PID
+            + " "
+            + appId
+            + " "
+            + sequenceId
+            + " "
+            + action
+            + " "
+            + System.currentTimeMillis()
+            + "\n";
     ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
     synchronized (CHANNEL) {
       try {
@@ -46,7 +56,8 @@ final class ExecutionRecorder {
     }
     try {
       Path file = Files.createDirectories(Path.of(dir)).resolve("exec-" + PID + ".log");
-      return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      return FileChannel.open(
+          file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the execution log in " + dir, e);
     }

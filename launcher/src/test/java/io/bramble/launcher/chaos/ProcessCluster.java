@@ -2,6 +2,7 @@ package io.bramble.launcher.chaos;
 
 import io.bramble.embedded.BrokerMain;
 import io.bramble.launcher.Bramble;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,14 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.io.File;
 
 /**
  * The broker, the coordinator and the workers of a crash test, each in a JVM of its own started
- * from this JVM's class path. Every incarnation writes {@code <name>-<n>.out} and {@code .err} under
- * the run's folder. {@link #kill} is {@code kill -9}; {@link #restart} starts the same command
- * again. Whatever happens, {@link #close} (or, if the test JVM itself dies, a shutdown hook)
- * kills every process still running.
+ * from this JVM's class path. Every incarnation writes {@code <name>-<n>.out} and {@code .err}
+ * under the run's folder. {@link #kill} is {@code kill -9}; {@link #restart} starts the same
+ * command again. Whatever happens, {@link #close} (or, if the test JVM itself dies, a shutdown
+ * hook) kills every process still running.
  */
 final class ProcessCluster implements AutoCloseable {
   /** One run of one named process. */
@@ -34,13 +34,22 @@ final class ProcessCluster implements AutoCloseable {
 
   private record Command(List<String> args, String readyPrefix) {}
 
-  /** Small heaps for 2 cores; Bramble's own logs and group membership changes at INFO, for diagnosis. */
-  private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-      "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
-      "-Dorg.slf4j.simpleLogger.log.io.bramble=info",
-      "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=info",
-      "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.AbstractCoordinator=info",
-      "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info");
+  /**
+   * Small heaps for 2 cores; Bramble's own logs and group membership changes at INFO, for
+   * diagnosis.
+   */
+  private static final List<String> JVM_OPTIONS =
+      List.of(
+          "-Xmx384m",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-Dorg.slf4j.simpleLogger.showDateTime=true",
+          "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+          "-Dorg.slf4j.simpleLogger.log.io.bramble=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.ConsumerCoordinator=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.AbstractCoordinator=info",
+          "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.streams.KafkaStreams=info");
+
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dir;
@@ -55,15 +64,27 @@ final class ProcessCluster implements AutoCloseable {
     this.dir = dir;
     this.executionLogDir = executionLogDir;
     // Surefire runs tests from a manifest-only jar; the real class path is in this property.
-    this.classPath = snapshot(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        dir.resolve("classes"));
+    this.classPath =
+        snapshot(
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            dir.resolve("classes"));
     Runtime.getRuntime().addShutdownHook(killAllOnExit);
   }
 
   /** Starts the broker on {@code port} and waits for it; returns its bootstrap servers. */
   String startBroker(Path dataDir, int port, int partitions) {
-    start("broker", new Command(List.of(BrokerMain.class.getName(), "--data-dir", dataDir.toString(),
-        "--port", Integer.toString(port), "--partitions", Integer.toString(partitions)), "READY "));
+    start(
+        "broker",
+        new Command(
+            List.of(
+                BrokerMain.class.getName(),
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                Integer.toString(port),
+                "--partitions",
+                Integer.toString(partitions)),
+            "READY "));
     return awaitReady("broker").substring("READY ".length()).trim();
   }
 
@@ -79,7 +100,14 @@ final class ProcessCluster implements AutoCloseable {
   void startWorker(String id, List<String> clusterArgs, int concurrency) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "worker"));
     args.addAll(clusterArgs);
-    args.addAll(List.of("--worker-id", id, "--concurrency", Integer.toString(concurrency), "--health-port", "0"));
+    args.addAll(
+        List.of(
+            "--worker-id",
+            id,
+            "--concurrency",
+            Integer.toString(concurrency),
+            "--health-port",
+            "0"));
     start(id, new Command(args, "bramble worker"));
   }
 
@@ -108,24 +136,32 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until the current incarnation of {@code name} prints its ready line (the broker's
-   * {@code READY host:port}, the banner of a coordinator or worker); returns the line.
+   * Waits until the current incarnation of {@code name} prints its ready line (the broker's {@code
+   * READY host:port}, the banner of a coordinator or worker); returns the line.
    */
   String awaitReady(String name) {
-    Incarnation inc = current(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
+    Incarnation inc =
+        current(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
     String prefix = commands.get(name).readyPrefix();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try {
       while (System.nanoTime() < deadline) {
         if (Files.exists(inc.out())) {
-          Optional<String> line = Files.readAllLines(inc.out()).stream().filter(l -> l.startsWith(prefix)).findFirst();
+          Optional<String> line =
+              Files.readAllLines(inc.out()).stream().filter(l -> l.startsWith(prefix)).findFirst();
           if (line.isPresent()) {
             return line.get();
           }
         }
         if (!inc.process().isAlive()) {
-          throw new IllegalStateException(name + " (" + inc.out().getFileName() + ") exited with " + inc.process().exitValue()
-              + " before it was ready; stderr tail:\n" + tail(inc.err(), 30));
+          throw new IllegalStateException(
+              name
+                  + " ("
+                  + inc.out().getFileName()
+                  + ") exited with "
+                  + inc.process().exitValue()
+                  + " before it was ready; stderr tail:\n"
+                  + tail(inc.err(), 30));
         }
         Thread.sleep(100);
       }
@@ -135,8 +171,12 @@ final class ProcessCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted waiting for " + name, e);
     }
-    throw new IllegalStateException(name + " was not ready within " + READY_TIMEOUT.toSeconds() + " s; stderr tail:\n"
-        + tail(inc.err(), 30));
+    throw new IllegalStateException(
+        name
+            + " was not ready within "
+            + READY_TIMEOUT.toSeconds()
+            + " s; stderr tail:\n"
+            + tail(inc.err(), 30));
   }
 
   private synchronized void start(String name, Command command) {
@@ -151,7 +191,8 @@ final class ProcessCluster implements AutoCloseable {
     cmd.addAll(command.args());
     Path out = dir.resolve(name + "-" + n + ".out");
     Path err = dir.resolve(name + "-" + n + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().put(ExecutionRecorder.ENV, executionLogDir.toString());
     try {
       running.put(name, new Incarnation(name, n, pb.start(), out, err));

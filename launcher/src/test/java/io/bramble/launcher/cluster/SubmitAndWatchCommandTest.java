@@ -32,9 +32,22 @@ class SubmitAndWatchCommandTest {
   @Test
   void submitWaitPrintsTheFinalStateAndWatchFollowsTheJob() {
     Console submit = new Console();
-    String[] where = {"--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()};
-    int code = submit.run(concat(new String[] {"submit", "collatz", "--state", "{\"from\": 5, \"to\": 7}",
-        "--app-id", "cli-1", "--wait"}, where));
+    String[] where = {
+      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
+    };
+    int code =
+        submit.run(
+            concat(
+                new String[] {
+                  "submit",
+                  "collatz",
+                  "--state",
+                  "{\"from\": 5, \"to\": 7}",
+                  "--app-id",
+                  "cli-1",
+                  "--wait"
+                },
+                where));
     assertThat(code).as(submit.err()).isZero();
     assertThat(submit.out()).contains("\"5\" : 6", "\"6\" : 9", "\"7\" : 17");
     assertThat(submit.err()).contains("3/3 children");
@@ -47,8 +60,15 @@ class SubmitAndWatchCommandTest {
   @Test
   void submitOfAnUnknownGraphFailsWithItsName() {
     Console submit = new Console();
-    int code = submit.run("submit", "nope", "--wait", "--bootstrap-servers", cluster.bootstrapServers(),
-        "--registry-url", cluster.registryUrl());
+    int code =
+        submit.run(
+            "submit",
+            "nope",
+            "--wait",
+            "--bootstrap-servers",
+            cluster.bootstrapServers(),
+            "--registry-url",
+            cluster.registryUrl());
     assertThat(code).isEqualTo(1);
     assertThat(submit.err()).contains("unknown graph 'nope'");
   }

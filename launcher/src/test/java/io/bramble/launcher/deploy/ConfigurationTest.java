@@ -17,7 +17,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** One configuration model for every process: flags > environment > properties file > defaults, checked at start-up. */
+/**
+ * One configuration model for every process: flags > environment > properties file > defaults,
+ * checked at start-up.
+ */
 class ConfigurationTest {
   @Command(name = "probe")
   static final class Probe implements Runnable {
@@ -34,18 +37,25 @@ class ConfigurationTest {
   }
 
   @Test
-  void flagsWinOverEnvironmentWhichWinsOverTheFileWhichWinsOverDefaults(@TempDir Path dir) throws Exception {
+  void flagsWinOverEnvironmentWhichWinsOverTheFileWhichWinsOverDefaults(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("bramble.properties");
-    Files.writeString(file, "bootstrap.servers=file:1\nschema.registry.url=http://file\ntopic.prefix=file.\n"
-        + "security.protocol=SASL_SSL\n");
-    ClusterConfig c = parse("--config", file.toString(), "--bootstrap-servers", "flag:1")
-        .resolve(Map.of("BRAMBLE_BOOTSTRAP_SERVERS", "env:1", "BRAMBLE_REGISTRY_URL", "http://env"));
+    Files.writeString(
+        file,
+        "bootstrap.servers=file:1\nschema.registry.url=http://file\ntopic.prefix=file.\n"
+            + "security.protocol=SASL_SSL\n");
+    ClusterConfig c =
+        parse("--config", file.toString(), "--bootstrap-servers", "flag:1")
+            .resolve(
+                Map.of("BRAMBLE_BOOTSTRAP_SERVERS", "env:1", "BRAMBLE_REGISTRY_URL", "http://env"));
     assertThat(c.bootstrapServers()).isEqualTo("flag:1");
     assertThat(c.registryUrl()).isEqualTo("http://env");
     assertThat(c.topics().prefix()).isEqualTo("file.");
     assertThat(c.partitions()).isEqualTo(4);
     assertThat(c.clientProperties()).containsExactly(Map.entry("security.protocol", "SASL_SSL"));
-    assertThat(c.clientProps()).containsEntry("security.protocol", "SASL_SSL").containsEntry("bootstrap.servers", "flag:1");
+    assertThat(c.clientProps())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("bootstrap.servers", "flag:1");
   }
 
   @Test
@@ -63,15 +73,20 @@ class ConfigurationTest {
   }
 
   @Test
-  void everySettingFollowsFlagThenEnvironmentThenFileThenDefault(@TempDir Path dir) throws Exception {
+  void everySettingFollowsFlagThenEnvironmentThenFileThenDefault(@TempDir Path dir)
+      throws Exception {
     Path file = dir.resolve("bramble.properties");
     Files.writeString(file, "worker.concurrency=8\nhealth.port=9100\nstate.dir=/file/state\n");
-    Configuration conf = parse("--config", file.toString())
-        .configuration(Map.of("BRAMBLE_HEALTH_PORT", "9200", "BRAMBLE_STATE_DIR", "/env/state"));
+    Configuration conf =
+        parse("--config", file.toString())
+            .configuration(
+                Map.of("BRAMBLE_HEALTH_PORT", "9200", "BRAMBLE_STATE_DIR", "/env/state"));
 
     assertThat(conf.integer(Setting.WORKER_CONCURRENCY, 4, 16, 1, 1000)).as("flag").isEqualTo(4);
     assertThat(conf.integer(Setting.WORKER_CONCURRENCY, null, 16, 1, 1000)).as("file").isEqualTo(8);
-    assertThat(conf.port(Setting.HEALTH_PORT, null, 8090)).as("environment over file").isEqualTo(9200);
+    assertThat(conf.port(Setting.HEALTH_PORT, null, 8090))
+        .as("environment over file")
+        .isEqualTo(9200);
     assertThat(conf.path(Setting.STATE_DIR, null, "default")).isEqualTo(Path.of("/env/state"));
     assertThat(conf.port(Setting.UI_PORT, null, 8080)).as("default").isEqualTo(8080);
   }
@@ -88,13 +103,25 @@ class ConfigurationTest {
   @Test
   void kafkaClientStreamsAndRegistryKeysAreAcceptedInTheFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bramble.properties");
-    Files.writeString(file, String.join("\n",
-        "security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512", "sasl.jaas.config=x required;",
-        "ssl.truststore.location=/t.p12", "linger.ms=5", "max.poll.records=100", "num.standby.replicas=1",
-        "producer.compression.type=zstd", "main.consumer.fetch.min.bytes=1", "topic.min.insync.replicas=2",
-        "basic.auth.user.info=bramble:secret", "commit.interval.ms=100"));
+    Files.writeString(
+        file,
+        String.join(
+            "\n",
+            "security.protocol=SASL_SSL",
+            "sasl.mechanism=SCRAM-SHA-512",
+            "sasl.jaas.config=x required;",
+            "ssl.truststore.location=/t.p12",
+            "linger.ms=5",
+            "max.poll.records=100",
+            "num.standby.replicas=1",
+            "producer.compression.type=zstd",
+            "main.consumer.fetch.min.bytes=1",
+            "topic.min.insync.replicas=2",
+            "basic.auth.user.info=bramble:secret",
+            "commit.interval.ms=100"));
     ClusterConfig c = parse("--config", file.toString()).resolve(Map.of());
-    assertThat(c.clientProperties()).containsKeys("sasl.jaas.config", "producer.compression.type", "basic.auth.user.info")
+    assertThat(c.clientProperties())
+        .containsKeys("sasl.jaas.config", "producer.compression.type", "basic.auth.user.info")
         .doesNotContainKey("commit.interval.ms");
   }
 
@@ -111,36 +138,46 @@ class ConfigurationTest {
 
   @Test
   void anUnknownEnvironmentVariableIsNamedWithAGuess() {
-    assertThatThrownBy(() -> parse().resolve(Map.of("BRAMBLE_BOOTSTRAP_SERVER", "broker:9092", "PATH", "/bin")))
+    assertThatThrownBy(
+            () ->
+                parse().resolve(Map.of("BRAMBLE_BOOTSTRAP_SERVER", "broker:9092", "PATH", "/bin")))
         .isInstanceOf(CommandLine.ParameterException.class)
-        .hasMessageContaining("unknown environment variable BRAMBLE_BOOTSTRAP_SERVER (did you mean BRAMBLE_BOOTSTRAP_SERVERS?)");
+        .hasMessageContaining(
+            "unknown environment variable BRAMBLE_BOOTSTRAP_SERVER (did you mean BRAMBLE_BOOTSTRAP_SERVERS?)");
   }
 
   @Test
   void anUnknownClientPropertyFlagIsNamed() {
     assertThatThrownBy(() -> parse("--client-property", "securty.protocol=SSL").resolve(Map.of()))
-        .hasMessageContaining("--client-property: unknown Kafka client config securty.protocol (did you mean security.protocol?)");
+        .hasMessageContaining(
+            "--client-property: unknown Kafka client config securty.protocol (did you mean security.protocol?)");
   }
 
   @Test
   void badNumbersExitWithTwoNamingTheKeyAndTheValue(@TempDir Path dir) throws Exception {
     Launch worker = new Launch(Map.of("BRAMBLE_WORKER_CONCURRENCY", "lots"));
     assertThat(worker.run("worker")).isEqualTo(2);
-    assertThat(worker.err()).contains("environment variable BRAMBLE_WORKER_CONCURRENCY: worker concurrency must be a number, got 'lots'");
+    assertThat(worker.err())
+        .contains(
+            "environment variable BRAMBLE_WORKER_CONCURRENCY: worker concurrency must be a number, got 'lots'");
 
     Launch coordinator = new Launch(Map.of("BRAMBLE_HEALTH_PORT", "80a"));
     assertThat(coordinator.run("coordinator")).isEqualTo(2);
-    assertThat(coordinator.err()).contains("environment variable BRAMBLE_HEALTH_PORT: health port must be a number, got '80a'");
+    assertThat(coordinator.err())
+        .contains(
+            "environment variable BRAMBLE_HEALTH_PORT: health port must be a number, got '80a'");
 
     Path file = dir.resolve("bramble.properties");
     Files.writeString(file, "partitions=four\n");
     Launch fromFile = new Launch(Map.of("BRAMBLE_CONFIG", file.toString()));
     assertThat(fromFile.run("worker")).isEqualTo(2);
-    assertThat(fromFile.err()).contains(file + ": key partitions: partitions must be a number, got 'four'");
+    assertThat(fromFile.err())
+        .contains(file + ": key partitions: partitions must be a number, got 'four'");
 
     Launch outOfRange = new Launch(Map.of());
     assertThat(outOfRange.run("coordinator", "--health-port", "70000")).isEqualTo(2);
-    assertThat(outOfRange.err()).contains("--health-port: health port must be between 0 and 65535, got 70000");
+    assertThat(outOfRange.err())
+        .contains("--health-port: health port must be between 0 and 65535, got 70000");
 
     Launch ui = new Launch(Map.of("BRAMBLE_UI_PORT", "http"));
     assertThat(ui.run("ui")).isEqualTo(2);
@@ -162,7 +199,8 @@ class ConfigurationTest {
 
   @Test
   void bramblesOwnFileKeysAreNotMistakenForClientConfigs() {
-    assertThat(Setting.fileKeys()).contains("topic.prefix", "partitions", "worker.concurrency", "health.port");
+    assertThat(Setting.fileKeys())
+        .contains("topic.prefix", "partitions", "worker.concurrency", "health.port");
     assertThat(ClientConfigKeys.isKnown("topic.prefix")).isFalse();
     assertThat(ClientConfigKeys.isKnown("producer.linger.ms")).isTrue();
     assertThat(ClientConfigKeys.isKnown("producer.no.such.key")).isFalse();
@@ -171,10 +209,20 @@ class ConfigurationTest {
   @Test
   void theReadmeTableListsEveryEnvironmentVariable() throws Exception {
     String readme = Files.readString(Path.of("..", "README.md"));
-    String table = readme.substring(readme.indexOf("## Running distributed"), readme.indexOf("Topics (created at start-up"));
+    String table =
+        readme.substring(
+            readme.indexOf("## Running distributed"),
+            readme.indexOf("Topics (created at start-up"));
     for (Setting s : Setting.values()) {
-      assertThat(table).as("README's configuration table lists " + s.env()).contains("`" + s.env() + "`");
-      s.fileKey().ifPresent(k -> assertThat(table).as("README's table lists file key " + k).contains("`" + k + "`"));
+      assertThat(table)
+          .as("README's configuration table lists " + s.env())
+          .contains("`" + s.env() + "`");
+      s.fileKey()
+          .ifPresent(
+              k ->
+                  assertThat(table)
+                      .as("README's table lists file key " + k)
+                      .contains("`" + k + "`"));
     }
   }
 }

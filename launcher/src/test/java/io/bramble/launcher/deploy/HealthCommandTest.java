@@ -12,7 +12,8 @@ class HealthCommandTest {
   @Test
   void theHealthCommandExitsZeroWhenReadyAndOneOtherwise() throws Exception {
     AtomicBoolean ready = new AtomicBoolean(false);
-    try (HealthServer server = HealthServer.start(0, () -> new HealthServer.Readiness(ready.get(), "worker"))) {
+    try (HealthServer server =
+        HealthServer.start(0, () -> new HealthServer.Readiness(ready.get(), "worker"))) {
       String url = "http://localhost:" + server.port() + "/health/ready";
       Launch notReady = new Launch(Map.of());
       assertThat(notReady.run("health", "--url", url)).isEqualTo(1);
@@ -20,8 +21,11 @@ class HealthCommandTest {
 
       ready.set(true);
       assertThat(new Launch(Map.of()).run("health", "--url", url)).isEqualTo(0);
-      assertThat(new Launch(Map.of("BRAMBLE_HEALTH_PORT", "" + server.port())).run("health")).as("port from env").isEqualTo(0);
-      assertThat(new Launch(Map.of()).run("health", "--port", "" + server.port(), "--live")).isEqualTo(0);
+      assertThat(new Launch(Map.of("BRAMBLE_HEALTH_PORT", "" + server.port())).run("health"))
+          .as("port from env")
+          .isEqualTo(0);
+      assertThat(new Launch(Map.of()).run("health", "--port", "" + server.port(), "--live"))
+          .isEqualTo(0);
     }
   }
 

@@ -16,8 +16,13 @@ final class Launch {
   private final LauncherContext context;
 
   Launch(Map<String, String> env) {
-    context = new LauncherContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), env, GraphRegistry::load, ThreadPoolParallelExecutor.shared());
+    context =
+        new LauncherContext(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env,
+            GraphRegistry::load,
+            ThreadPoolParallelExecutor.shared());
   }
 
   int run(String... args) {

@@ -14,13 +14,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run that dies part-way resumes from its SQLite checkpoints: finished poems are not written again. */
+/**
+ * A run that dies part-way resumes from its SQLite checkpoints: finished poems are not written
+ * again.
+ */
 class ResumeTest {
   @TempDir Path dir;
 
   private String[] args(Path db) {
-    return new String[] {"run", "poems", "--subject", "the sea", "--types", "sonnet,limerick,haiku",
-        "--max-drafts", "2", "--persist", "sqlite:" + db, "--app-id", "poems-1", "--quiet"};
+    return new String[] {
+      "run",
+      "poems",
+      "--subject",
+      "the sea",
+      "--types",
+      "sonnet,limerick,haiku",
+      "--max-drafts",
+      "2",
+      "--persist",
+      "sqlite:" + db,
+      "--app-id",
+      "poems-1",
+      "--quiet"
+    };
   }
 
   @Test
@@ -30,7 +46,10 @@ class ResumeTest {
     CountingModel failing = new CountingModel("limerick", 3);
     Console first = new Console(poems(failing));
     assertThat(first.run(args(db))).isEqualTo(1);
-    assertThat(first.err()).contains("run failed").contains("model unavailable").contains("same --persist");
+    assertThat(first.err())
+        .contains("run failed")
+        .contains("model unavailable")
+        .contains("same --persist");
     assertThat(failing.calls("sonnet")).isEqualTo(3);
     assertThat(failing.calls("haiku")).isEqualTo(2);
     assertThat(failing.calls("limerick")).isEqualTo(3);
@@ -42,8 +61,18 @@ class ResumeTest {
     assertThat(counting.calls).isEqualTo(Map.of("limerick", 1));
 
     Console uninterrupted = new Console();
-    assertThat(uninterrupted.run("run", "poems", "--subject", "the sea", "--types", "sonnet,limerick,haiku",
-        "--max-drafts", "2", "--quiet")).isZero();
+    assertThat(
+            uninterrupted.run(
+                "run",
+                "poems",
+                "--subject",
+                "the sea",
+                "--types",
+                "sonnet,limerick,haiku",
+                "--max-drafts",
+                "2",
+                "--quiet"))
+        .isZero();
     assertThat(second.out()).isEqualTo(uninterrupted.out());
 
     CountingModel third = new CountingModel(null, 0);
@@ -83,7 +112,8 @@ class ResumeTest {
     }
 
     @Override
-    public String write(String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+    public String write(
+        String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
       count(poemType);
       return delegate.write(poemType, subject, draftNumber, previousDraft, feedback);
     }

@@ -14,9 +14,9 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 /**
  * A schema registry held in memory, with the Confluent registry's rules: one global id per distinct
  * schema (shared across subjects), versions per subject, registration idempotent, and compatibility
- * enforced on registration ({@code BACKWARD} by default; {@link IncompatibleSchemaException} like an
- * HTTP 409). For unit tests (of this and other modules) and single-process runs; nothing survives the
- * JVM. Thread-safe.
+ * enforced on registration ({@code BACKWARD} by default; {@link IncompatibleSchemaException} like
+ * an HTTP 409). For unit tests (of this and other modules) and single-process runs; nothing
+ * survives the JVM. Thread-safe.
  *
  * <pre>{@code
  * SchemaRegistry registry = new InMemorySchemaRegistry();
@@ -26,13 +26,22 @@ import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 public final class InMemorySchemaRegistry implements SchemaRegistry {
 
   /** The levels a registry accepts. */
-  public static final Set<String> LEVELS = Set.of("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
-      "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE");
+  public static final Set<String> LEVELS =
+      Set.of(
+          "NONE",
+          "BACKWARD",
+          "BACKWARD_TRANSITIVE",
+          "FORWARD",
+          "FORWARD_TRANSITIVE",
+          "FULL",
+          "FULL_TRANSITIVE");
 
   private final Map<String, Integer> idsBySchemaText = new HashMap<>();
   private final Map<Integer, Schema> schemasById = new HashMap<>();
+
   /** subject → schema ids, index i holding version i + 1. */
   private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
+
   private final Map<String, String> subjectLevels = new HashMap<>();
   private String globalLevel = "BACKWARD";
 
@@ -46,8 +55,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     }
     String incompatibility = incompatibility(subject, schema);
     if (incompatibility != null) {
-      throw new IncompatibleSchemaException(subject, "Schema being registered is incompatible with an earlier"
-          + " schema for subject \"" + subject + "\" (" + getCompatibility(subject) + "): " + incompatibility, 409);
+      throw new IncompatibleSchemaException(
+          subject,
+          "Schema being registered is incompatible with an earlier"
+              + " schema for subject \""
+              + subject
+              + "\" ("
+              + getCompatibility(subject)
+              + "): "
+              + incompatibility,
+          409);
     }
     int id = existing != null ? existing : schemasById.size() + 1;
     if (existing == null) {
@@ -62,7 +79,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   public synchronized Schema getById(int id) {
     Schema schema = schemasById.get(id);
     if (schema == null) {
-      throw new SchemaNotFoundException("Schema " + id + " not found", SchemaNotFoundException.SCHEMA_NOT_FOUND);
+      throw new SchemaNotFoundException(
+          "Schema " + id + " not found", SchemaNotFoundException.SCHEMA_NOT_FOUND);
     }
     return schema;
   }
@@ -112,7 +130,8 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
   private List<Integer> idsOf(String subject) {
     List<Integer> ids = subjects.get(subject);
     if (ids == null) {
-      throw new SchemaNotFoundException("Subject '" + subject + "' not found.", SchemaNotFoundException.SUBJECT_NOT_FOUND);
+      throw new SchemaNotFoundException(
+          "Subject '" + subject + "' not found.", SchemaNotFoundException.SUBJECT_NOT_FOUND);
     }
     return ids;
   }
@@ -133,15 +152,21 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     for (int id : against) {
       Schema old = schemasById.get(id);
       if (backward) {
-        String problem = problem(SchemaCompatibility.checkReaderWriterCompatibility(schema, old),
-            "the new schema cannot read data written with version " + (ids.indexOf(id) + 1));
+        String problem =
+            problem(
+                SchemaCompatibility.checkReaderWriterCompatibility(schema, old),
+                "the new schema cannot read data written with version " + (ids.indexOf(id) + 1));
         if (problem != null) {
           return problem;
         }
       }
       if (forward) {
-        String problem = problem(SchemaCompatibility.checkReaderWriterCompatibility(old, schema),
-            "version " + (ids.indexOf(id) + 1) + " cannot read data written with the new schema");
+        String problem =
+            problem(
+                SchemaCompatibility.checkReaderWriterCompatibility(old, schema),
+                "version "
+                    + (ids.indexOf(id) + 1)
+                    + " cannot read data written with the new schema");
         if (problem != null) {
           return problem;
         }
@@ -155,14 +180,17 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
       return null;
     }
     List<String> details = new ArrayList<>();
-    result.getResult().getIncompatibilities().forEach(i ->
-        details.add(i.getType() + " at " + i.getLocation() + ": " + i.getMessage()));
+    result
+        .getResult()
+        .getIncompatibilities()
+        .forEach(i -> details.add(i.getType() + " at " + i.getLocation() + ": " + i.getMessage()));
     return what + " " + details;
   }
 
   private static String checkLevel(String level) {
     if (level == null || !LEVELS.contains(level)) {
-      throw new InvalidSchemaException("Invalid compatibility level '" + level + "'; valid levels are " + LEVELS,
+      throw new InvalidSchemaException(
+          "Invalid compatibility level '" + level + "'; valid levels are " + LEVELS,
           InvalidSchemaException.INVALID_COMPATIBILITY_LEVEL);
     }
     return level;

@@ -1,6 +1,9 @@
 package io.bramble.schemas.registry;
 
-/** HTTP 422: the registry refuses the request as invalid (42201 invalid schema, 42203 invalid compatibility level, ...). */
+/**
+ * HTTP 422: the registry refuses the request as invalid (42201 invalid schema, 42203 invalid
+ * compatibility level, ...).
+ */
 public class InvalidSchemaException extends SchemaRegistryException {
   private static final long serialVersionUID = 1L;
 

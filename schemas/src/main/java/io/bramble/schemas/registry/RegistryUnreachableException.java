@@ -1,6 +1,8 @@
 package io.bramble.schemas.registry;
 
-/** The registry gave no HTTP answer (connection refused, timeout, TLS failure, ...), after retries. */
+/**
+ * The registry gave no HTTP answer (connection refused, timeout, TLS failure, ...), after retries.
+ */
 public class RegistryUnreachableException extends SchemaRegistryException {
   private static final long serialVersionUID = 1L;
 

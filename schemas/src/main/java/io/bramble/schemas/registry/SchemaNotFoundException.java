@@ -1,6 +1,9 @@
 package io.bramble.schemas.registry;
 
-/** HTTP 404: an unknown schema id, subject or version (see {@link #errorCode()}: 40403, 40401, 40402). */
+/**
+ * HTTP 404: an unknown schema id, subject or version (see {@link #errorCode()}: 40403, 40401,
+ * 40402).
+ */
 public class SchemaNotFoundException extends SchemaRegistryException {
   private static final long serialVersionUID = 1L;
 

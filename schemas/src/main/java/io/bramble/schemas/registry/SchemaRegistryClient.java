@@ -21,9 +21,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
- * A client of the Confluent Schema Registry REST API over {@link HttpClient}. Works against Confluent
- * Schema Registry, Apicurio Registry ({@code http://host:port/apis/ccompat/v7}) and Karapace: the base
- * URL may carry a path prefix, and every endpoint is appended to it.
+ * A client of the Confluent Schema Registry REST API over {@link HttpClient}. Works against
+ * Confluent Schema Registry, Apicurio Registry ({@code http://host:port/apis/ccompat/v7}) and
+ * Karapace: the base URL may carry a path prefix, and every endpoint is appended to it.
  *
  * <pre>{@code
  * SchemaRegistryClient registry = SchemaRegistryClient.builder("http://localhost:8081")
@@ -32,26 +32,31 @@ import org.apache.avro.SchemaParseException;
  * int id = registry.register("bramble.tasks-value", Task.getClassSchema());
  * }</pre>
  *
- * <p><b>Caching.</b> Schemas by id and ids by (subject, schema) are cached for the client's life, so
- * in steady state the serdes make no HTTP calls. {@link #latest}, {@link #versions},
- * {@link #isCompatible} and the config calls always ask the registry.
+ * <p><b>Caching.</b> Schemas by id and ids by (subject, schema) are cached for the client's life,
+ * so in steady state the serdes make no HTTP calls. {@link #latest}, {@link #versions}, {@link
+ * #isCompatible} and the config calls always ask the registry.
  *
- * <p><b>Failures.</b> An {@link IOException} (connection refused, timeout) or a 5xx answer is retried
- * with exponential backoff ({@link Builder#maxRetries}, {@link Builder#initialBackoff}); a 4xx is not.
- * Errors are mapped to {@link RegistryUnreachableException} (naming the URL),
- * {@link IncompatibleSchemaException} (409, naming the subject, with the registry's message),
- * {@link SchemaNotFoundException} (404), {@link InvalidSchemaException} (422), or else a
- * {@link SchemaRegistryException} carrying the HTTP status and Confluent error code. TLS uses the
- * JDK's default trust store (pass your own {@link HttpClient} to {@link Builder#httpClient} for more).
+ * <p><b>Failures.</b> An {@link IOException} (connection refused, timeout) or a 5xx answer is
+ * retried with exponential backoff ({@link Builder#maxRetries}, {@link Builder#initialBackoff}); a
+ * 4xx is not. Errors are mapped to {@link RegistryUnreachableException} (naming the URL), {@link
+ * IncompatibleSchemaException} (409, naming the subject, with the registry's message), {@link
+ * SchemaNotFoundException} (404), {@link InvalidSchemaException} (422), or else a {@link
+ * SchemaRegistryException} carrying the HTTP status and Confluent error code. TLS uses the JDK's
+ * default trust store (pass your own {@link HttpClient} to {@link Builder#httpClient} for more).
  *
  * <p>Thread-safe.
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
-  /** Kafka-style config key of the registry URL (a comma-separated list is accepted; the first is used). */
+  /**
+   * Kafka-style config key of the registry URL (a comma-separated list is accepted; the first is
+   * used).
+   */
   public static final String URL_CONFIG = "schema.registry.url";
+
   /** Kafka-style config key of basic-auth credentials, {@code user:password}. */
   public static final String BASIC_AUTH_USER_INFO_CONFIG = "basic.auth.user.info";
+
   /** The registry's content type. */
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
 
@@ -76,24 +81,34 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       url = url.substring(0, url.length() - 1);
     }
     this.baseUrl = url;
-    this.http = b.httpClient != null ? b.httpClient
-        : HttpClient.newBuilder().connectTimeout(b.connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
-    this.authorization = b.userInfo == null || b.userInfo.isEmpty() ? null
-        : "Basic " + Base64.getEncoder().encodeToString(b.userInfo.getBytes(StandardCharsets.UTF_8));
+    this.http =
+        b.httpClient != null
+            ? b.httpClient
+            : HttpClient.newBuilder()
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    this.authorization =
+        b.userInfo == null || b.userInfo.isEmpty()
+            ? null
+            : "Basic "
+                + Base64.getEncoder().encodeToString(b.userInfo.getBytes(StandardCharsets.UTF_8));
     this.requestTimeout = b.requestTimeout;
     this.maxRetries = b.maxRetries;
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff = b.maxBackoff;
   }
 
-  /** A builder for a client of the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}). */
+  /**
+   * A builder for a client of the registry at {@code baseUrl} (e.g. {@code http://localhost:8081}).
+   */
   public static Builder builder(String baseUrl) {
     return new Builder(baseUrl);
   }
 
   /**
-   * A client configured from Kafka-style configs: {@value #URL_CONFIG} (required) and
-   * {@value #BASIC_AUTH_USER_INFO_CONFIG} (optional).
+   * A client configured from Kafka-style configs: {@value #URL_CONFIG} (required) and {@value
+   * #BASIC_AUTH_USER_INFO_CONFIG} (optional).
    */
   public static SchemaRegistryClient fromConfig(Map<String, ?> configs) {
     Object url = configs.get(URL_CONFIG);
@@ -124,7 +139,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       return cached;
     }
     String path = "/subjects/" + segment(subject) + "/versions";
-    JsonNode answer = call("POST", path, schemaBody(schema), "register schema under subject '" + subject + "'", subject);
+    JsonNode answer =
+        call(
+            "POST",
+            path,
+            schemaBody(schema),
+            "register schema under subject '" + subject + "'",
+            subject);
     int id = requireField(answer, "id", path).asInt();
     idsBySubjectSchema.put(key, id);
     schemasById.putIfAbsent(id, schema);
@@ -147,21 +168,34 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   @Override
   public SchemaVersion latest(String subject) {
     String path = "/subjects/" + segment(subject) + "/versions/latest";
-    JsonNode answer = call("GET", path, null, "get latest version of subject '" + subject + "'", subject);
+    JsonNode answer =
+        call("GET", path, null, "get latest version of subject '" + subject + "'", subject);
     int id = requireField(answer, "id", path).asInt();
     Schema schema = parseSchema(answer, path, "subject '" + subject + "'");
     schemasById.putIfAbsent(id, schema);
-    return new SchemaVersion(answer.path("subject").asText(subject), requireField(answer, "version", path).asInt(), id,
+    return new SchemaVersion(
+        answer.path("subject").asText(subject),
+        requireField(answer, "version", path).asInt(),
+        id,
         schema);
   }
 
   @Override
   public List<Integer> versions(String subject) {
     String path = "/subjects/" + segment(subject) + "/versions";
-    JsonNode answer = call("GET", path, null, "list versions of subject '" + subject + "'", subject);
+    JsonNode answer =
+        call("GET", path, null, "list versions of subject '" + subject + "'", subject);
     if (!answer.isArray()) {
-      throw new SchemaRegistryException("registry at " + baseUrl + " answered GET " + path
-          + " with " + answer + ", expected an array", 200, SchemaRegistryException.NONE);
+      throw new SchemaRegistryException(
+          "registry at "
+              + baseUrl
+              + " answered GET "
+              + path
+              + " with "
+              + answer
+              + ", expected an array",
+          200,
+          SchemaRegistryException.NONE);
     }
     List<Integer> versions = new ArrayList<>();
     answer.forEach(v -> versions.add(v.asInt()));
@@ -172,8 +206,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   public boolean isCompatible(String subject, Schema schema) {
     String path = "/compatibility/subjects/" + segment(subject) + "/versions/latest";
     try {
-      JsonNode answer = call("POST", path, schemaBody(schema), "check compatibility with subject '" + subject + "'",
-          subject);
+      JsonNode answer =
+          call(
+              "POST",
+              path,
+              schemaBody(schema),
+              "check compatibility with subject '" + subject + "'",
+              subject);
       return requireField(answer, "is_compatible", path).asBoolean();
     } catch (SchemaNotFoundException e) {
       if (e.errorCode() == SchemaNotFoundException.SUBJECT_NOT_FOUND
@@ -187,8 +226,13 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   @Override
   public String getCompatibility(String subject) {
     try {
-      JsonNode answer = call("GET", "/config/" + segment(subject), null,
-          "get compatibility of subject '" + subject + "'", subject);
+      JsonNode answer =
+          call(
+              "GET",
+              "/config/" + segment(subject),
+              null,
+              "get compatibility of subject '" + subject + "'",
+              subject);
       return level(answer, "/config/" + segment(subject));
     } catch (SchemaNotFoundException e) {
       return getGlobalCompatibility(); // the subject has no level of its own
@@ -197,7 +241,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   @Override
   public void setCompatibility(String subject, String level) {
-    call("PUT", "/config/" + segment(subject), levelBody(level), "set compatibility of subject '" + subject + "'",
+    call(
+        "PUT",
+        "/config/" + segment(subject),
+        levelBody(level),
+        "set compatibility of subject '" + subject + "'",
         subject);
   }
 
@@ -215,14 +263,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   private JsonNode call(String method, String path, String body, String what, String subject) {
     String url = baseUrl + path;
-    HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url))
-        .timeout(requestTimeout)
-        .header("Accept", CONTENT_TYPE + ", application/json");
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(requestTimeout)
+            .header("Accept", CONTENT_TYPE + ", application/json");
     if (authorization != null) {
       rb.header("Authorization", authorization);
     }
     if (body != null) {
-      rb.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+      rb.header("Content-Type", CONTENT_TYPE)
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
     } else {
       rb.method(method, HttpRequest.BodyPublishers.noBody());
     }
@@ -249,34 +299,66 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       sleep(backoff(attempt), what, url);
     }
     if (lastFailure != null) {
-      throw new RegistryUnreachableException(url, "schema registry unreachable at " + url + " (" + method
-          + ", tried " + (maxRetries + 1) + " times) trying to " + what + ": " + describe(lastFailure), lastFailure);
+      throw new RegistryUnreachableException(
+          url,
+          "schema registry unreachable at "
+              + url
+              + " ("
+              + method
+              + ", tried "
+              + (maxRetries + 1)
+              + " times) trying to "
+              + what
+              + ": "
+              + describe(lastFailure),
+          lastFailure);
     }
     int status = response.statusCode();
     JsonNode json = parseJson(response.body());
     if (status >= 200 && status < 300) {
       if (json == null) {
-        throw new SchemaRegistryException("registry at " + url + " answered " + status + " with a body that is not"
-            + " JSON: " + abbreviate(response.body()), status, SchemaRegistryException.NONE);
+        throw new SchemaRegistryException(
+            "registry at "
+                + url
+                + " answered "
+                + status
+                + " with a body that is not"
+                + " JSON: "
+                + abbreviate(response.body()),
+            status,
+            SchemaRegistryException.NONE);
       }
       return json;
     }
     throw error(status, json, response.body(), what, subject, url);
   }
 
-  private SchemaRegistryException error(int status, JsonNode json, String rawBody, String what, String subject,
-      String url) {
-    int code = json != null && json.has("error_code") ? json.get("error_code").asInt() : SchemaRegistryException.NONE;
-    String registryMessage = json != null && json.hasNonNull("message") ? json.get("message").asText()
-        : abbreviate(rawBody);
-    String message = "could not " + what + ": registry at " + baseUrl + " answered HTTP " + status
-        + (code != SchemaRegistryException.NONE ? " (error " + code + ")" : "") + ": " + registryMessage;
+  private SchemaRegistryException error(
+      int status, JsonNode json, String rawBody, String what, String subject, String url) {
+    int code =
+        json != null && json.has("error_code")
+            ? json.get("error_code").asInt()
+            : SchemaRegistryException.NONE;
+    String registryMessage =
+        json != null && json.hasNonNull("message")
+            ? json.get("message").asText()
+            : abbreviate(rawBody);
+    String message =
+        "could not "
+            + what
+            + ": registry at "
+            + baseUrl
+            + " answered HTTP "
+            + status
+            + (code != SchemaRegistryException.NONE ? " (error " + code + ")" : "")
+            + ": "
+            + registryMessage;
     switch (status) {
       case 404:
         return new SchemaNotFoundException(message, code);
       case 409:
-        return new IncompatibleSchemaException(subject, "schema is incompatible with subject '" + subject + "': "
-            + message, code);
+        return new IncompatibleSchemaException(
+            subject, "schema is incompatible with subject '" + subject + "': " + message, code);
       case 422:
         return new InvalidSchemaException(message, code);
       default:
@@ -314,10 +396,21 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
   private String level(JsonNode answer, String path) {
     // GET answers {"compatibilityLevel":...}; some registries answer {"compatibility":...}
-    JsonNode level = answer.hasNonNull("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+    JsonNode level =
+        answer.hasNonNull("compatibilityLevel")
+            ? answer.get("compatibilityLevel")
+            : answer.get("compatibility");
     if (level == null) {
-      throw new SchemaRegistryException("registry at " + baseUrl + " answered GET " + path + " without a"
-          + " compatibility level: " + answer, 200, SchemaRegistryException.NONE);
+      throw new SchemaRegistryException(
+          "registry at "
+              + baseUrl
+              + " answered GET "
+              + path
+              + " without a"
+              + " compatibility level: "
+              + answer,
+          200,
+          SchemaRegistryException.NONE);
     }
     return level.asText();
   }
@@ -325,23 +418,35 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private Schema parseSchema(JsonNode answer, String path, String what) {
     String type = answer.path("schemaType").asText("AVRO");
     if (!type.equalsIgnoreCase("AVRO")) {
-      throw new SchemaRegistryException(what + " is a " + type + " schema, not Avro (registry at " + baseUrl + ")",
-          200, SchemaRegistryException.NONE);
+      throw new SchemaRegistryException(
+          what + " is a " + type + " schema, not Avro (registry at " + baseUrl + ")",
+          200,
+          SchemaRegistryException.NONE);
     }
     String text = requireField(answer, "schema", path).asText();
     try {
       return new Schema.Parser().parse(text);
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException(what + " from registry at " + baseUrl + " is not a valid Avro schema: "
-          + e.getMessage(), e);
+      throw new SchemaRegistryException(
+          what + " from registry at " + baseUrl + " is not a valid Avro schema: " + e.getMessage(),
+          e);
     }
   }
 
   private JsonNode requireField(JsonNode answer, String field, String path) {
     JsonNode v = answer.get(field);
     if (v == null || v.isNull()) {
-      throw new SchemaRegistryException("registry at " + baseUrl + " answered " + path + " without '" + field
-          + "': " + abbreviate(answer.toString()), 200, SchemaRegistryException.NONE);
+      throw new SchemaRegistryException(
+          "registry at "
+              + baseUrl
+              + " answered "
+              + path
+              + " without '"
+              + field
+              + "': "
+              + abbreviate(answer.toString()),
+          200,
+          SchemaRegistryException.NONE);
     }
     return v;
   }
@@ -378,7 +483,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     return "SchemaRegistryClient[" + baseUrl + "]";
   }
 
-  /** Builds a {@link SchemaRegistryClient}. Defaults: connect 5 s, request 10 s, 3 retries from 100 ms to 2 s. */
+  /**
+   * Builds a {@link SchemaRegistryClient}. Defaults: connect 5 s, request 10 s, 3 retries from 100
+   * ms to 2 s.
+   */
   public static final class Builder {
     private final String baseUrl;
     private String userInfo;
@@ -426,7 +534,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
       return this;
     }
 
-    /** Use this HTTP client (e.g. one with a custom {@code SSLContext}); the connect timeout is then its own. */
+    /**
+     * Use this HTTP client (e.g. one with a custom {@code SSLContext}); the connect timeout is then
+     * its own.
+     */
     public Builder httpClient(HttpClient client) {
       this.httpClient = client;
       return this;

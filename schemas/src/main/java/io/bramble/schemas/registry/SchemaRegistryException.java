@@ -1,10 +1,10 @@
 package io.bramble.schemas.registry;
 
 /**
- * A schema-registry call failed. Subclasses name the common cases:
- * {@link RegistryUnreachableException} (no HTTP answer, after retries),
- * {@link IncompatibleSchemaException} (409), {@link SchemaNotFoundException} (404),
- * {@link InvalidSchemaException} (422). Anything else (401, 403, 5xx after retries, ...) is this class
+ * A schema-registry call failed. Subclasses name the common cases: {@link
+ * RegistryUnreachableException} (no HTTP answer, after retries), {@link
+ * IncompatibleSchemaException} (409), {@link SchemaNotFoundException} (404), {@link
+ * InvalidSchemaException} (422). Anything else (401, 403, 5xx after retries, ...) is this class
  * itself, with {@link #httpStatus()} and {@link #errorCode()} telling what the registry said.
  */
 public class SchemaRegistryException extends RuntimeException {

@@ -9,13 +9,14 @@ import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
 /**
- * An Avro binary decoder over one byte array that refuses lengths and counts the remaining bytes cannot
- * hold before anything is allocated. Avro's own decoder allocates a corrupt length prefix's worth of
- * memory first (up to 2 GiB: an OutOfMemoryError in a consumer thread); this one reports corruption.
+ * An Avro binary decoder over one byte array that refuses lengths and counts the remaining bytes
+ * cannot hold before anything is allocated. Avro's own decoder allocates a corrupt length prefix's
+ * worth of memory first (up to 2 GiB: an OutOfMemoryError in a consumer thread); this one reports
+ * corruption.
  *
  * <p>Collection counts are checked against the remaining bytes too (every item of a Bramble message
- * takes at least one byte); counts up to {@value #FREE_ITEMS} pass regardless, for schemas whose items
- * may encode in zero bytes.
+ * takes at least one byte); counts up to {@value #FREE_ITEMS} pass regardless, for schemas whose
+ * items may encode in zero bytes.
  */
 final class BoundedDecoder extends Decoder {
   static final long FREE_ITEMS = 65_536;
@@ -89,7 +90,11 @@ final class BoundedDecoder extends Decoder {
   @Override
   public float readFloat() throws IOException {
     require(4);
-    int bits = (buf[pos] & 0xff) | (buf[pos + 1] & 0xff) << 8 | (buf[pos + 2] & 0xff) << 16 | (buf[pos + 3] & 0xff) << 24;
+    int bits =
+        (buf[pos] & 0xff)
+            | (buf[pos + 1] & 0xff) << 8
+            | (buf[pos + 2] & 0xff) << 16
+            | (buf[pos + 3] & 0xff) << 24;
     pos += 4;
     return Float.intBitsToFloat(bits);
   }
@@ -140,7 +145,8 @@ final class BoundedDecoder extends Decoder {
   @Override
   public ByteBuffer readBytes(ByteBuffer old) throws IOException {
     int length = readLength();
-    ByteBuffer result = old != null && old.capacity() >= length ? old.clear() : ByteBuffer.allocate(length);
+    ByteBuffer result =
+        old != null && old.capacity() >= length ? old.clear() : ByteBuffer.allocate(length);
     result.put(buf, pos, length).flip();
     pos += length;
     return result;
@@ -185,7 +191,8 @@ final class BoundedDecoder extends Decoder {
       readLong(); // block size in bytes
     }
     if (count > remaining() && count > FREE_ITEMS) {
-      throw new AvroRuntimeException("block count " + count + " exceeds the " + remaining() + " bytes left");
+      throw new AvroRuntimeException(
+          "block count " + count + " exceeds the " + remaining() + " bytes left");
     }
     return count;
   }
@@ -220,13 +227,17 @@ final class BoundedDecoder extends Decoder {
     return skipBlocks();
   }
 
-  /** Skips blocks that carry their byte size; returns the item count of the first block that does not. */
+  /**
+   * Skips blocks that carry their byte size; returns the item count of the first block that does
+   * not.
+   */
   private long skipBlocks() throws IOException {
     while (true) {
       long count = readLong();
       if (count >= 0) {
         if (count > remaining() && count > FREE_ITEMS) {
-          throw new AvroRuntimeException("block count " + count + " exceeds the " + remaining() + " bytes left");
+          throw new AvroRuntimeException(
+              "block count " + count + " exceeds the " + remaining() + " bytes left");
         }
         return count;
       }

@@ -3,8 +3,8 @@ package io.bramble.schemas.serde;
 import java.util.Objects;
 
 /**
- * The outcome of decoding one record with a {@link DecodedDeserializer}: the value, or why it could not
- * be decoded together with the raw bytes (to forward to a dead-letter topic).
+ * The outcome of decoding one record with a {@link DecodedDeserializer}: the value, or why it could
+ * not be decoded together with the raw bytes (to forward to a dead-letter topic).
  *
  * @param value the decoded value (null when failed, or for a tombstone)
  * @param failure why decoding failed, or null when it succeeded
@@ -38,6 +38,8 @@ public record Decoded<T>(T value, String failure, byte[] raw) {
 
   @Override
   public String toString() {
-    return isOk() ? "Decoded[" + value + "]" : "Decoded[failed: " + failure + ", " + (raw == null ? 0 : raw.length) + " bytes]";
+    return isOk()
+        ? "Decoded[" + value + "]"
+        : "Decoded[failed: " + failure + ", " + (raw == null ? 0 : raw.length) + " bytes]";
   }
 }

@@ -5,10 +5,10 @@ import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * A deserializer that does not throw on poison records: it returns a {@link Decoded} holding either the
- * value or the reason plus the raw bytes, so a consumer loop can forward bad records to a dead-letter
- * topic and carry on instead of failing {@code poll()}. Registry outages
- * ({@link io.bramble.schemas.registry.SchemaRegistryException}) still throw: they are transient.
+ * A deserializer that does not throw on poison records: it returns a {@link Decoded} holding either
+ * the value or the reason plus the raw bytes, so a consumer loop can forward bad records to a
+ * dead-letter topic and carry on instead of failing {@code poll()}. Registry outages ({@link
+ * io.bramble.schemas.registry.SchemaRegistryException}) still throw: they are transient.
  *
  * <pre>{@code
  * var consumer = new KafkaConsumer<>(props, new StringDeserializer(), BrambleSerdes.decoding(Task.class, registry));
@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * }
  * }</pre>
  */
-public final class DecodedDeserializer<T extends IndexedRecord> implements Deserializer<Decoded<T>> {
+public final class DecodedDeserializer<T extends IndexedRecord>
+    implements Deserializer<Decoded<T>> {
   private final AvroSerde<T> delegate;
 
   public DecodedDeserializer(AvroSerde<T> delegate) {

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 
 /**
- * Helpers for the {@link RecordDeserializationException} a Kafka consumer throws from {@code poll()} when
- * a deserializer fails; it carries the topic-partition and offset of the record.
+ * Helpers for the {@link RecordDeserializationException} a Kafka consumer throws from {@code
+ * poll()} when a deserializer fails; it carries the topic-partition and offset of the record.
  *
  * <pre>{@code
  * try { records = consumer.poll(timeout); }
@@ -25,17 +25,27 @@ public final class DecodingFailures {
    * expected 0x00)"}: where the record is, then what is wrong with it.
    */
   public static String describe(RecordDeserializationException e) {
-    String where = "topic " + e.topicPartition().topic() + " partition " + e.topicPartition().partition()
-        + " offset " + e.offset();
+    String where =
+        "topic "
+            + e.topicPartition().topic()
+            + " partition "
+            + e.topicPartition().partition()
+            + " offset "
+            + e.offset();
     RecordDecodingException decoding = decodingCause(e);
     if (decoding != null) {
       return where + ": " + decoding.problem();
     }
     Throwable cause = e.getCause() != null ? e.getCause() : e;
-    return where + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName());
+    return where
+        + ": "
+        + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName());
   }
 
-  /** Whether the record itself is bad (so skipping it is right), rather than e.g. the registry being down. */
+  /**
+   * Whether the record itself is bad (so skipping it is right), rather than e.g. the registry being
+   * down.
+   */
   public static boolean isPoison(RecordDeserializationException e) {
     return decodingCause(e) != null;
   }

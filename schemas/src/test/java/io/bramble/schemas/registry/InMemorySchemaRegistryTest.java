@@ -11,11 +11,19 @@ class InMemorySchemaRegistryTest {
 
   private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
 
-  private static final Schema V1 = SchemaBuilder.record("Thing").fields().requiredString("a").endRecord();
-  private static final Schema V2_OPTIONAL = SchemaBuilder.record("Thing").fields().requiredString("a")
-      .name("b").type().intType().intDefault(0).endRecord();
-  private static final Schema V2_REQUIRED = SchemaBuilder.record("Thing").fields().requiredString("a")
-      .requiredInt("b").endRecord();
+  private static final Schema V1 =
+      SchemaBuilder.record("Thing").fields().requiredString("a").endRecord();
+  private static final Schema V2_OPTIONAL =
+      SchemaBuilder.record("Thing")
+          .fields()
+          .requiredString("a")
+          .name("b")
+          .type()
+          .intType()
+          .intDefault(0)
+          .endRecord();
+  private static final Schema V2_REQUIRED =
+      SchemaBuilder.record("Thing").fields().requiredString("a").requiredInt("b").endRecord();
 
   @Test
   void registeringIsIdempotentAndIdsAreSharedAcrossSubjects() {
@@ -34,7 +42,8 @@ class InMemorySchemaRegistryTest {
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("t-value");
     assertThat(registry.register("t-value", V2_OPTIONAL)).isEqualTo(2);
-    assertThat(registry.latest("t-value")).isEqualTo(new SchemaVersion("t-value", 2, 2, V2_OPTIONAL));
+    assertThat(registry.latest("t-value"))
+        .isEqualTo(new SchemaVersion("t-value", 2, 2, V2_OPTIONAL));
   }
 
   @Test
@@ -47,15 +56,20 @@ class InMemorySchemaRegistryTest {
 
   @Test
   void unknownIdsAndSubjectsAreNotFound() {
-    assertThatThrownBy(() -> registry.getById(42)).isInstanceOfSatisfying(SchemaNotFoundException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaNotFoundException.SCHEMA_NOT_FOUND));
-    assertThatThrownBy(() -> registry.latest("nope")).isInstanceOfSatisfying(SchemaNotFoundException.class,
-        e -> assertThat(e.errorCode()).isEqualTo(SchemaNotFoundException.SUBJECT_NOT_FOUND));
+    assertThatThrownBy(() -> registry.getById(42))
+        .isInstanceOfSatisfying(
+            SchemaNotFoundException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaNotFoundException.SCHEMA_NOT_FOUND));
+    assertThatThrownBy(() -> registry.latest("nope"))
+        .isInstanceOfSatisfying(
+            SchemaNotFoundException.class,
+            e -> assertThat(e.errorCode()).isEqualTo(SchemaNotFoundException.SUBJECT_NOT_FOUND));
     assertThat(registry.isCompatible("nope", V2_REQUIRED)).isTrue();
   }
 
   @Test
   void anUnknownLevelIsRefused() {
-    assertThatThrownBy(() -> registry.setGlobalCompatibility("SOMETIMES")).isInstanceOf(InvalidSchemaException.class);
+    assertThatThrownBy(() -> registry.setGlobalCompatibility("SOMETIMES"))
+        .isInstanceOf(InvalidSchemaException.class);
   }
 }

@@ -3,6 +3,7 @@ package io.bramble.schemas.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bramble.schemas.Samples;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.registry.StubHttpRegistry.Response;
@@ -20,7 +21,6 @@ import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 class SchemaRegistryClientTest {
 
@@ -42,8 +42,11 @@ class SchemaRegistryClientTest {
   }
 
   private static SchemaRegistryClient.Builder fastClient(String url) {
-    return SchemaRegistryClient.builder(url).maxRetries(2).backoff(Duration.ofMillis(10), Duration.ofMillis(50))
-        .connectTimeout(Duration.ofSeconds(2)).requestTimeout(Duration.ofSeconds(2));
+    return SchemaRegistryClient.builder(url)
+        .maxRetries(2)
+        .backoff(Duration.ofMillis(10), Duration.ofMillis(50))
+        .connectTimeout(Duration.ofSeconds(2))
+        .requestTimeout(Duration.ofSeconds(2));
   }
 
   @Test
@@ -82,10 +85,12 @@ class SchemaRegistryClientTest {
   void anUnknownIdIsSchemaNotFoundCarryingTheRegistrysMessage() {
     stub.answer(r -> Response.error(404, 40403, "Schema 99 not found"));
     assertThatThrownBy(() -> client.getById(99))
-        .isInstanceOfSatisfying(SchemaNotFoundException.class, e -> {
-          assertThat(e.errorCode()).isEqualTo(40403);
-          assertThat(e.httpStatus()).isEqualTo(404);
-        })
+        .isInstanceOfSatisfying(
+            SchemaNotFoundException.class,
+            e -> {
+              assertThat(e.errorCode()).isEqualTo(40403);
+              assertThat(e.httpStatus()).isEqualTo(404);
+            })
         .hasMessageContaining("Schema 99 not found")
         .hasMessageContaining("schema id 99");
   }
@@ -96,16 +101,22 @@ class SchemaRegistryClientTest {
     assertThatThrownBy(() -> client.latest("nope-value"))
         .isInstanceOf(SchemaNotFoundException.class)
         .hasMessageContaining("nope-value");
-    assertThatThrownBy(() -> client.versions("nope-value")).isInstanceOf(SchemaNotFoundException.class);
+    assertThatThrownBy(() -> client.versions("nope-value"))
+        .isInstanceOf(SchemaNotFoundException.class);
   }
 
   @Test
   void anIncompatibleSchemaNamesTheSubjectAndIncludesTheRegistrysMessage() {
-    stub.answer(r -> Response.error(409, 409, "Schema being registered is incompatible with an earlier schema;"
-        + " READER_FIELD_MISSING_DEFAULT_VALUE mustHave"));
+    stub.answer(
+        r ->
+            Response.error(
+                409,
+                409,
+                "Schema being registered is incompatible with an earlier schema;"
+                    + " READER_FIELD_MISSING_DEFAULT_VALUE mustHave"));
     assertThatThrownBy(() -> client.register(SUBJECT, SCHEMA))
-        .isInstanceOfSatisfying(IncompatibleSchemaException.class,
-            e -> assertThat(e.subject()).isEqualTo(SUBJECT))
+        .isInstanceOfSatisfying(
+            IncompatibleSchemaException.class, e -> assertThat(e.subject()).isEqualTo(SUBJECT))
         .hasMessageContaining("bramble.tasks-value")
         .hasMessageContaining("READER_FIELD_MISSING_DEFAULT_VALUE mustHave");
     assertThat(stub.requests).as("a 409 is not retried").hasSize(1);
@@ -115,14 +126,19 @@ class SchemaRegistryClientTest {
   void anInvalidSchemaIs422() {
     stub.answer(r -> Response.error(422, 42201, "Invalid schema"));
     assertThatThrownBy(() -> client.register(SUBJECT, SCHEMA))
-        .isInstanceOfSatisfying(InvalidSchemaException.class, e -> assertThat(e.errorCode()).isEqualTo(42201))
+        .isInstanceOfSatisfying(
+            InvalidSchemaException.class, e -> assertThat(e.errorCode()).isEqualTo(42201))
         .hasMessageContaining("Invalid schema");
   }
 
   @Test
   void serverErrorsAreRetriedUntilTheRegistryAnswers() {
     AtomicInteger calls = new AtomicInteger();
-    stub.answer(r -> calls.incrementAndGet() <= 2 ? Response.error(503, 50003, "busy") : Response.ok("{\"id\":4}"));
+    stub.answer(
+        r ->
+            calls.incrementAndGet() <= 2
+                ? Response.error(503, 50003, "busy")
+                : Response.ok("{\"id\":4}"));
     assertThat(client.register(SUBJECT, SCHEMA)).isEqualTo(4);
     assertThat(stub.requests).hasSize(3);
   }
@@ -131,10 +147,12 @@ class SchemaRegistryClientTest {
   void aServerErrorThatPersistsFailsAfterTheRetriesWithItsStatus() {
     stub.answer(r -> Response.error(500, 50001, "Error in the backend data store"));
     assertThatThrownBy(() -> client.getById(1))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(500);
-          assertThat(e.errorCode()).isEqualTo(50001);
-        })
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(500);
+              assertThat(e.errorCode()).isEqualTo(50001);
+            })
         .hasMessageContaining("Error in the backend data store");
     assertThat(stub.requests).hasSize(3); // 1 + maxRetries(2)
   }
@@ -157,7 +175,8 @@ class SchemaRegistryClientTest {
     String url = "http://127.0.0.1:" + port + "/apis/ccompat/v7";
     SchemaRegistryClient dead = fastClient(url).build();
     assertThatThrownBy(() -> dead.register(SUBJECT, SCHEMA))
-        .isInstanceOfSatisfying(RegistryUnreachableException.class,
+        .isInstanceOfSatisfying(
+            RegistryUnreachableException.class,
             e -> assertThat(e.url()).isEqualTo(url + "/subjects/bramble.tasks-value/versions"))
         .hasMessageContaining("unreachable at " + url)
         .hasMessageContaining("tried 3 times");
@@ -165,15 +184,17 @@ class SchemaRegistryClientTest {
 
   @Test
   void aRegistryThatDoesNotAnswerInTimeIsUnreachable() {
-    stub.answer(r -> {
-      try {
-        Thread.sleep(1_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return Response.ok("{\"id\":1}");
-    });
-    SchemaRegistryClient impatient = fastClient(stub.url()).requestTimeout(Duration.ofMillis(150)).maxRetries(1).build();
+    stub.answer(
+        r -> {
+          try {
+            Thread.sleep(1_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return Response.ok("{\"id\":1}");
+        });
+    SchemaRegistryClient impatient =
+        fastClient(stub.url()).requestTimeout(Duration.ofMillis(150)).maxRetries(1).build();
     // The stub answers after 1 s; a timeout is the only way to fail before that.
     assertThatThrownBy(() -> impatient.register(SUBJECT, SCHEMA))
         .isInstanceOf(RegistryUnreachableException.class)
@@ -183,10 +204,14 @@ class SchemaRegistryClientTest {
   @Test
   void basicAuthCredentialsAreSentOnEveryRequest() {
     stub.answer(r -> Response.ok("{\"id\":1}"));
-    SchemaRegistryClient authed = SchemaRegistryClient.fromConfig(Map.of(
-        "schema.registry.url", stub.url() + "/", "basic.auth.user.info", "bramble:s3cret"));
+    SchemaRegistryClient authed =
+        SchemaRegistryClient.fromConfig(
+            Map.of(
+                "schema.registry.url", stub.url() + "/", "basic.auth.user.info", "bramble:s3cret"));
     authed.register(SUBJECT, SCHEMA);
-    String expected = "Basic " + Base64.getEncoder().encodeToString("bramble:s3cret".getBytes(StandardCharsets.UTF_8));
+    String expected =
+        "Basic "
+            + Base64.getEncoder().encodeToString("bramble:s3cret".getBytes(StandardCharsets.UTF_8));
     assertThat(stub.requests.get(0).header("Authorization")).isEqualTo(expected);
     assertThat(stub.requests.get(0).path()).startsWith("/apis/ccompat/v7/subjects/");
   }
@@ -207,10 +232,17 @@ class SchemaRegistryClientTest {
 
   @Test
   void aSubjectWithoutItsOwnLevelFallsBackToTheGlobalLevel() {
-    stub.answer(r -> r.path().equals("/config") ? Response.ok("{\"compatibilityLevel\":\"FULL\"}")
-        : Response.error(404, 40408, "Subject 'x' does not have subject-level compatibility configured"));
+    stub.answer(
+        r ->
+            r.path().equals("/config")
+                ? Response.ok("{\"compatibilityLevel\":\"FULL\"}")
+                : Response.error(
+                    404,
+                    40408,
+                    "Subject 'x' does not have subject-level compatibility configured"));
     assertThat(client.getCompatibility(SUBJECT)).isEqualTo("FULL");
-    assertThat(stub.requests).extracting(StubHttpRegistry.Request::path)
+    assertThat(stub.requests)
+        .extracting(StubHttpRegistry.Request::path)
         .containsExactly("/apis/ccompat/v7/config/bramble.tasks-value", "/apis/ccompat/v7/config");
   }
 
@@ -226,7 +258,8 @@ class SchemaRegistryClientTest {
   void subjectsAreEscapedInPaths() {
     stub.answer(r -> Response.ok("[1]"));
     client.versions("odd subject/with?chars");
-    assertThat(stub.requests.get(0).path()).isEqualTo("/apis/ccompat/v7/subjects/odd%20subject%2Fwith%3Fchars/versions");
+    assertThat(stub.requests.get(0).path())
+        .isEqualTo("/apis/ccompat/v7/subjects/odd%20subject%2Fwith%3Fchars/versions");
   }
 
   // ---- against a registry that behaves like one ------------------------------------------
@@ -239,7 +272,8 @@ class SchemaRegistryClientTest {
     AvroSerde<Task> producerSide = BrambleSerdes.forType(Task.class, client);
     byte[] bytes = producerSide.serialize("bramble.tasks", Samples.task());
     SchemaRegistryClient consumerClient = fastClient(stub.url()).build();
-    Task read = BrambleSerdes.forType(Task.class, consumerClient).deserialize("bramble.tasks", bytes);
+    Task read =
+        BrambleSerdes.forType(Task.class, consumerClient).deserialize("bramble.tasks", bytes);
 
     assertThat(read).isEqualTo(Samples.task());
     SchemaVersion latest = client.latest(SUBJECT);
@@ -250,8 +284,12 @@ class SchemaRegistryClientTest {
     client.setGlobalCompatibility("FULL");
     assertThat(backend.getGlobalCompatibility()).isEqualTo("FULL");
 
-    Schema breaking = SchemaBuilder.record("Task").namespace("io.bramble.schemas.avro").fields()
-        .requiredString("mustHave").endRecord();
+    Schema breaking =
+        SchemaBuilder.record("Task")
+            .namespace("io.bramble.schemas.avro")
+            .fields()
+            .requiredString("mustHave")
+            .endRecord();
     assertThat(client.isCompatible(SUBJECT, breaking)).isFalse();
     assertThatThrownBy(() -> client.register(SUBJECT, breaking))
         .isInstanceOf(IncompatibleSchemaException.class)

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.Samples;
+import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.registry.SchemaRegistryClient;
@@ -15,15 +17,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
-import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.StateData;
-import java.util.Random;
 
 class AvroSerdeTest {
 
@@ -58,7 +58,9 @@ class AvroSerdeTest {
     }
     assertThat(registry.subjects).containsExactly("bramble.tasks-value");
     assertThat(registry.latest("bramble.tasks-value").schema()).isEqualTo(Task.getClassSchema());
-    assertThat(registry.lookups.get()).as("the writer schema is fetched once, then cached").isEqualTo(1);
+    assertThat(registry.lookups.get())
+        .as("the writer schema is fetched once, then cached")
+        .isEqualTo(1);
   }
 
   @Test
@@ -71,11 +73,19 @@ class AvroSerdeTest {
 
   @Test
   void everyMessageRoundTrips() {
-    List<SpecificRecord> samples = List.of(Samples.jobRequest(), Samples.task(), Samples.fanOut(),
-        Samples.taskResult(), Samples.checkpoint(), Samples.jobResult(), Samples.event());
+    List<SpecificRecord> samples =
+        List.of(
+            Samples.jobRequest(),
+            Samples.task(),
+            Samples.fanOut(),
+            Samples.taskResult(),
+            Samples.checkpoint(),
+            Samples.jobResult(),
+            Samples.event());
     for (SpecificRecord sample : samples) {
       @SuppressWarnings("unchecked")
-      AvroSerde<SpecificRecord> serde = new AvroSerde<>((Class<SpecificRecord>) sample.getClass(), registry);
+      AvroSerde<SpecificRecord> serde =
+          new AvroSerde<>((Class<SpecificRecord>) sample.getClass(), registry);
       String topic = "bramble." + sample.getClass().getSimpleName();
       assertThat(serde.deserialize(topic, serde.serialize(topic, sample))).isEqualTo(sample);
     }
@@ -106,18 +116,31 @@ class AvroSerdeTest {
   @Test
   void configureWithARegistryUrlCreatesAnHttpClient() {
     AvroSerde<Task> serde = new AvroSerde<>(Task.class);
-    serde.configure(Map.of("schema.registry.url", "http://registry.example:8081/apis/ccompat/v7",
-        "basic.auth.user.info", "u:p"), false);
+    serde.configure(
+        Map.of(
+            "schema.registry.url",
+            "http://registry.example:8081/apis/ccompat/v7",
+            "basic.auth.user.info",
+            "u:p"),
+        false);
     assertThat(serde.registry()).isInstanceOf(SchemaRegistryClient.class);
-    assertThat(((SchemaRegistryClient) serde.registry()).baseUrl()).isEqualTo("http://registry.example:8081/apis/ccompat/v7");
+    assertThat(((SchemaRegistryClient) serde.registry()).baseUrl())
+        .isEqualTo("http://registry.example:8081/apis/ccompat/v7");
   }
 
   @Test
   void registeringAllTopicSchemasUsesThePrefixedTopicValueSubjects() {
     InMemorySchemaRegistry reg = new InMemorySchemaRegistry();
     Map<String, Integer> ids = BrambleSchemas.registerAll(reg, BrambleSchemas.DEFAULT_TOPIC_PREFIX);
-    assertThat(ids.keySet()).containsExactly("bramble.jobs-value", "bramble.tasks-value", "bramble.fanouts-value",
-        "bramble.results-value", "bramble.checkpoints-value", "bramble.job-results-value", "bramble.events-value");
+    assertThat(ids.keySet())
+        .containsExactly(
+            "bramble.jobs-value",
+            "bramble.tasks-value",
+            "bramble.fanouts-value",
+            "bramble.results-value",
+            "bramble.checkpoints-value",
+            "bramble.job-results-value",
+            "bramble.events-value");
     assertThat(BrambleSchemas.registerAll(reg, "bramble.")).isEqualTo(ids);
   }
 
@@ -128,7 +151,8 @@ class AvroSerdeTest {
     byte[] json = "{\"appId\":\"a\"}".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> tasks.deserialize("bramble.jobs", json))
         .isInstanceOf(RecordDecodingException.class)
-        .hasMessage("topic bramble.jobs: not Confluent wire format (first byte 0x7b, expected 0x00)");
+        .hasMessage(
+            "topic bramble.jobs: not Confluent wire format (first byte 0x7b, expected 0x00)");
   }
 
   @Test
@@ -201,17 +225,17 @@ class AvroSerdeTest {
         .isInstanceOf(RecordDecodingException.class)
         .hasMessageContaining("needs 2147483631 more bytes, 0 left");
     // a StateData whose entry count claims a billion entries
-    AvroSerde<StateData> states =
-        BrambleSerdes.forType(StateData.class, registry);
-    byte[] stateHeader = Arrays.copyOf(states.serialize("bramble.states",
-        StateCodec.fromMap(Map.of())), 5);
+    AvroSerde<StateData> states = BrambleSerdes.forType(StateData.class, registry);
+    byte[] stateHeader =
+        Arrays.copyOf(states.serialize("bramble.states", StateCodec.fromMap(Map.of())), 5);
     byte[] hugeCount = concat(stateHeader, varint(1_000_000_000));
     assertThatThrownBy(() -> states.deserialize("bramble.states", hugeCount))
         .isInstanceOf(RecordDecodingException.class)
         .hasMessageContaining("block count 1000000000 exceeds the 0 bytes left");
     // a negative length
     byte[] negative = concat(header, varint(-5));
-    assertThatThrownBy(() -> tasks.deserialize(TOPIC, negative)).isInstanceOf(RecordDecodingException.class);
+    assertThatThrownBy(() -> tasks.deserialize(TOPIC, negative))
+        .isInstanceOf(RecordDecodingException.class);
   }
 
   @Test
@@ -246,7 +270,8 @@ class AvroSerdeTest {
     assertThat(decoding.deserialize(TOPIC, good).value()).isEqualTo(Samples.task());
     Decoded<Task> failed = decoding.deserialize(TOPIC, bad);
     assertThat(failed.isFailed()).isTrue();
-    assertThat(failed.failure()).isEqualTo("not Confluent wire format (first byte 0x7b, expected 0x00)");
+    assertThat(failed.failure())
+        .isEqualTo("not Confluent wire format (first byte 0x7b, expected 0x00)");
     assertThat(failed.raw()).isEqualTo(bad);
     assertThatThrownBy(() -> failed.orElseThrow(TOPIC)).isInstanceOf(RecordDecodingException.class);
   }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bramble.schemas.Samples;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Task;
-import io.bramble.schemas.registry.IncompatibleSchemaException;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
+import io.bramble.schemas.registry.IncompatibleSchemaException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,9 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Task version 2 (test resource {@code evolution/Task-v2.avsc}) adds two optional fields with defaults,
- * {@code priority} (int, default 5) and {@code labels} (array, default []). Both directions must
- * decode through the serde and the wire format, and the registry must accept v2 under BACKWARD.
+ * Task version 2 (test resource {@code evolution/Task-v2.avsc}) adds two optional fields with
+ * defaults, {@code priority} (int, default 5) and {@code labels} (array, default []). Both
+ * directions must decode through the serde and the wire format, and the registry must accept v2
+ * under BACKWARD.
  */
 class SchemaEvolutionTest {
 
@@ -36,7 +37,8 @@ class SchemaEvolutionTest {
 
   @BeforeAll
   static void loadV2() throws IOException {
-    try (InputStream in = SchemaEvolutionTest.class.getResourceAsStream("/evolution/Task-v2.avsc")) {
+    try (InputStream in =
+        SchemaEvolutionTest.class.getResourceAsStream("/evolution/Task-v2.avsc")) {
       v2 = new Schema.Parser().parse(in);
     }
   }
@@ -92,11 +94,18 @@ class SchemaEvolutionTest {
   @Test
   void aNewRequiredFieldWithoutADefaultIsRefusedUnderBackwardCompatibility() {
     v1Serde.serialize(TOPIC, Samples.task());
-    Schema breaking = SchemaBuilder.record("Task").namespace("io.bramble.schemas.avro").fields()
-        .requiredString("taskId").requiredString("mustHave").endRecord();
+    Schema breaking =
+        SchemaBuilder.record("Task")
+            .namespace("io.bramble.schemas.avro")
+            .fields()
+            .requiredString("taskId")
+            .requiredString("mustHave")
+            .endRecord();
 
-    assertThatThrownBy(() -> AvroSerde.generic(breaking, registry)
-        .serialize(TOPIC, new GenericData.Record(breaking)))
+    assertThatThrownBy(
+            () ->
+                AvroSerde.generic(breaking, registry)
+                    .serialize(TOPIC, new GenericData.Record(breaking)))
         .isInstanceOf(IncompatibleSchemaException.class)
         .hasMessageContaining("bramble.tasks-value")
         .hasMessageContaining("mustHave");
