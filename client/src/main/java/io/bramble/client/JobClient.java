@@ -203,8 +203,7 @@ public final class JobClient implements AutoCloseable {
       Map<String, long[]> joins,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events) {
-    Object root = StateCodec.toMap(e.getPayload()).get("root_app_id");
-    if (events != null && (rootAppId.equals(root) || rootAppId.equals(e.getAppId()))) {
+    if (events != null && (rootAppId.equals(e.getRootAppId()) || rootAppId.equals(e.getAppId()))) {
       events.accept(e);
     }
     track(e, rootAppId, joins).ifPresent(progress);
@@ -215,13 +214,12 @@ public final class JobClient implements AutoCloseable {
     if (e.getKind() != EventKind.JOIN_PROGRESS && e.getKind() != EventKind.FANOUT) {
       return Optional.empty();
     }
-    Map<String, Object> payload = StateCodec.toMap(e.getPayload());
-    if (!rootAppId.equals(payload.get("root_app_id"))) {
+    if (!rootAppId.equals(e.getRootAppId()) || e.getTotal() == null) {
       return Optional.empty();
     }
     String join = Records.stepId(e.getAppId(), e.getSequenceId());
-    long total = ((Number) payload.get("total")).longValue();
-    long done = e.getKind() == EventKind.FANOUT ? 0 : ((Number) payload.get("done")).longValue();
+    long total = e.getTotal();
+    long done = e.getKind() == EventKind.FANOUT || e.getDone() == null ? 0 : e.getDone();
     long[] dt = joins.computeIfAbsent(join, k -> new long[2]);
     dt[0] = Math.max(dt[0], done);
     dt[1] = total;

@@ -354,9 +354,8 @@ class BrambleInContainersIT {
       if (e.getKind() != EventKind.JOIN_PROGRESS || !rootAppId.equals(e.getAppId())) {
         continue;
       }
-      Map<String, Object> payload = StateCodec.toMap(e.getPayload());
-      long done = ((Number) payload.get("done")).longValue();
-      total = ((Number) payload.get("total")).longValue();
+      long done = e.getDone();
+      total = e.getTotal();
       assertThat(done)
           .as("%s: children joined, in a progress event", rootAppId)
           .isLessThanOrEqualTo(total);

@@ -1,13 +1,12 @@
 package io.bramble.coordinator;
 
 import io.bramble.runtime.Tracing;
-import io.bramble.schemas.avro.EventKind;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -78,18 +77,13 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     emit(
         Sinks.EVENTS,
         parentAppId,
-        Events.of(
+        TrackingEvents.fannedOut(
             parentAppId,
-            EventKind.FANOUT,
             fanOut.getParentSequenceId(),
             fanOut.getParallelAction(),
-            Map.of(
-                "total",
-                children.size(),
-                "root_app_id",
-                fanOut.getRootAppId(),
-                "child_app_ids",
-                children.stream().map(Task::getAppId).toList()),
+            fanOut.getRootAppId(),
+            children.stream().map(Task::getAppId).toList(),
+            Events.PROCESS,
             now()),
         timestamp);
     if (children.isEmpty()) {

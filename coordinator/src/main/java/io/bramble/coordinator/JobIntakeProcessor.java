@@ -7,8 +7,8 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -66,13 +66,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
         emit(
             Sinks.EVENTS,
             appId,
-            Events.of(
-                appId,
-                EventKind.APP_CREATED,
-                null,
-                null,
-                Map.of("duplicate_submission", true, "root_app_id", appId),
-                now()),
+            TrackingEvents.duplicateSubmission(appId, Events.PROCESS, now()),
             timestamp);
         return;
       }
@@ -99,13 +93,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     emit(
         Sinks.EVENTS,
         appId,
-        Events.of(
-            appId,
-            EventKind.APP_CREATED,
-            null,
-            root.getPosition(),
-            Map.of("graph", job.getGraph(), "root_app_id", appId),
-            now()),
+        TrackingEvents.jobAccepted(appId, job.getGraph(), Events.PROCESS, now()),
         timestamp);
   }
 

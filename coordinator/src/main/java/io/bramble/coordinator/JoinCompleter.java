@@ -3,7 +3,7 @@ package io.bramble.coordinator;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
-import io.bramble.schemas.avro.EventKind;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.TaskResult;
@@ -11,7 +11,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -108,20 +107,15 @@ final class JoinCompleter {
     forward(
         context,
         join.getParentAppId(),
-        Events.of(
+        TrackingEvents.joinProgress(
             join.getParentAppId(),
-            EventKind.JOIN_PROGRESS,
             join.getParentSequenceId(),
             join.getParallelAction(),
-            Map.of(
-                "done",
-                results.size(),
-                "total",
-                results.size(),
-                "reduced",
-                true,
-                "root_app_id",
-                join.getRootAppId()),
+            join.getRootAppId(),
+            results.size(),
+            results.size(),
+            true,
+            Events.PROCESS,
             now),
         timestamp,
         trace,

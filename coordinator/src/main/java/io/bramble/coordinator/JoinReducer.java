@@ -6,6 +6,7 @@ import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.EventTracker;
@@ -71,8 +72,14 @@ final class JoinReducer {
                   r.getError() == null ? "no error given" : r.getError().getMessage()));
         }
       }
-      app.seam().completeParallelStep(succeeded, failures, StateCodec.toMap(join.getInputs()));
-      if (app.seam().isDone(Halt.of(join.getHaltBefore(), join.getHaltAfter()))) {
+      Seam.Stop stop =
+          app.seam()
+              .completeParallelStep(
+                  succeeded,
+                  failures,
+                  Halt.of(join.getHaltBefore(), join.getHaltAfter()),
+                  StateCodec.toMap(join.getInputs()));
+      if (stop == Seam.Stop.ENDED || stop == Seam.Stop.HALTED) {
         return new Completion(
             null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
       }

@@ -3,7 +3,8 @@ package io.bramble.coordinator;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
-import io.bramble.schemas.avro.EventKind;
+import io.bramble.runtime.TrackingEvents;
+import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -11,7 +12,6 @@ import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -75,12 +75,15 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     emit(
         Sinks.EVENTS,
         join.getParentAppId(),
-        Events.of(
+        TrackingEvents.joinProgress(
             join.getParentAppId(),
-            EventKind.JOIN_PROGRESS,
             join.getParentSequenceId(),
             join.getParallelAction(),
-            Map.of("done", done, "total", total, "root_app_id", join.getRootAppId()),
+            join.getRootAppId(),
+            done,
+            total,
+            false,
+            Events.PROCESS,
             now()),
         timestamp);
     if (done == total) {
@@ -153,12 +156,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     emit(
         Sinks.EVENTS,
         appId,
-        Events.of(
+        TrackingEvents.jobDone(
             appId,
-            EventKind.JOB_DONE,
             result.getSequenceId(),
             result.getLastAction(),
-            Map.of("status", jobResult.getStatus().name(), "root_app_id", appId),
+            AppStatus.valueOf(jobResult.getStatus().name()),
+            Events.PROCESS,
             now()),
         timestamp);
   }

@@ -262,9 +262,9 @@ class CoordinatorTopologyTest {
             .filter(e -> e.getKind() == EventKind.JOIN_PROGRESS)
             .toList();
     assertThat(progress).hasSize(1);
-    assertThat(StateCodec.toMap(progress.get(0).getPayload()))
-        .containsEntry("done", 1L)
-        .containsEntry("total", 2L);
+    assertThat(progress.get(0).getDone()).isEqualTo(1L);
+    assertThat(progress.get(0).getTotal()).isEqualTo(2L);
+    assertThat(progress.get(0).getRootAppId()).isEqualTo("job-1");
 
     results.pipeInput("job-1", done.get(1));
     runToTheEnd();

@@ -327,10 +327,7 @@ class DistributedRunTest {
             .findFirst()
             .orElseThrow();
     assertThat(childEnd.getWorkerId()).startsWith("worker-");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> endState =
-        (Map<String, Object>) StateCodec.toMap(childEnd.getPayload()).get("state");
-    assertThat(endState).containsEntry("out", 2L);
+    assertThat(StateCodec.toState(childEnd.getState()).getLong("out")).isEqualTo(2L);
     assertThat(events)
         .anySatisfy(
             e -> {
@@ -341,9 +338,15 @@ class DistributedRunTest {
     assertThat(
             events.stream()
                 .filter(e -> e.getKind() == EventKind.SPAWN)
-                .map(e -> StateCodec.toMap(e.getPayload()).get("child_app_id"))
+                .map(TrackingEvent::getChildAppId)
                 .toList())
         .containsExactlyElementsOf(childIds);
+    assertThat(events)
+        .as("every app of the job says how it ended")
+        .filteredOn(e -> e.getKind() == EventKind.APP_ENDED)
+        .extracting(TrackingEvent::getAppId)
+        .contains(appId, childIds.get(0), childIds.get(1));
+    assertThat(events).allSatisfy(e -> assertThat(e.getRootAppId()).isEqualTo(appId));
   }
 
   @Test

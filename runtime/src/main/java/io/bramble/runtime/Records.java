@@ -4,7 +4,6 @@ import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ErrorInfo;
-import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -13,14 +12,12 @@ import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
-import io.bramble.schemas.avro.TrackingEvent;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The one place the runtime's records and their ids are made: tasks (root, child, continuation),
- * task results, job results and tracking events. Coordinator and worker both build them here, so a
- * field or an id format changes in one place.
+ * task results and job results ({@link TrackingEvents} makes the tracking events). Coordinator and
+ * worker both build them here, so a field or an id format changes in one place.
  */
 public final class Records {
   private Records() {}
@@ -173,30 +170,6 @@ public final class Records {
         .setSubmittedAtMs(submittedAtMs)
         .setFinishedAtMs(nowMs)
         .setSteps(0)
-        .build();
-  }
-
-  /** A tracking event about app {@code appId}, from process {@code processId}. */
-  public static TrackingEvent event(
-      String appId,
-      EventKind kind,
-      Long sequenceId,
-      String action,
-      String parentAppId,
-      Long parentSequenceId,
-      Map<String, ?> payload,
-      String processId,
-      long nowMs) {
-    return TrackingEvent.newBuilder()
-        .setAppId(appId)
-        .setKind(kind)
-        .setSequenceId(sequenceId)
-        .setAction(action)
-        .setParentAppId(parentAppId)
-        .setParentSequenceId(parentSequenceId)
-        .setPayload(StateCodec.fromMap(payload))
-        .setTimestampMs(nowMs)
-        .setWorkerId(processId)
         .build();
   }
 }

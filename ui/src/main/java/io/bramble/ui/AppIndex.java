@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.bramble.core.graph.GraphView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -25,8 +27,6 @@ import java.util.function.LongSupplier;
  * synchronized.
  */
 public final class AppIndex {
-  /** An app whose last step ended this long ago, with nothing open, has finished. */
-  static final long IDLE_MS = 3_000;
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -53,28 +53,43 @@ public final class AppIndex {
 
   // ---------------------------------------------------------------- facts
 
+  /**
+   * An application was created (or, from the coordinator, accepted as a job: then only some fields
+   * are known). Facts given fill in; a fact left null never erases one known.
+   */
   public synchronized void appCreated(
       String appId,
-      String graph,
+      String graphName,
+      GraphView graph,
       String entrypoint,
       String partitionKey,
-      String mermaid,
       String parentAppId,
       Long parentSequenceId,
       String rootAppId,
       long createdAtMs) {
     App a = app(appId);
     a.created = true;
-    a.graph = graph != null ? graph : a.graph;
-    a.entrypoint = entrypoint;
-    a.partitionKey = partitionKey;
-    a.mermaid = mermaid;
+    a.graph = graphName != null ? graphName : a.graph;
+    a.shape = graph != null ? graph : a.shape;
+    a.entrypoint = entrypoint != null ? entrypoint : a.entrypoint;
+    a.partitionKey = partitionKey != null ? partitionKey : a.partitionKey;
     a.rootAppId = rootAppId != null ? rootAppId : a.rootAppId;
     a.createdAtMs = a.createdAtMs == 0 ? createdAtMs : Math.min(a.createdAtMs, createdAtMs);
     if (parentAppId != null) {
       link(parentAppId, parentSequenceId == null ? -1 : parentSequenceId, null, appId, null);
     }
     touch(a, createdAtMs);
+  }
+
+  /**
+   * The application reported how it stopped: COMPLETED, FAILED or HALTED (in front of {@code
+   * nextAction}).
+   */
+  public synchronized void appEnded(String appId, String status, String nextAction, long atMs) {
+    App a = app(appId);
+    a.endStatus = status;
+    a.haltedBefore = "HALTED".equals(status) ? nextAction : null;
+    touch(a, atMs);
   }
 
   public synchronized void stepStart(
@@ -85,6 +100,8 @@ public final class AppIndex {
       JsonNode stateBefore,
       long startedAtMs) {
     App a = app(appId);
+    a.endStatus = null; // it runs again: resumed after a failure or a halt
+    a.haltedBefore = null;
     Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
     if (s.endedAtMs != null) {
       s.attempts++; // a retry or a resumed step runs again: the new attempt replaces the old one
@@ -230,7 +247,8 @@ public final class AppIndex {
       return Optional.empty();
     }
     ObjectNode d = summary(a);
-    d.put("mermaid", a.mermaid);
+    d.put("mermaid", GraphSvg.mermaid(a.shape));
+    d.put("halted_before", a.haltedBefore);
     d.put("partition_key", a.partitionKey);
     Set<String> visited = new LinkedHashSet<>();
     ArrayNode steps = d.putArray("steps");
@@ -268,7 +286,7 @@ public final class AppIndex {
     }
     ArrayNode v = d.putArray("visited_actions");
     visited.forEach(v::add);
-    d.put("graph_svg", GraphSvg.render(a.mermaid, a.entrypoint, visited, currentAction(a)));
+    d.put("graph_svg", GraphSvg.render(a.shape, a.entrypoint, visited, currentAction(a)));
     return Optional.of(d);
   }
 
@@ -370,11 +388,12 @@ public final class AppIndex {
     long failed = 0;
     for (String id : g.children.keySet()) {
       String st = status(apps.get(id));
-      completed += st.equals("completed") ? 1 : 0;
+      completed +=
+          st.equals("completed") || st.equals("halted") ? 1 : 0; // a child stops at its halt
       failed += st.equals("failed") ? 1 : 0;
     }
     if (!g.progressReported) {
-      done = completed + failed; // local runs: no join events, count the children that ended
+      done = completed + failed; // local runs: no join events, count the children that stopped
     }
     n.put("total", total)
         .put("done", Math.min(done, total))
@@ -384,45 +403,19 @@ public final class AppIndex {
     return n;
   }
 
-  /** running, completed or failed. */
+  /**
+   * running, completed, failed or halted: what the job's result or the application itself reported
+   * when it stopped; until then, running (failed as soon as a step failed).
+   */
   String status(App a) {
     if (a.jobStatus != null) {
-      return a.jobStatus.equalsIgnoreCase("COMPLETED") ? "completed" : "failed";
+      return a.jobStatus.toLowerCase(Locale.ROOT);
     }
-    if (a.steps.isEmpty()) {
-      return "running";
+    if (a.endStatus != null) {
+      return a.endStatus.toLowerCase(Locale.ROOT);
     }
-    Step last = a.steps.lastEntry().getValue();
-    if (last.error != null) {
+    if (!a.steps.isEmpty() && a.steps.lastEntry().getValue().error != null) {
       return "failed";
-    }
-    if (last.endedAtMs == null) {
-      return "running";
-    }
-    for (Group g : a.groups.tailMap(last.sequenceId, true).values()) {
-      if (!joinOver(a, g)) {
-        return "running"; // a parallel step waits for its children
-      }
-    }
-    if (GraphSvg.isTerminal(a.mermaid, last.action)) {
-      return "completed";
-    }
-    if (a.parentAppId != null) {
-      App p = apps.get(a.parentAppId);
-      if (p != null && a.parentSequenceId != null) {
-        Step spawning = p.steps.get(a.parentSequenceId);
-        Group g = p.groups.get(a.parentSequenceId);
-        if ((spawning != null && spawning.endedAtMs != null)
-            || (g != null && g.reduced)
-            || p.steps.higherKey(a.parentSequenceId) != null) {
-          return "completed"; // the parent's join is over
-        }
-      }
-    }
-    // Roots of distributed jobs end with a job result; anything else has ended once it stays quiet.
-    boolean awaitsJobResult = a.parentAppId == null && a.graph != null;
-    if (!awaitsJobResult && clock.getAsLong() - a.lastEventMs >= IDLE_MS) {
-      return "completed";
     }
     return "running";
   }
@@ -511,7 +504,9 @@ public final class AppIndex {
     String graph;
     String entrypoint;
     String partitionKey;
-    String mermaid;
+    GraphView shape;
+    String endStatus;
+    String haltedBefore;
     String rootAppId;
     String parentAppId;
     Long parentSequenceId;

@@ -1,5 +1,6 @@
 package io.bramble.ui;
 
+import io.bramble.core.graph.GraphView;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -8,22 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Draws a graph's Mermaid text (the {@code flowchart TD} that {@code Graph.toMermaid()} writes) as
- * SVG on the server: actions in layers from the entrypoint, forward transitions downwards, loops
- * back along the right side. Actions that ran get the class {@code visited}, the current or last
- * one {@code current}; parallel actions are drawn with a double border. No JavaScript library
- * needed (mermaid.min.js is 2.7 MB).
+ * Draws a graph (as {@link GraphView}: its actions and transitions) as SVG on the server: actions
+ * in layers from the entrypoint, forward transitions downwards, loops back along the right side.
+ * Actions that ran get the class {@code visited}, the current or last one {@code current}; parallel
+ * actions are drawn with a double border. No JavaScript library needed (mermaid.min.js is 2.7 MB).
  */
 final class GraphSvg {
-  private static final Pattern NODE =
-      Pattern.compile("^\\s*(\\S+?)(\\[\\[|\\[)\"(.*)\"(\\]\\]|\\])\\s*$");
-  private static final Pattern EDGE =
-      Pattern.compile("^\\s*(\\S+)\\s+(?:--\\s+\"(.*)\"\\s+)?-->\\s+(\\S+)\\s*$");
   private static final int H = 36;
   private static final int LAYER_GAP = 74;
   private static final int NODE_GAP = 36;
@@ -37,65 +30,55 @@ final class GraphSvg {
 
   record Parsed(Map<String, Node> nodes, List<Edge> edges) {
     Node byLabel(String label) {
-      return nodes.values().stream().filter(n -> n.label.equals(label)).findFirst().orElse(null);
+      return nodes.get(label);
     }
   }
 
-  private static final Map<String, Parsed> CACHE = new ConcurrentHashMap<>();
-
-  /**
-   * Parses {@code mermaid}; graphs are few and small, so results are cached (up to 512 distinct
-   * texts).
-   */
-  static Parsed parse(String mermaid) {
-    if (mermaid == null) {
-      return new Parsed(Map.of(), List.of());
-    }
-    Parsed p = CACHE.get(mermaid);
-    if (p == null) {
-      p = parseText(mermaid);
-      if (CACHE.size() > 512) {
-        CACHE.clear();
-      }
-      CACHE.put(mermaid, p);
-    }
-    return p;
-  }
-
-  private static Parsed parseText(String mermaid) {
+  /** Nodes by action name, edges labelled with their condition (none when unconditional). */
+  static Parsed parse(GraphView graph) {
     Map<String, Node> nodes = new LinkedHashMap<>();
     List<Edge> edges = new ArrayList<>();
-    for (String line : mermaid.split("\n")) {
-      Matcher n = NODE.matcher(line);
-      if (n.matches()) {
-        nodes.put(n.group(1), new Node(n.group(1), unescape(n.group(3)), n.group(2).equals("[[")));
-        continue;
-      }
-      Matcher e = EDGE.matcher(line);
-      if (e.matches()) {
-        edges.add(
-            new Edge(e.group(1), e.group(3), e.group(2) == null ? null : unescape(e.group(2))));
-      }
+    if (graph == null) {
+      return new Parsed(nodes, edges);
     }
-    for (Edge e : edges) { // edges may name nodes that were not declared
-      nodes.putIfAbsent(e.from, new Node(e.from, e.from.replaceFirst("^n_", ""), false));
-      nodes.putIfAbsent(e.to, new Node(e.to, e.to.replaceFirst("^n_", ""), false));
+    for (GraphView.ActionView a : graph.actions()) {
+      nodes.put(a.name(), new Node(a.name(), a.name(), a.parallel()));
+    }
+    for (GraphView.TransitionView t : graph.transitions()) {
+      nodes.putIfAbsent(t.from(), new Node(t.from(), t.from(), false));
+      nodes.putIfAbsent(t.to(), new Node(t.to(), t.to(), false));
+      edges.add(new Edge(t.from(), t.to(), "default".equals(t.condition()) ? null : t.condition()));
     }
     return new Parsed(nodes, edges);
   }
 
-  /** True when {@code action} has no outgoing transition: the application ends after it. */
-  static boolean isTerminal(String mermaid, String action) {
-    if (mermaid == null || action == null) {
-      return false;
+  /** The graph as Mermaid text, for people to paste elsewhere. */
+  static String mermaid(GraphView graph) {
+    if (graph == null) {
+      return null;
     }
-    Parsed p = parse(mermaid);
-    Node n = p.byLabel(action);
-    return n != null && p.edges.stream().noneMatch(e -> e.from.equals(n.id));
+    StringBuilder m = new StringBuilder("flowchart TD\n");
+    Parsed p = parse(graph);
+    for (Node n : p.nodes().values()) {
+      m.append("  ").append(id(n.id())).append(n.parallel() ? "[[\"" : "[\"");
+      m.append(n.label().replace("\"", "#quot;")).append(n.parallel() ? "\"]]\n" : "\"]\n");
+    }
+    for (Edge e : p.edges()) {
+      m.append("  ").append(id(e.from()));
+      if (e.label() != null) {
+        m.append(" -- \"").append(e.label().replace("\"", "#quot;")).append("\"");
+      }
+      m.append(" --> ").append(id(e.to())).append('\n');
+    }
+    return m.toString();
   }
 
-  static String render(String mermaid, String entrypoint, Set<String> visited, String current) {
-    Parsed p = parse(mermaid);
+  private static String id(String name) {
+    return "n_" + name.replaceAll("[^A-Za-z0-9_]", "_");
+  }
+
+  static String render(GraphView graph, String entrypoint, Set<String> visited, String current) {
+    Parsed p = parse(graph);
     if (p.nodes.isEmpty()) {
       return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" width=\"240\" height=\"40\"><text x=\"8\" y=\"24\">"
           + "no graph recorded</text></svg>";
@@ -306,10 +289,6 @@ final class GraphSvg {
     }
     stack.remove(id);
     done.add(id);
-  }
-
-  private static String unescape(String s) {
-    return s.replace("#quot;", "\"");
   }
 
   static String esc(String s) {

@@ -3,7 +3,9 @@ package io.bramble.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bramble.core.state.StateJson;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -165,81 +167,72 @@ public final class KafkaEventStore implements UiStore {
 
   /** Folds one event into {@code index}. */
   static void apply(AppIndex index, TrackingEvent e) {
-    Map<String, Object> p = StateCodec.toMap(e.getPayload());
     String appId = e.getAppId();
     long seq = e.getSequenceId() == null ? -1 : e.getSequenceId();
     long at = e.getTimestampMs();
     switch (e.getKind()) {
-      case APP_CREATED ->
+      case APP_CREATED -> {
+        if (!e.getDuplicateSubmission()) {
           index.appCreated(
               appId,
-              str(p.get("graph")),
-              str(p.get("entrypoint")),
-              str(p.get("partition_key")),
-              str(p.get("mermaid")),
+              e.getGraphName(),
+              TrackingEvents.view(e.getGraph()),
+              e.getEntrypoint(),
+              e.getPartitionKey(),
               e.getParentAppId(),
               e.getParentSequenceId(),
-              str(p.get("root_app_id")),
+              e.getRootAppId(),
               at);
+        }
+      }
       case STEP_START ->
           index.stepStart(
               appId,
               seq,
               e.getAction(),
-              node(p.get("inputs")),
+              json(e.getInputs()),
               null,
-              num(p.get("started_at_ms"), at));
+              e.getStartedAtMs() == null ? at : e.getStartedAtMs());
       case STEP_END ->
           index.stepEnd(
               appId,
               seq,
               e.getAction(),
-              node(p.get("result")),
-              node(p.get("state")),
-              p.get("started_at_ms") == null ? null : num(p.get("started_at_ms"), at),
-              num(p.get("ended_at_ms"), at),
-              str(p.get("error")) == null && p.get("stack_trace") != null
-                  ? "failed"
-                  : str(p.get("error")),
-              str(p.get("stack_trace")));
-      case SPAWN ->
-          index.spawn(
+              json(e.getStepResult()),
+              json(e.getState()),
+              e.getStartedAtMs(),
+              e.getEndedAtMs() == null ? at : e.getEndedAtMs(),
+              e.getError() == null ? null : e.getError().getMessage(),
+              e.getError() == null ? null : e.getError().getStackTrace());
+      case SPAWN -> index.spawn(appId, seq, e.getAction(), e.getChildAppId(), e.getChildIndex());
+      case FANOUT ->
+          index.fanOut(
               appId,
               seq,
               e.getAction(),
-              str(p.get("child_app_id")),
-              p.get("child_index") == null ? null : (int) num(p.get("child_index"), 0));
-      case FANOUT -> {
-        List<String> ids = new ArrayList<>();
-        if (p.get("child_app_ids") instanceof List<?> l) {
-          l.forEach(o -> ids.add(String.valueOf(o)));
-        }
-        index.fanOut(appId, seq, e.getAction(), num(p.get("total"), ids.size()), ids, at);
-      }
+              e.getTotal() == null ? e.getChildAppIds().size() : e.getTotal(),
+              e.getChildAppIds(),
+              at);
       case JOIN_PROGRESS ->
           index.joinProgress(
               appId,
               seq,
               e.getAction(),
-              num(p.get("done"), 0),
-              num(p.get("total"), 0),
-              Boolean.TRUE.equals(p.get("reduced")),
+              e.getDone() == null ? 0 : e.getDone(),
+              e.getTotal() == null ? 0 : e.getTotal(),
+              e.getReduced(),
               at);
-      case JOB_DONE -> index.jobDone(appId, str(p.get("status")), at);
-      default -> {}
+      case APP_ENDED ->
+          index.appEnded(
+              appId, e.getStatus() == null ? null : e.getStatus().name(), e.getNextAction(), at);
+      case JOB_DONE ->
+          index.jobDone(appId, e.getStatus() == null ? null : e.getStatus().name(), at);
+      case UNKNOWN -> {}
     }
   }
 
-  private static String str(Object o) {
-    return o == null ? null : o.toString();
-  }
-
-  private static long num(Object o, long fallback) {
-    return o instanceof Number n ? n.longValue() : fallback;
-  }
-
-  private static JsonNode node(Object o) {
-    return o == null ? null : StateJson.toNode(o);
+  private static JsonNode json(StateData values) {
+    return values == null ? null : StateJson.toNode(StateCodec.toMap(values));
   }
 
   @Override

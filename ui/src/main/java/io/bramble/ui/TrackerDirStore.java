@@ -1,7 +1,10 @@
 package io.bramble.ui;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.bramble.core.graph.GraphView;
 import io.bramble.core.state.StateJson;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -25,6 +28,11 @@ import java.util.Set;
  */
 public final class TrackerDirStore implements UiStore {
   private static final ObjectMapper JSON = StateJson.mapper();
+
+  /** graph.json is a {@link GraphView} and more (its Mermaid text, for people). */
+  private static final ObjectReader GRAPH =
+      JSON.readerFor(GraphView.class).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
   private static final long MIN_REFRESH_MS = 300;
 
   private final Path baseDir;
@@ -79,9 +87,9 @@ public final class TrackerDirStore implements UiStore {
         index.appCreated(
             text(meta, "app_id", appId),
             null,
+            graph == null ? null : GRAPH.readValue(graph),
             text(meta, "entrypoint", null),
             text(meta, "partition_key", null),
-            graph == null ? null : text(graph, "mermaid", null),
             parent.isObject() ? text(parent, "app_id", null) : null,
             parent.isObject() && parent.hasNonNull("sequence_id")
                 ? parent.get("sequence_id").asLong()
@@ -114,6 +122,12 @@ public final class TrackerDirStore implements UiStore {
               e.path("end_time_ms").asLong(),
               trace == null ? null : firstLine(trace),
               trace);
+        } else if ("end_application".equals(text(e, "type", null))) {
+          index.appEnded(
+              appId,
+              text(e, "status", null),
+              text(e, "next_action", null),
+              e.path("time_ms").asLong());
         }
       }
       for (String line : newLines(dir.resolve("children.jsonl"))) {

@@ -6,10 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bramble.core.application.Application;
+import io.bramble.core.graph.GraphView;
+import io.bramble.core.state.State;
 import io.bramble.core.tracking.LocalFileTracker;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.net.URI;
@@ -18,11 +23,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +94,7 @@ class UiStoreTest {
   @Test
   void thousandsOfChildrenArePagedInTaskOrder() {
     AppIndex index = new AppIndex();
-    index.appCreated("p", "g", "fan", null, null, null, null, null, 1);
+    index.appCreated("p", "g", null, "fan", null, null, null, null, 1);
     index.stepStart("p", 0, "fan", NODES.objectNode(), null, 2);
     for (int i = 1199; i >= 0; i--) { // spawn links may arrive in any order
       index.spawn("p", 0, "fan", "c" + i, i);
@@ -107,90 +110,67 @@ class UiStoreTest {
         .isEqualTo(1);
   }
 
+  private static final GraphView START_FAN =
+      new GraphView(
+          List.of(
+              new GraphView.ActionView("start", false, List.of(), List.of("x"), List.of()),
+              new GraphView.ActionView("fan", true, List.of("x"), List.of("ys"), List.of())),
+          List.of(new GraphView.TransitionView("start", "fan", "default")));
+
   @Test
   void eventsTopicFactsFollowAJoinUntilTheJobIsDone() {
-    AtomicLong now = new AtomicLong(1_000);
-    AppIndex index = new AppIndex(now::get);
-    String mermaid =
-        "flowchart TD\n  n_start[\"start\"]\n  n_fan[[\"fan\"]]\n  n_start --> n_fan\n";
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
     apply(
         index,
-        event(
-            "job",
-            EventKind.APP_CREATED,
-            null,
-            null,
-            Map.of("graph", "g", "entrypoint", "start", "mermaid", mermaid, "root_app_id", "job")));
+        event("job", EventKind.APP_CREATED, null, null)
+            .setGraphName("g")
+            .setGraph(TrackingEvents.shape(START_FAN))
+            .setEntrypoint("start")
+            .build());
     apply(
         index,
-        event(
-            "job",
-            EventKind.STEP_START,
-            0L,
-            "start",
-            Map.of("inputs", Map.of("x", 1L), "started_at_ms", 10L)));
+        event("job", EventKind.STEP_START, 0L, "start")
+            .setInputs(StateCodec.fromMap(Map.of("x", 1L)))
+            .setStartedAtMs(10L)
+            .build());
     apply(
         index,
-        event(
-            "job",
-            EventKind.STEP_END,
-            0L,
-            "start",
-            Map.of(
-                "result",
-                Map.of(),
-                "state",
-                Map.of("x", 1L),
-                "started_at_ms",
-                10L,
-                "ended_at_ms",
-                20L)));
+        event("job", EventKind.STEP_END, 0L, "start")
+            .setStepResult(StateCodec.fromMap(Map.of()))
+            .setState(StateCodec.toAvro(State.of("x", 1L)))
+            .setStartedAtMs(10L)
+            .setEndedAtMs(20L)
+            .build());
     apply(
         index,
-        event(
-            "job",
-            EventKind.FANOUT,
-            1L,
-            "fan",
-            Map.of("total", 3L, "child_app_ids", List.of("a", "b", "c"), "root_app_id", "job")));
-    TrackingEvent childCreated =
-        TrackingEvent.newBuilder(
-                event(
-                    "b",
-                    EventKind.APP_CREATED,
-                    null,
-                    null,
-                    Map.of(
-                        "graph",
-                        "g/fan/0",
-                        "mermaid",
-                        "flowchart TD\n  n_w[\"w\"]\n",
-                        "root_app_id",
-                        "job")))
+        TrackingEvents.fannedOut("job", 1L, "fan", "job", List.of("a", "b", "c"), "w", 1_000));
+    apply(
+        index,
+        event("b", EventKind.APP_CREATED, null, null)
+            .setGraphName("g")
             .setParentAppId("job")
             .setParentSequenceId(1L)
-            .build();
-    apply(index, childCreated);
+            .setRootAppId("job")
+            .build());
     apply(
         index,
-        event(
-            "b",
-            EventKind.STEP_END,
-            0L,
-            "w",
-            Map.of(
-                "state",
-                Map.of("y", 2L),
-                "ended_at_ms",
-                30L,
-                "error",
-                "boom",
-                "stack_trace",
-                "java.lang.IllegalStateException: boom\n\tat x")));
-    apply(index, event("job", EventKind.JOIN_PROGRESS, 1L, "fan", Map.of("done", 2L, "total", 3L)));
+        event("b", EventKind.STEP_END, 0L, "w")
+            .setState(StateCodec.toAvro(State.of("y", 2L)))
+            .setEndedAtMs(30L)
+            .setError(
+                ErrorInfo.newBuilder()
+                    .setType("java.lang.IllegalStateException")
+                    .setMessage("boom")
+                    .setStackTrace("java.lang.IllegalStateException: boom\n\tat x")
+                    .setAction("w")
+                    .build())
+            .build());
+    apply(index, TrackingEvents.joinProgress("job", 1L, "fan", "job", 2, 3, false, "c", 1_000));
 
     JsonNode job = index.detail("job").orElseThrow();
     assertThat(job.get("status").asText()).isEqualTo("running");
+    assertThat(job.get("graph_svg").asText()).contains("data-action=\"fan\"");
     assertThat(job.get("parallel").get(0).get("done").asInt()).isEqualTo(2);
     assertThat(job.get("parallel").get(0).get("total").asInt()).isEqualTo(3);
     assertThat(job.get("parallel").get(0).get("failed").asInt()).isEqualTo(1);
@@ -201,27 +181,70 @@ class UiStoreTest {
     assertThat(b.get("child_index").asInt()).isEqualTo(1);
     assertThat(b.get("steps").get(0).get("stack_trace").asText()).contains("IllegalStateException");
 
-    apply(
-        index,
-        event(
-            "job",
-            EventKind.JOIN_PROGRESS,
-            1L,
-            "fan",
-            Map.of("done", 3L, "total", 3L, "reduced", true)));
-    apply(index, event("job", EventKind.JOB_DONE, 1L, "fan", Map.of("status", "COMPLETED")));
+    apply(index, TrackingEvents.joinProgress("job", 1L, "fan", "job", 3, 3, true, "c", 1_000));
+    apply(index, TrackingEvents.jobDone("job", 1L, "fan", AppStatus.COMPLETED, "c", 1_000));
     assertThat(index.detail("job").orElseThrow().get("status").asText()).isEqualTo("completed");
     assertThat(index.detail("job").orElseThrow().get("parallel").get(0).get("reduced").asBoolean())
         .isTrue();
   }
 
   @Test
+  void anApplicationIsRunningUntilItSaysHowItStoppedHoweverLongItIsQuiet() {
+    AppIndex index = new AppIndex();
+    apply(index, event("a", EventKind.APP_CREATED, null, null).setGraphName("g").build());
+    apply(index, event("a", EventKind.STEP_END, 0L, "start").setEndedAtMs(20L).build());
+    assertThat(index.detail("a").orElseThrow().get("status").asText()).isEqualTo("running");
+
+    apply(
+        index,
+        event("a", EventKind.APP_ENDED, 0L, "start")
+            .setStatus(AppStatus.HALTED)
+            .setNextAction("approve")
+            .build());
+    JsonNode halted = index.detail("a").orElseThrow();
+    assertThat(halted.get("status").asText()).isEqualTo("halted");
+    assertThat(halted.get("halted_before").asText()).isEqualTo("approve");
+
+    apply(index, event("a", EventKind.STEP_START, 1L, "approve").build());
+    assertThat(index.detail("a").orElseThrow().get("status").asText())
+        .as("resumed")
+        .isEqualTo("running");
+  }
+
+  @Test
+  void aJobIdSubmittedAgainKeepsItsGraph() {
+    AppIndex index = new AppIndex();
+    apply(
+        index,
+        event("job", EventKind.APP_CREATED, null, null)
+            .setGraphName("g")
+            .setGraph(TrackingEvents.shape(START_FAN))
+            .setEntrypoint("start")
+            .build());
+    apply(index, TrackingEvents.duplicateSubmission("job", "coordinator", 2_000));
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 3_000));
+
+    JsonNode job = index.detail("job").orElseThrow();
+    assertThat(job.get("graph_svg").asText())
+        .contains("data-action=\"start\"")
+        .doesNotContain("no graph recorded");
+    assertThat(job.get("mermaid").asText()).contains("n_start --> n_fan");
+  }
+
+  @Test
   void theGraphIsDrawnWithLoopsAndTheCurrentActionHighlighted() {
-    String mermaid =
-        "flowchart TD\n  n_write[\"write\"]\n  n_edit[\"edit\"]\n  n_final_draft[\"final_draft\"]\n"
-            + "  n_write -- \"num_drafts < max_drafts\" --> n_edit\n  n_write --> n_final_draft\n"
-            + "  n_edit -- \"feedback == #quot;#quot;\" --> n_final_draft\n  n_edit --> n_write\n";
-    String svg = GraphSvg.render(mermaid, "write", Set.of("write", "edit"), "edit");
+    GraphView poem =
+        new GraphView(
+            List.of(
+                new GraphView.ActionView("write", false, List.of(), List.of(), List.of()),
+                new GraphView.ActionView("edit", false, List.of(), List.of(), List.of()),
+                new GraphView.ActionView("final_draft", false, List.of(), List.of(), List.of())),
+            List.of(
+                new GraphView.TransitionView("write", "edit", "num_drafts < max_drafts"),
+                new GraphView.TransitionView("write", "final_draft", "default"),
+                new GraphView.TransitionView("edit", "final_draft", "feedback == \"\""),
+                new GraphView.TransitionView("edit", "write", "default")));
+    String svg = GraphSvg.render(poem, "write", Set.of("write", "edit"), "edit");
     assertThat(svg)
         .startsWith("<svg")
         .endsWith("</svg>")
@@ -232,27 +255,22 @@ class UiStoreTest {
             "num_drafts &lt; max_drafts",
             "feedback == &quot;&quot;",
             "data-from=\"edit\" data-to=\"write\"");
-    assertThat(GraphSvg.isTerminal(mermaid, "final_draft")).isTrue();
-    assertThat(GraphSvg.isTerminal(mermaid, "edit")).isFalse();
   }
 
   private static void apply(AppIndex index, TrackingEvent e) {
     KafkaEventStore.apply(index, e);
   }
 
-  private static TrackingEvent event(
-      String appId, EventKind kind, Long seq, String action, Map<String, ?> payload) {
+  private static TrackingEvent.Builder event(
+      String appId, EventKind kind, Long seq, String action) {
     return TrackingEvent.newBuilder()
         .setAppId(appId)
         .setKind(kind)
         .setSequenceId(seq)
         .setAction(action)
-        .setParentAppId(null)
-        .setParentSequenceId(null)
-        .setPayload(StateCodec.fromMap(new LinkedHashMap<>(payload)))
+        .setPayload(StateCodec.fromMap(Map.of()))
         .setTimestampMs(1_000)
-        .setWorkerId("test")
-        .build();
+        .setWorkerId("test");
   }
 
   private static JsonNode get(UiServer ui, String path) throws Exception {

@@ -16,6 +16,7 @@ import io.bramble.core.persistence.Status;
 import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateValues;
+import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.ParentPointer;
 import io.bramble.core.tracking.SpawnLink;
@@ -179,6 +180,7 @@ public final class Application {
                 if (last != null
                     && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
                   stopped = true;
+                  ended(ApplicationEnd.Status.HALTED, last.sequenceId(), last.action(), null);
                   return false;
                 }
                 return true;
@@ -238,6 +240,7 @@ public final class Application {
             StepResult last = step(inputs).orElseThrow();
             if (next != null
                 && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {
+              ended(ApplicationEnd.Status.HALTED, last.sequenceId(), last.action(), null);
               return Stop.HALTED;
             }
           }
@@ -257,24 +260,37 @@ public final class Application {
         }
 
         @Override
-        public StepResult completeParallelStep(
-            List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs) {
+        public Stop completeParallelStep(
+            List<State> succeeded,
+            List<ChildFailure> failures,
+            Halt halt,
+            Map<String, Object> inputs) {
+          halt.validate(graph);
           checkCallerInputs(inputs);
           ParallelAction parallel = nextParallel("completeParallelStep");
-          return runStep(
-              parallel,
-              inputs,
-              (ctx, in) -> {
-                if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
-                  ChildFailure f = failures.get(0);
-                  throw new ChildApplicationException(
-                      parallel.name(),
-                      f.index(),
-                      f.appId(),
-                      new IllegalStateException(f.errorType() + ": " + f.message()));
-                }
-                return reduceWithFailures(parallel, succeeded, failures);
-              });
+          StepResult step =
+              runStep(
+                  parallel,
+                  inputs,
+                  (ctx, in) -> {
+                    if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
+                      ChildFailure f = failures.get(0);
+                      throw new ChildApplicationException(
+                          parallel.name(),
+                          f.index(),
+                          f.appId(),
+                          new IllegalStateException(f.errorType() + ": " + f.message()));
+                    }
+                    return reduceWithFailures(parallel, succeeded, failures);
+                  });
+          if (next == null) {
+            return Stop.ENDED;
+          }
+          if (halt.stopsBetween(parallel, graph.action(next))) {
+            ended(ApplicationEnd.Status.HALTED, step.sequenceId(), step.action(), null);
+            return Stop.HALTED;
+          }
+          return nextIsParallel() ? Stop.AT_PARALLEL : Stop.CONTINUES;
         }
 
         @Override
@@ -352,7 +368,29 @@ public final class Application {
               System.currentTimeMillis());
       hooks.forEach(h -> h.afterStep(end));
     }
+    if (next == null) {
+      ended(ApplicationEnd.Status.COMPLETED, seq, action.name(), null);
+    }
     return new StepResult(action.name(), seq, outcome.result(), after);
+  }
+
+  /** Tells the hooks the application stopped after step {@code lastSequenceId}. */
+  private void ended(
+      ApplicationEnd.Status status, long lastSequenceId, String lastAction, String error) {
+    if (hooks.isEmpty()) {
+      return;
+    }
+    ApplicationEnd end =
+        new ApplicationEnd(
+            appId,
+            partitionKey,
+            status,
+            lastSequenceId,
+            lastAction,
+            next,
+            error,
+            System.currentTimeMillis());
+    hooks.forEach(h -> h.onApplicationEnded(end));
   }
 
   /** Records a failed step (saved with the state before it, tracked) and returns what to throw. */
@@ -375,6 +413,7 @@ public final class Application {
               System.currentTimeMillis());
       hooks.forEach(h -> h.afterStep(end));
     }
+    ended(ApplicationEnd.Status.FAILED, seq, action.name(), String.valueOf(t.getMessage()));
     if (t instanceof Error e && !(t instanceof AssertionError)) {
       throw e;
     }

@@ -67,6 +67,11 @@ public final class Graph {
   }
 
   /** Mermaid flowchart text. */
+  /** This graph as data (what trackers record). */
+  public GraphView view() {
+    return GraphView.of(this);
+  }
+
   public String toMermaid() {
     return GraphRenderer.mermaid(this);
   }

@@ -1,7 +1,6 @@
 package io.bramble.core.runtime;
 
 import io.bramble.core.application.Halt;
-import io.bramble.core.application.StepResult;
 import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
@@ -24,7 +23,9 @@ public interface Seam {
     /** The halt holds between the last step and the next action. */
     HALTED,
     /** The next action is a parallel one; it has not run. */
-    AT_PARALLEL
+    AT_PARALLEL,
+    /** Another action follows, to run wherever the runtime sends the application. */
+    CONTINUES
   }
 
   /**
@@ -43,9 +44,10 @@ public interface Seam {
    * Completes the next action, which must be parallel, by reducing the children's final states (in
    * task order) into the state, as one step: checked, persisted and tracked like any other. A
    * failure-tolerant action also sees {@code failures}; any other fails the step with the first.
+   * Returns how the application stands after it under {@code halt}.
    */
-  StepResult completeParallelStep(
-      List<State> succeeded, List<ChildFailure> failures, Map<String, Object> inputs);
+  Stop completeParallelStep(
+      List<State> succeeded, List<ChildFailure> failures, Halt halt, Map<String, Object> inputs);
 
   /**
    * Whether the application, as it stands, has nothing left to do under {@code halt}: at least one

@@ -10,4 +10,7 @@ public interface LifecycleHook {
 
   /** A parallel step launched a child application. */
   default void onSpawn(SpawnLink link) {}
+
+  /** The application ended, failed for good or halted. */
+  default void onApplicationEnded(ApplicationEnd end) {}
 }

@@ -2,13 +2,10 @@ package io.bramble.core.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
-import io.bramble.core.graph.Transition;
-import io.bramble.core.parallel.ParallelAction;
+import io.bramble.core.graph.GraphView;
 import io.bramble.core.state.StateJson;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,8 +20,8 @@ import java.util.Map;
 /**
  * Writes what applications do to a directory, one folder per app id (Burr's layout): {@code
  * graph.json}, {@code metadata.json} (partition key, parent and fork pointers), {@code log.jsonl}
- * (a begin and an end entry per step) and, in a parent, {@code children.jsonl} (one spawn link per
- * child). Safe to share between threads.
+ * (a begin and an end entry per step, an end entry when the application ends, fails or halts) and,
+ * in a parent, {@code children.jsonl} (one spawn link per child). Safe to share between threads.
  */
 public final class LocalFileTracker implements Tracker {
   private static final ObjectMapper JSON = StateJson.mapper();
@@ -119,6 +116,21 @@ public final class LocalFileTracker implements Tracker {
     append(link.parentAppId(), "children.jsonl", entry);
   }
 
+  @Override
+  public void onApplicationEnded(ApplicationEnd end) {
+    ObjectNode entry =
+        NODES
+            .objectNode()
+            .put("type", "end_application")
+            .put("status", end.status().name())
+            .put("sequence_id", end.lastSequenceId())
+            .put("action", end.lastAction())
+            .put("next_action", end.nextAction())
+            .put("error", end.error())
+            .put("time_ms", end.atMs());
+    append(end.appId(), "log.jsonl", entry);
+  }
+
   private void append(String appId, String file, JsonNode entry) {
     Path path = appDir(appId).resolve(file);
     try {
@@ -164,26 +176,9 @@ public final class LocalFileTracker implements Tracker {
     return obj;
   }
 
+  /** The graph as {@link GraphView} JSON (what the UI reads), with its Mermaid text for people. */
   static ObjectNode graph(Graph graph) {
-    ObjectNode g = NODES.objectNode();
-    ArrayNode actions = g.putArray("actions");
-    for (Action a : graph.actions()) {
-      ObjectNode node =
-          actions.addObject().put("name", a.name()).put("parallel", a instanceof ParallelAction);
-      a.reads().forEach(node.putArray("reads")::add);
-      a.writes().forEach(node.putArray("writes")::add);
-      a.requiredInputs().forEach(node.putArray("inputs")::add);
-      a.optionalInputs().forEach(node.putArray("optional_inputs")::add);
-      a.tags().stream().sorted().forEach(node.putArray("tags")::add);
-    }
-    ArrayNode transitions = g.putArray("transitions");
-    for (Transition t : graph.transitions()) {
-      transitions
-          .addObject()
-          .put("from", t.from())
-          .put("to", t.to())
-          .put("condition", t.condition().description());
-    }
+    ObjectNode g = JSON.valueToTree(graph.view());
     g.put("mermaid", graph.toMermaid());
     return g;
   }

@@ -7,6 +7,7 @@ import io.bramble.core.action.Action;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Transition;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.StepEnd;
 import io.bramble.core.tracking.StepStart;
@@ -226,5 +227,85 @@ class ApplicationTest {
     assertThat(s.action()).isEqualTo("b");
     assertThat(s.sequenceId()).isEqualTo(1);
     assertThat(resumed.run().state().getList("trail")).containsExactly("a", "b", "c");
+  }
+
+  /** The application-ended events {@code app} reports while {@code run} drives it. */
+  private static List<ApplicationEnd> endsOf(
+      java.util.function.Function<ApplicationBuilder, ApplicationBuilder> build,
+      java.util.function.Consumer<Application> run) {
+    List<ApplicationEnd> ends = new ArrayList<>();
+    LifecycleHook hook =
+        new LifecycleHook() {
+          @Override
+          public void onApplicationEnded(ApplicationEnd end) {
+            ends.add(end);
+          }
+        };
+    Application app = build.apply(Application.builder().withHooks(hook)).build();
+    try {
+      run.accept(app);
+    } catch (ActionFailedException expected) {
+      // the failure is what the hook reports
+    }
+    return ends;
+  }
+
+  @Test
+  void anApplicationReportsHowItEndedCompletedHaltedOrFailed() {
+    List<ApplicationEnd> completed =
+        endsOf(
+            b ->
+                b.withActions(a, this.b, c)
+                    .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
+                    .withEntrypoint("a"),
+            Application::run);
+    assertThat(completed)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.status()).isEqualTo(ApplicationEnd.Status.COMPLETED);
+              assertThat(e.lastAction()).isEqualTo("c");
+              assertThat(e.lastSequenceId()).isEqualTo(2L);
+              assertThat(e.nextAction()).isNull();
+            });
+
+    List<ApplicationEnd> halted =
+        endsOf(
+            b ->
+                b.withActions(a, this.b, c)
+                    .withTransitions(Transition.of("a", "b"), Transition.of("b", "c"))
+                    .withEntrypoint("a"),
+            app -> app.run(Halt.before("c")));
+    assertThat(halted)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.status()).isEqualTo(ApplicationEnd.Status.HALTED);
+              assertThat(e.lastAction()).isEqualTo("b");
+              assertThat(e.nextAction()).isEqualTo("c");
+            });
+
+    Action boom =
+        Action.builder("boom")
+            .update(
+                (st, in) -> {
+                  throw new IllegalStateException("kaput");
+                });
+    List<ApplicationEnd> failed =
+        endsOf(
+            b ->
+                b.withActions(a, boom)
+                    .withTransitions(Transition.of("a", "boom"))
+                    .withEntrypoint("a"),
+            Application::run);
+    assertThat(failed)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.status()).isEqualTo(ApplicationEnd.Status.FAILED);
+              assertThat(e.lastAction()).isEqualTo("boom");
+              assertThat(e.nextAction()).isEqualTo("boom");
+              assertThat(e.error()).contains("kaput");
+            });
   }
 }

@@ -592,7 +592,8 @@ class ParallelismTest {
             .withIdentifiers("same", null)
             .resumeAt(first.nextAction(), first.state(), first.nextSequenceId())
             .build();
-    elsewhere.seam().completeParallelStep(finals, List.of(), Map.of());
+    assertThat(elsewhere.seam().completeParallelStep(finals, List.of(), Halt.never(), Map.of()))
+        .isEqualTo(Seam.Stop.CONTINUES);
     assertThat(elsewhere.run().state()).isEqualTo(expected);
   }
 

@@ -48,9 +48,9 @@ class LocalFileTrackerTest {
     assertThat(r.state().getList("ys")).containsExactly(4L, 9L);
 
     Path parentDir = dir.resolve("parent");
-    JsonNode graph = JSON.readTree(parentDir.resolve("graph.json").toFile());
-    assertThat(graph.get("actions").get(0).get("name").asText()).isEqualTo("squares");
-    assertThat(graph.get("actions").get(0).get("parallel").asBoolean()).isTrue();
+    JsonNode graphJson = JSON.readTree(parentDir.resolve("graph.json").toFile());
+    assertThat(graphJson.get("actions").get(0).get("name").asText()).isEqualTo("squares");
+    assertThat(graphJson.get("actions").get(0).get("parallel").asBoolean()).isTrue();
     assertThat(
             JSON.readTree(parentDir.resolve("metadata.json").toFile())
                 .get("partition_key")
@@ -58,11 +58,14 @@ class LocalFileTrackerTest {
         .isEqualTo("pk");
 
     List<String> log = Files.readAllLines(parentDir.resolve("log.jsonl"));
-    assertThat(log).hasSize(2);
+    assertThat(log).hasSize(3);
     assertThat(JSON.readTree(log.get(0)).get("type").asText()).isEqualTo("begin_entry");
     JsonNode end = JSON.readTree(log.get(1));
     assertThat(end.get("type").asText()).isEqualTo("end_entry");
     assertThat(end.get("state").get("ys").toString()).isEqualTo("[4,9]");
+    JsonNode ended = JSON.readTree(log.get(2));
+    assertThat(ended.get("type").asText()).isEqualTo("end_application");
+    assertThat(ended.get("status").asText()).isEqualTo("COMPLETED");
 
     List<String> children = Files.readAllLines(parentDir.resolve("children.jsonl"));
     assertThat(children).hasSize(2);
@@ -98,5 +101,9 @@ class LocalFileTrackerTest {
     }
     List<String> log = Files.readAllLines(dir.resolve("failing").resolve("log.jsonl"));
     assertThat(JSON.readTree(log.get(1)).get("exception").asText()).contains("bad thing");
+    JsonNode ended = JSON.readTree(log.get(2));
+    assertThat(ended.get("status").asText()).isEqualTo("FAILED");
+    assertThat(ended.get("next_action").asText()).as("a rerun runs it again").isEqualTo("boom");
+    assertThat(ended.get("error").asText()).contains("bad thing");
   }
 }

@@ -3,12 +3,12 @@ package io.bramble.launcher.cluster;
 import io.bramble.client.JobClient;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
@@ -50,33 +50,33 @@ public final class WatchCommand implements Callable<Integer> {
   }
 
   private void print(TrackingEvent e) {
-    Map<String, Object> payload = StateCodec.toMap(e.getPayload());
     String where =
         e.getAppId()
             + (e.getSequenceId() == null ? "" : " #" + e.getSequenceId())
             + (e.getAction() == null ? "" : " " + e.getAction());
     String detail =
         switch (e.getKind()) {
-          case STEP_START -> null;
+          case STEP_START, UNKNOWN -> null;
           case STEP_END ->
-              payload.containsKey("error")
-                  ? "failed: " + payload.get("error")
-                  : (((Number) payload.get("ended_at_ms")).longValue()
-                          - ((Number) payload.get("started_at_ms")).longValue())
-                      + " ms on "
-                      + e.getWorkerId();
+              e.getError() != null
+                  ? "failed: " + e.getError().getMessage()
+                  : (e.getEndedAtMs() - e.getStartedAtMs()) + " ms on " + e.getWorkerId();
           case APP_CREATED ->
-              "graph "
-                  + payload.get("graph")
-                  + (e.getParentAppId() == null ? "" : ", child of " + e.getParentAppId());
-          case SPAWN -> "child " + payload.get("child_index") + " " + payload.get("child_app_id");
-          case FANOUT -> payload.get("total") + " children";
+              e.getDuplicateSubmission()
+                  ? "submitted again: ignored"
+                  : "graph "
+                      + e.getGraphName()
+                      + (e.getParentAppId() == null ? "" : ", child of " + e.getParentAppId());
+          case SPAWN -> "child " + e.getChildIndex() + " " + e.getChildAppId();
+          case FANOUT -> e.getTotal() + " children";
           case JOIN_PROGRESS ->
-              payload.get("done")
-                  + "/"
-                  + payload.get("total")
-                  + (Boolean.TRUE.equals(payload.get("reduced")) ? " reduced" : "");
-          default -> String.valueOf(payload);
+              e.getDone() + "/" + e.getTotal() + (e.getReduced() ? " reduced" : "");
+          case APP_ENDED ->
+              e.getStatus() == AppStatus.HALTED
+                  ? "halted before " + e.getNextAction()
+                  : e.getStatus().name().toLowerCase(Locale.ROOT)
+                      + (e.getError() == null ? "" : ": " + e.getError().getMessage());
+          case JOB_DONE -> e.getStatus().name().toLowerCase(Locale.ROOT);
         };
     if (detail != null) {
       context.out().println(e.getKind() + " " + where + ": " + detail);

@@ -1,0 +1,223 @@
+package io.bramble.runtime;
+
+import io.bramble.core.graph.GraphView;
+import io.bramble.core.state.StateValues;
+import io.bramble.core.tracking.ApplicationEnd;
+import io.bramble.core.tracking.ApplicationInfo;
+import io.bramble.core.tracking.SpawnLink;
+import io.bramble.core.tracking.StepEnd;
+import io.bramble.core.tracking.StepStart;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.ActionShape;
+import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.GraphShape;
+import io.bramble.schemas.avro.StateData;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.avro.TransitionShape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place tracking events are made: the core's tracking model (application created, step
+ * start and end, spawn links, application ended) and the distributed runtime's own facts (fan-out,
+ * join progress, job done) as typed {@link TrackingEvent}s. Workers, the coordinator and every
+ * reader ({@code bramble watch}, the client's progress, the UI) agree through it.
+ */
+public final class TrackingEvents {
+  private TrackingEvents() {}
+
+  private static TrackingEvent.Builder base(
+      String appId, EventKind kind, String rootAppId, String process, long nowMs) {
+    return TrackingEvent.newBuilder()
+        .setAppId(appId)
+        .setKind(kind)
+        .setRootAppId(rootAppId)
+        .setWorkerId(process)
+        .setTimestampMs(nowMs)
+        .setPayload(StateCodec.fromMap(Map.of()));
+  }
+
+  public static TrackingEvent appCreated(
+      ApplicationInfo app, String graphName, String rootAppId, String process, long nowMs) {
+    return base(app.appId(), EventKind.APP_CREATED, rootAppId, process, nowMs)
+        .setGraphName(graphName)
+        .setGraph(shape(app.graph().view()))
+        .setEntrypoint(app.entrypoint())
+        .setPartitionKey(app.partitionKey())
+        .setParentAppId(app.parent() == null ? null : app.parent().appId())
+        .setParentSequenceId(app.parent() == null ? null : app.parent().sequenceId())
+        .build();
+  }
+
+  /**
+   * The coordinator accepted job {@code appId} of graph {@code graphName}; its worker tells the
+   * rest.
+   */
+  public static TrackingEvent jobAccepted(
+      String appId, String graphName, String process, long nowMs) {
+    return base(appId, EventKind.APP_CREATED, appId, process, nowMs)
+        .setGraphName(graphName)
+        .build();
+  }
+
+  /** The coordinator saw a job id again and ignored the submission. */
+  public static TrackingEvent duplicateSubmission(String appId, String process, long nowMs) {
+    return base(appId, EventKind.APP_CREATED, appId, process, nowMs)
+        .setDuplicateSubmission(true)
+        .build();
+  }
+
+  public static TrackingEvent stepStarted(StepStart s, String rootAppId, String process) {
+    return base(s.appId(), EventKind.STEP_START, rootAppId, process, s.startedAtMs())
+        .setSequenceId(s.sequenceId())
+        .setAction(s.action())
+        .setInputs(values(s.inputs()))
+        .setStartedAtMs(s.startedAtMs())
+        .build();
+  }
+
+  public static TrackingEvent stepEnded(StepEnd s, String rootAppId, String process) {
+    return base(s.appId(), EventKind.STEP_END, rootAppId, process, s.endedAtMs())
+        .setSequenceId(s.sequenceId())
+        .setAction(s.action())
+        .setStepResult(s.result() == null ? null : values(s.result()))
+        .setState(s.state() == null ? null : StateCodec.toAvro(s.state()))
+        .setError(s.error() == null ? null : Errors.of(s.error()))
+        .setStartedAtMs(s.startedAtMs())
+        .setEndedAtMs(s.endedAtMs())
+        .build();
+  }
+
+  public static TrackingEvent spawned(
+      SpawnLink link, String rootAppId, String process, long nowMs) {
+    return base(link.parentAppId(), EventKind.SPAWN, rootAppId, process, nowMs)
+        .setSequenceId(link.parentSequenceId())
+        .setAction(link.parentAction())
+        .setChildAppId(link.childAppId())
+        .setChildIndex(link.childIndex())
+        .build();
+  }
+
+  public static TrackingEvent appEnded(ApplicationEnd end, String rootAppId, String process) {
+    return base(end.appId(), EventKind.APP_ENDED, rootAppId, process, end.atMs())
+        .setSequenceId(end.lastSequenceId())
+        .setAction(end.lastAction())
+        .setStatus(AppStatus.valueOf(end.status().name()))
+        .setNextAction(end.nextAction())
+        .setError(
+            end.error() == null
+                ? null
+                : Errors.of("io.bramble.ApplicationFailed", end.error(), end.lastAction()))
+        .build();
+  }
+
+  /** A parallel step of {@code parentAppId} fanned out to {@code childAppIds} (in task order). */
+  public static TrackingEvent fannedOut(
+      String parentAppId,
+      long sequenceId,
+      String action,
+      String rootAppId,
+      List<String> childAppIds,
+      String process,
+      long nowMs) {
+    return base(parentAppId, EventKind.FANOUT, rootAppId, process, nowMs)
+        .setSequenceId(sequenceId)
+        .setAction(action)
+        .setChildAppIds(childAppIds)
+        .setTotal((long) childAppIds.size())
+        .build();
+  }
+
+  /**
+   * {@code done} of {@code total} children of a join have reported; {@code reduced} once it is
+   * over.
+   */
+  public static TrackingEvent joinProgress(
+      String parentAppId,
+      long sequenceId,
+      String action,
+      String rootAppId,
+      long done,
+      long total,
+      boolean reduced,
+      String process,
+      long nowMs) {
+    return base(parentAppId, EventKind.JOIN_PROGRESS, rootAppId, process, nowMs)
+        .setSequenceId(sequenceId)
+        .setAction(action)
+        .setDone(done)
+        .setTotal(total)
+        .setReduced(reduced)
+        .build();
+  }
+
+  public static TrackingEvent jobDone(
+      String appId, long sequenceId, String action, AppStatus status, String process, long nowMs) {
+    return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
+        .setSequenceId(sequenceId)
+        .setAction(action)
+        .setStatus(status)
+        .build();
+  }
+
+  /** The graph as the events topic carries it. */
+  public static GraphShape shape(GraphView view) {
+    return GraphShape.newBuilder()
+        .setActions(
+            view.actions().stream()
+                .map(
+                    a ->
+                        ActionShape.newBuilder()
+                            .setName(a.name())
+                            .setParallel(a.parallel())
+                            .setReads(a.reads())
+                            .setWrites(a.writes())
+                            .setTags(a.tags())
+                            .build())
+                .toList())
+        .setTransitions(
+            view.transitions().stream()
+                .map(
+                    t ->
+                        TransitionShape.newBuilder()
+                            .setFrom(t.from())
+                            .setTo(t.to())
+                            .setCondition(t.condition())
+                            .build())
+                .toList())
+        .build();
+  }
+
+  /** The graph an event carries, back as the core's view; null when it carries none. */
+  public static GraphView view(GraphShape shape) {
+    if (shape == null) {
+      return null;
+    }
+    return new GraphView(
+        shape.getActions().stream()
+            .map(
+                a ->
+                    new GraphView.ActionView(
+                        a.getName(), a.getParallel(), a.getReads(), a.getWrites(), a.getTags()))
+            .toList(),
+        shape.getTransitions().stream()
+            .map(t -> new GraphView.TransitionView(t.getFrom(), t.getTo(), t.getCondition()))
+            .toList());
+  }
+
+  /** Values a step handed around; anything that is not state-like is shown as text. */
+  private static StateData values(Map<String, ?> values) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          try {
+            m.put(k, StateValues.normalize(k, v));
+          } catch (RuntimeException notStateLike) {
+            m.put(k, String.valueOf(v));
+          }
+        });
+    return StateCodec.fromMap(m);
+  }
+}
