@@ -1,11 +1,15 @@
 package io.bramble.launcher.bench;
 
-import io.bramble.core.graph.Graph;
+import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.UnknownGraphException;
+import io.bramble.core.state.State;
 import io.bramble.launcher.LauncherContext;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,6 +27,9 @@ import picocli.CommandLine.Option;
     description =
         "Fans one parallel step out to N children (tick, tick, tick, done) on local threads.")
 public final class BenchLocalCommand implements Callable<Integer> {
+  /** The graph the bench times, registered by the examples. */
+  static final String BENCH_GRAPH = "bench_fanout";
+
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -67,7 +74,18 @@ public final class BenchLocalCommand implements Callable<Integer> {
           "need --children >= 1, --warmup >= 0, --runs >= 1 and --threads >= 1");
     }
     PrintStream out = context.out();
-    Graph graph = FanOutGraph.graph();
+    GraphRegistry.Entry graph;
+    try {
+      graph = context.graphs().get().get(BENCH_GRAPH, null);
+    } catch (UnknownGraphException e) {
+      context
+          .err()
+          .println(
+              "bramble bench: "
+                  + e.getMessage()
+                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+      return 1;
+    }
     ThreadPoolParallelExecutor own =
         threads == null ? null : new ThreadPoolParallelExecutor(threads);
     ParallelExecutor executor = own != null ? own : context.executor();
@@ -102,14 +120,32 @@ public final class BenchLocalCommand implements Callable<Integer> {
     }
   }
 
-  private double[] time(Graph graph, ParallelExecutor executor, int n) {
+  private double[] time(GraphRegistry.Entry graph, ParallelExecutor executor, int n) {
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
       long t0 = System.nanoTime();
-      FanOutGraph.runOnce(graph, children, executor);
+      runOnce(graph, children, executor);
       ms[i] = (System.nanoTime() - t0) / 1e6;
     }
     return ms;
+  }
+
+  /** Runs one fan-out of {@code children} to its end and checks that every child reported. */
+  static List<Long> runOnce(GraphRegistry.Entry graph, int children, ParallelExecutor executor) {
+    List<Long> outs =
+        Application.builder()
+            .withGraph(graph.graph())
+            .withEntrypoint(graph.provider().entrypoint())
+            .withState(State.of("children", (long) children))
+            .withParallelExecutor(executor)
+            .build()
+            .run()
+            .state()
+            .getList("outs");
+    if (outs.size() != children) {
+      throw new IllegalStateException("expected " + children + " outs, got " + outs.size());
+    }
+    return outs;
   }
 
   private static double report(PrintStream out, String phase, double[] ms) {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.launcher.Console;
 import java.util.List;
-import java.util.stream.LongStream;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
@@ -30,14 +28,6 @@ class BenchLocalCommandTest {
     // both are printed with 3 decimals: median_ms's rounding (0.0005 ms) is 0.05 us per child of 10
     assertThat(json.get("per_child_us").asDouble())
         .isCloseTo(json.get("median_ms").asDouble() * 1000 / 10, Offset.offset(0.051));
-  }
-
-  @Test
-  void everyChildTicksThreeTimesAndTheReduceCollectsTwiceItsItemInTaskOrder() {
-    try (ThreadPoolParallelExecutor ex = new ThreadPoolParallelExecutor(4)) {
-      assertThat(FanOutGraph.runOnce(FanOutGraph.graph(), 50, ex))
-          .isEqualTo(LongStream.range(0, 50).map(i -> 2 * i).boxed().toList());
-    }
   }
 
   @Test

@@ -1,26 +1,25 @@
-package io.bramble.launcher.bench;
+package io.bramble.examples.bench;
 
 import io.bramble.core.action.Action;
-import io.bramble.core.application.Application;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.MapStates;
-import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.state.State;
-import java.util.List;
 import java.util.stream.LongStream;
 
 /**
- * The benchmark's application: one parallel step fanning out to N children, each child {@code tick
- * → tick → tick → done} (three no-op ticks counted in {@code ticks}, then {@code done} writes
- * {@code out = item * 2}); the reduce collects {@code out} in task order and checks it.
+ * The application {@code bramble bench} times (registered as {@value #NAME}): one parallel step
+ * fanning out to N children, each child {@code tick → tick → tick → done} (three no-op ticks
+ * counted in {@code ticks}, then {@code done} writes {@code out = item * 2}); the reduce collects
+ * {@code out} in task order and checks it.
  */
-public final class FanOutGraph {
+public final class FanOutBench {
+  public static final String NAME = "bench_fanout";
   public static final String ENTRYPOINT = "fan_out";
   static final long TICKS = 3;
 
-  private FanOutGraph() {}
+  private FanOutBench() {}
 
   public static RunnableGraph childGraph() {
     Action tick =
@@ -77,24 +76,5 @@ public final class FanOutGraph {
                 })
             .build();
     return Graph.builder().withActions(fanOut).build();
-  }
-
-  /** A fresh application that fans out to {@code children} children. */
-  public static Application application(Graph graph, int children, ParallelExecutor executor) {
-    return Application.builder()
-        .withGraph(graph)
-        .withEntrypoint(ENTRYPOINT)
-        .withState(State.of("children", (long) children))
-        .withParallelExecutor(executor)
-        .build();
-  }
-
-  /** Runs one application to its end and checks the result; returns the outs. */
-  public static List<Long> runOnce(Graph graph, int children, ParallelExecutor executor) {
-    List<Long> outs = application(graph, children, executor).run().state().getList("outs");
-    if (outs.size() != children) {
-      throw new IllegalStateException("expected " + children + " outs, got " + outs.size());
-    }
-    return outs;
   }
 }
