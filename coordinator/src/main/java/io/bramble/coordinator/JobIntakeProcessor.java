@@ -5,6 +5,7 @@ import io.bramble.core.graph.Graph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
@@ -103,7 +104,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     Graph graph = entry.graph();
     Map<String, Object> given = StateCodec.toMap(job.getState());
     for (String key : given.keySet()) {
-      if (State.isInternal(key)) {
+      if (StateInternals.isInternal(key)) {
         throw new IllegalArgumentException(
             "job state key '"
                 + key
@@ -111,7 +112,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       }
     }
     for (String key : StateCodec.toMap(job.getInputs()).keySet()) {
-      if (State.isInternal(key)) {
+      if (StateInternals.isInternal(key)) {
         throw new IllegalArgumentException(
             "job input '" + key + "' is reserved: inputs starting with __ are internal");
       }

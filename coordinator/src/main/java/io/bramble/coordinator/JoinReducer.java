@@ -49,14 +49,13 @@ final class JoinReducer {
           Application.builder()
               .withGraph(graph)
               .withIdentifiers(join.getParentAppId(), join.getPartitionKey())
-              .resumeAt(
-                  join.getParallelAction(),
-                  StateCodec.toState(join.getParentState()),
-                  join.getParentSequenceId())
+              .withEntrypoint(join.getParallelAction())
+              .withState(StateCodec.toState(join.getParentState()))
               .withTracker(
                   new EventTracker(
                       Events.PROCESS, join.getGraph(), join.getRootAppId(), events::add))
               .build();
+      app.seam().continueAt(join.getParentSequenceId());
       List<State> succeeded = new ArrayList<>(results.size());
       List<ChildFailure> failures = new ArrayList<>();
       for (int i = 0; i < results.size(); i++) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
@@ -133,7 +134,7 @@ class FailureHandlingTest {
     JobResult result =
         run(
             "fanout",
-            State.restore(Map.of("__SEQUENCE_ID", 5L, "n", 1L, "sleep_ms", 0L)),
+            StateInternals.restore(Map.of("__SEQUENCE_ID", 5L, "n", 1L, "sleep_ms", 0L)),
             Map.of());
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result.getError().getMessage())

@@ -1,6 +1,7 @@
 package io.bramble.schemas;
 
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.schemas.avro.Entry;
 import io.bramble.schemas.avro.MapValue;
 import io.bramble.schemas.avro.StateData;
@@ -53,7 +54,7 @@ public final class StateCodec {
    * empty state.
    */
   public static State toState(StateData data) {
-    return data == null ? State.empty() : State.restore(toMap(data));
+    return data == null ? State.empty() : StateInternals.restore(toMap(data));
   }
 
   /** A map of allowed values (a state's or an inputs map) as an ordered entry list. */

@@ -1,6 +1,7 @@
 package io.bramble.schemas;
 
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.ErrorInfo;
@@ -22,14 +23,16 @@ public final class Samples {
   private Samples() {}
 
   public static final State STATE =
-      State.of(
+      StateInternals.withInternal(
+          State.of(
               "topic",
               "the sea",
               "drafts",
               List.of("draft one"),
               "meta",
-              Map.of("model", "gpt", "temperature", 0.7))
-          .withInternal(State.SEQUENCE_ID, 3L);
+              Map.of("model", "gpt", "temperature", 0.7)),
+          State.SEQUENCE_ID,
+          3L);
 
   public static ParentRef parentRef() {
     return new ParentRef("poems-1", 4L, "poems-1/4", 1, 3);

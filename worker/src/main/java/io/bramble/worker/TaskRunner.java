@@ -117,9 +117,12 @@ public final class TaskRunner {
       builder.initializeFrom(checkpoints, true, null, null);
     } else {
       String position = task.getPosition() != null ? task.getPosition() : runnable.entrypoint();
-      builder.resumeAt(position, StateCodec.toState(task.getState()), task.getSequenceId());
+      builder.withEntrypoint(position).withState(StateCodec.toState(task.getState()));
     }
     Application app = builder.build();
+    if (!resumed) {
+      app.seam().continueAt(task.getSequenceId());
+    }
 
     Seam seam = app.seam();
     if (resumed && seam.isDone(halt)) {

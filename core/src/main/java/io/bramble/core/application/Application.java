@@ -15,6 +15,7 @@ import io.bramble.core.persistence.Persister;
 import io.bramble.core.persistence.Status;
 import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateValues;
 import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LifecycleHook;
@@ -52,6 +53,9 @@ public final class Application {
   private State state;
   private String next;
   private long nextSequenceId;
+
+  /** Whether this instance has run a step (a failed one included). */
+  private boolean stepped;
 
   Application(
       Graph graph,
@@ -248,6 +252,15 @@ public final class Application {
         }
 
         @Override
+        public void continueAt(long sequenceId) {
+          if (stepped) {
+            throw new ApplicationException(
+                "app " + appId + " has run steps already; continueAt is for a fresh application");
+          }
+          nextSequenceId = sequenceId;
+        }
+
+        @Override
         public boolean nextIsParallel() {
           return Application.this.nextIsParallel();
         }
@@ -321,6 +334,7 @@ public final class Application {
   }
 
   private StepResult runStep(Action action, Map<String, Object> callerInputs, StepBody body) {
+    stepped = true;
     long seq = nextSequenceId;
     Map<String, Object> inputs = inputsFor(action, callerInputs);
     State before = state;
@@ -337,7 +351,7 @@ public final class Application {
     for (int attempt = 1; outcome == null; attempt++) {
       try {
         ActionOutcome o = body.run(context(action, seq), inputs);
-        after = checkWrites(action, before, o.state()).withStep(seq, action.name());
+        after = StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
         following = graph.next(action.name(), after);
         outcome = o;
       } catch (Throwable t) {
@@ -439,7 +453,7 @@ public final class Application {
     List<String> writes = action.writes();
     for (Map.Entry<String, Object> e : after.asMap().entrySet()) {
       String key = e.getKey();
-      if (State.isInternal(key) || writes.contains(key)) {
+      if (StateInternals.isInternal(key) || writes.contains(key)) {
         continue;
       }
       if (!before.has(key) || !StateValues.deepEquals(before.get(key), e.getValue())) {
@@ -454,7 +468,7 @@ public final class Application {
       }
     }
     for (String key : before.keys()) {
-      if (!State.isInternal(key) && !after.has(key) && !writes.contains(key)) {
+      if (!StateInternals.isInternal(key) && !after.has(key) && !writes.contains(key)) {
         throw new ActionException(
             "action '"
                 + action.name()
@@ -478,7 +492,7 @@ public final class Application {
 
   private static void checkCallerInputs(Map<String, Object> inputs) {
     for (String k : inputs.keySet()) {
-      if (State.isInternal(k)) {
+      if (StateInternals.isInternal(k)) {
         throw new ApplicationException(
             "input '" + k + "' is reserved: inputs starting with __ are internal");
       }

@@ -46,10 +46,6 @@ public final class ApplicationBuilder {
   private String forkPartitionKey;
   private Long forkSequenceId;
 
-  private String resumePosition;
-  private long resumeSequenceId;
-  private boolean resume;
-
   ApplicationBuilder() {}
 
   public ApplicationBuilder withGraph(Graph graph) {
@@ -170,18 +166,6 @@ public final class ApplicationBuilder {
     return this;
   }
 
-  /**
-   * Rebuilds an application at {@code position} (the next action to run) with {@code state} and the
-   * sequence id the next step gets: how the distributed runtime continues an app elsewhere.
-   */
-  public ApplicationBuilder resumeAt(String position, State state, long nextSequenceId) {
-    this.resume = true;
-    this.resumePosition = position;
-    this.state = state;
-    this.resumeSequenceId = nextSequenceId;
-    return this;
-  }
-
   public Application build() {
     Graph g = graph != null ? graph : graphBuilder.build();
     if (graph != null && graphParts) {
@@ -194,10 +178,7 @@ public final class ApplicationBuilder {
     long nextSeq = 0;
     ParentPointer forkedFrom = null;
 
-    if (resume) {
-      next = resumePosition;
-      nextSeq = resumeSequenceId;
-    } else if (initializer != null) {
+    if (initializer != null) {
       if (forkAppId != null && forkAppId.equals(id)) {
         throw new ApplicationException(
             "a fork needs its own app id; " + id + " is the app it forks from");

@@ -3,6 +3,7 @@ package io.bramble.core.parallel;
 import io.bramble.core.action.ActionContext;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.tracking.ParentPointer;
 import io.bramble.core.tracking.Tracker;
 import java.util.Map;
@@ -25,7 +26,7 @@ public record SubGraphTask(
     Persister persister) {
 
   public SubGraphTask {
-    state = state.withoutInternal();
+    state = StateInternals.withoutInternal(state);
     inputs = Map.copyOf(inputs);
   }
 

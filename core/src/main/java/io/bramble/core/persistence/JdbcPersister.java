@@ -1,6 +1,7 @@
 package io.bramble.core.persistence;
 
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateJson;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ public final class JdbcPersister implements Persister, AutoCloseable {
                 appId,
                 rs.getLong(1),
                 rs.getString(2),
-                State.restore(StateJson.read(rs.getString(3))),
+                StateInternals.restore(StateJson.read(rs.getString(3))),
                 Status.valueOf(rs.getString(4))));
       }
     } catch (SQLException e) {

@@ -10,10 +10,11 @@ import java.util.Map;
 /**
  * What a runtime drives an application through ({@code Application.seam()}), apart from the user
  * API: run until the application ends, halts or reaches a parallel step; map that step to its child
- * tasks without running them; complete it from the children's final states. Rebuilding an
- * application at a position is {@code ApplicationBuilder.resumeAt}. The local executor, the worker
- * and the coordinator all drive applications this way, so local and distributed runs share one code
- * path.
+ * tasks without running them; complete it from the children's final states; continue it at a
+ * position elsewhere (build it with that position as its entrypoint and the state it had, then
+ * {@link #continueAt} the sequence id its next step gets). The local executor, the worker and the
+ * coordinator all drive applications this way, so local and distributed runs share one code path.
+ * Internal state keys are handled by {@code io.bramble.core.state.StateInternals}.
  */
 public interface Seam {
   /** Why {@link #runUntilParallel} stopped. */
@@ -33,6 +34,12 @@ public interface Seam {
    * (which is not run, even as the first step).
    */
   Stop runUntilParallel(Halt halt, Map<String, Object> inputs);
+
+  /**
+   * Makes the next step of a freshly built application get {@code nextSequenceId}: the application
+   * continues where another process left it. Only before its first step.
+   */
+  void continueAt(long nextSequenceId);
 
   /** Whether the next action is a parallel one. */
   boolean nextIsParallel();

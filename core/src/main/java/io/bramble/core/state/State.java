@@ -61,7 +61,7 @@ public final class State {
    * A state restored from storage or the wire, internal keys included. For the runtime (persisters,
    * serdes); application code uses {@link #of(Map)}.
    */
-  public static State restore(Map<String, ?> values) {
+  static State restore(Map<String, ?> values) {
     Map<String, Object> m = new LinkedHashMap<>();
     for (Map.Entry<String, ?> e : values.entrySet()) {
       m.put(e.getKey(), StateValues.normalize(e.getKey(), e.getValue()));
@@ -272,7 +272,7 @@ public final class State {
   }
 
   /** This state without the runtime's internal keys, e.g. to seed a fresh child application. */
-  public State withoutInternal() {
+  State withoutInternal() {
     for (String k : values.keySet()) {
       if (isInternal(k)) {
         return new State(userValues());
@@ -282,7 +282,7 @@ public final class State {
   }
 
   /** Sets an internal key; for the runtime only. */
-  public State withInternal(String key, Object value) {
+  State withInternal(String key, Object value) {
     if (!isInternal(key)) {
       throw new StateException(
           "withInternal is for internal keys (starting with __), not '" + key + "'");
@@ -293,14 +293,14 @@ public final class State {
   }
 
   /** Records which step produced this state; for the runtime only. */
-  public State withStep(long sequenceId, String action) {
+  State withStep(long sequenceId, String action) {
     Map<String, Object> m = new LinkedHashMap<>(values);
     m.put(SEQUENCE_ID, sequenceId);
     m.put(PRIOR_STEP, action);
     return new State(Collections.unmodifiableMap(m));
   }
 
-  public static boolean isInternal(String key) {
+  static boolean isInternal(String key) {
     return key.startsWith(INTERNAL_PREFIX);
   }
 

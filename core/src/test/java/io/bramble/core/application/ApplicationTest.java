@@ -215,14 +215,16 @@ class ApplicationTest {
   }
 
   @Test
-  void resumeAtContinuesWithTheGivenPositionStateAndSequenceId() {
+  void anApplicationContinuesElsewhereAtItsPositionStateAndSequenceId() {
     Application first = abc();
     first.run(Halt.after("a"), Map.of());
     Application resumed =
         Application.builder()
             .withGraph(first.graph())
-            .resumeAt(first.nextAction(), first.state(), first.nextSequenceId())
+            .withEntrypoint(first.nextAction())
+            .withState(first.state())
             .build();
+    resumed.seam().continueAt(first.nextSequenceId());
     StepResult s = resumed.step().orElseThrow();
     assertThat(s.action()).isEqualTo("b");
     assertThat(s.sequenceId()).isEqualTo(1);
@@ -307,5 +309,14 @@ class ApplicationTest {
               assertThat(e.nextAction()).isEqualTo("boom");
               assertThat(e.error()).contains("kaput");
             });
+  }
+
+  @Test
+  void onlyAFreshApplicationCanBeToldWhereItsSequenceContinues() {
+    Application app = abc();
+    app.step();
+    assertThatThrownBy(() -> app.seam().continueAt(7))
+        .isInstanceOf(ApplicationException.class)
+        .hasMessageContaining("has run steps already");
   }
 }

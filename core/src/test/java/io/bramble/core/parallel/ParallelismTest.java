@@ -590,8 +590,10 @@ class ParallelismTest {
         Application.builder()
             .withGraph(g)
             .withIdentifiers("same", null)
-            .resumeAt(first.nextAction(), first.state(), first.nextSequenceId())
+            .withEntrypoint(first.nextAction())
+            .withState(first.state())
             .build();
+    elsewhere.seam().continueAt(first.nextSequenceId());
     assertThat(elsewhere.seam().completeParallelStep(finals, List.of(), Halt.never(), Map.of()))
         .isEqualTo(Seam.Stop.CONTINUES);
     assertThat(elsewhere.run().state()).isEqualTo(expected);

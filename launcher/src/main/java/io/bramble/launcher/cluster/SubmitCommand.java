@@ -1,7 +1,7 @@
 package io.bramble.launcher.cluster;
 
 import io.bramble.client.JobClient;
-import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
@@ -80,7 +80,7 @@ public final class SubmitCommand implements Callable<Integer> {
     ClusterConfig config = cluster.resolve(context.env());
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
-      JobRequest job = JobClient.request(id, graph, State.restore(state), inputs);
+      JobRequest job = JobClient.request(id, graph, StateInternals.restore(state), inputs);
       client.submit(job);
       context.err().println("submitted " + graph + " as app " + id);
       if (!await) {
