@@ -2,12 +2,12 @@ package io.bramble.launcher;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.bench.BenchCommand;
-import io.bramble.launcher.cluster.CoordinatorCommand;
-import io.bramble.launcher.cluster.DevCommand;
-import io.bramble.launcher.cluster.HealthCommand;
-import io.bramble.launcher.cluster.SubmitCommand;
-import io.bramble.launcher.cluster.WatchCommand;
-import io.bramble.launcher.cluster.WorkerCommand;
+import io.bramble.launcher.jobs.SubmitCommand;
+import io.bramble.launcher.jobs.WatchCommand;
+import io.bramble.launcher.platform.CoordinatorCommand;
+import io.bramble.launcher.platform.DevCommand;
+import io.bramble.launcher.platform.HealthCommand;
+import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
 import io.bramble.launcher.ui.UiCommand;
 import java.io.PrintWriter;
@@ -15,10 +15,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code bramble} command. Every subcommand is one class in its own package ({@code run},
- * {@code bench}; later {@code dev}, {@code submit}, {@code watch}, {@code coordinator}, {@code
- * worker}, {@code ui}) and is listed here; a command that needs the console or the environment
- * takes a {@link LauncherContext} in its constructor.
+ * The {@code bramble} command, its subcommands listed here and grouped in packages by what they do:
+ * {@code run} (graphs in this JVM, or through a dev cluster with {@code --distributed}), {@code
+ * bench}, {@code jobs} ({@code submit}, {@code watch} and how they print), {@code platform} ({@code
+ * dev}, {@code coordinator}, {@code worker}, {@code health} and their run-until-signal lifecycle),
+ * {@code ui}; {@code settings} holds what every command reads (flags, environment, properties
+ * file). A command that needs the console, the environment or the graphs takes a {@link
+ * LauncherContext} in its constructor.
  */
 @Command(
     name = "bramble",

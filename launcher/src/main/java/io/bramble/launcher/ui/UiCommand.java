@@ -1,9 +1,9 @@
 package io.bramble.launcher.ui;
 
 import io.bramble.launcher.LauncherContext;
-import io.bramble.launcher.cluster.ClusterOptions;
-import io.bramble.launcher.cluster.Configuration;
-import io.bramble.launcher.cluster.Setting;
+import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.ui.KafkaEventStore;
 import io.bramble.ui.TrackerDirStore;

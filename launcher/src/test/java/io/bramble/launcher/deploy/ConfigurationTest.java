@@ -3,10 +3,10 @@ package io.bramble.launcher.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.bramble.launcher.cluster.ClientConfigKeys;
-import io.bramble.launcher.cluster.ClusterOptions;
-import io.bramble.launcher.cluster.Configuration;
-import io.bramble.launcher.cluster.Setting;
+import io.bramble.launcher.settings.ClientConfigKeys;
+import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,10 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.platform;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
 import io.bramble.ui.KafkaEventStore;
 import io.bramble.ui.UiServer;

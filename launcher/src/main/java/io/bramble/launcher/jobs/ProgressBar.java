@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
 import java.io.PrintStream;

@@ -1,9 +1,10 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;

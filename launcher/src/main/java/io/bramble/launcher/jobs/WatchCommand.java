@@ -1,7 +1,8 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.JobResult;

@@ -1,6 +1,7 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.platform;
 
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.HealthServer;
 import java.io.IOException;
 import java.net.URI;

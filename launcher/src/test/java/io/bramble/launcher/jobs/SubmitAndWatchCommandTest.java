@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

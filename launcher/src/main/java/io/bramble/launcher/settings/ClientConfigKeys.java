@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.settings;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.settings;
 
 import java.util.Arrays;
 import java.util.Objects;

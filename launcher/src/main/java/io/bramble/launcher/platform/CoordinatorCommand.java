@@ -1,9 +1,12 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.platform;
 
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.HealthServer;
 import io.bramble.runtime.TopicSetup;

@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.settings;
 
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;

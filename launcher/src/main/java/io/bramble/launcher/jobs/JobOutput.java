@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bramble.core.state.State;

@@ -1,4 +1,4 @@
-package io.bramble.launcher.cluster;
+package io.bramble.launcher.platform;
 
 import io.bramble.runtime.HealthServer;
 import java.util.concurrent.CountDownLatch;
