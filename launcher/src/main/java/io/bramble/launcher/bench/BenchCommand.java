@@ -8,12 +8,13 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures Bramble; the last line printed is the result as JSON.",
-    subcommands = {BenchLocalCommand.class})
+    subcommands = {BenchLocalCommand.class, BenchDistributedCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark: local");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a benchmark: local or distributed");
   }
 }

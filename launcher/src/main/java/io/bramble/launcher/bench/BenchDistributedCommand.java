@@ -1,0 +1,182 @@
+package io.bramble.launcher.bench;
+
+import io.bramble.client.JobClient;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.UnknownGraphException;
+import io.bramble.core.state.State;
+import io.bramble.devcluster.DevCluster;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bramble bench distributed}: the latency of one job through the platform, as a user sees
+ * it: an in-JVM dev cluster (broker, registry, exactly-once coordinator, workers, default
+ * settings), jobs of one parallel step fanning out to N children ({@code tick, tick, tick, done}),
+ * one at a time after a warm-up, each timed from the client's submit to the client holding its
+ * result; beside it the broker's own produce→consume round trip in the same run. The last line is
+ * {@code {"bench":"distributed","children":N,"jobs":J,"p50_ms":…,"p99_ms":…,
+ * "raw_round_trip_p50_ms":…}}.
+ */
+@Command(
+    name = "distributed",
+    mixinStandardHelpOptions = true,
+    description =
+        "Times jobs fanning out to N children through a dev cluster in this JVM, one at a time.")
+public final class BenchDistributedCommand implements Callable<Integer> {
+  private final LauncherContext context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--children",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Children per job (default: ${DEFAULT-VALUE}).")
+  int children;
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "J",
+      defaultValue = "50",
+      description = "Jobs measured (default: ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(
+      names = "--warmup",
+      paramLabel = "J",
+      defaultValue = "10",
+      description = "Jobs run before measuring (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "Workers of the dev cluster (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--round-trips",
+      paramLabel = "N",
+      defaultValue = "200",
+      description = "Raw produce→consume round trips measured (default: ${DEFAULT-VALUE}).")
+  int roundTrips;
+
+  public BenchDistributedCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws IOException, TimeoutException {
+    if (children < 1 || jobs < 1 || warmup < 0 || workers < 1 || roundTrips < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "need --children, --jobs, --workers, --round-trips >= 1 and --warmup >= 0");
+    }
+    GraphRegistry graphs = context.graphs().get();
+    try {
+      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
+    } catch (UnknownGraphException e) {
+      context
+          .err()
+          .println(
+              "bramble bench: "
+                  + e.getMessage()
+                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+      return 1;
+    }
+    PrintStream out = context.out();
+    Path dir = Files.createTempDirectory("bramble-bench-");
+    try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
+        JobClient client = cluster.client()) {
+      out.printf(
+          Locale.ROOT,
+          "bench distributed: jobs of %d children x (tick, tick, tick, done); %d warm-up jobs, %d"
+              + " measured, one at a time; dev cluster with %d workers, exactly-once; %d cores%n",
+          children,
+          warmup,
+          jobs,
+          workers,
+          Runtime.getRuntime().availableProcessors());
+      double[] raw = RoundTrip.measure(cluster.cluster(), roundTrips);
+      report(out, "raw round trip", raw);
+      report(out, "warm-up", run(client, "warmup", warmup));
+      double[] measured = run(client, "job", jobs);
+      report(out, "measured", measured);
+      out.printf(
+          Locale.ROOT,
+          "{\"bench\":\"distributed\",\"children\":%d,\"jobs\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
+              + "\"raw_round_trip_p50_ms\":%.3f}%n",
+          children,
+          jobs,
+          Percentiles.of(measured, 50),
+          Percentiles.of(measured, 99),
+          Percentiles.of(raw, 50));
+      return 0;
+    } finally {
+      delete(dir);
+    }
+  }
+
+  /** Runs {@code n} jobs one after another; returns each one's milliseconds, submit to result. */
+  private double[] run(JobClient client, String prefix, int n) throws TimeoutException {
+    double[] ms = new double[n];
+    for (int i = 0; i < n; i++) {
+      JobRequest job =
+          JobClient.request(
+              prefix + "-" + i + "-" + System.nanoTime(),
+              BenchLocalCommand.BENCH_GRAPH,
+              State.of("children", (long) children),
+              Map.of());
+      long t0 = System.nanoTime();
+      client.submit(job);
+      JobResult result = client.await(job, Duration.ofMinutes(2), null);
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+      if (result.getStatus() != JobStatus.COMPLETED) {
+        throw new IllegalStateException(
+            "bench job " + job.getAppId() + " failed: " + result.getError());
+      }
+    }
+    return ms;
+  }
+
+  private static void report(PrintStream out, String phase, double[] ms) {
+    if (ms.length == 0) {
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%-15s %4d: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms%n",
+        phase,
+        ms.length,
+        Percentiles.of(ms, 50),
+        Percentiles.of(ms, 90),
+        Percentiles.of(ms, 99),
+        Percentiles.of(ms, 100));
+  }
+
+  private static void delete(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + dir, e);
+    }
+  }
+}

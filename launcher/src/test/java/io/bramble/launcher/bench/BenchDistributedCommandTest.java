@@ -1,0 +1,47 @@
+package io.bramble.launcher.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bramble.launcher.Console;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The command's shape on a small run; the figures themselves live in BENCHMARKS.md. */
+class BenchDistributedCommandTest {
+  @Test
+  void theLastLineIsOneJsonObjectWithTheJobPercentilesAndTheRawRoundTrip() throws Exception {
+    Console c = new Console();
+    int code =
+        c.run(
+            "bench",
+            "distributed",
+            "--children",
+            "3",
+            "--jobs",
+            "2",
+            "--warmup",
+            "1",
+            "--round-trips",
+            "5");
+
+    assertThat(code).as(c.err()).isZero();
+    List<String> lines = c.outLines();
+    assertThat(lines).anyMatch(l -> l.startsWith("raw round trip     5: p50"));
+    assertThat(lines).anyMatch(l -> l.startsWith("measured           2: p50"));
+    JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertThat(json.get("bench").asText()).isEqualTo("distributed");
+    assertThat(json.get("children").asInt()).isEqualTo(3);
+    assertThat(json.get("jobs").asInt()).isEqualTo(2);
+    assertThat(json.get("p50_ms").asDouble()).isPositive();
+    assertThat(json.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(json.get("p50_ms").asDouble());
+    assertThat(json.get("raw_round_trip_p50_ms").asDouble()).isPositive();
+  }
+
+  @Test
+  void badCountsAreUsageErrors() {
+    Console c = new Console();
+    assertThat(c.run("bench", "distributed", "--jobs", "0")).isEqualTo(2);
+  }
+}
