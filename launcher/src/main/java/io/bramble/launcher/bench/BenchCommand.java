@@ -8,13 +8,17 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measures Bramble; the last line printed is the result as JSON.",
-    subcommands = {BenchLocalCommand.class, BenchDistributedCommand.class})
+    subcommands = {
+      BenchLocalCommand.class,
+      BenchDistributedCommand.class,
+      BenchThroughputCommand.class
+    })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a benchmark: local or distributed");
+        spec.commandLine(), "name a benchmark: local, distributed or throughput");
   }
 }

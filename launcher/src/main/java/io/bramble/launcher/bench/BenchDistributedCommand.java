@@ -172,7 +172,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
         Percentiles.of(ms, 100));
   }
 
-  private static void delete(Path dir) {
+  static void delete(Path dir) {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {

@@ -1,0 +1,233 @@
+package io.bramble.launcher.bench;
+
+import io.bramble.client.JobClient;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.UnknownGraphException;
+import io.bramble.core.state.State;
+import io.bramble.devcluster.DevCluster;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.runtime.TopicReader;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bramble bench throughput}: how many child tasks per second the platform runs with many
+ * jobs in flight (an in-JVM dev cluster, default settings), against what one producer→consumer pair
+ * moves through one topic of the same broker in the same run; and how many Kafka records (every
+ * topic, changelogs and transaction markers included) one child task costs. The last line is {@code
+ * {"bench":"throughput",…,"tasks_per_s":…,"jobs_per_s":…,"raw_records_per_s":…,
+ * "ratio":…,"records_per_task":…}}.
+ */
+@Command(
+    name = "throughput",
+    mixinStandardHelpOptions = true,
+    description =
+        "Keeps jobs of N children in flight through a dev cluster in this JVM for a while.")
+public final class BenchThroughputCommand implements Callable<Integer> {
+  private final LauncherContext context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      defaultValue = "20",
+      description = "How long jobs are kept in flight (default: ${DEFAULT-VALUE}).")
+  int seconds;
+
+  @Option(
+      names = "--children",
+      paramLabel = "N",
+      defaultValue = "1000",
+      description = "Children per job (default: ${DEFAULT-VALUE}; 10 for many small jobs).")
+  int children;
+
+  @Option(
+      names = "--in-flight",
+      paramLabel = "J",
+      description = "Jobs kept in flight (default: 8, or 100 with fewer than 100 children).")
+  Integer inFlight;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "2",
+      description = "Workers of the dev cluster (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  public BenchThroughputCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    int jobsInFlight = inFlight != null ? inFlight : children < 100 ? 100 : 8;
+    if (seconds < 1 || children < 1 || jobsInFlight < 1 || workers < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "need --seconds, --children, --in-flight and --workers >= 1");
+    }
+    GraphRegistry graphs = context.graphs().get();
+    try {
+      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
+    } catch (UnknownGraphException e) {
+      context
+          .err()
+          .println(
+              "bramble bench: "
+                  + e.getMessage()
+                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+      return 1;
+    }
+    PrintStream out = context.out();
+    Path dir = Files.createTempDirectory("bramble-bench-");
+    try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
+        JobClient client = cluster.client();
+        Admin admin = Admin.create(cluster.cluster().clientProps())) {
+      out.printf(
+          Locale.ROOT,
+          "bench throughput: jobs of %d children x (tick, tick, tick, done), %d in flight for %d s;"
+              + " dev cluster with %d workers, exactly-once; %d cores%n",
+          children,
+          jobsInFlight,
+          seconds,
+          workers,
+          Runtime.getRuntime().availableProcessors());
+      double raw =
+          RawThroughput.measure(cluster.cluster(), Duration.ofSeconds(Math.max(2, seconds / 4)));
+      out.printf(Locale.ROOT, "raw: %.0f records/s through one topic (acks=all)%n", raw);
+      JobRequest warmup =
+          JobClient.request(
+              "throughput-warmup-" + System.nanoTime(),
+              BenchLocalCommand.BENCH_GRAPH,
+              State.of("children", (long) children),
+              Map.of());
+      client.submit(warmup);
+      client.await(warmup, Duration.ofMinutes(2), null); // the cluster warm before the window opens
+      Window w = keepInFlight(cluster, client, admin, jobsInFlight);
+      double tasksPerS = w.jobsInWindow * (double) children / w.seconds;
+      double jobsPerS = w.jobsInWindow / w.seconds;
+      double recordsPerTask = w.records / (double) (w.jobsDone * (long) children);
+      out.printf(
+          Locale.ROOT,
+          "bramble: %d jobs (%d child tasks) in %.1f s: %.0f tasks/s, %.1f jobs/s; %d records"
+              + " written for %d jobs: %.2f per child task%n",
+          w.jobsInWindow,
+          w.jobsInWindow * (long) children,
+          w.seconds,
+          tasksPerS,
+          jobsPerS,
+          w.records,
+          w.jobsDone,
+          recordsPerTask);
+      out.printf(
+          Locale.ROOT,
+          "{\"bench\":\"throughput\",\"children\":%d,\"in_flight\":%d,\"seconds\":%d,"
+              + "\"tasks_per_s\":%.1f,\"jobs_per_s\":%.2f,\"raw_records_per_s\":%.1f,"
+              + "\"ratio\":%.4f,\"records_per_task\":%.2f}%n",
+          children,
+          jobsInFlight,
+          seconds,
+          tasksPerS,
+          jobsPerS,
+          raw,
+          tasksPerS / raw,
+          recordsPerTask);
+      return 0;
+    } finally {
+      BenchDistributedCommand.delete(dir);
+    }
+  }
+
+  /** What a window of jobs in flight produced. */
+  private record Window(long jobsInWindow, double seconds, long jobsDone, long records) {}
+
+  /**
+   * Keeps {@code jobsInFlight} jobs submitted, each result followed on job-results by one consumer
+   * that started at the topic's end, replacing every finished job with a new one until the window
+   * closes; then waits for the jobs still running, so every record they wrote is counted.
+   */
+  private Window keepInFlight(DevCluster cluster, JobClient client, Admin admin, int jobsInFlight)
+      throws InterruptedException {
+    String topic = cluster.cluster().topics().jobResults();
+    AvroSerde<JobResult> serde = BrambleSerdes.forType(JobResult.class, cluster.schemas());
+    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<String, byte[]> results =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = TopicReader.partitionsOf(results, topic);
+      results.assign(partitions);
+      results.seekToEnd(partitions);
+      partitions.forEach(results::position);
+      Set<String> running = new HashSet<>();
+      long recordsBefore = KafkaRecords.total(admin);
+      long t0 = System.nanoTime();
+      long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
+      long inWindow = 0;
+      long done = 0;
+      int next = 0;
+      long closedAt = 0;
+      while (true) {
+        boolean open = System.nanoTime() < windowEnd;
+        if (!open && closedAt == 0) {
+          closedAt = System.nanoTime();
+        }
+        while (open && running.size() < jobsInFlight) {
+          JobRequest job =
+              JobClient.request(
+                  "throughput-" + next++ + "-" + t0,
+                  BenchLocalCommand.BENCH_GRAPH,
+                  State.of("children", (long) children),
+                  Map.of());
+          client.submit(job);
+          running.add(job.getAppId());
+        }
+        if (!open && running.isEmpty()) {
+          break;
+        }
+        if (System.nanoTime() > windowEnd + Duration.ofMinutes(5).toNanos()) {
+          throw new IllegalStateException(running.size() + " bench jobs did not finish in 5 min");
+        }
+        for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(20))) {
+          if (r.value() != null && running.remove(r.key())) {
+            JobResult result = serde.deserialize(topic, r.value());
+            if (result.getStatus() != JobStatus.COMPLETED) {
+              throw new IllegalStateException(
+                  "bench job " + r.key() + " failed: " + result.getError());
+            }
+            done++;
+            if (System.nanoTime() <= windowEnd) {
+              inWindow++;
+            }
+          }
+        }
+      }
+      long recordsAfter = KafkaRecords.total(admin);
+      return new Window(inWindow, (closedAt - t0) / 1e9, done, recordsAfter - recordsBefore);
+    }
+  }
+}
