@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -40,6 +41,7 @@ final class CheckpointStore implements AutoCloseable {
   private final Thread reader;
   private final BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable;
   private volatile boolean running = true;
+  private final AtomicLong recordsRead = new AtomicLong();
 
   /** Why the reader stopped on its own; null while it runs (or after a close). */
   private volatile RuntimeException failure;
@@ -190,7 +192,15 @@ final class CheckpointStore implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Checkpoint records this store has read from the topic (tombstones and undecodable ones too).
+   */
+  long recordsRead() {
+    return recordsRead.get();
+  }
+
   private void apply(ConsumerRecord<String, byte[]> r) {
+    recordsRead.incrementAndGet();
     if (r.value() == null) {
       latest.remove(r.key());
       return;

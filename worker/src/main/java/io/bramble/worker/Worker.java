@@ -25,6 +25,7 @@ import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
 import io.confluent.parallelconsumer.ParallelStreamProcessor;
 import io.confluent.parallelconsumer.internal.DrainingCloseable;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -154,6 +155,10 @@ public final class Worker implements AutoCloseable {
             checkpointSerde,
             config.workerId(),
             this::deadLetterCheckpoint);
+    FunctionCounter.builder("bramble.checkpoints.read", checkpoints, CheckpointStore::recordsRead)
+        .description("Checkpoint records read from the checkpoints topic")
+        .tag("worker", config.workerId())
+        .register(meters);
   }
 
   public String workerId() {
@@ -163,6 +168,11 @@ public final class Worker implements AutoCloseable {
   /** Tasks this worker has finished (a result or a fan-out written). */
   public long tasksDone() {
     return tasksDone.get();
+  }
+
+  /** Checkpoint records this worker has read from the checkpoints topic. */
+  public long checkpointRecordsRead() {
+    return checkpoints.recordsRead();
   }
 
   /** The task partitions this worker owns now. */

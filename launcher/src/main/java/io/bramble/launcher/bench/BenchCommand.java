@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       BenchLocalCommand.class,
       BenchDistributedCommand.class,
-      BenchThroughputCommand.class
+      BenchThroughputCommand.class,
+      BenchScaleCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -19,6 +20,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "name a benchmark: local, distributed or throughput");
+        spec.commandLine(), "name a benchmark: local, distributed, throughput or scale");
   }
 }

@@ -12,6 +12,7 @@ import io.bramble.runtime.HealthServer;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -82,6 +83,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
     AtomicReference<Coordinator> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
     HealthServer health =
         port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     Shutdown.runUntilSignal(

@@ -10,6 +10,7 @@ import io.bramble.runtime.HealthServer;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.worker.Worker;
 import io.bramble.worker.WorkerConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -78,6 +79,7 @@ public final class WorkerCommand implements Callable<Integer> {
     // Set once start() has returned: reading it first makes the worker's own fields visible here.
     AtomicReference<Worker> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
     HealthServer health =
         port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
     WorkerConfig settings = worker;

@@ -1,0 +1,272 @@
+package io.bramble.launcher.bench;
+
+import io.bramble.client.JobClient;
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.UnknownGraphException;
+import io.bramble.core.state.State;
+import io.bramble.devcluster.DevCluster;
+import io.bramble.launcher.Bramble;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bramble bench scale}: whether adding workers adds capacity or load. A dev cluster in this
+ * JVM (broker, registry, coordinator) and W workers, each a {@code bramble worker} process of its
+ * own; jobs run through them; then, for each worker, the checkpoint records it read ÷ the
+ * checkpoint records the cluster wrote, and its heap in use. The last line is {@code
+ * {"bench":"scale","workers":W,"checkpoint_reads_share_max":…,"heap_mb_max":…}}.
+ */
+@Command(
+    name = "scale",
+    mixinStandardHelpOptions = true,
+    description = "Runs jobs through W worker processes and reports what each one read and holds.")
+public final class BenchScaleCommand implements Callable<Integer> {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final LauncherContext context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--workers",
+      paramLabel = "W",
+      defaultValue = "4",
+      description = "Worker processes (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = "--jobs",
+      paramLabel = "J",
+      defaultValue = "20",
+      description = "Jobs run through them (default: ${DEFAULT-VALUE}).")
+  int jobs;
+
+  @Option(
+      names = "--children",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Children per job (default: ${DEFAULT-VALUE}).")
+  int children;
+
+  public BenchScaleCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  /** One worker process and where its metrics are. */
+  private record WorkerProcess(String id, Process process, int port) {}
+
+  @Override
+  public Integer call() throws Exception {
+    if (workers < 1 || jobs < 1 || children < 1) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "need --workers, --jobs and --children >= 1");
+    }
+    GraphRegistry graphs = context.graphs().get();
+    try {
+      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
+    } catch (UnknownGraphException e) {
+      context
+          .err()
+          .println(
+              "bramble bench: "
+                  + e.getMessage()
+                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+      return 1;
+    }
+    PrintStream out = context.out();
+    Path dir = Files.createTempDirectory("bramble-bench-");
+    List<WorkerProcess> started = new ArrayList<>();
+    try (DevCluster cluster = DevCluster.start(dir, graphs, 0, 4);
+        JobClient client = cluster.client();
+        Admin admin = Admin.create(cluster.cluster().clientProps())) {
+      out.printf(
+          Locale.ROOT,
+          "bench scale: %d worker processes; %d jobs of %d children x (tick, tick, tick, done)%n",
+          workers,
+          jobs,
+          children);
+      for (int i = 1; i <= workers; i++) {
+        started.add(startWorker(cluster, dir, "scale-w" + i));
+      }
+      for (WorkerProcess w : started) {
+        awaitReady(w);
+      }
+      long writtenBefore = checkpointRecords(admin, cluster.cluster().topics().checkpoints());
+      List<JobRequest> submitted = new ArrayList<>();
+      for (int i = 0; i < jobs; i++) {
+        JobRequest job =
+            JobClient.request(
+                "scale-" + i + "-" + System.nanoTime(),
+                BenchLocalCommand.BENCH_GRAPH,
+                State.of("children", (long) children),
+                Map.of());
+        client.submit(job);
+        submitted.add(job);
+      }
+      for (JobRequest job : submitted) {
+        JobResult result = client.await(job, Duration.ofMinutes(5), null);
+        if (result.getStatus() != JobStatus.COMPLETED) {
+          throw new IllegalStateException(
+              "bench job " + job.getAppId() + " failed: " + result.getError());
+        }
+      }
+      long written =
+          checkpointRecords(admin, cluster.cluster().topics().checkpoints()) - writtenBefore;
+      Thread.sleep(2_000); // the readers follow the topic continuously: let them reach its end
+      double shareMax = 0;
+      double heapMax = 0;
+      for (WorkerProcess w : started) {
+        String metrics = scrape(w);
+        double read = sum(metrics, "bramble_checkpoints_read_total", "worker=\"" + w.id() + "\"");
+        double heapMb = sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / (1024 * 1024);
+        double share = written == 0 ? 0 : read / written;
+        shareMax = Math.max(shareMax, share);
+        heapMax = Math.max(heapMax, heapMb);
+        out.printf(
+            Locale.ROOT,
+            "%s: read %.0f of %d checkpoint records written (share %.3f); heap in use %.1f MB%n",
+            w.id(),
+            read,
+            written,
+            share,
+            heapMb);
+      }
+      out.printf(
+          Locale.ROOT,
+          "{\"bench\":\"scale\",\"workers\":%d,\"checkpoint_reads_share_max\":%.3f,"
+              + "\"heap_mb_max\":%.1f}%n",
+          workers,
+          shareMax,
+          heapMax);
+      return 0;
+    } finally {
+      for (WorkerProcess w : started) {
+        w.process().destroy();
+      }
+      for (WorkerProcess w : started) {
+        if (!w.process().waitFor(20, TimeUnit.SECONDS)) {
+          w.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      BenchDistributedCommand.delete(dir);
+    }
+  }
+
+  /** A {@code bramble worker} in a JVM of its own, on this JVM's class path. */
+  private static WorkerProcess startWorker(DevCluster cluster, Path dir, String id)
+      throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // Under Surefire the real class path is in this property; elsewhere it is java.class.path.
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx256m",
+            "-cp",
+            classPath,
+            Bramble.class.getName(),
+            "worker",
+            "--bootstrap-servers",
+            cluster.bootstrapServers(),
+            "--registry-url",
+            cluster.registryUrl(),
+            "--worker-id",
+            id,
+            "--health-port",
+            Integer.toString(port));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectOutput(dir.resolve(id + ".out").toFile())
+            .redirectError(dir.resolve(id + ".err").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("BRAMBLE_"));
+    return new WorkerProcess(id, pb.start(), port);
+  }
+
+  private static void awaitReady(WorkerProcess w) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!w.process().isAlive()) {
+        throw new IllegalStateException(
+            "worker " + w.id() + " exited with " + w.process().exitValue());
+      }
+      try {
+        HttpResponse<Void> r =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + w.port() + "/health/ready"))
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("worker " + w.id() + " was not ready within 60 s");
+  }
+
+  private static String scrape(WorkerProcess w) throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://localhost:" + w.port() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** The sum of the Prometheus samples of {@code metric} whose labels contain {@code label}. */
+  static double sum(String exposition, String metric, String label) {
+    double total = 0;
+    for (String line : exposition.split("\n")) {
+      if (line.startsWith(metric + "{") && line.contains(label)) {
+        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return total;
+  }
+
+  private static long checkpointRecords(Admin admin, String topic) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    admin
+        .describeTopics(List.of(topic))
+        .allTopicNames()
+        .get()
+        .get(topic)
+        .partitions()
+        .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    long sum = 0;
+    for (var e : admin.listOffsets(latest).all().get().values()) {
+      sum += e.offset();
+    }
+    return sum;
+  }
+}
