@@ -2,8 +2,6 @@ package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.registry.UnknownGraphException;
-import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
@@ -11,16 +9,11 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,20 +83,12 @@ public final class BenchDistributedCommand implements Callable<Integer> {
           spec.commandLine(),
           "need --children, --jobs, --workers, --round-trips >= 1 and --warmup >= 0");
     }
-    GraphRegistry graphs = context.graphs().get();
-    try {
-      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
-    } catch (UnknownGraphException e) {
-      context
-          .err()
-          .println(
-              "bramble bench: "
-                  + e.getMessage()
-                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+    GraphRegistry graphs = BenchFanOut.graphs(context);
+    if (graphs == null) {
       return 1;
     }
     PrintStream out = context.out();
-    Path dir = Files.createTempDirectory("bramble-bench-");
+    Path dir = BenchFanOut.scratchDir();
     try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
         JobClient client = cluster.client()) {
       out.printf(
@@ -131,7 +116,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
           Percentiles.of(raw, 50));
       return 0;
     } finally {
-      delete(dir);
+      BenchFanOut.delete(dir);
     }
   }
 
@@ -139,12 +124,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
   private double[] run(JobClient client, String prefix, int n) throws TimeoutException {
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
-      JobRequest job =
-          JobClient.request(
-              prefix + "-" + i + "-" + System.nanoTime(),
-              BenchLocalCommand.BENCH_GRAPH,
-              State.of("children", (long) children),
-              Map.of());
+      JobRequest job = BenchFanOut.job(prefix + "-" + i, children);
       long t0 = System.nanoTime();
       client.submit(job);
       JobResult result = client.await(job, Duration.ofMinutes(2), null);
@@ -170,13 +150,5 @@ public final class BenchDistributedCommand implements Callable<Integer> {
         Percentiles.of(ms, 90),
         Percentiles.of(ms, 99),
         Percentiles.of(ms, 100));
-  }
-
-  static void delete(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + dir, e);
-    }
   }
 }

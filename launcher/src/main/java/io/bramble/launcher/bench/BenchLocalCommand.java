@@ -4,7 +4,6 @@ import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.registry.UnknownGraphException;
 import io.bramble.core.state.State;
 import io.bramble.launcher.LauncherContext;
 import java.io.PrintStream;
@@ -27,8 +26,6 @@ import picocli.CommandLine.Option;
     description =
         "Fans one parallel step out to N children (tick, tick, tick, done) on local threads.")
 public final class BenchLocalCommand implements Callable<Integer> {
-  /** The graph the bench times, registered by the examples. */
-  static final String BENCH_GRAPH = "bench_fanout";
 
   private final LauncherContext context;
 
@@ -74,18 +71,11 @@ public final class BenchLocalCommand implements Callable<Integer> {
           "need --children >= 1, --warmup >= 0, --runs >= 1 and --threads >= 1");
     }
     PrintStream out = context.out();
-    GraphRegistry.Entry graph;
-    try {
-      graph = context.graphs().get().get(BENCH_GRAPH, null);
-    } catch (UnknownGraphException e) {
-      context
-          .err()
-          .println(
-              "bramble bench: "
-                  + e.getMessage()
-                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+    GraphRegistry graphs = BenchFanOut.graphs(context);
+    if (graphs == null) {
       return 1;
     }
+    GraphRegistry.Entry graph = graphs.get(BenchFanOut.GRAPH, null);
     ThreadPoolParallelExecutor own =
         threads == null ? null : new ThreadPoolParallelExecutor(threads);
     ParallelExecutor executor = own != null ? own : context.executor();

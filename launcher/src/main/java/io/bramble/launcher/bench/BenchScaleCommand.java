@@ -2,8 +2,6 @@ package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.registry.UnknownGraphException;
-import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.Bramble;
 import io.bramble.launcher.LauncherContext;
@@ -17,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,20 +84,12 @@ public final class BenchScaleCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "need --workers, --jobs and --children >= 1");
     }
-    GraphRegistry graphs = context.graphs().get();
-    try {
-      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
-    } catch (UnknownGraphException e) {
-      context
-          .err()
-          .println(
-              "bramble bench: "
-                  + e.getMessage()
-                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+    GraphRegistry graphs = BenchFanOut.graphs(context);
+    if (graphs == null) {
       return 1;
     }
     PrintStream out = context.out();
-    Path dir = Files.createTempDirectory("bramble-bench-");
+    Path dir = BenchFanOut.scratchDir();
     List<WorkerProcess> started = new ArrayList<>();
     try (DevCluster cluster = DevCluster.start(dir, graphs, 0, 4);
         JobClient client = cluster.client();
@@ -120,12 +109,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
       long writtenBefore = checkpointRecords(admin, cluster.cluster().topics().checkpoints());
       List<JobRequest> submitted = new ArrayList<>();
       for (int i = 0; i < jobs; i++) {
-        JobRequest job =
-            JobClient.request(
-                "scale-" + i + "-" + System.nanoTime(),
-                BenchLocalCommand.BENCH_GRAPH,
-                State.of("children", (long) children),
-                Map.of());
+        JobRequest job = BenchFanOut.job("scale-" + i, children);
         client.submit(job);
         submitted.add(job);
       }
@@ -174,7 +158,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
           w.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       }
-      BenchDistributedCommand.delete(dir);
+      BenchFanOut.delete(dir);
     }
   }
 

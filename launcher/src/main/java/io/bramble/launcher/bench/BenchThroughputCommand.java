@@ -2,8 +2,6 @@ package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.registry.UnknownGraphException;
-import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.TopicReader;
@@ -13,7 +11,6 @@ import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -90,20 +87,12 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "need --seconds, --children, --in-flight and --workers >= 1");
     }
-    GraphRegistry graphs = context.graphs().get();
-    try {
-      graphs.get(BenchLocalCommand.BENCH_GRAPH, null);
-    } catch (UnknownGraphException e) {
-      context
-          .err()
-          .println(
-              "bramble bench: "
-                  + e.getMessage()
-                  + "; the benchmark's graph comes with the examples (bramble-examples on the class path)");
+    GraphRegistry graphs = BenchFanOut.graphs(context);
+    if (graphs == null) {
       return 1;
     }
     PrintStream out = context.out();
-    Path dir = Files.createTempDirectory("bramble-bench-");
+    Path dir = BenchFanOut.scratchDir();
     try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
         JobClient client = cluster.client();
         Admin admin = Admin.create(cluster.cluster().clientProps())) {
@@ -119,12 +108,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       double raw =
           RawThroughput.measure(cluster.cluster(), Duration.ofSeconds(Math.max(2, seconds / 4)));
       out.printf(Locale.ROOT, "raw: %.0f records/s through one topic (acks=all)%n", raw);
-      JobRequest warmup =
-          JobClient.request(
-              "throughput-warmup-" + System.nanoTime(),
-              BenchLocalCommand.BENCH_GRAPH,
-              State.of("children", (long) children),
-              Map.of());
+      JobRequest warmup = BenchFanOut.job("throughput-warmup", children);
       client.submit(warmup);
       client.await(warmup, Duration.ofMinutes(2), null); // the cluster warm before the window opens
       Window w = keepInFlight(cluster, client, admin, jobsInFlight);
@@ -158,7 +142,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
           recordsPerTask);
       return 0;
     } finally {
-      BenchDistributedCommand.delete(dir);
+      BenchFanOut.delete(dir);
     }
   }
 
@@ -197,12 +181,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
           closedAt = System.nanoTime();
         }
         while (open && running.size() < jobsInFlight) {
-          JobRequest job =
-              JobClient.request(
-                  "throughput-" + next++ + "-" + t0,
-                  BenchLocalCommand.BENCH_GRAPH,
-                  State.of("children", (long) children),
-                  Map.of());
+          JobRequest job = BenchFanOut.job("throughput-" + next++, children);
           client.submit(job);
           running.add(job.getAppId());
         }
