@@ -114,7 +114,7 @@ abstract class DecodingProcessor<T extends IndexedRecord>
 
   /**
    * Publishes a failed result for job {@code appId} saying {@code message}, unless the job has a
-   * result.
+   * result already: a bad record never overwrites a job's outcome.
    */
   void failJob(String appId, String message) {
     KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);

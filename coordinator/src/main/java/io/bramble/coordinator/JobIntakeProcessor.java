@@ -49,11 +49,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   @Override
   void process(String appId, JobRequest job, long timestamp) {
     if (!appId.equals(job.getAppId())) {
-      fail(
-          appId,
-          job.getGraph(),
-          "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'",
-          timestamp);
+      failJob(
+          appId, "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'");
       return;
     }
     JobRequest earlier = jobs.get(appId);
@@ -87,7 +84,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     try {
       root = rootTask(job);
     } catch (RuntimeException e) {
-      fail(appId, job.getGraph(), e.getMessage(), timestamp);
+      failJob(appId, e.getMessage());
       return;
     }
     emit(Sinks.TASKS, appId, root, timestamp);
@@ -134,14 +131,5 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     if (key != null) {
       failJob(key, "the job record could not be decoded: " + reason);
     }
-  }
-
-  private void fail(String appId, String graph, String message, long timestamp) {
-    JobRequest job = jobs.get(appId);
-    JobResult result =
-        Records.invalidJob(
-            appId, graph, message, job != null ? job.getSubmittedAtMs() : timestamp, now());
-    jobResults.put(appId, result);
-    emit(Sinks.JOB_RESULTS, appId, result, timestamp);
   }
 }
