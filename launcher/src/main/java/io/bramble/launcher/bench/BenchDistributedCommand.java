@@ -7,10 +7,13 @@ import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.TrackingEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -105,6 +108,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       report(out, "warm-up", run(client, "warmup", warmup));
       double[] measured = run(client, "job", jobs);
       report(out, "measured", measured);
+      timeline(client, out);
       out.printf(
           Locale.ROOT,
           "{\"bench\":\"distributed\",\"children\":%d,\"jobs\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
@@ -135,6 +139,20 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       }
     }
     return ms;
+  }
+
+  /** One more job, followed through its tracking events: where its time went, hop by hop. */
+  private void timeline(JobClient client, PrintStream out) throws TimeoutException {
+    JobRequest job = BenchFanOut.job("timeline", children);
+    List<TrackingEvent> events = new ArrayList<>();
+    long submittedAt = System.currentTimeMillis();
+    client.submit(job);
+    client.await(job.getAppId(), Duration.ofMinutes(2), null, events::add);
+    long seenAt = System.currentTimeMillis();
+    StringBuilder line = new StringBuilder("timeline of one more job (ms after submit):");
+    Timeline.of(job.getAppId(), submittedAt, seenAt, events)
+        .forEach((hop, ms) -> line.append(' ').append(hop).append(' ').append(ms).append(';'));
+    out.println(line.substring(0, line.length() - 1));
   }
 
   private static void report(PrintStream out, String phase, double[] ms) {
