@@ -54,6 +54,9 @@ public final class Application {
   private String next;
   private long nextSequenceId;
 
+  /** Whether the builder loaded this application's state from a persister (set once, by it). */
+  boolean restored;
+
   /** Whether this instance has run a step (a failed one included). */
   private boolean stepped;
 

@@ -177,6 +177,7 @@ public final class ApplicationBuilder {
     String next = entrypoint;
     long nextSeq = 0;
     ParentPointer forkedFrom = null;
+    boolean restored = false;
 
     if (initializer != null) {
       if (forkAppId != null && forkAppId.equals(id)) {
@@ -195,6 +196,7 @@ public final class ApplicationBuilder {
                 + ": the persister has nothing saved for it");
       }
       if (loaded.isPresent()) {
+        restored = true;
         PersistedState p = loaded.get();
         startState = p.state();
         if (p.status() == Status.FAILED) {
@@ -236,6 +238,7 @@ public final class ApplicationBuilder {
             startState,
             next,
             nextSeq);
+    app.restored = restored;
     if (!allHooks.isEmpty()) {
       ApplicationInfo info =
           new ApplicationInfo(id, partitionKey, g, next, spawningParent, forkedFrom);

@@ -21,17 +21,14 @@ final class SubApplications {
             .withTracker(task.tracker())
             .withPersister(task.persister())
             .withParallelExecutor(executor);
-    boolean resumable =
-        task.persister() != null
-            && task.persister().load(task.partitionKey(), task.appId(), null).isPresent();
-    if (resumable) {
+    if (task.persister() != null) { // with nothing saved, the task's state and entrypoint
       b.initializeFrom(task.persister(), true, task.state(), task.graph().entrypoint());
     } else {
       b.withState(task.state()).withEntrypoint(task.graph().entrypoint());
     }
     Application child = b.build();
     Halt halt = Halt.after(task.graph().haltAfter().toArray(String[]::new));
-    if (resumable && child.seam().isDone(halt)) {
+    if (child.restored && child.seam().isDone(halt)) {
       return child.state();
     }
     return child.run(halt, task.inputs()).state();
