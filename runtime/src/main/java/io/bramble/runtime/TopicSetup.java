@@ -20,10 +20,11 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Bramble's topics when missing and checks existing ones: jobs, fanouts and results must
- * have the same partition count (the coordinator joins them per partition), and checkpoints and
- * job-results must be compacted. A broker that has just started or a leader that is moving answers
- * with retriable errors for a moment: those are retried until a deadline, then the setup fails
- * naming the topic.
+ * have the same partition count (the coordinator joins them per partition), so must tasks and
+ * checkpoints (a worker reads the checkpoint partitions of the task partitions it owns), and
+ * checkpoints and job-results must be compacted. A broker that has just started or a leader that is
+ * moving answers with retriable errors for a moment: those are retried until a deadline, then the
+ * setup fails naming the topic.
  */
 public final class TopicSetup {
   /** How long retriable errors are retried by default. */
@@ -126,6 +127,33 @@ public final class TopicSetup {
     }
   }
 
+  /** Each of {@code others} must have as many partitions as {@code first}; {@code who} needs it. */
+  private static void samePartitions(
+      Map<String, TopicDescription> described,
+      String first,
+      List<String> others,
+      String who,
+      List<String> problems) {
+    int expected = described.get(first).partitions().size();
+    for (String t : others) {
+      int n = described.get(t).partitions().size();
+      if (n != expected) {
+        problems.add(
+            "topic "
+                + t
+                + " has "
+                + n
+                + " partitions but "
+                + first
+                + " has "
+                + expected
+                + "; "
+                + who
+                + " needs them equal");
+      }
+    }
+  }
+
   private static void check(Admin admin, Topics topics) throws TopicFailure, InterruptedException {
     Map<String, TopicDescription> described = new HashMap<>();
     for (Map.Entry<String, KafkaFuture<TopicDescription>> d :
@@ -133,22 +161,14 @@ public final class TopicSetup {
       described.put(d.getKey(), await(d.getKey(), d.getValue()));
     }
     List<String> problems = new ArrayList<>();
-    int joined = described.get(topics.jobs()).partitions().size();
-    for (String t : List.of(topics.fanouts(), topics.results())) {
-      int n = described.get(t).partitions().size();
-      if (n != joined) {
-        problems.add(
-            "topic "
-                + t
-                + " has "
-                + n
-                + " partitions but "
-                + topics.jobs()
-                + " has "
-                + joined
-                + "; the coordinator needs them equal");
-      }
-    }
+    samePartitions(
+        described,
+        topics.jobs(),
+        List.of(topics.fanouts(), topics.results()),
+        "the coordinator",
+        problems);
+    samePartitions(
+        described, topics.tasks(), List.of(topics.checkpoints()), "each worker", problems);
     List<ConfigResource> resources =
         topics.compacted().stream()
             .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))

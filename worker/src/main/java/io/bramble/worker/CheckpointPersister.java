@@ -27,17 +27,24 @@ final class CheckpointPersister implements Persister {
   private final AvroSerde<Checkpoint> serde;
   private final String topic;
   private final CheckpointStore store;
+  private final int partition;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
 
+  /**
+   * A persister for a task of task partition {@code partition}, whose checkpoints land in the same
+   * partition of the checkpoints topic (both are keyed by app id, with equal partition counts).
+   */
   CheckpointPersister(
       Producer<String, byte[]> producer,
       AvroSerde<Checkpoint> serde,
       String topic,
-      CheckpointStore store) {
+      CheckpointStore store,
+      int partition) {
     this.producer = producer;
     this.serde = serde;
     this.topic = topic;
     this.store = store;
+    this.partition = partition;
   }
 
   @Override
@@ -59,8 +66,12 @@ final class CheckpointPersister implements Persister {
                 status == Status.COMPLETED ? CheckpointStatus.COMPLETED : CheckpointStatus.FAILED)
             .setWrittenAtMs(System.currentTimeMillis())
             .build();
-    pending.add(producer.send(new ProducerRecord<>(topic, appId, serde.serialize(topic, c))));
-    store.remember(new PersistedState(partitionKey, appId, sequenceId, position, state, status));
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(topic, partition, appId, serde.serialize(topic, c));
+    record.headers().add(CheckpointStore.WRITER_HEADER, store.writerId());
+    pending.add(producer.send(record));
+    store.remember(
+        partition, new PersistedState(partitionKey, appId, sequenceId, position, state, status));
   }
 
   @Override

@@ -6,11 +6,16 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.serde.AvroSerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -20,44 +25,71 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest checkpoint of every app, read from the compacted checkpoints topic by a background
- * consumer. After a rebalance, tasks wait at a barrier until the reader has caught up with the
- * topic's end as it was then, so a task taken over from a dead worker sees that worker's
- * checkpoints.
+ * The latest checkpoint of the apps whose tasks this worker owns. Tasks and checkpoints are both
+ * keyed by app id and have equal partition counts, so task partition {@code p} has its checkpoints
+ * in checkpoint partition {@code p}: the store reads exactly the checkpoint partitions of the task
+ * partitions it is told it owns, so a cluster of N workers reads the checkpoint stream about once,
+ * not N times.
+ *
+ * <p>A partition newly owned is read from its beginning (the topic is compacted) up to its end as
+ * it was then; its tasks wait until that catch-up is done, so a task taken over from a dead worker
+ * sees that worker's checkpoints. After that the store keeps reading the partition (a previous
+ * owner's last writes, the coordinator's tombstones) but skips the records this store's own process
+ * wrote after the catch-up: those were {@link #remember remembered} when written, and an app {@link
+ * #forget forgotten} once its task's outcome is out must not come back from its own echo. A
+ * partition given up is dropped with its apps, so memory holds the apps in flight on this worker's
+ * partitions.
  */
 final class CheckpointStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
 
-  private final Map<String, PersistedState> latest = new ConcurrentHashMap<>();
+  /** Header naming the process that wrote a checkpoint. */
+  static final String WRITER_HEADER = "bramble.writer";
+
+  private record Held(int partition, PersistedState state) {}
+
+  /** A partition being read up to {@code target} (unknown, -1, until the reader has asked). */
+  private static final class CatchUp {
+    volatile long target = -1;
+  }
+
+  private final Map<String, Held> latest = new ConcurrentHashMap<>();
   private final Consumer<String, byte[]> consumer;
   private final AvroSerde<Checkpoint> serde;
   private final String topic;
+  private final byte[] writerId;
   private final Thread reader;
   private final BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable;
-  private volatile boolean running = true;
   private final AtomicLong recordsRead = new AtomicLong();
+  private volatile boolean running = true;
 
   /** Why the reader stopped on its own; null while it runs (or after a close). */
   private volatile RuntimeException failure;
 
-  private final Object barrierLock = new Object();
-  private long requestedBarrier;
-  private long reachedBarrier;
+  // Ownership as the task consumer reports it, guarded by lock; the reader thread applies it.
+  private final Object lock = new Object();
+  private final Set<Integer> owned = new HashSet<>();
+  private final Set<Integer> revokedPending = new HashSet<>();
+  private final Map<Integer, CatchUp> catchingUp = new HashMap<>();
+  private long version;
 
   /**
-   * {@code onUndecodable} hears of every checkpoint record that does not decode, with the reason.
+   * {@code writerId} names this process on the checkpoints it writes; {@code onUndecodable} hears
+   * of every checkpoint record that does not decode, with the reason.
    */
   CheckpointStore(
       Map<String, Object> clientProps,
       String topic,
       AvroSerde<Checkpoint> serde,
       String workerId,
+      String writerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
     this(
         new KafkaConsumer<>(
@@ -67,20 +99,23 @@ final class CheckpointStore implements AutoCloseable {
         topic,
         serde,
         workerId,
+        writerId,
         onUndecodable);
   }
 
-  /** A store reading through {@code consumer} (tests hand in Kafka's own {@code MockConsumer}). */
+  /** A store reading through {@code consumer}. */
   CheckpointStore(
       Consumer<String, byte[]> consumer,
       String topic,
       AvroSerde<Checkpoint> serde,
       String workerId,
+      String writerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
     this.consumer = consumer;
     this.onUndecodable = onUndecodable;
     this.serde = serde;
     this.topic = topic;
+    this.writerId = writerId.getBytes(StandardCharsets.UTF_8);
     this.reader = new Thread(this::readLoop, workerId + "-checkpoint-reader");
     this.reader.setDaemon(true);
   }
@@ -93,86 +128,225 @@ final class CheckpointStore implements AutoCloseable {
     return props;
   }
 
+  /** The header value this store's own checkpoints carry. */
+  byte[] writerId() {
+    return writerId.clone();
+  }
+
   void start() {
-    List<TopicPartition> partitions =
-        consumer.partitionsFor(topic).stream()
-            .map(p -> new TopicPartition(topic, p.partition()))
-            .toList();
-    consumer.assign(partitions);
-    consumer.seekToBeginning(partitions);
     reader.start();
   }
 
-  Optional<PersistedState> latest(String appId) {
-    return Optional.ofNullable(latest.get(appId));
-  }
-
-  /** A checkpoint this process wrote: visible at once, before the reader sees it come back. */
-  void remember(PersistedState state) {
-    latest.merge(state.appId(), state, CheckpointStore::newer);
-  }
-
-  /**
-   * Asks for a barrier at the topic's current end; returns its number for {@link #awaitBarrier}.
-   */
-  long requestBarrier() {
-    synchronized (barrierLock) {
-      return ++requestedBarrier;
+  /** The task partitions {@code partitions} are now this worker's: read their checkpoints. */
+  void assigned(Collection<Integer> partitions) {
+    synchronized (lock) {
+      // Given back and not given again in this rebalance: another worker owns them now.
+      Set<Integer> gone = new HashSet<>(revokedPending);
+      gone.removeAll(partitions);
+      drop(gone);
+      revokedPending.clear();
+      for (int p : partitions) {
+        if (owned.add(p)) {
+          catchingUp.put(p, new CatchUp());
+        }
+      }
+      changed();
     }
   }
 
-  /** Waits until the reader has caught up to the end offsets taken for barrier {@code barrier}. */
-  void awaitBarrier(long barrier, Duration timeout) throws InterruptedException {
+  /**
+   * The task partitions {@code partitions} were given back in a rebalance. They are dropped once
+   * the rebalance assigns them elsewhere; one assigned straight back keeps what was read.
+   */
+  void revoked(Collection<Integer> partitions) {
+    synchronized (lock) {
+      for (int p : partitions) {
+        if (owned.contains(p)) {
+          revokedPending.add(p);
+        }
+      }
+    }
+  }
+
+  /** The task partitions {@code partitions} were lost (another worker may own them): drop them. */
+  void lost(Collection<Integer> partitions) {
+    synchronized (lock) {
+      revokedPending.removeAll(partitions);
+      drop(partitions);
+      changed();
+    }
+  }
+
+  private void drop(Collection<Integer> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    owned.removeAll(partitions);
+    partitions.forEach(catchingUp::remove);
+    latest.values().removeIf(h -> partitions.contains(h.partition()));
+    lock.notifyAll();
+  }
+
+  private void changed() {
+    version++;
+    lock.notifyAll();
+    consumer.wakeup();
+  }
+
+  /** The checkpoint partitions read now. */
+  Set<Integer> owned() {
+    synchronized (lock) {
+      return Set.copyOf(owned);
+    }
+  }
+
+  /** Apps whose checkpoint is held now. */
+  int appsHeld() {
+    return latest.size();
+  }
+
+  Optional<PersistedState> latest(String appId) {
+    Held h = latest.get(appId);
+    return h == null ? Optional.empty() : Optional.of(h.state());
+  }
+
+  /** A checkpoint this process wrote to {@code partition}: visible at once. */
+  void remember(int partition, PersistedState state) {
+    latest.merge(state.appId(), new Held(partition, state), CheckpointStore::newer);
+  }
+
+  /** The outcome of {@code appId}'s task is written: its checkpoint is no longer needed here. */
+  void forget(String appId) {
+    latest.remove(appId);
+  }
+
+  /**
+   * Waits until checkpoint partition {@code partition} has been read up to where it ended when it
+   * became this worker's; throws {@link TaskRevokedException} if it is not (or no longer) owned.
+   */
+  void awaitCaughtUp(int partition, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    synchronized (barrierLock) {
-      while (reachedBarrier < barrier) {
+    synchronized (lock) {
+      while (true) {
         if (failure != null) {
           throw new IllegalStateException(
               "the checkpoint reader of " + topic + " stopped: " + failure.getMessage(), failure);
         }
+        if (!owned.contains(partition)) {
+          throw new TaskRevokedException(
+              "task partition " + partition + " is not this worker's (any more)");
+        }
+        if (!catchingUp.containsKey(partition)) {
+          return;
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IllegalStateException(
-              "checkpoint reader did not catch up with " + topic + " within " + timeout);
+              "checkpoint reader did not catch up with "
+                  + topic
+                  + " partition "
+                  + partition
+                  + " within "
+                  + timeout);
         }
-        barrierLock.wait(Math.max(1, left / 1_000_000));
+        lock.wait(Math.max(1, left / 1_000_000));
       }
     }
   }
 
   private void readLoop() {
-    Map<TopicPartition, Long> target = null;
-    long targetBarrier = 0;
+    long applied = -1;
     try {
       while (running) {
-        if (target == null) {
-          synchronized (barrierLock) {
-            if (requestedBarrier > reachedBarrier) {
-              targetBarrier = requestedBarrier;
-              target = consumer.endOffsets(consumer.assignment());
-            }
-          }
-        }
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(50))) {
-          apply(r);
-        }
-        if (target != null && caughtUp(target)) {
-          synchronized (barrierLock) {
-            reachedBarrier = targetBarrier;
-            barrierLock.notifyAll();
-          }
-          target = null;
+        try {
+          applied = readOnce(applied);
+        } catch (WakeupException e) {
+          // ownership changed (or closing): look again
         }
       }
-    } catch (WakeupException e) {
-      // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      if (!running) {
+        return;
+      }
       log.error("checkpoint reader for {} stopped", topic, e);
       failure = e;
-      synchronized (barrierLock) {
-        barrierLock.notifyAll();
+      synchronized (lock) {
+        lock.notifyAll();
       }
     }
+  }
+
+  /**
+   * Applies ownership as of now if it changed since {@code applied}, then reads one batch; returns
+   * the ownership version applied.
+   */
+  private long readOnce(long applied) throws InterruptedException {
+    Set<Integer> wanted;
+    Map<Integer, CatchUp> pending;
+    long wantedVersion;
+    synchronized (lock) {
+      while (running && owned.isEmpty()) {
+        if (applied != version) {
+          consumer.assign(List.of());
+          applied = version;
+        }
+        lock.wait(100);
+      }
+      wanted = Set.copyOf(owned);
+      wantedVersion = version;
+      pending = Map.copyOf(catchingUp);
+    }
+    if (!running) {
+      return applied;
+    }
+    if (applied != wantedVersion) {
+      assign(wanted, pending);
+      applied = wantedVersion;
+    }
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+      apply(r, pending.get(r.partition()));
+    }
+    finishCatchUps(pending);
+    return applied;
+  }
+
+  /**
+   * Reads {@code wanted}; each partition to catch up from its beginning to its end as it is now.
+   */
+  private void assign(Set<Integer> wanted, Map<Integer, CatchUp> toCatchUp) {
+    List<TopicPartition> partitions = wanted.stream().map(p -> tp(p)).toList();
+    consumer.assign(partitions);
+    List<TopicPartition> fresh =
+        toCatchUp.entrySet().stream()
+            .filter(e -> e.getValue().target < 0)
+            .map(e -> tp(e.getKey()))
+            .toList();
+    if (fresh.isEmpty()) {
+      return;
+    }
+    consumer.seekToBeginning(fresh);
+    for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(fresh).entrySet()) {
+      toCatchUp.get(end.getKey().partition()).target = end.getValue();
+    }
+  }
+
+  private void finishCatchUps(Map<Integer, CatchUp> pending) {
+    for (Map.Entry<Integer, CatchUp> e : pending.entrySet()) {
+      CatchUp c = e.getValue();
+      if (c.target >= 0 && consumer.position(tp(e.getKey())) >= c.target) {
+        synchronized (lock) {
+          if (catchingUp.remove(e.getKey(), c)) {
+            lock.notifyAll();
+          }
+        }
+      }
+    }
+  }
+
+  private TopicPartition tp(int partition) {
+    return new TopicPartition(topic, partition);
   }
 
   /**
@@ -183,34 +357,35 @@ final class CheckpointStore implements AutoCloseable {
     return Optional.ofNullable(failure);
   }
 
-  private boolean caughtUp(Map<TopicPartition, Long> target) {
-    for (Map.Entry<TopicPartition, Long> e : target.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /**
-   * Checkpoint records this store has read from the topic (tombstones and undecodable ones too).
+   * Checkpoint records this store has read from the topic (tombstones, undecodable ones and its own
+   * echoes too).
    */
   long recordsRead() {
     return recordsRead.get();
   }
 
-  private void apply(ConsumerRecord<String, byte[]> r) {
+  private void apply(ConsumerRecord<String, byte[]> r, CatchUp catchUp) {
     recordsRead.incrementAndGet();
+    boolean inCatchUp = catchUp != null && (catchUp.target < 0 || r.offset() < catchUp.target);
+    if (!inCatchUp && writtenHere(r)) {
+      return;
+    }
     if (r.value() == null) {
       latest.remove(r.key());
       return;
     }
     try {
       Checkpoint c = serde.deserialize(r.topic(), r.value());
-      latest.merge(c.getAppId(), toPersisted(c), CheckpointStore::newer);
+      latest.merge(c.getAppId(), new Held(r.partition(), toPersisted(c)), CheckpointStore::newer);
     } catch (RuntimeException e) {
       onUndecodable.accept(r, e.getMessage());
     }
+  }
+
+  private boolean writtenHere(ConsumerRecord<String, byte[]> r) {
+    Header h = r.headers().lastHeader(WRITER_HEADER);
+    return h != null && Arrays.equals(h.value(), writerId);
   }
 
   static PersistedState toPersisted(Checkpoint c) {
@@ -224,18 +399,21 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   /** Later sequence ids win; at the same id, a completed step supersedes a failed attempt of it. */
-  private static PersistedState newer(PersistedState old, PersistedState candidate) {
-    if (candidate.sequenceId() != old.sequenceId()) {
-      return candidate.sequenceId() > old.sequenceId() ? candidate : old;
+  private static Held newer(Held old, Held candidate) {
+    PersistedState o = old.state();
+    PersistedState c = candidate.state();
+    if (c.sequenceId() != o.sequenceId()) {
+      return c.sequenceId() > o.sequenceId() ? candidate : old;
     }
-    return candidate.status() == Status.COMPLETED || old.status() == Status.FAILED
-        ? candidate
-        : old;
+    return c.status() == Status.COMPLETED || o.status() == Status.FAILED ? candidate : old;
   }
 
   @Override
   public void close() {
     running = false;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
     consumer.wakeup();
     try {
       reader.join(5_000);

@@ -3,7 +3,10 @@ package io.bramble.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bramble.core.persistence.PersistedState;
+import io.bramble.core.persistence.Status;
 import io.bramble.core.state.State;
+import io.bramble.embedded.EmbeddedKafka;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
@@ -11,63 +14,102 @@ import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The worker's view of the checkpoints topic, read through Kafka's own {@link MockConsumer}. */
+/**
+ * The worker's view of the checkpoints topic, against a real broker: only the partitions it owns,
+ * caught up on when they are assigned, dropped when they move, finished apps forgotten.
+ */
 class CheckpointStoreTest {
-  private static final String TOPIC = "bramble.checkpoints";
-  private static final TopicPartition P0 = new TopicPartition(TOPIC, 0);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger TOPICS = new AtomicInteger();
+
+  @TempDir static Path dir;
+  private static EmbeddedKafka kafka;
+  private static KafkaProducer<String, byte[]> producer;
 
   private final AvroSerde<Checkpoint> serde =
       BrambleSerdes.forType(Checkpoint.class, new InMemorySchemaRegistry());
-  private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
   private final List<String> undecodable = new CopyOnWriteArrayList<>();
-  private CheckpointStore store;
-  private long offset;
+  private final List<CheckpointStore> stores = new ArrayList<>();
+  private String topic;
+
+  @BeforeAll
+  static void startBroker() {
+    kafka = EmbeddedKafka.builder().dataDir(dir).build().start();
+    producer =
+        new KafkaProducer<>(
+            Map.of("bootstrap.servers", kafka.bootstrapServers(), "acks", "all"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    producer.close();
+    kafka.close();
+  }
 
   @BeforeEach
-  void start() {
-    Node node = new Node(0, "localhost", 9092);
-    consumer.updatePartitions(
-        TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[] {node}, new Node[] {node})));
-    consumer.updateBeginningOffsets(Map.of(P0, 0L));
-    consumer.updateEndOffsets(Map.of(P0, 0L));
-    store =
-        new CheckpointStore(
-            consumer,
-            TOPIC,
-            serde,
-            "worker-1",
-            (record, reason) -> undecodable.add(record.offset() + ": " + reason));
-    store.start();
+  void createTopic() throws Exception {
+    topic = "checkpoints-" + TOPICS.incrementAndGet();
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+      admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+    }
   }
 
   @AfterEach
-  void stop() {
-    store.close();
+  void closeStores() {
+    stores.forEach(CheckpointStore::close);
   }
 
-  /** Appends {@code value} as the next record and moves the topic's end past it. */
-  private void append(String key, byte[] value) {
-    consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset++, key, value));
-    consumer.updateEndOffsets(Map.of(P0, offset));
+  private CheckpointStore store(String writer) {
+    CheckpointStore s =
+        new CheckpointStore(
+            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+            topic,
+            serde,
+            "worker-" + writer,
+            writer,
+            (record, reason) -> undecodable.add(record.offset() + ": " + reason));
+    s.start();
+    stores.add(s);
+    return s;
+  }
+
+  /** Writes a record to {@code partition}, as process {@code writer} when not null. */
+  private void write(int partition, String key, byte[] value, String writer) throws Exception {
+    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, partition, key, value);
+    if (writer != null) {
+      r.headers().add(CheckpointStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
+    }
+    producer.send(r).get();
   }
 
   private byte[] checkpoint(String appId, long sequenceId) {
     return serde.serialize(
-        TOPIC,
+        topic,
         Checkpoint.newBuilder()
             .setAppId(appId)
             .setSequenceId(sequenceId)
@@ -78,27 +120,135 @@ class CheckpointStoreTest {
             .build());
   }
 
-  private void caughtUp() throws InterruptedException {
-    store.awaitBarrier(store.requestBarrier(), Duration.ofSeconds(30));
+  private static long sequenceOf(CheckpointStore store, String appId) {
+    return store.latest(appId).map(PersistedState::sequenceId).orElse(-1L);
+  }
+
+  /** Waits until {@code store} holds step {@code sequenceId} of {@code appId}. */
+  private static void awaitSequence(CheckpointStore store, String appId, long sequenceId)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (sequenceOf(store, appId) != sequenceId && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(sequenceOf(store, appId)).isEqualTo(sequenceId);
   }
 
   @Test
-  void aBarrierWaitsUntilTheCheckpointsWrittenBeforeItAreRead() throws Exception {
-    append("app-1", checkpoint("app-1", 3));
-    append("app-1", checkpoint("app-1", 4));
+  void aNewlyOwnedPartitionIsReadToItsEndBeforeItsTasksGoOn() throws Exception {
+    write(0, "app-1", checkpoint("app-1", 3), "someone-else");
+    write(0, "app-1", checkpoint("app-1", 4), "someone-else");
+    CheckpointStore store = store("me");
 
-    caughtUp();
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
 
-    assertThat(store.latest("app-1"))
-        .hasValueSatisfying(p -> assertThat(p.sequenceId()).isEqualTo(4));
+    assertThat(sequenceOf(store, "app-1")).isEqualTo(4);
+  }
+
+  @Test
+  void onlyTheCheckpointPartitionsOfOwnedTaskPartitionsAreRead() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      write(0, "app-a" + i, checkpoint("app-a" + i, 1), null);
+      write(1, "app-b" + i, checkpoint("app-b" + i, 1), null);
+    }
+    write(1, "app-b9", checkpoint("app-b9", 1), null);
+    CheckpointStore first = store("w1");
+    CheckpointStore second = store("w2");
+
+    first.assigned(List.of(0));
+    second.assigned(List.of(1));
+    first.awaitCaughtUp(0, WAIT);
+    second.awaitCaughtUp(1, WAIT);
+
+    assertThat(first.recordsRead()).isEqualTo(5);
+    assertThat(second.recordsRead()).isEqualTo(6);
+    assertThat(first.latest("app-a0")).isPresent();
+    assertThat(first.latest("app-b0")).isEmpty();
+    assertThat(second.appsHeld()).isEqualTo(6);
+  }
+
+  @Test
+  void aPartitionHandedToAnotherWorkerIsDroppedWithItsAppsAndTheNewOwnerReadsItsCheckpoints()
+      throws Exception {
+    CheckpointStore first = store("w1");
+    first.assigned(List.of(0, 1));
+    first.awaitCaughtUp(0, WAIT);
+    first.remember(0, state("app-0", 7));
+    write(0, "app-0", checkpoint("app-0", 7), "w1");
+    first.remember(1, state("app-1", 2));
+    write(1, "app-1", checkpoint("app-1", 2), "w1");
+
+    // A rebalance: w1 gives back both, gets partition 1 back, partition 0 goes to w2.
+    first.revoked(List.of(0, 1));
+    first.assigned(List.of(1));
+    CheckpointStore second = store("w2");
+    second.assigned(List.of(0));
+    second.awaitCaughtUp(0, WAIT);
+
+    assertThat(first.owned()).containsExactly(1);
+    assertThat(first.latest("app-0")).isEmpty();
+    assertThat(sequenceOf(first, "app-1")).isEqualTo(2);
+    assertThat(sequenceOf(second, "app-0")).isEqualTo(7);
+    assertThatThrownBy(() -> first.awaitCaughtUp(0, WAIT))
+        .isInstanceOf(TaskRevokedException.class)
+        .hasMessageContaining("partition 0");
+  }
+
+  @Test
+  void aLostPartitionIsReadAfreshWhenItComesBack() throws Exception {
+    CheckpointStore store = store("w1");
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
+    store.lost(List.of(0));
+    // Written by the worker that owned it meanwhile.
+    write(0, "app-0", checkpoint("app-0", 5), "w2");
+
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
+
+    assertThat(sequenceOf(store, "app-0")).isEqualTo(5);
+  }
+
+  @Test
+  void aFinishedAppIsForgottenAndItsOwnCheckpointsComingBackDoNotReviveIt() throws Exception {
+    CheckpointStore store = store("w1");
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
+    for (long step = 1; step <= 3; step++) {
+      store.remember(0, state("app-0", step));
+      write(0, "app-0", checkpoint("app-0", step), "w1");
+    }
+    store.forget("app-0");
+    // A checkpoint after them, from another process, proves the reader went past them.
+    write(0, "app-other", checkpoint("app-other", 1), "w2");
+    awaitSequence(store, "app-other", 1);
+
+    assertThat(store.latest("app-0")).isEmpty();
+    assertThat(store.appsHeld()).isEqualTo(1);
+    assertThat(store.recordsRead()).isEqualTo(4);
+  }
+
+  @Test
+  void aTombstoneForgetsTheApp() throws Exception {
+    CheckpointStore store = store("w1");
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
+    write(0, "app-1", checkpoint("app-1", 2), "w0");
+    awaitSequence(store, "app-1", 2);
+
+    write(0, "app-1", null, null);
+    awaitSequence(store, "app-1", -1);
   }
 
   @Test
   void anUndecodableCheckpointIsHandedOnWithItsReasonAndTheNextOnesStillCount() throws Exception {
-    append("app-1", "not avro".getBytes(StandardCharsets.UTF_8));
-    append("app-2", checkpoint("app-2", 1));
+    write(0, "app-1", "not avro".getBytes(StandardCharsets.UTF_8), null);
+    write(0, "app-2", checkpoint("app-2", 1), null);
+    CheckpointStore store = store("w1");
 
-    caughtUp();
+    store.assigned(List.of(0));
+    store.awaitCaughtUp(0, WAIT);
 
     assertThat(undecodable).singleElement().asString().startsWith("0: ");
     assertThat(store.latest("app-1")).isEmpty();
@@ -106,27 +256,31 @@ class CheckpointStoreTest {
   }
 
   @Test
-  void aTombstoneForgetsTheApp() throws Exception {
-    append("app-1", checkpoint("app-1", 2));
-    append("app-1", null);
-
-    caughtUp();
-
-    assertThat(store.latest("app-1")).isEmpty();
-  }
-
-  @Test
   void aReaderThatStopsIsReportedAndFailsTheTasksWaitingForIt() throws Exception {
+    MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    TopicPartition p0 = new TopicPartition(topic, 0);
+    consumer.updateBeginningOffsets(Map.of(p0, 0L));
+    consumer.updateEndOffsets(Map.of(p0, 0L));
     consumer.setPollException(new KafkaException("the broker went away for good"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    CheckpointStore store =
+        new CheckpointStore(consumer, topic, serde, "worker-1", "w1", (r, reason) -> {});
+    stores.add(store);
+    store.start();
+    store.assigned(List.of(0));
+    long deadline = System.nanoTime() + WAIT.toNanos();
     while (store.failure().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
 
     assertThat(store.failure())
         .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("the broker went away"));
-    assertThatThrownBy(this::caughtUp)
+    assertThatThrownBy(() -> store.awaitCaughtUp(0, WAIT))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("checkpoint reader of " + TOPIC + " stopped");
+        .hasMessageContaining("checkpoint reader of " + topic + " stopped");
+  }
+
+  private static PersistedState state(String appId, long sequenceId) {
+    return new PersistedState(
+        null, appId, sequenceId, "step", State.of("n", sequenceId), Status.COMPLETED);
   }
 }

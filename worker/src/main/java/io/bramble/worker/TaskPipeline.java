@@ -1,0 +1,269 @@
+package io.bramble.worker;
+
+import io.bramble.core.tracking.LifecycleHook;
+import io.bramble.core.tracking.StepStart;
+import io.bramble.runtime.DeadLetters;
+import io.bramble.runtime.EventTracker;
+import io.bramble.runtime.StepSpans;
+import io.bramble.runtime.Topics;
+import io.bramble.runtime.Tracing;
+import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.schemas.serde.Decoded;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a worker does with one task record: decode it (or dead-letter it), wait until its
+ * partition's checkpoints are read, run it, wait for its checkpoints, write its outcome, and forget
+ * the app. Throwing hands the record back to the consumer, which retries it; the retry resumes from
+ * the checkpoints written so far.
+ */
+final class TaskPipeline {
+  private static final Logger log = LoggerFactory.getLogger(TaskPipeline.class);
+
+  /** How long a task waits for its partition's checkpoints to be read after a handover. */
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
+
+  private final String workerId;
+  private final Topics topics;
+  private final TaskRunner runner;
+  private final Tracing tracing;
+  private final WorkerMetrics metrics;
+  private final Producer<String, byte[]> producer;
+  private final CheckpointStore checkpoints;
+  private final Predicate<TopicPartition> owns;
+  private final AvroSerde<Checkpoint> checkpointSerde;
+  private final AvroSerde<TaskResult> resultSerde;
+  private final AvroSerde<FanOut> fanOutSerde;
+  private final AvroSerde<TrackingEvent> eventSerde;
+  private final DecodedDeserializer<Task> taskDecoder;
+  private final AtomicLong tasksDone = new AtomicLong();
+
+  /** {@code owns} tells whether a task partition is still this worker's. */
+  TaskPipeline(
+      String workerId,
+      Topics topics,
+      TaskRunner runner,
+      Tracing tracing,
+      WorkerMetrics metrics,
+      Producer<String, byte[]> producer,
+      CheckpointStore checkpoints,
+      Predicate<TopicPartition> owns,
+      SchemaRegistry schemas) {
+    this.workerId = workerId;
+    this.topics = topics;
+    this.runner = runner;
+    this.tracing = tracing;
+    this.metrics = metrics;
+    this.producer = producer;
+    this.checkpoints = checkpoints;
+    this.owns = owns;
+    this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
+    this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
+    this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
+    this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
+  }
+
+  /** Tasks finished (a result or a fan-out written). */
+  long tasksDone() {
+    return tasksDone.get();
+  }
+
+  void handle(ConsumerRecord<String, byte[]> record) {
+    Decoded<Task> decoded = taskDecoder.deserialize(record.topic(), record.value());
+    try {
+      if (decoded.isFailed()) {
+        metrics.deadLettered();
+        deadLetter(record, "undecodable task", decoded.failure()).get();
+        return;
+      }
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      checkpoints.awaitCaughtUp(record.partition(), CATCH_UP_TIMEOUT);
+      run(decoded.value(), partition, record);
+    } catch (TaskRevokedException revoked) {
+      log.info("handing back a task: {}", revoked.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "interrupted while handling task at offset " + record.offset(), e);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "could not write the outcome of the task at " + where(record) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void run(Task task, TopicPartition partition, ConsumerRecord<String, byte[]> record)
+      throws InterruptedException, ExecutionException {
+    metrics.started();
+    Span span =
+        tracing
+            .tracer()
+            .spanBuilder("bramble.task " + task.getGraph())
+            .setParent(tracing.extract(record.headers()))
+            .setSpanKind(SpanKind.CONSUMER)
+            .setAttribute(StepSpans.APP_ID, task.getAppId())
+            .setAttribute(StepSpans.PROCESS, workerId)
+            .startSpan();
+    TaskOutcome outcome = null;
+    try (Scope scope = span.makeCurrent()) {
+      outcome = runAndPublish(task, partition);
+      checkpoints.forget(task.getAppId());
+      tasksDone.incrementAndGet();
+    } catch (TaskRevokedException revoked) {
+      throw revoked;
+    } catch (RuntimeException | InterruptedException | ExecutionException e) {
+      span.recordException(e);
+      throw e;
+    } finally {
+      span.end();
+      if (outcome == null) {
+        metrics.abandoned();
+      } else {
+        metrics.finished(outcome);
+      }
+    }
+  }
+
+  /**
+   * A checkpoint that does not decode cannot resume its app: it goes to the dead-letter topic,
+   * counted.
+   */
+  void deadLetterCheckpoint(ConsumerRecord<String, byte[]> record, String failure) {
+    metrics.checkpointDeadLettered();
+    deadLetter(record, "undecodable checkpoint", failure);
+  }
+
+  private Future<RecordMetadata> deadLetter(
+      ConsumerRecord<String, byte[]> record, String what, String failure) {
+    String reason = what + " at " + where(record) + ": " + failure;
+    log.warn(reason);
+    return producer.send(
+        new ProducerRecord<>(
+            topics.dlq(),
+            null,
+            record.key(),
+            record.value(),
+            DeadLetters.headers(reason, record.topic(), record.partition(), record.offset())));
+  }
+
+  private static String where(ConsumerRecord<?, ?> record) {
+    return record.topic() + " partition " + record.partition() + " offset " + record.offset();
+  }
+
+  /**
+   * Stops a task before its next step once its partition has moved to another worker, which runs it
+   * from the last checkpoint; so a rebalance never has one app run in two places at once.
+   */
+  private LifecycleHook ownership(TopicPartition partition) {
+    return new LifecycleHook() {
+      @Override
+      public void beforeStep(StepStart step) {
+        if (!owns.test(partition)) {
+          throw new TaskRevokedException(
+              partition
+                  + " moved to another worker before step "
+                  + step.sequenceId()
+                  + " of app "
+                  + step.appId());
+        }
+      }
+    };
+  }
+
+  /**
+   * Runs the task, waits for its checkpoints, then writes its outcome; returns what was written.
+   */
+  private TaskOutcome runAndPublish(Task task, TopicPartition partition)
+      throws InterruptedException, ExecutionException {
+    CheckpointPersister persister =
+        new CheckpointPersister(
+            producer, checkpointSerde, topics.checkpoints(), checkpoints, partition.partition());
+    // Fire-and-forget: tracking never holds up or fails a task.
+    EventTracker events =
+        new EventTracker(
+            workerId,
+            task.getGraph(),
+            task.getRootAppId(),
+            e ->
+                producer.send(
+                    new ProducerRecord<>(
+                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
+    TaskOutcome outcome =
+        runner.run(
+            task,
+            persister,
+            events,
+            metrics.stepTimer(task.getGraph()),
+            new StepSpans(tracing.tracer(), Context.current(), workerId),
+            ownership(partition));
+    try {
+      persister.awaitWritten();
+      publish(outcome);
+      return outcome;
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof RecordTooLargeException)) {
+        throw e;
+      }
+      // Retrying cannot help: the state is too big for the broker. Fail the task, with a small
+      // record.
+      TaskOutcome tooLarge =
+          TaskRunner.finished(
+              task,
+              ResultStatus.FAILED,
+              null,
+              new IllegalStateException(
+                  "app "
+                      + task.getAppId()
+                      + " produced a record larger than the broker accepts ("
+                      + e.getCause().getMessage()
+                      + "); keep large data out of state, e.g. store it elsewhere and keep a reference"),
+              task.getSequenceId(),
+              null);
+      publish(tooLarge);
+      return tooLarge;
+    }
+  }
+
+  /** Writes the outcome, carrying the current trace context in its headers. */
+  private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+    ProducerRecord<String, byte[]> out;
+    if (outcome instanceof TaskOutcome.Finished f) {
+      out =
+          new ProducerRecord<>(
+              topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()));
+    } else if (outcome instanceof TaskOutcome.FannedOut f) {
+      out =
+          new ProducerRecord<>(
+              topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()));
+    } else {
+      throw new IllegalStateException("unknown outcome " + outcome);
+    }
+    tracing.inject(Context.current(), out.headers());
+    producer.send(out).get();
+  }
+}
