@@ -8,7 +8,6 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -19,12 +18,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,8 +36,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Submits jobs (a JobRequest on the jobs topic) and waits for their results (the compacted
- * job-results topic), optionally following join progress on the events topic.
+ * Submits jobs (a JobRequest on the jobs topic) and waits for their results, which one consumer
+ * follows on the compacted job-results topic for the client's life ({@link JobResults}); a wait
+ * that follows join progress also reads the events topic from the job's submission on. Use one
+ * client for many jobs: it is thread-safe.
  */
 public final class JobClient implements AutoCloseable {
   /** Progress of the joins under one job: children reported so far out of children launched. */
@@ -43,7 +47,7 @@ public final class JobClient implements AutoCloseable {
 
   private final ClusterConfig cluster;
   private final KafkaProducer<String, JobRequest> producer;
-  private final AvroSerde<JobResult> resultSerde;
+  private final JobResults results;
   private final AvroSerde<TrackingEvent> eventSerde;
 
   public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
@@ -53,7 +57,11 @@ public final class JobClient implements AutoCloseable {
     this.producer =
         new KafkaProducer<>(
             props, new StringSerializer(), BrambleSerdes.forType(JobRequest.class, schemas));
-    this.resultSerde = BrambleSerdes.forType(JobResult.class, schemas);
+    this.results =
+        new JobResults(
+            cluster.clientProps(),
+            cluster.topics().jobResults(),
+            BrambleSerdes.forType(JobResult.class, schemas));
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
   }
 
@@ -120,6 +128,14 @@ public final class JobClient implements AutoCloseable {
     return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, null);
   }
 
+  /**
+   * The result of {@code job}, once it is there (as {@link #await(JobRequest, Duration, Consumer)}
+   * decides which result answers it): for callers that keep many jobs in flight.
+   */
+  public CompletableFuture<JobResult> resultOf(JobRequest job) {
+    return results.resultOf(job.getAppId(), job.getSubmittedAtMs());
+  }
+
   private JobResult await(
       String appId,
       long submittedAtMs,
@@ -127,51 +143,88 @@ public final class JobClient implements AutoCloseable {
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events)
       throws TimeoutException {
-    Consumer<Progress> onProgress = progress == null ? p -> {} : progress;
-    Map<String, Object> props = new HashMap<>(cluster.clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    long deadline = System.nanoTime() + timeout.toNanos();
-    Map<String, long[]> joins = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          new ArrayList<>(TopicReader.partitionsOf(consumer, cluster.topics().jobResults()));
-      boolean following = progress != null || events != null;
-      if (following) {
-        partitions.addAll(TopicReader.partitionsOf(consumer, cluster.topics().events()));
+    CompletableFuture<JobResult> result = results.resultOf(appId, submittedAtMs);
+    try {
+      if (progress == null && events == null) {
+        return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       }
+      return follow(appId, submittedAtMs, result, timeout, progress, events);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no result for job " + appId + " within " + timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for job " + appId, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "cannot follow " + cluster.topics().jobResults() + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } finally {
+      results.cancel(appId, result);
+    }
+  }
+
+  /**
+   * Reads the events of {@code appId}'s tree until {@code result} is there: from the time the job
+   * was submitted when known (all its events are written after that), else from the beginning.
+   */
+  private JobResult follow(
+      String appId,
+      long submittedAtMs,
+      CompletableFuture<JobResult> result,
+      Duration timeout,
+      Consumer<Progress> progress,
+      Consumer<TrackingEvent> events)
+      throws TimeoutException, InterruptedException, ExecutionException {
+    Consumer<Progress> onProgress = progress == null ? p -> {} : progress;
+    Map<String, long[]> joins = new HashMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<String, byte[]> consumer = eventConsumer()) {
+      List<TopicPartition> partitions =
+          TopicReader.partitionsOf(consumer, cluster.topics().events());
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      while (System.nanoTime() < deadline) {
-        JobResult found = null;
-        // The whole batch is read before returning, so progress events fetched with the result are
-        // reported.
+      seekToSubmission(consumer, partitions, submittedAtMs);
+      while (!result.isDone()) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException();
+        }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.value() == null) {
-            continue;
-          }
-          if (r.topic().equals(cluster.topics().jobResults())) {
-            if (appId.equals(r.key())) {
-              JobResult result = resultSerde.deserialize(r.topic(), r.value());
-              if (result.getStatus() != JobStatus.FAILED
-                  || result.getSubmittedAtMs() >= submittedAtMs) {
-                found = result;
-              }
-            }
-          } else {
+          if (r.value() != null) {
             handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, onProgress, events);
           }
         }
-        if (found != null) {
-          if (following) {
-            drainEvents(consumer, appId, joins, onProgress, events);
-          }
-          return found;
-        }
+      }
+      drainEvents(consumer, appId, joins, onProgress, events);
+      return result.get();
+    }
+  }
+
+  private KafkaConsumer<String, byte[]> eventConsumer() {
+    Map<String, Object> props = new HashMap<>(cluster.clientProps());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Seeks to the first event written at or after the submission, clocks a minute apart allowed. */
+  private static void seekToSubmission(
+      KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, long submittedAtMs) {
+    if (submittedAtMs <= 0) {
+      consumer.seekToBeginning(partitions);
+      return;
+    }
+    Map<TopicPartition, Long> times = new HashMap<>();
+    partitions.forEach(p -> times.put(p, Math.max(0, submittedAtMs - 60_000)));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
+    List<TopicPartition> none = new ArrayList<>();
+    for (TopicPartition p : partitions) {
+      OffsetAndTimestamp at = found.get(p);
+      if (at == null) {
+        none.add(p);
+      } else {
+        consumer.seek(p, at.offset());
       }
     }
-    throw new TimeoutException("no result for job " + appId + " within " + timeout);
+    consumer.seekToEnd(none);
   }
 
   /**
@@ -234,6 +287,7 @@ public final class JobClient implements AutoCloseable {
 
   @Override
   public void close() {
+    results.close();
     producer.close(Duration.ofSeconds(5));
   }
 }

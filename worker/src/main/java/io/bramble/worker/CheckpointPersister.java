@@ -28,23 +28,28 @@ final class CheckpointPersister implements Persister {
   private final String topic;
   private final CheckpointStore store;
   private final int partition;
+  private final long atLeast;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
+  private long lastOffset = -1;
 
   /**
-   * A persister for a task of task partition {@code partition}, whose checkpoints land in the same
-   * partition of the checkpoints topic (both are keyed by app id, with equal partition counts).
+   * A persister for a task of task partition {@code partition} at step {@code atLeast}: its
+   * checkpoints land in the same partition of the checkpoints topic (both are keyed by app id, with
+   * equal partition counts), and only a checkpoint at that step or later is worth loading.
    */
   CheckpointPersister(
       Producer<String, byte[]> producer,
       AvroSerde<Checkpoint> serde,
       String topic,
       CheckpointStore store,
-      int partition) {
+      int partition,
+      long atLeast) {
     this.producer = producer;
     this.serde = serde;
     this.topic = topic;
     this.store = store;
     this.partition = partition;
+    this.atLeast = atLeast;
   }
 
   @Override
@@ -76,7 +81,9 @@ final class CheckpointPersister implements Persister {
 
   @Override
   public Optional<PersistedState> load(String partitionKey, String appId, Long sequenceId) {
-    return store.latest(appId).filter(p -> sequenceId == null || p.sequenceId() == sequenceId);
+    return store
+        .latest(appId, atLeast)
+        .filter(p -> sequenceId == null || p.sequenceId() == sequenceId);
   }
 
   @Override
@@ -85,10 +92,12 @@ final class CheckpointPersister implements Persister {
         "the checkpoints topic is keyed by app id; it cannot list apps by partition key");
   }
 
-  void awaitWritten() throws InterruptedException, ExecutionException {
+  /** Waits until every checkpoint is acknowledged; returns the offset of the last (-1: none). */
+  long awaitWritten() throws InterruptedException, ExecutionException {
     for (Future<RecordMetadata> f : pending) {
-      f.get();
+      lastOffset = Math.max(lastOffset, f.get().offset());
     }
     pending.clear();
+    return lastOffset;
   }
 }

@@ -53,7 +53,11 @@ final class CheckpointStore implements AutoCloseable {
   /** Header naming the process that wrote a checkpoint. */
   static final String WRITER_HEADER = "bramble.writer";
 
-  private record Held(int partition, PersistedState state) {}
+  /** A checkpoint held, read at {@code offset} (-1: written here, not yet acknowledged). */
+  private record Held(int partition, long offset, PersistedState state) {}
+
+  /** Where the last checkpoint of an app whose task finished here is, to read it back if asked. */
+  private record Finished(int partition, long offset, long sequenceId) {}
 
   /** A partition being read up to {@code target} (unknown, -1, until the reader has asked). */
   private static final class CatchUp {
@@ -61,6 +65,8 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   private final Map<String, Held> latest = new ConcurrentHashMap<>();
+  private final Map<String, Finished> finished = new ConcurrentHashMap<>();
+  private final Map<String, Object> clientProps;
   private final Consumer<String, byte[]> consumer;
   private final AvroSerde<Checkpoint> serde;
   private final String topic;
@@ -96,6 +102,7 @@ final class CheckpointStore implements AutoCloseable {
             readerProps(clientProps, workerId),
             new StringDeserializer(),
             new ByteArrayDeserializer()),
+        readerProps(clientProps, workerId + "-read-back"),
         topic,
         serde,
         workerId,
@@ -103,15 +110,20 @@ final class CheckpointStore implements AutoCloseable {
         onUndecodable);
   }
 
-  /** A store reading through {@code consumer}. */
+  /**
+   * A store reading through {@code consumer}; a checkpoint read back is read by a consumer made
+   * from {@code readBackProps}.
+   */
   CheckpointStore(
       Consumer<String, byte[]> consumer,
+      Map<String, Object> readBackProps,
       String topic,
       AvroSerde<Checkpoint> serde,
       String workerId,
       String writerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
     this.consumer = consumer;
+    this.clientProps = Map.copyOf(readBackProps);
     this.onUndecodable = onUndecodable;
     this.serde = serde;
     this.topic = topic;
@@ -184,6 +196,7 @@ final class CheckpointStore implements AutoCloseable {
     owned.removeAll(partitions);
     partitions.forEach(catchingUp::remove);
     latest.values().removeIf(h -> partitions.contains(h.partition()));
+    finished.values().removeIf(f -> partitions.contains(f.partition()));
     lock.notifyAll();
   }
 
@@ -200,24 +213,82 @@ final class CheckpointStore implements AutoCloseable {
     }
   }
 
-  /** Apps whose checkpoint is held now. */
+  /** Apps whose checkpoint is held now (finished apps are not: only where to find theirs). */
   int appsHeld() {
     return latest.size();
   }
 
-  Optional<PersistedState> latest(String appId) {
+  /**
+   * The latest checkpoint of {@code appId} if it is at step {@code atLeast} or later. An app whose
+   * task finished here is not held; if asked for (its task delivered again, as after a crash before
+   * the offset commit), its last checkpoint is read back from the topic.
+   */
+  Optional<PersistedState> latest(String appId, long atLeast) {
     Held h = latest.get(appId);
-    return h == null ? Optional.empty() : Optional.of(h.state());
+    if (h != null) {
+      return Optional.of(h.state());
+    }
+    Finished f = finished.get(appId);
+    if (f == null || f.sequenceId() < atLeast) {
+      return Optional.empty();
+    }
+    Optional<PersistedState> back = readBack(appId, f);
+    // Held again while its task runs; forgotten again once the task's outcome is out.
+    back.ifPresent(state -> latest.putIfAbsent(appId, new Held(f.partition(), f.offset(), state)));
+    finished.remove(appId, f);
+    return back;
   }
 
   /** A checkpoint this process wrote to {@code partition}: visible at once. */
   void remember(int partition, PersistedState state) {
-    latest.merge(state.appId(), new Held(partition, state), CheckpointStore::newer);
+    finished.remove(state.appId());
+    latest.merge(state.appId(), new Held(partition, -1, state), CheckpointStore::newer);
   }
 
-  /** The outcome of {@code appId}'s task is written: its checkpoint is no longer needed here. */
-  void forget(String appId) {
-    latest.remove(appId);
+  /**
+   * The outcome of {@code appId}'s task is written, its last checkpoint at {@code offset} (-1: the
+   * task wrote none): the state is no longer held, only where to read it back.
+   */
+  void forget(String appId, long offset) {
+    Held h = latest.get(appId);
+    if (h == null) {
+      return;
+    }
+    long at = offset >= 0 ? offset : h.offset();
+    if (at < 0) {
+      return; // nowhere known to read it back from: keep it
+    }
+    finished.put(appId, new Finished(h.partition(), at, h.state().sequenceId()));
+    latest.remove(appId, h);
+  }
+
+  private Optional<PersistedState> readBack(String appId, Finished f) {
+    TopicPartition tp = tp(f.partition());
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(clientProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+      c.assign(List.of(tp));
+      c.seek(tp, f.offset());
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+          if (appId.equals(r.key())) {
+            return r.value() == null
+                ? Optional.empty()
+                : Optional.of(toPersisted(serde.deserialize(r.topic(), r.value())));
+          }
+        }
+      }
+    }
+    throw new IllegalStateException(
+        "could not read back the checkpoint of app "
+            + appId
+            + " at "
+            + topic
+            + " partition "
+            + f.partition()
+            + " offset "
+            + f.offset()
+            + " within 30 s");
   }
 
   /**
@@ -373,11 +444,16 @@ final class CheckpointStore implements AutoCloseable {
     }
     if (r.value() == null) {
       latest.remove(r.key());
+      finished.remove(r.key());
       return;
     }
     try {
       Checkpoint c = serde.deserialize(r.topic(), r.value());
-      latest.merge(c.getAppId(), new Held(r.partition(), toPersisted(c)), CheckpointStore::newer);
+      finished.remove(c.getAppId());
+      latest.merge(
+          c.getAppId(),
+          new Held(r.partition(), r.offset(), toPersisted(c)),
+          CheckpointStore::newer);
     } catch (RuntimeException e) {
       onUndecodable.accept(r, e.getMessage());
     }

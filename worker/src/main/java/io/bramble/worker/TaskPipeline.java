@@ -132,7 +132,6 @@ final class TaskPipeline {
     TaskOutcome outcome = null;
     try (Scope scope = span.makeCurrent()) {
       outcome = runAndPublish(task, partition);
-      checkpoints.forget(task.getAppId());
       tasksDone.incrementAndGet();
     } catch (TaskRevokedException revoked) {
       throw revoked;
@@ -202,7 +201,12 @@ final class TaskPipeline {
       throws InterruptedException, ExecutionException {
     CheckpointPersister persister =
         new CheckpointPersister(
-            producer, checkpointSerde, topics.checkpoints(), checkpoints, partition.partition());
+            producer,
+            checkpointSerde,
+            topics.checkpoints(),
+            checkpoints,
+            partition.partition(),
+            task.getSequenceId());
     // Fire-and-forget: tracking never holds up or fails a task.
     EventTracker events =
         new EventTracker(
@@ -222,8 +226,9 @@ final class TaskPipeline {
             new StepSpans(tracing.tracer(), Context.current(), workerId),
             ownership(partition));
     try {
-      persister.awaitWritten();
+      long lastCheckpoint = persister.awaitWritten();
       publish(outcome);
+      checkpoints.forget(task.getAppId(), lastCheckpoint);
       return outcome;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof RecordTooLargeException)) {

@@ -99,12 +99,12 @@ class CheckpointStoreTest {
   }
 
   /** Writes a record to {@code partition}, as process {@code writer} when not null. */
-  private void write(int partition, String key, byte[] value, String writer) throws Exception {
+  private long write(int partition, String key, byte[] value, String writer) throws Exception {
     ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, partition, key, value);
     if (writer != null) {
       r.headers().add(CheckpointStore.WRITER_HEADER, writer.getBytes(StandardCharsets.UTF_8));
     }
-    producer.send(r).get();
+    return producer.send(r).get().offset();
   }
 
   private byte[] checkpoint(String appId, long sequenceId) {
@@ -121,7 +121,7 @@ class CheckpointStoreTest {
   }
 
   private static long sequenceOf(CheckpointStore store, String appId) {
-    return store.latest(appId).map(PersistedState::sequenceId).orElse(-1L);
+    return store.latest(appId, 0).map(PersistedState::sequenceId).orElse(-1L);
   }
 
   /** Waits until {@code store} holds step {@code sequenceId} of {@code appId}. */
@@ -163,8 +163,8 @@ class CheckpointStoreTest {
 
     assertThat(first.recordsRead()).isEqualTo(5);
     assertThat(second.recordsRead()).isEqualTo(6);
-    assertThat(first.latest("app-a0")).isPresent();
-    assertThat(first.latest("app-b0")).isEmpty();
+    assertThat(first.latest("app-a0", 0)).isPresent();
+    assertThat(first.latest("app-b0", 0)).isEmpty();
     assertThat(second.appsHeld()).isEqualTo(6);
   }
 
@@ -187,7 +187,7 @@ class CheckpointStoreTest {
     second.awaitCaughtUp(0, WAIT);
 
     assertThat(first.owned()).containsExactly(1);
-    assertThat(first.latest("app-0")).isEmpty();
+    assertThat(first.latest("app-0", 0)).isEmpty();
     assertThat(sequenceOf(first, "app-1")).isEqualTo(2);
     assertThat(sequenceOf(second, "app-0")).isEqualTo(7);
     assertThatThrownBy(() -> first.awaitCaughtUp(0, WAIT))
@@ -211,22 +211,28 @@ class CheckpointStoreTest {
   }
 
   @Test
-  void aFinishedAppIsForgottenAndItsOwnCheckpointsComingBackDoNotReviveIt() throws Exception {
+  void aFinishedAppIsForgottenItsEchoDoesNotReviveItAndItIsReadBackOnlyIfAskedForAgain()
+      throws Exception {
     CheckpointStore store = store("w1");
     store.assigned(List.of(0));
     store.awaitCaughtUp(0, WAIT);
+    long last = -1;
     for (long step = 1; step <= 3; step++) {
       store.remember(0, state("app-0", step));
-      write(0, "app-0", checkpoint("app-0", step), "w1");
+      last = write(0, "app-0", checkpoint("app-0", step), "w1");
     }
-    store.forget("app-0");
+    store.forget("app-0", last);
     // A checkpoint after them, from another process, proves the reader went past them.
     write(0, "app-other", checkpoint("app-other", 1), "w2");
     awaitSequence(store, "app-other", 1);
 
-    assertThat(store.latest("app-0")).isEmpty();
     assertThat(store.appsHeld()).isEqualTo(1);
     assertThat(store.recordsRead()).isEqualTo(4);
+    // The next task of the app (a continuation at step 4) has no use for it: nothing is read.
+    assertThat(store.latest("app-0", 4)).isEmpty();
+    // The finished task delivered again (a crash before its offset commit) gets it back.
+    assertThat(sequenceOf(store, "app-0")).isEqualTo(3);
+    assertThat(store.appsHeld()).isEqualTo(2);
   }
 
   @Test
@@ -251,8 +257,8 @@ class CheckpointStoreTest {
     store.awaitCaughtUp(0, WAIT);
 
     assertThat(undecodable).singleElement().asString().startsWith("0: ");
-    assertThat(store.latest("app-1")).isEmpty();
-    assertThat(store.latest("app-2")).isPresent();
+    assertThat(store.latest("app-1", 0)).isEmpty();
+    assertThat(store.latest("app-2", 0)).isPresent();
   }
 
   @Test
@@ -263,7 +269,7 @@ class CheckpointStoreTest {
     consumer.updateEndOffsets(Map.of(p0, 0L));
     consumer.setPollException(new KafkaException("the broker went away for good"));
     CheckpointStore store =
-        new CheckpointStore(consumer, topic, serde, "worker-1", "w1", (r, reason) -> {});
+        new CheckpointStore(consumer, Map.of(), topic, serde, "worker-1", "w1", (r, reason) -> {});
     stores.add(store);
     store.start();
     store.assigned(List.of(0));
