@@ -120,9 +120,10 @@ public final class BenchScaleCommand implements Callable<Integer> {
               "bench job " + job.getAppId() + " failed: " + result.getError());
         }
       }
+      // The readers follow the topic continuously: let them reach its end (tombstones included).
+      Thread.sleep(2_000);
       long written =
           checkpointRecords(admin, cluster.cluster().topics().checkpoints()) - writtenBefore;
-      Thread.sleep(2_000); // the readers follow the topic continuously: let them reach its end
       double shareMax = 0;
       double heapMax = 0;
       for (WorkerProcess w : started) {
