@@ -205,7 +205,11 @@ public final class JobClient implements AutoCloseable {
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Seeks to the first event written at or after the submission, clocks a minute apart allowed. */
+  /**
+   * Seeks to the first event written at or after the submission. The coordinator stamps a job's
+   * first events with the job record's own timestamp (the client's clock); 5 s of slack covers a
+   * record batch's clock and costs reading a few seconds of other jobs' events.
+   */
   private static void seekToSubmission(
       KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, long submittedAtMs) {
     if (submittedAtMs <= 0) {
@@ -213,7 +217,7 @@ public final class JobClient implements AutoCloseable {
       return;
     }
     Map<TopicPartition, Long> times = new HashMap<>();
-    partitions.forEach(p -> times.put(p, Math.max(0, submittedAtMs - 60_000)));
+    partitions.forEach(p -> times.put(p, Math.max(0, submittedAtMs - 5_000)));
     Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
     List<TopicPartition> none = new ArrayList<>();
     for (TopicPartition p : partitions) {

@@ -28,6 +28,7 @@ public final class Coordinator implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private static final long POLL_MS = 5;
   private static final int MAX_REPLACEMENTS = 5;
   private static final long REPLACEMENT_WINDOW_MS = 300_000;
   private final ArrayDeque<Long> replacements = new ArrayDeque<>();
@@ -58,6 +59,10 @@ public final class Coordinator implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    // The stream thread checks whether a commit is due only between polls: with the default 100 ms
+    // an idle thread started a due commit up to 100 ms late, and every hop of a job waited for it
+    // (measured: ~105 ms per coordinator hop with a 50 ms commit interval).
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(POLL_MS, config.commitIntervalMs())));
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
     p.put("processing.exception.handler.global.enabled", true);

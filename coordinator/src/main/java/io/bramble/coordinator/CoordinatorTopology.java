@@ -110,8 +110,13 @@ public final class CoordinatorTopology {
             avro(TaskResult.class, schemas)),
         "join");
     t.addStateStore(
+        // Cached: a join's count changes with every child result; the changelog gets its value
+        // once per commit, not once per child.
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOIN_COUNTS), Serdes.String(), Serdes.Long()),
+                Stores.persistentKeyValueStore(StoreNames.JOIN_COUNTS),
+                Serdes.String(),
+                Serdes.Long())
+            .withCachingEnabled(),
         "fan-out",
         "join");
     t.addStateStore(
@@ -122,6 +127,7 @@ public final class CoordinatorTopology {
     t.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.APP_STEPS), Serdes.String(), Serdes.Long()),
+        "fan-out",
         "join");
     t.addStateStore(
         Stores.keyValueStoreBuilder(

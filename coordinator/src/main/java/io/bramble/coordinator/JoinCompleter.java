@@ -96,6 +96,7 @@ final class JoinCompleter {
         c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
     if (succeeded) {
       done.put(join.getJoinId(), now);
+      addSteps(context, join.getRootAppId(), results);
     }
     metrics.joinFinished(join, succeeded, now);
     if (c.continuation() != null) {
@@ -120,6 +121,21 @@ final class JoinCompleter {
         timestamp,
         trace,
         Sinks.EVENTS);
+  }
+
+  /**
+   * Adds the children's steps to their job's count: once per completed join, not a store write per
+   * child (a failed join adds none, so a retry that completes it is not counted twice).
+   */
+  private static void addSteps(
+      ProcessorContext<String, Object> context, String rootAppId, List<TaskResult> results) {
+    KeyValueStore<String, Long> steps = context.getStateStore(StoreNames.APP_STEPS);
+    long sum = 0;
+    for (TaskResult r : results) {
+      sum += r.getSequenceId() + 1;
+    }
+    Long known = steps.get(rootAppId);
+    steps.put(rootAppId, (known == null ? 0 : known) + sum);
   }
 
   private void forward(

@@ -68,10 +68,27 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       return; // this child already reported
     }
     results.put(slot, result);
-    appSteps.put(result.getAppId(), result.getSequenceId() + 1);
     long done = counts.get(joinId) + 1;
     counts.put(joinId, done);
     int total = result.getParent().getChildCount();
+    if (done < total && done % progressEvery(total) == 0) {
+      emitProgress(join, done, total, timestamp);
+    }
+    if (done == total) {
+      completer.complete(
+          context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
+    }
+  }
+
+  /**
+   * Progress is reported about twenty times a join, and once more when it is reduced: a record per
+   * child result was one of the most frequent records of a fan-out, for a progress bar.
+   */
+  static long progressEvery(long total) {
+    return Math.max(1, total / 20);
+  }
+
+  private void emitProgress(FanOut join, long done, long total, long timestamp) {
     emit(
         Sinks.EVENTS,
         join.getParentAppId(),
@@ -86,10 +103,6 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
             Events.PROCESS,
             now()),
         timestamp);
-    if (done == total) {
-      completer.complete(
-          context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
-    }
   }
 
   /**
@@ -100,12 +113,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     KeyValueStore<String, String> trees = context.getStateStore(StoreNames.TREES);
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
+    appSteps.delete(rootAppId);
     String tree = trees.get(rootAppId);
     if (tree != null) {
       for (String line : tree.split("\n")) {
         if (line.startsWith("app:")) {
           emit(Sinks.CHECKPOINTS, line.substring(4), null, timestamp);
-          appSteps.delete(line.substring(4));
         } else if (line.startsWith("join:")) {
           done.delete(line.substring(5));
         }
@@ -114,18 +127,10 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
   }
 
-  /** The root's steps and those of every child of its tree. */
+  /** The root's steps and those of every child of its tree (summed as its joins completed). */
   private long treeSteps(TaskResult root) {
-    long steps = root.getSequenceId() + 1;
-    String tree =
-        context.<KeyValueStore<String, String>>getStateStore(StoreNames.TREES).get(root.getAppId());
-    if (tree != null) {
-      for (String line : tree.split("\n")) {
-        Long childSteps = line.startsWith("app:") ? appSteps.get(line.substring(4)) : null;
-        steps += childSteps == null ? 0 : childSteps;
-      }
-    }
-    return steps;
+    Long children = appSteps.get(root.getAppId());
+    return root.getSequenceId() + 1 + (children == null ? 0 : children);
   }
 
   private void finishJob(TaskResult result, long timestamp) {

@@ -21,8 +21,8 @@ final class StoreNames {
   static final String JOINS_DONE = "joins-done";
 
   /**
-   * app id → how many steps a child application has run (from its latest result), for the job's
-   * step count.
+   * root app id → how many steps the children of its completed joins ran, for the job's step count
+   * (the name is older than this meaning: a store's name is its changelog topic's).
    */
   static final String APP_STEPS = "app-steps";
 

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.LongStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -269,6 +270,23 @@ class CoordinatorTopologyTest {
     results.pipeInput("job-1", done.get(1));
     runToTheEnd();
     assertThat(StateCodec.toState(theOnlyJobResult().getState()).getLong("total")).isEqualTo(13L);
+  }
+
+  @Test
+  void aLargeJoinReportsItsProgressAboutTwentyTimesAndOnceWhenReduced() {
+    List<Long> items = LongStream.rangeClosed(1, 40).boxed().toList();
+    List<TaskResult> done = resultsOf(fannedOut("job-1", items));
+    done.forEach(r -> results.pipeInput("job-1", r));
+
+    List<TrackingEvent> progress =
+        events.readValuesToList().stream()
+            .filter(e -> e.getKind() == EventKind.JOIN_PROGRESS)
+            .toList();
+    assertThat(progress.stream().filter(e -> !e.getReduced()).map(TrackingEvent::getDone))
+        .as("every second result of 40")
+        .containsExactlyElementsOf(LongStream.iterate(2, n -> n < 40, n -> n + 2).boxed().toList());
+    assertThat(progress.get(progress.size() - 1).getReduced()).isTrue();
+    assertThat(progress.get(progress.size() - 1).getDone()).isEqualTo(40L);
   }
 
   @Test

@@ -26,6 +26,17 @@ import java.util.List;
  * under {@code dataDir}, so a restart resumes), the coordinator and N workers.
  */
 public final class DevCluster implements AutoCloseable {
+  /**
+   * What {@code bramble dev} takes of the separate processes' settings: the coordinator's commit
+   * interval and each worker's concurrency.
+   */
+  public record Settings(long commitIntervalMs, int workerConcurrency) {
+    public static Settings defaults() {
+      return new Settings(
+          CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS, WorkerConfig.DEFAULT_CONCURRENCY);
+    }
+  }
+
   private final Path dataDir;
   private final GraphRegistry graphs;
   private final EmbeddedKafka kafka;
@@ -37,6 +48,7 @@ public final class DevCluster implements AutoCloseable {
   private final PrometheusMeterRegistry meters =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final OpenTelemetry openTelemetry;
+  private final Settings settings;
   private int workerCount;
 
   private DevCluster(
@@ -45,8 +57,10 @@ public final class DevCluster implements AutoCloseable {
       int partitions,
       int kafkaPort,
       int registryPort,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      Settings settings) {
     this.dataDir = dataDir;
+    this.settings = settings;
     this.graphs = graphs;
     this.openTelemetry = openTelemetry;
     this.kafka =
@@ -93,8 +107,30 @@ public final class DevCluster implements AutoCloseable {
       int kafkaPort,
       int registryPort,
       OpenTelemetry openTelemetry) {
+    return start(
+        dataDir,
+        graphs,
+        workers,
+        partitions,
+        kafkaPort,
+        registryPort,
+        openTelemetry,
+        Settings.defaults());
+  }
+
+  /** As above, the coordinator and the workers with {@code settings}. */
+  public static DevCluster start(
+      Path dataDir,
+      GraphRegistry graphs,
+      int workers,
+      int partitions,
+      int kafkaPort,
+      int registryPort,
+      OpenTelemetry openTelemetry,
+      Settings settings) {
     DevCluster c =
-        new DevCluster(dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry);
+        new DevCluster(
+            dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry, settings);
     try {
       c.startCoordinator();
       for (int i = 0; i < workers; i++) {
@@ -110,7 +146,8 @@ public final class DevCluster implements AutoCloseable {
   public void startCoordinator() {
     coordinator =
         new Coordinator(
-            CoordinatorConfig.of(cluster, dataDir.resolve("coordinator")),
+            CoordinatorConfig.of(cluster, dataDir.resolve("coordinator"))
+                .withCommitIntervalMs(settings.commitIntervalMs()),
             graphs,
             schemas,
             meters,
@@ -139,7 +176,9 @@ public final class DevCluster implements AutoCloseable {
   public Worker startWorker() {
     Worker w =
         new Worker(
-            WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)),
+            WorkerConfig.of(cluster)
+                .withWorkerId("worker-" + (++workerCount))
+                .withConcurrency(settings.workerConcurrency()),
             graphs,
             schemas,
             meters,

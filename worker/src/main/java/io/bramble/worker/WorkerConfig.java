@@ -17,12 +17,19 @@ public record WorkerConfig(
     Duration sessionTimeout) {
   public static final String DEFAULT_GROUP = "bramble-workers";
 
+  /**
+   * Tasks run at once. A task spends most of its time waiting for the broker to acknowledge its
+   * checkpoints and its outcome, so a worker runs many: measured in {@code bramble bench
+   * throughput}, 64 moved 2,730 child tasks/s where 16 moved 2,265.
+   */
+  public static final int DEFAULT_CONCURRENCY = 64;
+
   public static WorkerConfig of(ClusterConfig cluster) {
     return new WorkerConfig(
         cluster,
         DEFAULT_GROUP,
         "worker-" + UUID.randomUUID().toString().substring(0, 8),
-        16,
+        DEFAULT_CONCURRENCY,
         Duration.ofSeconds(6));
   }
 

@@ -1,5 +1,6 @@
 package io.bramble.launcher.platform;
 
+import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
@@ -8,6 +9,8 @@ import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
 import io.bramble.ui.KafkaEventStore;
 import io.bramble.ui.UiServer;
+import io.bramble.worker.WorkerConfig;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -59,11 +62,29 @@ public final class DevCommand implements Callable<Integer> {
   Integer partitions;
 
   @Option(
+      names = "--commit-interval-ms",
+      paramLabel = "MS",
+      description =
+          "The coordinator's exactly-once commit interval (env BRAMBLE_COMMIT_INTERVAL_MS; default "
+              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
+              + ").")
+  Long commitIntervalMs;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description =
+          "Tasks each worker runs at once (env BRAMBLE_WORKER_CONCURRENCY; default "
+              + WorkerConfig.DEFAULT_CONCURRENCY
+              + ").")
+  Integer workerConcurrency;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
           "A properties file (env BRAMBLE_CONFIG) with the settings above (data.dir, dev.workers, kafka.port, "
-              + "registry.port, partitions).")
+              + "registry.port, partitions, commit.interval.ms, worker.concurrency).")
   Path configFile;
 
   public DevCommand(LauncherContext context) {
@@ -78,10 +99,25 @@ public final class DevCommand implements Callable<Integer> {
     int kafkaPort = conf.port(Setting.KAFKA_PORT, port, 9092);
     int schemaPort = conf.port(Setting.REGISTRY_PORT, registryPort, 8081);
     int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
+    DevCluster.Settings settings =
+        new DevCluster.Settings(
+            conf.longValue(
+                Setting.COMMIT_INTERVAL_MS,
+                commitIntervalMs,
+                CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
+                1),
+            conf.integer(
+                Setting.WORKER_CONCURRENCY,
+                workerConcurrency,
+                WorkerConfig.DEFAULT_CONCURRENCY,
+                1,
+                100_000));
     GraphRegistry graphs = context.graphs().get();
     int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
     String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);
-    DevCluster cluster = DevCluster.start(dir, graphs, n, parts, kafkaPort, schemaPort);
+    DevCluster cluster =
+        DevCluster.start(
+            dir, graphs, n, parts, kafkaPort, schemaPort, GlobalOpenTelemetry.get(), settings);
     UiServer ui =
         uiPort == 0
             ? null

@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
         "Runs a worker: consumes tasks, runs their action loops, writes checkpoints and results.")
 public final class WorkerCommand implements Callable<Integer> {
   public static final int DEFAULT_HEALTH_PORT = 8091;
-  public static final int DEFAULT_CONCURRENCY = 16;
 
   private final LauncherContext context;
 
@@ -38,7 +37,9 @@ public final class WorkerCommand implements Callable<Integer> {
       names = "--concurrency",
       paramLabel = "N",
       description =
-          "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY, file worker.concurrency; default 16).")
+          "Tasks run at once (env BRAMBLE_WORKER_CONCURRENCY, file worker.concurrency; default "
+              + WorkerConfig.DEFAULT_CONCURRENCY
+              + ").")
   Integer concurrency;
 
   @Option(
@@ -69,7 +70,11 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerConfig.of(config)
             .withConcurrency(
                 conf.integer(
-                    Setting.WORKER_CONCURRENCY, concurrency, DEFAULT_CONCURRENCY, 1, 100_000));
+                    Setting.WORKER_CONCURRENCY,
+                    concurrency,
+                    WorkerConfig.DEFAULT_CONCURRENCY,
+                    1,
+                    100_000));
     String id = conf.string(Setting.WORKER_ID, workerId, null);
     if (id != null) {
       worker = worker.withWorkerId(id);

@@ -42,10 +42,10 @@ public enum Setting {
       "4",
       "partitions of topics Bramble creates"),
   WORKER_CONCURRENCY(
-      "worker --concurrency",
+      "worker/dev --concurrency",
       "BRAMBLE_WORKER_CONCURRENCY",
       "worker.concurrency",
-      "16",
+      "64",
       "tasks one worker runs at once"),
   WORKER_ID(
       "worker --worker-id",
@@ -60,10 +60,10 @@ public enum Setting {
       ".bramble/coordinator",
       "the coordinator's local state stores (a cache, rebuilt from changelog topics)"),
   COMMIT_INTERVAL_MS(
-      "coordinator --commit-interval-ms",
+      "coordinator/dev --commit-interval-ms",
       "BRAMBLE_COMMIT_INTERVAL_MS",
       "commit.interval.ms",
-      "50",
+      "10",
       "the coordinator's exactly-once commit interval"),
   HEALTH_PORT(
       "--health-port",

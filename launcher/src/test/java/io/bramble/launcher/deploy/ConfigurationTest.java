@@ -185,6 +185,19 @@ class ConfigurationTest {
   }
 
   @Test
+  void devTakesTheCoordinatorsAndWorkersSettingsAndChecksThemBeforeStartingAnything() {
+    Launch commit = new Launch(Map.of("BRAMBLE_COMMIT_INTERVAL_MS", "soon"));
+    assertThat(commit.run("dev", "--workers", "1")).isEqualTo(2);
+    assertThat(commit.err())
+        .contains(
+            "environment variable BRAMBLE_COMMIT_INTERVAL_MS: commit interval ms must be a number, got 'soon'");
+
+    Launch concurrency = new Launch(Map.of());
+    assertThat(concurrency.run("dev", "--concurrency", "0")).isEqualTo(2);
+    assertThat(concurrency.err()).contains("--concurrency: worker concurrency must be between 1");
+  }
+
+  @Test
   void unknownKeysExitWithTwoAtStartUp(@TempDir Path dir) throws Exception {
     Launch env = new Launch(Map.of("BRAMBLE_WORKERS", "3"));
     assertThat(env.run("worker")).isEqualTo(2);
