@@ -7,25 +7,66 @@ import io.bramble.core.tracking.StepEnd;
 import io.bramble.core.tracking.StepStart;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.schemas.avro.TrackingEvent;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * The tracking model as events for the events topic (see {@link TrackingEvents}): the same facts
  * the local file tracker writes, for the UI and {@code bramble watch}. Workers send the events as
  * they come; the coordinator collects them and forwards them in its transaction.
+ *
+ * <p>A tracker {@link #deferringStarts deferring starts} sends a step's start only once the step
+ * has run for a while; a step that ends sooner is told by its end alone, which carries the start's
+ * inputs. Most steps of a fan-out take well under a millisecond, and a start record each was a
+ * quarter of the records a child task wrote; a slow step (an LLM call) is still seen running.
  */
 public final class EventTracker implements Tracker {
   private final String processId;
   private final String graph;
   private final String rootAppId;
   private final Consumer<TrackingEvent> sink;
+  private final ScheduledExecutorService scheduler; // null: starts are sent at once
+  private final Duration startDelay;
+
+  // Guarded by this: the start not sent yet, and its scheduled sending.
+  private StepStart unsentStart;
+  private ScheduledFuture<?> startSending;
 
   public EventTracker(
       String processId, String graph, String rootAppId, Consumer<TrackingEvent> sink) {
+    this(processId, graph, rootAppId, sink, null, Duration.ZERO);
+  }
+
+  private EventTracker(
+      String processId,
+      String graph,
+      String rootAppId,
+      Consumer<TrackingEvent> sink,
+      ScheduledExecutorService scheduler,
+      Duration startDelay) {
     this.processId = processId;
     this.graph = graph;
     this.rootAppId = rootAppId;
     this.sink = sink;
+    this.scheduler = scheduler;
+    this.startDelay = startDelay;
+  }
+
+  /**
+   * A tracker that sends a step's start on {@code scheduler} once the step has run for {@code
+   * startDelay}, and not at all if it ends sooner.
+   */
+  public static EventTracker deferringStarts(
+      String processId,
+      String graph,
+      String rootAppId,
+      Consumer<TrackingEvent> sink,
+      ScheduledExecutorService scheduler,
+      Duration startDelay) {
+    return new EventTracker(processId, graph, rootAppId, sink, scheduler, startDelay);
   }
 
   @Override
@@ -36,12 +77,37 @@ public final class EventTracker implements Tracker {
 
   @Override
   public void beforeStep(StepStart s) {
-    sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId));
+    if (scheduler == null) {
+      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId));
+      return;
+    }
+    synchronized (this) {
+      unsentStart = s;
+      startSending =
+          scheduler.schedule(() -> sendStart(s), startDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Sends {@code s} unless its step has ended meanwhile (the lock orders it before the end). */
+  private synchronized void sendStart(StepStart s) {
+    if (unsentStart == s) {
+      unsentStart = null;
+      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId));
+    }
   }
 
   @Override
   public void afterStep(StepEnd s) {
-    sink.accept(TrackingEvents.stepEnded(s, rootAppId, processId));
+    StepStart unsent;
+    synchronized (this) {
+      unsent = unsentStart;
+      unsentStart = null;
+      if (startSending != null) {
+        startSending.cancel(false);
+        startSending = null;
+      }
+    }
+    sink.accept(TrackingEvents.stepEnded(s, unsent, rootAppId, processId));
   }
 
   @Override

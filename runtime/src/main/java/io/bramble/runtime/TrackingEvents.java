@@ -79,7 +79,17 @@ public final class TrackingEvents {
   }
 
   public static TrackingEvent stepEnded(StepEnd s, String rootAppId, String process) {
+    return stepEnded(s, null, rootAppId, process);
+  }
+
+  /**
+   * A step's end that also stands for its start, {@code unsentStart} (null: the start was sent): it
+   * carries the start's inputs.
+   */
+  public static TrackingEvent stepEnded(
+      StepEnd s, StepStart unsentStart, String rootAppId, String process) {
     return base(s.appId(), EventKind.STEP_END, rootAppId, process, s.endedAtMs())
+        .setInputs(unsentStart == null ? null : values(unsentStart.inputs()))
         .setSequenceId(s.sequenceId())
         .setAction(s.action())
         .setStepResult(s.result() == null ? null : values(s.result()))

@@ -118,16 +118,25 @@ public final class AppIndex {
     touch(a, startedAtMs);
   }
 
+  /**
+   * A step ended; {@code inputs} (may be null) are given when no start was reported for it (a
+   * worker reports a quick step by its end alone).
+   */
   public synchronized void stepEnd(
       String appId,
       long sequenceId,
       String action,
+      JsonNode inputs,
       JsonNode result,
       JsonNode state,
       Long startedAtMs,
       long endedAtMs,
       String error,
       String stackTrace) {
+    if (inputs != null) {
+      stepStart(
+          appId, sequenceId, action, inputs, null, startedAtMs != null ? startedAtMs : endedAtMs);
+    }
     App a = app(appId);
     Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
     s.action = action;

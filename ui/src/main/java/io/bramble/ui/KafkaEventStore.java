@@ -198,6 +198,7 @@ public final class KafkaEventStore implements UiStore {
               appId,
               seq,
               e.getAction(),
+              json(e.getInputs()),
               json(e.getStepResult()),
               json(e.getState()),
               e.getStartedAtMs(),

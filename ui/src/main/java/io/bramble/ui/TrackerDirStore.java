@@ -116,6 +116,7 @@ public final class TrackerDirStore implements UiStore {
               appId,
               seq,
               action,
+              null,
               nullIfNull(e.get("result")),
               nullIfNull(e.get("state")),
               e.hasNonNull("start_time_ms") ? e.get("start_time_ms").asLong() : null,

@@ -212,6 +212,25 @@ class UiStoreTest {
   }
 
   @Test
+  void aQuickStepReportedByItsEndAloneShowsItsInputsAndTimes() {
+    AppIndex index = new AppIndex();
+    apply(index, event("a", EventKind.APP_CREATED, null, null).setGraphName("g").build());
+    apply(
+        index,
+        event("a", EventKind.STEP_END, 0L, "tick")
+            .setInputs(StateCodec.fromMap(Map.of("n", 7L)))
+            .setStartedAtMs(10L)
+            .setEndedAtMs(12L)
+            .build());
+
+    JsonNode step = index.detail("a").orElseThrow().get("steps").get(0);
+    assertThat(step.get("inputs").get("n").asLong()).isEqualTo(7L);
+    assertThat(step.get("action").asText()).isEqualTo("tick");
+    assertThat(step.get("duration_ms").asLong()).isEqualTo(2L);
+    assertThat(step.get("attempts").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void aJobIdSubmittedAgainKeepsItsGraph() {
     AppIndex index = new AppIndex();
     apply(

@@ -25,6 +25,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -45,6 +46,12 @@ import org.slf4j.LoggerFactory;
 final class TaskPipeline {
   private static final Logger log = LoggerFactory.getLogger(TaskPipeline.class);
 
+  /**
+   * A step is reported as started once it has run this long; one that ends sooner, by its end
+   * alone. The UI and {@code bramble watch} see a slow step running at most this late.
+   */
+  static final Duration STEP_START_DELAY = Duration.ofMillis(100);
+
   /** How long a task waits for its partition's checkpoints to be read after a handover. */
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -56,6 +63,7 @@ final class TaskPipeline {
   private final Producer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final Predicate<TopicPartition> owns;
+  private final ScheduledExecutorService stepStarts;
   private final AvroSerde<Checkpoint> checkpointSerde;
   private final AvroSerde<TaskResult> resultSerde;
   private final AvroSerde<FanOut> fanOutSerde;
@@ -73,6 +81,7 @@ final class TaskPipeline {
       Producer<String, byte[]> producer,
       CheckpointStore checkpoints,
       Predicate<TopicPartition> owns,
+      ScheduledExecutorService stepStarts,
       SchemaRegistry schemas) {
     this.workerId = workerId;
     this.topics = topics;
@@ -82,6 +91,7 @@ final class TaskPipeline {
     this.producer = producer;
     this.checkpoints = checkpoints;
     this.owns = owns;
+    this.stepStarts = stepStarts;
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
@@ -209,14 +219,16 @@ final class TaskPipeline {
             task.getSequenceId());
     // Fire-and-forget: tracking never holds up or fails a task.
     EventTracker events =
-        new EventTracker(
+        EventTracker.deferringStarts(
             workerId,
             task.getGraph(),
             task.getRootAppId(),
             e ->
                 producer.send(
                     new ProducerRecord<>(
-                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))));
+                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))),
+            stepStarts,
+            STEP_START_DELAY);
     TaskOutcome outcome =
         runner.run(
             task,

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -43,6 +45,13 @@ public final class Worker implements AutoCloseable {
   private final CheckpointStore checkpoints;
   private final TaskPipeline pipeline;
   private final TaskConsumer tasks;
+  private final ScheduledExecutorService stepStarts =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bramble-step-starts");
+            t.setDaemon(true);
+            return t;
+          });
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
@@ -100,6 +109,7 @@ public final class Worker implements AutoCloseable {
             producer,
             checkpoints,
             this::owns,
+            stepStarts,
             schemas);
     this.tasks = new TaskConsumer(config, checkpoints, pipeline::handle, meters, this::bind);
     FunctionCounter.builder("bramble.checkpoints.read", checkpoints, CheckpointStore::recordsRead)
@@ -185,6 +195,7 @@ public final class Worker implements AutoCloseable {
   @Override
   public void close() {
     tasks.close();
+    stepStarts.shutdownNow();
     checkpoints.close();
     producer.close(Duration.ofSeconds(5));
     clientMetrics.forEach(KafkaClientMetrics::close);

@@ -34,9 +34,15 @@ final class Timeline {
             e ->
                 e.getKind() == EventKind.APP_CREATED && isRoot(e, rootAppId) && !byCoordinator(e)));
     hops.put("fan-out at the coordinator", first(events, e -> e.getKind() == EventKind.FANOUT));
+    // A quick step is reported by its end alone, which says when it started.
     hops.put(
         "first child step",
-        first(events, e -> e.getKind() == EventKind.STEP_START && !isRoot(e, rootAppId)));
+        events.stream()
+            .filter(e -> e.getKind() == EventKind.STEP_END && !isRoot(e, rootAppId))
+            .filter(e -> e.getStartedAtMs() != null)
+            .mapToLong(TrackingEvent::getStartedAtMs)
+            .min()
+            .orElse(-1));
     hops.put(
         "last child step done",
         last(events, e -> e.getKind() == EventKind.STEP_END && !isRoot(e, rootAppId)));
