@@ -270,7 +270,9 @@ class DistributedRunTest {
   void aWorkerShutDownGracefullyMidJobRepeatsNoStep() throws Exception {
     awaitEveryWorkerAssigned();
     String appId = "graceful-" + UUID.randomUUID();
-    int n = 60;
+    // Far more children than the two workers run at once (2 x 64), so the leaving worker still has
+    // tasks queued, not started, when it goes: those must move, not run twice.
+    int n = 400;
     TestGraphs.EXECUTIONS.clear();
     client.submit(JobClient.request(appId, "fanout", State.of("n", n, "sleep_ms", 40), Map.of()));
     while (TestGraphs.EXECUTIONS.size() < 20) {
