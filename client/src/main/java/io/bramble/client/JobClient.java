@@ -125,7 +125,17 @@ public final class JobClient implements AutoCloseable {
    */
   public JobResult await(JobRequest job, Duration timeout, Consumer<Progress> progress)
       throws TimeoutException {
-    return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, null);
+    return await(job, timeout, progress, null);
+  }
+
+  /**
+   * As {@link #await(JobRequest, Duration, Consumer)}, also handing every tracking event of the
+   * job's tree to {@code events} (may be null): read from the job's submission on.
+   */
+  public JobResult await(
+      JobRequest job, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
+      throws TimeoutException {
+    return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, events);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
+import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
@@ -8,6 +9,8 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.worker.WorkerConfig;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -62,6 +66,15 @@ public final class BenchDistributedCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
+      names = "--commit-interval-ms",
+      paramLabel = "MS",
+      description =
+          "The coordinator's commit interval (default: the platform's, "
+              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
+              + " ms), to see what it costs.")
+  long commitIntervalMs = CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       defaultValue = "2",
@@ -92,16 +105,20 @@ public final class BenchDistributedCommand implements Callable<Integer> {
     }
     PrintStream out = context.out();
     Path dir = BenchFanOut.scratchDir();
-    try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
+    DevCluster.Settings settings =
+        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY);
+    try (DevCluster cluster =
+            DevCluster.start(dir, graphs, workers, 4, 0, 0, GlobalOpenTelemetry.get(), settings);
         JobClient client = cluster.client()) {
       out.printf(
           Locale.ROOT,
           "bench distributed: jobs of %d children x (tick, tick, tick, done); %d warm-up jobs, %d"
-              + " measured, one at a time; dev cluster with %d workers, exactly-once; %d cores%n",
+              + " measured, one at a time; dev cluster with %d workers, exactly-once (commit every %d ms); %d cores%n",
           children,
           warmup,
           jobs,
           workers,
+          commitIntervalMs,
           Runtime.getRuntime().availableProcessors());
       double[] raw = RoundTrip.measure(cluster.cluster(), roundTrips);
       report(out, "raw round trip", raw);
@@ -145,12 +162,13 @@ public final class BenchDistributedCommand implements Callable<Integer> {
   private void timeline(JobClient client, PrintStream out) throws TimeoutException {
     JobRequest job = BenchFanOut.job("timeline", children);
     List<TrackingEvent> events = new ArrayList<>();
+    AtomicLong seenAt = new AtomicLong(-1);
+    client.resultOf(job).thenRun(() -> seenAt.set(System.currentTimeMillis()));
     long submittedAt = System.currentTimeMillis();
     client.submit(job);
-    client.await(job.getAppId(), Duration.ofMinutes(2), null, events::add);
-    long seenAt = System.currentTimeMillis();
+    client.await(job, Duration.ofMinutes(2), null, events::add);
     StringBuilder line = new StringBuilder("timeline of one more job (ms after submit):");
-    Timeline.of(job.getAppId(), submittedAt, seenAt, events)
+    Timeline.of(job.getAppId(), submittedAt, seenAt.get(), events)
         .forEach((hop, ms) -> line.append(' ').append(hop).append(' ').append(ms).append(';'));
     out.println(line.substring(0, line.length() - 1));
   }

@@ -1,6 +1,7 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
+import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
@@ -10,6 +11,8 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.worker.WorkerConfig;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +73,15 @@ public final class BenchThroughputCommand implements Callable<Integer> {
   Integer inFlight;
 
   @Option(
+      names = "--commit-interval-ms",
+      paramLabel = "MS",
+      description =
+          "The coordinator's commit interval (default: the platform's, "
+              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
+              + " ms), to see what it costs.")
+  long commitIntervalMs = CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS;
+
+  @Option(
       names = "--workers",
       paramLabel = "N",
       defaultValue = "2",
@@ -93,17 +105,21 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     }
     PrintStream out = context.out();
     Path dir = BenchFanOut.scratchDir();
-    try (DevCluster cluster = DevCluster.start(dir, graphs, workers, 4);
+    DevCluster.Settings settings =
+        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY);
+    try (DevCluster cluster =
+            DevCluster.start(dir, graphs, workers, 4, 0, 0, GlobalOpenTelemetry.get(), settings);
         JobClient client = cluster.client();
         Admin admin = Admin.create(cluster.cluster().clientProps())) {
       out.printf(
           Locale.ROOT,
           "bench throughput: jobs of %d children x (tick, tick, tick, done), %d in flight for %d s;"
-              + " dev cluster with %d workers, exactly-once; %d cores%n",
+              + " dev cluster with %d workers, exactly-once (commit every %d ms); %d cores%n",
           children,
           jobsInFlight,
           seconds,
           workers,
+          commitIntervalMs,
           Runtime.getRuntime().availableProcessors());
       double raw =
           RawThroughput.measure(cluster.cluster(), Duration.ofSeconds(Math.max(2, seconds / 4)));
