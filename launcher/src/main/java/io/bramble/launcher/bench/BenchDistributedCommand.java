@@ -125,6 +125,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       report(out, "warm-up", run(client, "warmup", warmup));
       double[] measured = run(client, "job", jobs);
       report(out, "measured", measured);
+      out.println("coordinator commits: " + CommitCost.describe(cluster.meters()));
       timeline(client, out);
       out.printf(
           Locale.ROOT,
