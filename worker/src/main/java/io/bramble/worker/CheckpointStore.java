@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * owner's last writes, the coordinator's tombstones) but skips the records this store's own process
  * wrote after the catch-up: those were {@link #remember remembered} when written, and an app {@link
  * #forget forgotten} once its task's outcome is out must not come back from its own echo. A
- * partition given up is dropped with its apps, so memory holds the apps in flight on this worker's
- * partitions.
+ * forgotten app leaves only where its last checkpoint is, read back if its task is delivered again
+ * (as after a crash before the offset commit). A partition given up is dropped with its apps, so
+ * memory holds the apps in flight on this worker's partitions.
  */
 final class CheckpointStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
@@ -66,7 +67,7 @@ final class CheckpointStore implements AutoCloseable {
 
   private final Map<String, Held> latest = new ConcurrentHashMap<>();
   private final Map<String, Finished> finished = new ConcurrentHashMap<>();
-  private final Map<String, Object> clientProps;
+  private final Map<String, Object> readBackProps;
   private final Consumer<String, byte[]> consumer;
   private final AvroSerde<Checkpoint> serde;
   private final String topic;
@@ -123,7 +124,7 @@ final class CheckpointStore implements AutoCloseable {
       String writerId,
       BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
     this.consumer = consumer;
-    this.clientProps = Map.copyOf(readBackProps);
+    this.readBackProps = Map.copyOf(readBackProps);
     this.onUndecodable = onUndecodable;
     this.serde = serde;
     this.topic = topic;
@@ -265,7 +266,7 @@ final class CheckpointStore implements AutoCloseable {
   private Optional<PersistedState> readBack(String appId, Finished f) {
     TopicPartition tp = tp(f.partition());
     try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(clientProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+        new KafkaConsumer<>(readBackProps, new StringDeserializer(), new ByteArrayDeserializer())) {
       c.assign(List.of(tp));
       c.seek(tp, f.offset());
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
