@@ -206,21 +206,15 @@ final class JobResults implements AutoCloseable {
 
   /** Reads the result of {@code appId} at {@code at} back from the topic; null if it is gone. */
   private JobResult readBack(String appId, Position at) {
-    TopicPartition tp = new TopicPartition(topic, at.partition());
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.assign(List.of(tp));
-      c.seek(tp, at.offset());
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-          if (appId.equals(r.key()) && r.value() != null) {
-            return serde.deserialize(topic, r.value());
-          }
-        }
-      }
-    }
-    return null;
+    return TopicReader.readAt(
+            props,
+            new TopicPartition(topic, at.partition()),
+            at.offset(),
+            appId,
+            Duration.ofSeconds(10))
+        .filter(r -> r.value() != null)
+        .map(r -> serde.deserialize(topic, r.value()))
+        .orElse(null);
   }
 
   private synchronized void fail(RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +45,33 @@ public final class TopicReader {
       consumer.poll(Duration.ofMillis(100)).forEach(handler);
     }
     return true;
+  }
+
+  /**
+   * The record of {@code key} at {@code offset} of {@code partition}, read back by a consumer of
+   * its own made from {@code props}; or, if compaction has replaced it, the next record of that key
+   * (a tombstone too). Empty if none comes within {@code timeout}.
+   */
+  public static Optional<ConsumerRecord<String, byte[]>> readAt(
+      Map<String, Object> props,
+      TopicPartition partition,
+      long offset,
+      String key,
+      Duration timeout) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      c.assign(List.of(partition));
+      c.seek(partition, offset);
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+          if (key.equals(r.key())) {
+            return Optional.of(r);
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /**

@@ -2,6 +2,7 @@ package io.bramble.worker;
 
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Status;
+import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
  */
 final class CheckpointStore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CheckpointStore.class);
+
+  private static final Duration READ_BACK_TIMEOUT = Duration.ofSeconds(30);
 
   /** Header naming the process that wrote a checkpoint. */
   static final String WRITER_HEADER = "bramble.writer";
@@ -264,32 +267,24 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   private Optional<PersistedState> readBack(String appId, Finished f) {
-    TopicPartition tp = tp(f.partition());
-    try (KafkaConsumer<String, byte[]> c =
-        new KafkaConsumer<>(readBackProps, new StringDeserializer(), new ByteArrayDeserializer())) {
-      c.assign(List.of(tp));
-      c.seek(tp, f.offset());
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
-          if (appId.equals(r.key())) {
-            return r.value() == null
-                ? Optional.empty()
-                : Optional.of(toPersisted(serde.deserialize(r.topic(), r.value())));
-          }
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "could not read back the checkpoint of app "
-            + appId
-            + " at "
-            + topic
-            + " partition "
-            + f.partition()
-            + " offset "
-            + f.offset()
-            + " within 30 s");
+    ConsumerRecord<String, byte[]> r =
+        TopicReader.readAt(readBackProps, tp(f.partition()), f.offset(), appId, READ_BACK_TIMEOUT)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "could not read back the checkpoint of app "
+                            + appId
+                            + " at "
+                            + topic
+                            + " partition "
+                            + f.partition()
+                            + " offset "
+                            + f.offset()
+                            + " within "
+                            + READ_BACK_TIMEOUT));
+    return r.value() == null
+        ? Optional.empty()
+        : Optional.of(toPersisted(serde.deserialize(r.topic(), r.value())));
   }
 
   /**
