@@ -19,8 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -45,13 +44,7 @@ public final class Worker implements AutoCloseable {
   private final CheckpointStore checkpoints;
   private final TaskPipeline pipeline;
   private final TaskConsumer tasks;
-  private final ScheduledExecutorService stepStarts =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bramble-step-starts");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledThreadPoolExecutor stepStarts = stepStartScheduler();
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
     this(config, registry, schemas, new SimpleMeterRegistry());
@@ -173,6 +166,23 @@ public final class Worker implements AutoCloseable {
         config.workerId(),
         config.cluster().topics().tasks(),
         config.concurrency());
+  }
+
+  /**
+   * Sends the starts of steps still running after a while. Almost every step ends first and cancels
+   * its send: those are removed at once, not left queued until their delay has passed.
+   */
+  private static ScheduledThreadPoolExecutor stepStartScheduler() {
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "bramble-step-starts");
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
   }
 
   private void deadLetterCheckpoint(ConsumerRecord<String, byte[]> record, String failure) {
