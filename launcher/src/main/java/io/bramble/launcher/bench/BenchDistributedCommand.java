@@ -1,7 +1,6 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
-import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
@@ -9,8 +8,6 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.worker.WorkerConfig;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,21 +63,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       description = "Jobs run before measuring (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(
-      names = "--commit-interval-ms",
-      paramLabel = "MS",
-      description =
-          "The coordinator's commit interval (default: the platform's, "
-              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
-              + " ms), to see what it costs.")
-  long commitIntervalMs = CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS;
-
-  @Option(
-      names = "--workers",
-      paramLabel = "N",
-      defaultValue = "2",
-      description = "Workers of the dev cluster (default: ${DEFAULT-VALUE}).")
-  int workers;
+  @Mixin BenchCluster clusterOptions;
 
   @Option(
       names = "--round-trips",
@@ -94,7 +78,7 @@ public final class BenchDistributedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, TimeoutException {
-    if (children < 1 || jobs < 1 || warmup < 0 || workers < 1 || roundTrips < 1) {
+    if (children < 1 || jobs < 1 || warmup < 0 || clusterOptions.workers < 1 || roundTrips < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
           "need --children, --jobs, --workers, --round-trips >= 1 and --warmup >= 0");
@@ -105,20 +89,16 @@ public final class BenchDistributedCommand implements Callable<Integer> {
     }
     PrintStream out = context.out();
     Path dir = BenchFanOut.scratchDir();
-    DevCluster.Settings settings =
-        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY);
-    try (DevCluster cluster =
-            DevCluster.start(dir, graphs, workers, 4, 0, 0, GlobalOpenTelemetry.get(), settings);
+    try (DevCluster cluster = clusterOptions.start(dir, graphs);
         JobClient client = cluster.client()) {
       out.printf(
           Locale.ROOT,
           "bench distributed: jobs of %d children x (tick, tick, tick, done); %d warm-up jobs, %d"
-              + " measured, one at a time; dev cluster with %d workers, exactly-once (commit every %d ms); %d cores%n",
+              + " measured, one at a time; %s; %d cores%n",
           children,
           warmup,
           jobs,
-          workers,
-          commitIntervalMs,
+          clusterOptions.describe(),
           Runtime.getRuntime().availableProcessors());
       double[] raw = RoundTrip.measure(cluster.cluster(), roundTrips);
       report(out, "raw round trip", raw);

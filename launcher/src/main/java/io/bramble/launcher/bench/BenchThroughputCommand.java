@@ -1,7 +1,6 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
-import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
@@ -11,8 +10,6 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
-import io.bramble.worker.WorkerConfig;
-import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -72,21 +70,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       description = "Jobs kept in flight (default: 8, or 100 with fewer than 100 children).")
   Integer inFlight;
 
-  @Option(
-      names = "--commit-interval-ms",
-      paramLabel = "MS",
-      description =
-          "The coordinator's commit interval (default: the platform's, "
-              + CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS
-              + " ms), to see what it costs.")
-  long commitIntervalMs = CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS;
-
-  @Option(
-      names = "--workers",
-      paramLabel = "N",
-      defaultValue = "2",
-      description = "Workers of the dev cluster (default: ${DEFAULT-VALUE}).")
-  int workers;
+  @Mixin BenchCluster clusterOptions;
 
   public BenchThroughputCommand(LauncherContext context) {
     this.context = context;
@@ -95,7 +79,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     int jobsInFlight = inFlight != null ? inFlight : children < 100 ? 100 : 8;
-    if (seconds < 1 || children < 1 || jobsInFlight < 1 || workers < 1) {
+    if (seconds < 1 || children < 1 || jobsInFlight < 1 || clusterOptions.workers < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "need --seconds, --children, --in-flight and --workers >= 1");
     }
@@ -105,21 +89,17 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     }
     PrintStream out = context.out();
     Path dir = BenchFanOut.scratchDir();
-    DevCluster.Settings settings =
-        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY);
-    try (DevCluster cluster =
-            DevCluster.start(dir, graphs, workers, 4, 0, 0, GlobalOpenTelemetry.get(), settings);
+    try (DevCluster cluster = clusterOptions.start(dir, graphs);
         JobClient client = cluster.client();
         Admin admin = Admin.create(cluster.cluster().clientProps())) {
       out.printf(
           Locale.ROOT,
           "bench throughput: jobs of %d children x (tick, tick, tick, done), %d in flight for %d s;"
-              + " dev cluster with %d workers, exactly-once (commit every %d ms); %d cores%n",
+              + " %s; %d cores%n",
           children,
           jobsInFlight,
           seconds,
-          workers,
-          commitIntervalMs,
+          clusterOptions.describe(),
           Runtime.getRuntime().availableProcessors());
       double raw =
           RawThroughput.measure(cluster.cluster(), Duration.ofSeconds(Math.max(2, seconds / 4)));
