@@ -109,15 +109,7 @@ final class JoinCompleter {
         context,
         join.getParentAppId(),
         TrackingEvents.joinProgress(
-            join.getParentAppId(),
-            join.getParentSequenceId(),
-            join.getParallelAction(),
-            join.getRootAppId(),
-            results.size(),
-            results.size(),
-            true,
-            Events.PROCESS,
-            now),
+            join, results.size(), results.size(), true, Events.PROCESS, now),
         timestamp,
         trace,
         Sinks.EVENTS);

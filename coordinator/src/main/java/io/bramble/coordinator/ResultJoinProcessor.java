@@ -92,16 +92,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     emit(
         Sinks.EVENTS,
         join.getParentAppId(),
-        TrackingEvents.joinProgress(
-            join.getParentAppId(),
-            join.getParentSequenceId(),
-            join.getParallelAction(),
-            join.getRootAppId(),
-            done,
-            total,
-            false,
-            Events.PROCESS,
-            now()),
+        TrackingEvents.joinProgress(join, done, total, false, Events.PROCESS, now()),
         timestamp);
   }
 

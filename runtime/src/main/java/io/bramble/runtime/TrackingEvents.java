@@ -11,6 +11,7 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ActionShape;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.GraphShape;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -144,6 +145,21 @@ public final class TrackingEvents {
    * {@code done} of {@code total} children of a join have reported; {@code reduced} once it is
    * over.
    */
+  /** The progress of {@code join}: {@code done} of {@code total} children reported. */
+  public static TrackingEvent joinProgress(
+      FanOut join, long done, long total, boolean reduced, String process, long nowMs) {
+    return joinProgress(
+        join.getParentAppId(),
+        join.getParentSequenceId(),
+        join.getParallelAction(),
+        join.getRootAppId(),
+        done,
+        total,
+        reduced,
+        process,
+        nowMs);
+  }
+
   public static TrackingEvent joinProgress(
       String parentAppId,
       long sequenceId,
