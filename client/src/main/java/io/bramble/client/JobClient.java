@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -209,10 +208,10 @@ public final class JobClient implements AutoCloseable {
   }
 
   private KafkaConsumer<String, byte[]> eventConsumer() {
-    Map<String, Object> props = new HashMap<>(cluster.clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    return new KafkaConsumer<>(
+        TopicReader.readerProps(cluster.clientProps()),
+        new StringDeserializer(),
+        new ByteArrayDeserializer());
   }
 
   /**

@@ -19,6 +19,17 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class TopicReader {
   private TopicReader() {}
 
+  /**
+   * Properties of a consumer that reads by {@code assign()}: committed records only (the
+   * coordinator writes in transactions; an aborted record must never be seen), committing nothing.
+   */
+  public static Map<String, Object> readerProps(Map<String, Object> clientProps) {
+    Map<String, Object> props = new HashMap<>(clientProps);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    return props;
+  }
+
   /** Every partition of {@code topic}. */
   public static List<TopicPartition> partitionsOf(KafkaConsumer<?, ?> consumer, String topic) {
     return consumer.partitionsFor(topic).stream()
@@ -80,9 +91,7 @@ public final class TopicReader {
    */
   public static List<ConsumerRecord<String, byte[]>> readAll(
       ClusterConfig cluster, String topic, Duration timeout) {
-    Map<String, Object> props = new HashMap<>(cluster.clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = readerProps(cluster.clientProps());
     List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> c =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {

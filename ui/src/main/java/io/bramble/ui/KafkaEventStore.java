@@ -3,6 +3,7 @@ package io.bramble.ui;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bramble.core.state.StateJson;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.StateData;
@@ -12,7 +13,6 @@ import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -51,9 +51,7 @@ public final class KafkaEventStore implements UiStore {
   public KafkaEventStore(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
     this.serde = BrambleSerdes.forType(TrackingEvent.class, schemas);
-    Map<String, Object> props = new HashMap<>(cluster.clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = TopicReader.readerProps(cluster.clientProps());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-ui");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     this.consumer =

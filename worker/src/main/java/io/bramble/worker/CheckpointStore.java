@@ -137,10 +137,8 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   private static Map<String, Object> readerProps(Map<String, Object> clientProps, String workerId) {
-    Map<String, Object> props = new HashMap<>(clientProps);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props = TopicReader.readerProps(clientProps);
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-checkpoints");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return props;
   }
 
