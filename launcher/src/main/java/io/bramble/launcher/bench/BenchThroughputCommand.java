@@ -4,29 +4,20 @@ import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
-import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.serde.AvroSerde;
-import io.bramble.schemas.serde.BrambleSerdes;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -107,7 +98,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       JobRequest warmup = BenchFanOut.job("throughput-warmup", children);
       client.submit(warmup);
       client.await(warmup, Duration.ofMinutes(2), null); // the cluster warm before the window opens
-      Window w = keepInFlight(cluster, client, admin, jobsInFlight);
+      Window w = keepInFlight(client, admin, jobsInFlight);
       double tasksPerS = w.jobsInWindow * (double) children / w.seconds;
       double jobsPerS = w.jobsInWindow / w.seconds;
       double recordsPerTask = w.records / (double) (w.jobsDone * (long) children);
@@ -146,63 +137,51 @@ public final class BenchThroughputCommand implements Callable<Integer> {
   private record Window(long jobsInWindow, double seconds, long jobsDone, long records) {}
 
   /**
-   * Keeps {@code jobsInFlight} jobs submitted, each result followed on job-results by one consumer
-   * that started at the topic's end, replacing every finished job with a new one until the window
-   * closes; then waits for the jobs still running, so every record they wrote is counted.
+   * Keeps {@code jobsInFlight} jobs submitted, each result awaited through the client, replacing
+   * every finished job with a new one until the window closes; then waits for the jobs still
+   * running, so every record they wrote is counted.
    */
-  private Window keepInFlight(DevCluster cluster, JobClient client, Admin admin, int jobsInFlight)
+  private Window keepInFlight(JobClient client, Admin admin, int jobsInFlight)
       throws InterruptedException {
-    String topic = cluster.cluster().topics().jobResults();
-    AvroSerde<JobResult> serde = BrambleSerdes.forType(JobResult.class, cluster.schemas());
-    Map<String, Object> props = new HashMap<>(cluster.cluster().clientProps());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    try (KafkaConsumer<String, byte[]> results =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = TopicReader.partitionsOf(results, topic);
-      results.assign(partitions);
-      results.seekToEnd(partitions);
-      partitions.forEach(results::position);
-      Set<String> running = new HashSet<>();
-      long recordsBefore = KafkaRecords.total(admin);
-      long t0 = System.nanoTime();
-      long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
-      long inWindow = 0;
-      long done = 0;
-      int next = 0;
-      long closedAt = 0;
-      while (true) {
-        boolean open = System.nanoTime() < windowEnd;
-        if (!open && closedAt == 0) {
-          closedAt = System.nanoTime();
+    BlockingQueue<JobResult> finished = new LinkedBlockingQueue<>();
+    Set<String> running = new HashSet<>();
+    long recordsBefore = KafkaRecords.total(admin);
+    long t0 = System.nanoTime();
+    long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
+    long inWindow = 0;
+    long done = 0;
+    int next = 0;
+    long closedAt = 0;
+    while (true) {
+      boolean open = System.nanoTime() < windowEnd;
+      if (!open && closedAt == 0) {
+        closedAt = System.nanoTime();
+      }
+      while (open && running.size() < jobsInFlight) {
+        JobRequest job = BenchFanOut.job("throughput-" + next++, children);
+        client.resultOf(job).thenAccept(finished::add);
+        client.submit(job);
+        running.add(job.getAppId());
+      }
+      if (!open && running.isEmpty()) {
+        break;
+      }
+      if (System.nanoTime() > windowEnd + Duration.ofMinutes(5).toNanos()) {
+        throw new IllegalStateException(running.size() + " bench jobs did not finish in 5 min");
+      }
+      JobResult result = finished.poll(20, TimeUnit.MILLISECONDS);
+      if (result != null && running.remove(result.getAppId())) {
+        if (result.getStatus() != JobStatus.COMPLETED) {
+          throw new IllegalStateException(
+              "bench job " + result.getAppId() + " failed: " + result.getError());
         }
-        while (open && running.size() < jobsInFlight) {
-          JobRequest job = BenchFanOut.job("throughput-" + next++, children);
-          client.submit(job);
-          running.add(job.getAppId());
-        }
-        if (!open && running.isEmpty()) {
-          break;
-        }
-        if (System.nanoTime() > windowEnd + Duration.ofMinutes(5).toNanos()) {
-          throw new IllegalStateException(running.size() + " bench jobs did not finish in 5 min");
-        }
-        for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofMillis(20))) {
-          if (r.value() != null && running.remove(r.key())) {
-            JobResult result = serde.deserialize(topic, r.value());
-            if (result.getStatus() != JobStatus.COMPLETED) {
-              throw new IllegalStateException(
-                  "bench job " + r.key() + " failed: " + result.getError());
-            }
-            done++;
-            if (System.nanoTime() <= windowEnd) {
-              inWindow++;
-            }
-          }
+        done++;
+        if (System.nanoTime() <= windowEnd) {
+          inWindow++;
         }
       }
-      long recordsAfter = KafkaRecords.total(admin);
-      return new Window(inWindow, (closedAt - t0) / 1e9, done, recordsAfter - recordsBefore);
     }
+    long recordsAfter = KafkaRecords.total(admin);
+    return new Window(inWindow, (closedAt - t0) / 1e9, done, recordsAfter - recordsBefore);
   }
 }
