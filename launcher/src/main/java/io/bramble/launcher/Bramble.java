@@ -2,6 +2,8 @@ package io.bramble.launcher;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.bench.BenchCommand;
+import io.bramble.launcher.graphs.GraphClassPath;
+import io.bramble.launcher.graphs.GraphsCommand;
 import io.bramble.launcher.jobs.SubmitCommand;
 import io.bramble.launcher.jobs.WatchCommand;
 import io.bramble.launcher.platform.CoordinatorCommand;
@@ -11,6 +13,9 @@ import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
 import io.bramble.launcher.ui.UiCommand;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -37,30 +42,105 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       UiCommand.class,
       HealthCommand.class,
+      GraphsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Bramble implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  // Read by execute before the command line is parsed (the graphs shape `run`'s subcommands);
+  // declared here for --help.
+  @CommandLine.Option(
+      names = CLASSPATH,
+      paramLabel = "JARS",
+      description =
+          "More jars (or class folders, or DIR/*) to load graphs from, ':'-separated; also BRAMBLE_CLASSPATH. May be given after the command too.")
+  String classPathForHelp;
+
+  /** Commands that run graphs: a class path whose graphs do not all load stops them at start-up. */
+  private static final Set<String> RUNS_GRAPHS =
+      Set.of("run", "dev", "worker", "coordinator", "bench");
+
   public static void main(String[] args) {
     System.exit(execute(LauncherContext.system(), args));
   }
 
-  /** Runs {@code args} against {@code context}; returns the exit code (0 ok, 1 failed, 2 usage). */
+  /**
+   * Runs {@code args} against {@code context}; returns the exit code (0 ok, 1 failed, 2 usage).
+   * {@code --classpath} (anywhere) and {@code BRAMBLE_CLASSPATH} name more jars to load graphs
+   * from.
+   */
   public static int execute(LauncherContext context, String... args) {
-    return commandLine(context).execute(args);
+    List<String> rest = new ArrayList<>(List.of(args));
+    String classPathFlag;
+    GraphClassPath classPath;
+    try {
+      classPathFlag = takeClassPath(rest);
+      classPath = GraphClassPath.of(classPathFlag, context.env().get(GraphClassPath.ENV));
+    } catch (IllegalArgumentException e) {
+      context.err().println("bramble: " + e.getMessage());
+      return 2;
+    }
+    classPath.warnings().forEach(w -> context.err().println("bramble: warning: " + w));
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    LauncherContext c = context;
+    if (!classPath.isEmpty()) {
+      ClassLoader loader = classPath.classLoader(previous);
+      thread.setContextClassLoader(loader); // for libraries that look up services themselves
+      c = context.loadingFrom(loader);
+    }
+    try {
+      String command = rest.stream().filter(x -> !x.startsWith("-")).findFirst().orElse("");
+      if (RUNS_GRAPHS.contains(command) && !rest.contains("--help") && !rest.contains("-h")) {
+        List<String> problems = c.catalog().get().problems();
+        if (!problems.isEmpty()) {
+          problems.forEach(p -> context.err().println("bramble: " + p));
+          context
+              .err()
+              .println(
+                  "bramble: "
+                      + command
+                      + " needs every graph to load; `bramble graphs` lists them");
+          return 2;
+        }
+      }
+      return commandLine(c).execute(rest.toArray(String[]::new));
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
+
+  /**
+   * Removes {@code --classpath X} / {@code --classpath=X} from {@code args}; their entries, or
+   * null.
+   */
+  private static String takeClassPath(List<String> args) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < args.size(); ) {
+      String a = args.get(i);
+      if (a.equals(CLASSPATH)) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(CLASSPATH + " needs a value (jars, ':'-separated)");
+        }
+        values.add(args.get(i + 1));
+        args.subList(i, i + 2).clear();
+      } else if (a.startsWith(CLASSPATH + "=")) {
+        values.add(a.substring(CLASSPATH.length() + 1));
+        args.remove(i);
+      } else {
+        i++;
+      }
+    }
+    return values.isEmpty() ? null : String.join(java.io.File.pathSeparator, values);
+  }
+
+  private static final String CLASSPATH = "--classpath";
 
   public static CommandLine commandLine(LauncherContext context) {
     CommandLine cl = new CommandLine(new Bramble(), new ContextFactory(context));
-    GraphRegistry graphs;
-    try {
-      graphs = context.graphs().get();
-    } catch (RuntimeException e) {
-      context.err().println("bramble: cannot load the graphs on the class path: " + e.getMessage());
-      graphs = GraphRegistry.of();
-    }
+    GraphRegistry graphs = context.catalog().get().loadedGraphs();
     RunCommand.addGraphs(cl.getSubcommands().get("run"), context, graphs);
     cl.setOut(new PrintWriter(context.out(), true));
     cl.setErr(new PrintWriter(context.err(), true));

@@ -1,7 +1,7 @@
 package io.bramble.launcher;
 
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
-import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.GraphCatalog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -19,16 +19,25 @@ public final class Console {
    * collatz).
    */
   public Console() {
-    this(GraphRegistry.load());
+    this(GraphCatalog.load(Console.class.getClassLoader()));
   }
 
   /** A console over {@code graphs}. */
-  public Console(GraphRegistry graphs) {
+  public Console(GraphCatalog graphs) {
+    this(graphs, Map.of());
+  }
+
+  /** A console over the graphs on the test class path, with {@code env} as its environment. */
+  public Console(Map<String, String> env) {
+    this(GraphCatalog.load(Console.class.getClassLoader()), env);
+  }
+
+  private Console(GraphCatalog graphs, Map<String, String> env) {
     context =
         new LauncherContext(
             new PrintStream(outBytes, true, StandardCharsets.UTF_8),
             new PrintStream(errBytes, true, StandardCharsets.UTF_8),
-            Map.of(),
+            env,
             () -> graphs,
             ThreadPoolParallelExecutor.shared());
   }

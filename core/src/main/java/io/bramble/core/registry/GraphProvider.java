@@ -34,6 +34,14 @@ public interface GraphProvider {
     return List.of();
   }
 
+  /**
+   * The settings this graph reads for itself ({@link GraphSetting#value()}): Bramble's processes
+   * accept their environment variables and properties-file keys.
+   */
+  default List<GraphSetting> settings() {
+    return List.of();
+  }
+
   /** The settings {@code bramble run NAME} offers as flags, each setting one state key or input. */
   default List<GraphParameter> parameters() {
     return List.of();

@@ -4,12 +4,10 @@ import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 
 /**
  * The graphs this process can run, by name, each with its sub-graphs named by path: the parallel
@@ -59,6 +57,11 @@ public final class GraphRegistry {
 
     public Graph graph() {
       return graph;
+    }
+
+    /** Every sub-graph by path, in declaration order (depth first). */
+    public Map<String, RunnableGraph> subGraphs() {
+      return java.util.Collections.unmodifiableMap(byPath);
     }
 
     /** The graph at {@code path} (null or empty: the root graph) with its entrypoint and halts. */
@@ -113,23 +116,20 @@ public final class GraphRegistry {
 
   private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-  private GraphRegistry(List<GraphProvider> providers) {
-    for (GraphProvider p : providers) {
-      if (entries.putIfAbsent(p.name(), new Entry(p)) != null) {
-        throw new IllegalStateException("two graph providers are named '" + p.name() + "'");
-      }
+  /** {@code entries} are named apart ({@link GraphCatalog} checks). */
+  GraphRegistry(List<Entry> entries) {
+    for (Entry e : entries) {
+      this.entries.put(e.name(), e);
     }
   }
 
-  /** Every provider on the class path. */
+  /** Every provider of the context class loader; a problem with any of them throws. */
   public static GraphRegistry load() {
-    List<GraphProvider> providers = new ArrayList<>();
-    ServiceLoader.load(GraphProvider.class).forEach(providers::add);
-    return new GraphRegistry(providers);
+    return GraphCatalog.load(Thread.currentThread().getContextClassLoader()).registry();
   }
 
   public static GraphRegistry of(GraphProvider... providers) {
-    return new GraphRegistry(List.of(providers));
+    return GraphCatalog.of(List.of(providers)).registry();
   }
 
   /** The graph named {@code name}; when {@code version} is given it must match. */

@@ -90,6 +90,8 @@ class GraphRegistryTest {
   @Test
   void twoProvidersWithOneNameAreRejected() {
     assertThatThrownBy(() -> GraphRegistry.of(nested(), nested()))
-        .hasMessageContaining("two graph providers are named 'tree'");
+        .isInstanceOf(GraphLoadException.class)
+        .hasMessageContaining("claims graph name 'tree'")
+        .hasMessageContaining("already provides");
   }
 }

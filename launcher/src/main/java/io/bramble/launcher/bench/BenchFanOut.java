@@ -28,7 +28,7 @@ final class BenchFanOut {
    * The graphs on the class path; null, after saying so, when the bench graph is not among them.
    */
   static GraphRegistry graphs(LauncherContext context) {
-    GraphRegistry graphs = context.graphs().get();
+    GraphRegistry graphs = context.graphs();
     try {
       graphs.get(GRAPH, null);
       return graphs;

@@ -78,7 +78,7 @@ public final class SubmitCommand implements Callable<Integer> {
   public Integer call() throws TimeoutException {
     Map<String, Object> state = parse("--state", stateJson);
     Map<String, Object> inputs = parse("--inputs", inputsJson);
-    ClusterConfig config = cluster.resolve(context.env());
+    ClusterConfig config = cluster.resolve(context);
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest job = JobClient.request(id, graph, StateInternals.restore(state), inputs);

@@ -43,7 +43,7 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    ClusterConfig config = cluster.resolve(context.env());
+    ClusterConfig config = cluster.resolve(context);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobResult result = client.await(appId, timeout, null, this::print);
       return JobOutput.print(result, List.of(), context.out(), context.err());

@@ -70,7 +70,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Configuration conf = cluster.configuration(context.env());
+    Configuration conf = cluster.configuration(context);
     ClusterConfig config = cluster.resolve(conf);
     Path dir = conf.path(Setting.STATE_DIR, stateDir, Setting.STATE_DIR.defaultValue());
     long commitMs =
@@ -92,7 +92,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
           SchemaRegistryClient schemas = config.schemaRegistry();
           TopicSetup.ensure(config);
           BrambleSchemas.registerAll(schemas, config.topics().prefix());
-          GraphRegistry graphs = context.graphs().get();
+          GraphRegistry graphs = context.graphs();
           Coordinator coordinator =
               new Coordinator(
                   new CoordinatorConfig(

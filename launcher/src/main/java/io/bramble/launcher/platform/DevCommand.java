@@ -93,7 +93,8 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Configuration conf = Configuration.load(spec.commandLine(), configFile, context.env());
+    Configuration conf =
+        Configuration.load(spec.commandLine(), configFile, context.env(), context.graphSettings());
     Path dir = conf.path(Setting.DATA_DIR, dataDir, Setting.DATA_DIR.defaultValue());
     int n = conf.integer(Setting.DEV_WORKERS, workers, 2, 0, 1_000);
     int kafkaPort = conf.port(Setting.KAFKA_PORT, port, 9092);
@@ -112,7 +113,7 @@ public final class DevCommand implements Callable<Integer> {
                 WorkerConfig.DEFAULT_CONCURRENCY,
                 1,
                 100_000));
-    GraphRegistry graphs = context.graphs().get();
+    GraphRegistry graphs = context.graphs();
     int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
     String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);
     DevCluster cluster =

@@ -64,7 +64,7 @@ public final class WorkerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Configuration conf = cluster.configuration(context.env());
+    Configuration conf = cluster.configuration(context);
     ClusterConfig config = cluster.resolve(conf);
     WorkerConfig worker =
         WorkerConfig.of(config)
@@ -92,7 +92,7 @@ public final class WorkerCommand implements Callable<Integer> {
         health,
         () -> {
           TopicSetup.ensure(config);
-          GraphRegistry graphs = context.graphs().get();
+          GraphRegistry graphs = context.graphs();
           Worker w = new Worker(settings, graphs, config.schemaRegistry(), meters);
           w.start();
           started.set(w);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bramble.core.application.ActionFailedException;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
+import io.bramble.core.application.ApplicationException;
+import io.bramble.core.application.Halt;
 import io.bramble.core.application.RunResult;
 import io.bramble.core.persistence.JdbcPersister;
 import io.bramble.core.registry.GraphProvider;
@@ -57,6 +59,13 @@ final class ApplicationRun {
       } else {
         b.withState(initialState).withEntrypoint(provider.entrypoint());
       }
+      Halt halt;
+      try {
+        halt = options.halt().validate(entry.graph());
+      } catch (ApplicationException e) {
+        context.err().println("bramble: " + e.getMessage());
+        return 2;
+      }
       Application app = b.build();
       if (!options.quiet) {
         if (persister != null && app.nextSequenceId() > 0) {
@@ -70,7 +79,7 @@ final class ApplicationRun {
           out.println("app " + app.appId());
         }
       }
-      RunResult result = app.run(inputs);
+      RunResult result = app.run(halt, inputs);
       if (!options.quiet) {
         String text = provider.summary(result.state());
         if (text != null) {
@@ -84,6 +93,24 @@ final class ApplicationRun {
         out.println("final state:");
       }
       out.println(json(result.state(), provider.resultKeys()));
+      if (app.hasNext()) {
+        context
+            .err()
+            .println(
+                "halted "
+                    + (halt.afterActions().contains(result.action())
+                        ? "after " + result.action() + ", "
+                        : "")
+                    + "before "
+                    + app.nextAction()
+                    + (persister == null
+                        ? ""
+                        : "; run again with --persist "
+                            + options.persist
+                            + " --app-id "
+                            + app.appId()
+                            + " (and --inputs, without this halt) to continue"));
+      }
       return 0;
     } catch (ActionFailedException e) {
       context.err().println("bramble: run failed: " + e.getMessage());

@@ -36,7 +36,7 @@ final class DistributedRun {
     PrintStream out = context.out();
     String appId = options.appId != null ? options.appId : graph + "-" + UUID.randomUUID();
     try (DevCluster cluster =
-            DevCluster.start(options.dataDir, context.graphs().get(), options.workers, 4, 0, 0);
+            DevCluster.start(options.dataDir, context.graphs(), options.workers, 4, 0, 0);
         JobClient client = cluster.client()) {
       if (!options.quiet) {
         out.println(

@@ -1,7 +1,10 @@
 package io.bramble.launcher.run;
 
+import io.bramble.core.application.Halt;
 import io.bramble.core.persistence.JdbcPersister;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -28,6 +31,21 @@ public final class RunOptions {
       paramLabel = "ID",
       description = "The application id; run again with the same --persist and --app-id to resume.")
   String appId;
+
+  @Option(
+      names = "--halt-before",
+      split = ",",
+      paramLabel = "ACTION",
+      description =
+          "Stop in front of these actions (names or @tag:NAME); with --persist, a later run continues from there.")
+  List<String> haltBefore = new ArrayList<>();
+
+  @Option(
+      names = "--halt-after",
+      split = ",",
+      paramLabel = "ACTION",
+      description = "Stop after these actions (names or @tag:NAME).")
+  List<String> haltAfter = new ArrayList<>();
 
   @Option(
       names = {"-q", "--quiet"},
@@ -64,6 +82,11 @@ public final class RunOptions {
     if (persist != null && persist.length() == SQLITE.length()) {
       throw new CommandLine.ParameterException(line, "--persist sqlite: needs a file name");
     }
+    if (distributed && !(haltBefore.isEmpty() && haltAfter.isEmpty())) {
+      throw new CommandLine.ParameterException(
+          line,
+          "--halt-before/--halt-after stop local runs; a distributed job cannot halt yet (issue 13)");
+    }
     if (distributed && (persist != null || trackerDir != null)) {
       throw new CommandLine.ParameterException(
           line,
@@ -73,6 +96,11 @@ public final class RunOptions {
       throw new CommandLine.ParameterException(
           line, "--persist needs --app-id, so that a second run finds the first one's steps");
     }
+  }
+
+  /** The halts --halt-before and --halt-after name. */
+  Halt halt() {
+    return Halt.of(haltBefore, haltAfter);
   }
 
   /** The persister --persist names, or null. */

@@ -1,5 +1,6 @@
 package io.bramble.launcher.settings;
 
+import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;
 import java.nio.file.Path;
@@ -64,13 +65,14 @@ public final class ClusterOptions {
    * Reads the environment and the properties file, reporting unknown {@code BRAMBLE_*} variables
    * and unknown file keys; commands read their own settings from the result too.
    */
-  public Configuration configuration(Map<String, String> env) {
-    return Configuration.load(spec.commandLine(), configFile, env);
+  public Configuration configuration(LauncherContext context) {
+    return Configuration.load(
+        spec.commandLine(), configFile, context.env(), context.graphSettings());
   }
 
-  /** The settings resolved against {@code env}. */
-  public ClusterConfig resolve(Map<String, String> env) {
-    return resolve(configuration(env));
+  /** The settings resolved against {@code context}'s environment. */
+  public ClusterConfig resolve(LauncherContext context) {
+    return resolve(configuration(context));
   }
 
   /** The cluster settings of {@code conf}, with this command's flags first. */

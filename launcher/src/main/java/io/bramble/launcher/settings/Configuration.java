@@ -1,5 +1,6 @@
 package io.bramble.launcher.settings;
 
+import io.bramble.core.registry.GraphSetting;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -30,22 +31,40 @@ public final class Configuration {
   private final Map<String, String> env;
   private final Path file;
   private final Properties props;
+  private final Set<String> graphKeys;
 
   private Configuration(
-      CommandLine commandLine, Map<String, String> env, Path file, Properties props) {
+      CommandLine commandLine,
+      Map<String, String> env,
+      Path file,
+      Properties props,
+      Set<String> graphKeys) {
     this.commandLine = commandLine;
     this.env = env;
     this.file = file;
     this.props = props;
+    this.graphKeys = graphKeys;
   }
 
   /**
    * Reads the environment and the properties file ({@code configFlag}, else {@code
-   * BRAMBLE_CONFIG}), reporting unknown keys as usage errors of {@code commandLine}.
+   * BRAMBLE_CONFIG}), reporting unknown keys as usage errors of {@code commandLine}. The settings
+   * the loaded graphs declare ({@code graphSettings}) are known too: their file keys become system
+   * properties, where {@link GraphSetting#value()} reads them.
    */
   public static Configuration load(
-      CommandLine commandLine, Path configFlag, Map<String, String> env) {
-    checkEnvironment(commandLine, env);
+      CommandLine commandLine,
+      Path configFlag,
+      Map<String, String> env,
+      Collection<GraphSetting> graphSettings) {
+    Set<String> graphKeys = new TreeSet<>();
+    Set<String> graphEnv = new TreeSet<>();
+    graphSettings.forEach(
+        g -> {
+          graphKeys.add(g.key());
+          graphEnv.add(g.environmentVariable());
+        });
+    checkEnvironment(commandLine, env, graphEnv);
     String envFile = env.get(Setting.CONFIG.env());
     Path file =
         configFlag != null
@@ -61,7 +80,11 @@ public final class Configuration {
       }
       List<String> unknown =
           props.stringPropertyNames().stream()
-              .filter(k -> !Setting.fileKeys().contains(k) && !ClientConfigKeys.isKnown(k))
+              .filter(
+                  k ->
+                      !Setting.fileKeys().contains(k)
+                          && !graphKeys.contains(k)
+                          && !ClientConfigKeys.isKnown(k))
               .sorted()
               .toList();
       if (!unknown.isEmpty()) {
@@ -73,21 +96,32 @@ public final class Configuration {
                 + describe(unknown, known())
                 + "; a key must be a Bramble setting ("
                 + String.join(", ", Setting.fileKeys())
-                + ") or a Kafka producer, consumer, admin, Streams or schema-registry client config");
+                + "), a Kafka producer, consumer, admin, Streams or schema-registry client config, or a"
+                + " setting a graph declares (GraphProvider.settings()"
+                + (graphKeys.isEmpty() ? "" : ": " + String.join(", ", graphKeys))
+                + ")");
+      }
+      for (String key : graphKeys) {
+        String value = props.getProperty(key);
+        if (value != null && System.getProperty(key) == null) {
+          System.setProperty(key, value); // -D given on the command line wins
+        }
       }
     }
-    return new Configuration(commandLine, env, file, props);
+    return new Configuration(commandLine, env, file, props, graphKeys);
   }
 
   /**
-   * Fails on a {@code BRAMBLE_*} variable that no {@link Setting} reads (a typo would otherwise be
-   * ignored).
+   * Fails on a {@code BRAMBLE_*} variable that neither a {@link Setting} nor a graph ({@code
+   * graphEnv}) reads: a typo would otherwise be ignored.
    */
-  static void checkEnvironment(CommandLine commandLine, Map<String, String> env) {
+  static void checkEnvironment(
+      CommandLine commandLine, Map<String, String> env, Set<String> graphEnv) {
     Set<String> understood = Setting.environmentVariables();
     List<String> unknown =
         env.keySet().stream()
-            .filter(k -> k.startsWith(ENV_PREFIX) && !understood.contains(k))
+            .filter(
+                k -> k.startsWith(ENV_PREFIX) && !understood.contains(k) && !graphEnv.contains(k))
             .sorted()
             .toList();
     if (!unknown.isEmpty()) {
@@ -97,7 +131,9 @@ public final class Configuration {
               + (unknown.size() > 1 ? "s " : " ")
               + describe(unknown, understood)
               + "; Bramble reads "
-              + String.join(", ", understood));
+              + String.join(", ", understood)
+              + (graphEnv.isEmpty() ? "" : "; the graphs read " + String.join(", ", graphEnv))
+              + " (a graph's own setting is declared by its GraphProvider.settings())");
     }
   }
 
@@ -110,7 +146,7 @@ public final class Configuration {
   public Map<String, String> clientProperties() {
     Map<String, String> client = new LinkedHashMap<>();
     props.stringPropertyNames().stream()
-        .filter(k -> !Setting.fileKeys().contains(k))
+        .filter(k -> !Setting.fileKeys().contains(k) && !graphKeys.contains(k))
         .sorted()
         .forEach(k -> client.put(k, props.getProperty(k)));
     return client;

@@ -62,7 +62,7 @@ public final class UiCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Configuration conf = cluster.configuration(context.env());
+    Configuration conf = cluster.configuration(context);
     int httpPort = conf.port(Setting.UI_PORT, port, DEFAULT_PORT);
     String address = conf.string(Setting.UI_HOST, host, UiServer.DEFAULT_HOST);
     UiStore store;

@@ -9,7 +9,8 @@ import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.chaos.ExecutionLog.Execution;
 import io.bramble.launcher.chaos.ExecutionLog.Takeover;
-import io.bramble.launcher.chaos.ProcessCluster.Killed;
+import io.bramble.launcher.processes.ProcessCluster;
+import io.bramble.launcher.processes.ProcessCluster.Killed;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobResult;
@@ -104,7 +105,8 @@ class ChaosTest {
     String appId = "chaos-" + seed;
     EmbeddedSchemaRegistry registry = null;
     List<ChaosEvent> events = new ArrayList<>();
-    try (ProcessCluster processes = new ProcessCluster(dir, executions)) {
+    try (ProcessCluster processes =
+        new ProcessCluster(dir, Map.of(ExecutionRecorder.ENV, executions.toString()))) {
       String bootstrap = processes.startBroker(dir.resolve("kafka"), freePort(), PARTITIONS);
       registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
       int registryPort = registry.port();
@@ -153,7 +155,15 @@ class ChaosTest {
           result = client.await(appId, Duration.ofMinutes(4), null);
         } catch (TimeoutException e) {
           throw new AssertionError(
-              "job " + appId + " had no result after 4 minutes; " + replay + "; logs in " + dir, e);
+              "job "
+                  + appId
+                  + " had no result after 4 minutes; "
+                  + replay
+                  + "; logs in "
+                  + dir
+                  + "\n"
+                  + diagnosis(processes, ExecutionLog.read(executions)),
+              e);
         }
         System.out.printf(
             "ChaosTest job result after %.1f s (last kill at %.1f s)%n",
@@ -229,6 +239,46 @@ class ChaosTest {
     assertThat((long) repeats.size())
         .as("repeated executions (bound %d); %s; %s", bound, report, context)
         .isLessThanOrEqualTo(bound);
+  }
+
+  /**
+   * Where a stuck run stands, for a failure seen only in CI: how far the children got, and the
+   * warnings and errors each process printed last.
+   */
+  private static String diagnosis(ProcessCluster processes, ExecutionLog log) {
+    StringBuilder b = new StringBuilder();
+    b.append(
+        String.format(
+            "children whose done ran: %d of %d; reduce ran %d time(s); %d executions%n",
+            log.appsDone().size(), CHILDREN, log.of("reduce").size(), log.all().size()));
+    List<String> names = new ArrayList<>(WORKERS);
+    names.add(0, "coordinator");
+    names.add(0, "broker");
+    for (String name : names) {
+      processes
+          .current(name)
+          .ifPresent(
+              inc -> {
+                List<String> lines =
+                    ProcessCluster.tail(inc.err(), 4000)
+                        .lines()
+                        .filter(
+                            l ->
+                                l.contains(" WARN ")
+                                    || l.contains(" ERROR ")
+                                    || l.contains("Exception"))
+                        .toList();
+                b.append(
+                    String.format(
+                        "--- %s (%s, alive %s), its last warnings and errors:%n",
+                        name, inc.err().getFileName(), inc.process().isAlive()));
+                lines
+                    .subList(Math.max(0, lines.size() - 12), lines.size())
+                    .forEach(
+                        l -> b.append(l.length() > 400 ? l.substring(0, 400) : l).append('\n'));
+              });
+    }
+    return b.toString();
   }
 
   private static List<String> workerArgs(List<String> clusterArgs, String workerId) {

@@ -3,6 +3,13 @@ package io.bramble.launcher.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bramble.core.action.Action;
+import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ThreadPoolParallelExecutor;
+import io.bramble.core.registry.GraphCatalog;
+import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.registry.GraphSetting;
+import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClientConfigKeys;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
@@ -10,6 +17,7 @@ import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +38,50 @@ class ConfigurationTest {
     public void run() {}
   }
 
+  /** A context with {@code env} and no graphs. */
+  static LauncherContext env(Map<String, String> env) {
+    return new LauncherContext(
+        System.out,
+        System.err,
+        env,
+        () -> GraphCatalog.of(List.of()),
+        ThreadPoolParallelExecutor.shared());
+  }
+
+  /** A context with {@code env} and one graph declaring setting {@code myflow.suffix}. */
+  static LauncherContext withGraphSetting(Map<String, String> env) {
+    GraphProvider myflow =
+        new GraphProvider() {
+          @Override
+          public String name() {
+            return "myflow";
+          }
+
+          @Override
+          public Graph graph() {
+            return Graph.builder()
+                .withActions(Action.builder("a").writes("x").update((st, in) -> st.update("x", 1)))
+                .build();
+          }
+
+          @Override
+          public String entrypoint() {
+            return "a";
+          }
+
+          @Override
+          public List<GraphSetting> settings() {
+            return List.of(new GraphSetting("myflow.suffix", "appended"));
+          }
+        };
+    return new LauncherContext(
+        System.out,
+        System.err,
+        env,
+        () -> GraphCatalog.of(List.of(myflow)),
+        ThreadPoolParallelExecutor.shared());
+  }
+
   private static ClusterOptions parse(String... args) {
     Probe probe = new Probe();
     new CommandLine(probe).parseArgs(args);
@@ -47,7 +99,12 @@ class ConfigurationTest {
     ClusterConfig c =
         parse("--config", file.toString(), "--bootstrap-servers", "flag:1")
             .resolve(
-                Map.of("BRAMBLE_BOOTSTRAP_SERVERS", "env:1", "BRAMBLE_REGISTRY_URL", "http://env"));
+                env(
+                    Map.of(
+                        "BRAMBLE_BOOTSTRAP_SERVERS",
+                        "env:1",
+                        "BRAMBLE_REGISTRY_URL",
+                        "http://env")));
     assertThat(c.bootstrapServers()).isEqualTo("flag:1");
     assertThat(c.registryUrl()).isEqualTo("http://env");
     assertThat(c.topics().prefix()).isEqualTo("file.");
@@ -60,7 +117,7 @@ class ConfigurationTest {
 
   @Test
   void defaultsPointAtALocalDevCluster() {
-    ClusterConfig c = parse().resolve(Map.of());
+    ClusterConfig c = parse().resolve(env(Map.of()));
     assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
     assertThat(c.registryUrl()).isEqualTo("http://localhost:8081");
     assertThat(c.topics().jobs()).isEqualTo("bramble.jobs");
@@ -68,7 +125,7 @@ class ConfigurationTest {
 
   @Test
   void aBadPartitionCountIsNamed() {
-    assertThatThrownBy(() -> parse().resolve(Map.of("BRAMBLE_PARTITIONS", "many")))
+    assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_PARTITIONS", "many"))))
         .hasMessageContaining("partitions must be a number, got 'many'");
   }
 
@@ -80,7 +137,7 @@ class ConfigurationTest {
     Configuration conf =
         parse("--config", file.toString())
             .configuration(
-                Map.of("BRAMBLE_HEALTH_PORT", "9200", "BRAMBLE_STATE_DIR", "/env/state"));
+                env(Map.of("BRAMBLE_HEALTH_PORT", "9200", "BRAMBLE_STATE_DIR", "/env/state")));
 
     assertThat(conf.integer(Setting.WORKER_CONCURRENCY, 4, 16, 1, 1000)).as("flag").isEqualTo(4);
     assertThat(conf.integer(Setting.WORKER_CONCURRENCY, null, 16, 1, 1000)).as("file").isEqualTo(8);
@@ -95,7 +152,7 @@ class ConfigurationTest {
   void theConfigFileMayComeFromTheEnvironment(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bramble.properties");
     Files.writeString(file, "bootstrap.servers=broker:9093\nsecurity.protocol=SSL\n");
-    ClusterConfig c = parse().resolve(Map.of("BRAMBLE_CONFIG", file.toString()));
+    ClusterConfig c = parse().resolve(env(Map.of("BRAMBLE_CONFIG", file.toString())));
     assertThat(c.bootstrapServers()).isEqualTo("broker:9093");
     assertThat(c.clientProperties()).containsExactly(Map.entry("security.protocol", "SSL"));
   }
@@ -119,7 +176,7 @@ class ConfigurationTest {
             "topic.min.insync.replicas=2",
             "basic.auth.user.info=bramble:secret",
             "commit.interval.ms=100"));
-    ClusterConfig c = parse("--config", file.toString()).resolve(Map.of());
+    ClusterConfig c = parse("--config", file.toString()).resolve(env(Map.of()));
     assertThat(c.clientProperties())
         .containsKeys("sasl.jaas.config", "producer.compression.type", "basic.auth.user.info")
         .doesNotContainKey("commit.interval.ms");
@@ -129,7 +186,7 @@ class ConfigurationTest {
   void anUnknownFileKeyIsNamedWithItsFileAndAGuess(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("bramble.properties");
     Files.writeString(file, "bootstrap.server=broker:9092\nsecurity.protocol=SSL\n");
-    assertThatThrownBy(() -> parse("--config", file.toString()).resolve(Map.of()))
+    assertThatThrownBy(() -> parse("--config", file.toString()).resolve(env(Map.of())))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("unknown key bootstrap.server (did you mean bootstrap.servers?)")
@@ -140,15 +197,50 @@ class ConfigurationTest {
   void anUnknownEnvironmentVariableIsNamedWithAGuess() {
     assertThatThrownBy(
             () ->
-                parse().resolve(Map.of("BRAMBLE_BOOTSTRAP_SERVER", "broker:9092", "PATH", "/bin")))
+                parse()
+                    .resolve(
+                        env(Map.of("BRAMBLE_BOOTSTRAP_SERVER", "broker:9092", "PATH", "/bin"))))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining(
             "unknown environment variable BRAMBLE_BOOTSTRAP_SERVER (did you mean BRAMBLE_BOOTSTRAP_SERVERS?)");
   }
 
   @Test
+  void aGraphsOwnSettingIsAcceptedFromTheEnvironmentAndTheFileAndAMisspeltOneIsStillNamed(
+      @TempDir Path dir) throws Exception {
+    ClusterConfig c =
+        parse().resolve(withGraphSetting(Map.of("BRAMBLE_MYFLOW_SUFFIX", "!", "PATH", "/bin")));
+    assertThat(c.bootstrapServers()).isEqualTo("localhost:9092");
+
+    assertThatThrownBy(
+            () -> parse().resolve(withGraphSetting(Map.of("BRAMBLE_WORKER_CONCURENCY", "8"))))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining(
+            "unknown environment variable BRAMBLE_WORKER_CONCURENCY (did you mean BRAMBLE_WORKER_CONCURRENCY?)")
+        .hasMessageContaining("the graphs read BRAMBLE_MYFLOW_SUFFIX");
+    assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_MYFLOW_SUFFIX", "!"))))
+        .as("undeclared, it is refused")
+        .hasMessageContaining("unknown environment variable BRAMBLE_MYFLOW_SUFFIX")
+        .hasMessageContaining("GraphProvider.settings()");
+
+    Path file = dir.resolve("bramble.properties");
+    Files.writeString(file, "myflow.suffix=?\nsecurity.protocol=SSL\n");
+    System.clearProperty("myflow.suffix");
+    try {
+      ClusterConfig fromFile =
+          parse("--config", file.toString()).resolve(withGraphSetting(Map.of()));
+      assertThat(fromFile.clientProperties())
+          .containsExactly(Map.entry("security.protocol", "SSL"));
+      assertThat(new GraphSetting("myflow.suffix", "appended").value()).contains("?");
+    } finally {
+      System.clearProperty("myflow.suffix");
+    }
+  }
+
+  @Test
   void anUnknownClientPropertyFlagIsNamed() {
-    assertThatThrownBy(() -> parse("--client-property", "securty.protocol=SSL").resolve(Map.of()))
+    assertThatThrownBy(
+            () -> parse("--client-property", "securty.protocol=SSL").resolve(env(Map.of())))
         .hasMessageContaining(
             "--client-property: unknown Kafka client config securty.protocol (did you mean security.protocol?)");
   }

@@ -1,7 +1,7 @@
 package io.bramble.launcher.deploy;
 
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
-import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.GraphCatalog;
 import io.bramble.launcher.Bramble;
 import io.bramble.launcher.LauncherContext;
 import java.io.ByteArrayOutputStream;
@@ -21,7 +21,7 @@ final class Launch {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             env,
-            GraphRegistry::load,
+            () -> GraphCatalog.load(Launch.class.getClassLoader()),
             ThreadPoolParallelExecutor.shared());
   }
 

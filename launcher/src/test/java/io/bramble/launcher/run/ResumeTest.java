@@ -2,12 +2,13 @@ package io.bramble.launcher.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.registry.GraphCatalog;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.PoemModel;
 import io.bramble.examples.registry.PoemsGraphProvider;
 import io.bramble.launcher.Console;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,8 +83,8 @@ class ResumeTest {
     assertThat(again.out()).isEqualTo(uninterrupted.out());
   }
 
-  private static GraphRegistry poems(PoemModel model) {
-    return GraphRegistry.of(new PoemsGraphProvider(model));
+  private static GraphCatalog poems(PoemModel model) {
+    return GraphCatalog.of(List.of(new PoemsGraphProvider(model)));
   }
 
   /** The offline model, counting calls per poem type, failing on one type's Nth call. */

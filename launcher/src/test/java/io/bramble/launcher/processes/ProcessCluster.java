@@ -1,4 +1,4 @@
-package io.bramble.launcher.chaos;
+package io.bramble.launcher.processes;
 
 import io.bramble.embedded.BrokerMain;
 import io.bramble.launcher.Bramble;
@@ -15,22 +15,23 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The broker, the coordinator and the workers of a crash test, each in a JVM of its own started
- * from this JVM's class path. Every incarnation writes {@code <name>-<n>.out} and {@code .err}
- * under the run's folder. {@link #kill} is {@code kill -9}; {@link #restart} starts the same
- * command again. Whatever happens, {@link #close} (or, if the test JVM itself dies, a shutdown
- * hook) kills every process still running.
+ * A broker, a coordinator and workers, each in a JVM of its own started from this JVM's class path
+ * with the environment given (for crash tests, and for tests of what a process loads at start-up).
+ * Every incarnation writes {@code <name>-<n>.out} and {@code .err} under the run's folder. {@link
+ * #kill} is {@code kill -9}; {@link #restart} starts the same command again. Whatever happens,
+ * {@link #close} (or, if the test JVM itself dies, a shutdown hook) kills every process still
+ * running.
  */
-final class ProcessCluster implements AutoCloseable {
+public final class ProcessCluster implements AutoCloseable {
   /** One run of one named process. */
-  record Incarnation(String name, int number, Process process, Path out, Path err) {
-    long pid() {
+  public record Incarnation(String name, int number, Process process, Path out, Path err) {
+    public long pid() {
       return process.pid();
     }
   }
 
   /** A process killed with {@code kill -9} at {@code atMs}. */
-  record Killed(String name, long pid, long atMs) {}
+  public record Killed(String name, long pid, long atMs) {}
 
   private record Command(List<String> args, String readyPrefix) {}
 
@@ -53,16 +54,17 @@ final class ProcessCluster implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path dir;
-  private final Path executionLogDir;
+  private final Map<String, String> environment;
   private final String classPath;
   private final Map<String, Command> commands = new LinkedHashMap<>();
   private final Map<String, Incarnation> running = new LinkedHashMap<>();
   private final Map<String, Integer> starts = new LinkedHashMap<>();
   private final Thread killAllOnExit = new Thread(this::killAll, "chaos-kill-all");
 
-  ProcessCluster(Path dir, Path executionLogDir) {
+  /** Processes writing their output under {@code dir}, each with {@code environment} added. */
+  public ProcessCluster(Path dir, Map<String, String> environment) {
     this.dir = dir;
-    this.executionLogDir = executionLogDir;
+    this.environment = Map.copyOf(environment);
     // Surefire runs tests from a manifest-only jar; the real class path is in this property.
     this.classPath =
         snapshot(
@@ -72,7 +74,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Starts the broker on {@code port} and waits for it; returns its bootstrap servers. */
-  String startBroker(Path dataDir, int port, int partitions) {
+  public String startBroker(Path dataDir, int port, int partitions) {
     start(
         "broker",
         new Command(
@@ -89,7 +91,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Starts {@code bramble coordinator}; see {@link #awaitReady}. */
-  void startCoordinator(List<String> clusterArgs, Path stateDir) {
+  public void startCoordinator(List<String> clusterArgs, Path stateDir) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "coordinator"));
     args.addAll(clusterArgs);
     args.addAll(List.of("--state-dir", stateDir.toString(), "--health-port", "0"));
@@ -97,7 +99,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Starts {@code bramble worker --worker-id id}; see {@link #awaitReady}. */
-  void startWorker(String id, List<String> clusterArgs, int concurrency) {
+  public void startWorker(String id, List<String> clusterArgs, int concurrency) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "worker"));
     args.addAll(clusterArgs);
     args.addAll(
@@ -112,7 +114,7 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** {@code kill -9} (SIGKILL on Linux) and wait until the process is gone. */
-  synchronized Killed kill(String name) throws InterruptedException {
+  public synchronized Killed kill(String name) throws InterruptedException {
     Incarnation victim = running.remove(name);
     if (victim == null) {
       throw new IllegalStateException(name + " is not running");
@@ -124,14 +126,14 @@ final class ProcessCluster implements AutoCloseable {
   }
 
   /** Starts {@code name} again with the command of its last start and waits until it is ready. */
-  Incarnation restart(String name) {
+  public Incarnation restart(String name) {
     Command c = commands.get(name);
     start(name, c);
     awaitReady(name);
     return current(name).orElseThrow();
   }
 
-  synchronized Optional<Incarnation> current(String name) {
+  public synchronized Optional<Incarnation> current(String name) {
     return Optional.ofNullable(running.get(name));
   }
 
@@ -139,7 +141,7 @@ final class ProcessCluster implements AutoCloseable {
    * Waits until the current incarnation of {@code name} prints its ready line (the broker's {@code
    * READY host:port}, the banner of a coordinator or worker); returns the line.
    */
-  String awaitReady(String name) {
+  public String awaitReady(String name) {
     Incarnation inc =
         current(name).orElseThrow(() -> new IllegalStateException(name + " is not running"));
     String prefix = commands.get(name).readyPrefix();
@@ -193,7 +195,7 @@ final class ProcessCluster implements AutoCloseable {
     Path err = dir.resolve(name + "-" + n + ".err");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-    pb.environment().put(ExecutionRecorder.ENV, executionLogDir.toString());
+    pb.environment().putAll(environment);
     try {
       running.put(name, new Incarnation(name, n, pb.start(), out, err));
     } catch (IOException e) {
@@ -271,7 +273,7 @@ final class ProcessCluster implements AutoCloseable {
     return String.join(File.pathSeparator, entries);
   }
 
-  static String tail(Path file, int lines) {
+  public static String tail(Path file, int lines) {
     try {
       if (!Files.exists(file)) {
         return "(no " + file.getFileName() + ")";

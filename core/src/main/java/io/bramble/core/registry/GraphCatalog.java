@@ -1,0 +1,162 @@
+package io.bramble.core.registry;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * What loading the graph providers of a class loader found: every provider's graph, or why it could
+ * not be had (its class did not load, its {@code graph()} threw, another provider claims the same
+ * name), each named with the jar or folder it came from. {@link #registry()} is the registry of a
+ * catalog without problems; {@code bramble graphs} shows a catalog as it is.
+ */
+public final class GraphCatalog {
+  /** One provider: its graph ({@code entry}) or what went wrong ({@code problem}). */
+  public record Found(String provider, String source, GraphRegistry.Entry entry, String problem) {
+    public boolean loaded() {
+      return entry != null && problem == null;
+    }
+  }
+
+  private final List<Found> found;
+
+  private GraphCatalog(List<Found> found) {
+    this.found = List.copyOf(markDuplicates(found));
+  }
+
+  /** Every provider {@code loader} lists in {@code META-INF/services}. */
+  public static GraphCatalog load(ClassLoader loader) {
+    List<Found> found = new ArrayList<>();
+    Iterator<GraphProvider> it = ServiceLoader.load(GraphProvider.class, loader).iterator();
+    while (true) {
+      GraphProvider provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError e) {
+        // ServiceLoader goes on with the next provider after an error; this one is reported.
+        found.add(new Found(providerNamedIn(e), "?", null, "did not load: " + causes(e)));
+        continue;
+      }
+      found.add(entryOf(provider));
+    }
+    return new GraphCatalog(found);
+  }
+
+  /** A catalog of {@code providers} given directly (tests, embedding). */
+  public static GraphCatalog of(List<GraphProvider> providers) {
+    return new GraphCatalog(providers.stream().map(GraphCatalog::entryOf).toList());
+  }
+
+  private static Found entryOf(GraphProvider provider) {
+    String type = provider.getClass().getName();
+    String source = sourceOf(provider.getClass());
+    try {
+      return new Found(type, source, new GraphRegistry.Entry(provider), null);
+    } catch (RuntimeException | LinkageError e) {
+      return new Found(type, source, null, "could not build its graph: " + causes(e));
+    }
+  }
+
+  /** A second provider of a name already taken is a problem, naming both providers and jars. */
+  private static List<Found> markDuplicates(List<Found> found) {
+    Map<String, Found> byName = new LinkedHashMap<>();
+    List<Found> out = new ArrayList<>();
+    for (Found f : found) {
+      if (!f.loaded()) {
+        out.add(f);
+        continue;
+      }
+      Found first = byName.putIfAbsent(f.entry().name(), f);
+      if (first == null) {
+        out.add(f);
+      } else {
+        out.add(
+            new Found(
+                f.provider(),
+                f.source(),
+                f.entry(),
+                "claims graph name '"
+                    + f.entry().name()
+                    + "', which "
+                    + first.provider()
+                    + " (from "
+                    + first.source()
+                    + ") already provides"));
+      }
+    }
+    return out;
+  }
+
+  /** Every provider found, in class-path order. */
+  public List<Found> found() {
+    return found;
+  }
+
+  /** One line per provider that could not be had, naming it, its jar and the reason. */
+  public List<String> problems() {
+    return found.stream()
+        .filter(f -> f.problem() != null)
+        .map(f -> "graph provider " + f.provider() + " (from " + f.source() + ") " + f.problem())
+        .toList();
+  }
+
+  /**
+   * The graphs by name; throws {@link GraphLoadException} listing every problem if there is one (a
+   * process that cannot run every graph it is given must not start).
+   */
+  public GraphRegistry registry() {
+    List<String> problems = problems();
+    if (!problems.isEmpty()) {
+      throw new GraphLoadException(problems);
+    }
+    return new GraphRegistry(found.stream().map(Found::entry).toList());
+  }
+
+  /** The graphs that did load, whatever the problems of the others. */
+  public GraphRegistry loadedGraphs() {
+    return new GraphRegistry(
+        found.stream().filter(f -> f.problem() == null).map(Found::entry).toList());
+  }
+
+  private static String sourceOf(Class<?> type) {
+    CodeSource code = type.getProtectionDomain().getCodeSource();
+    if (code == null || code.getLocation() == null) {
+      return "an unknown location";
+    }
+    try {
+      return Path.of(code.getLocation().toURI()).toString();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return code.getLocation().toString();
+    }
+  }
+
+  /** "ProviderClass": ServiceLoader names the provider at the start of its message. */
+  private static String providerNamedIn(ServiceConfigurationError e) {
+    String message = String.valueOf(e.getMessage());
+    int colon = message.indexOf(": ");
+    String rest = colon < 0 ? message : message.substring(colon + 2);
+    int space = rest.indexOf(' ');
+    return space < 0 ? rest : rest.substring(0, space);
+  }
+
+  /** "X: m ← Y: n", outermost first. */
+  private static String causes(Throwable e) {
+    List<String> parts = new ArrayList<>();
+    for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause()) {
+      parts.add(
+          t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+    }
+    return parts.stream().collect(Collectors.joining(" ← "));
+  }
+}

@@ -1,0 +1,140 @@
+package io.bramble.launcher.graphs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+
+/**
+ * A graph jar as a user builds one outside Bramble's tree: Java sources compiled here against
+ * Bramble's jars only, packed with a services file naming its providers (or none).
+ */
+final class GraphJar {
+  static final String SERVICES = "META-INF/services/io.bramble.core.registry.GraphProvider";
+
+  /** The graph of the "write your own graph" guide: split a text, shout every word in parallel. */
+  static final String MYFLOW =
+      """
+      package com.example.myflow;
+
+      import io.bramble.core.action.Action;
+      import io.bramble.core.graph.Graph;
+      import io.bramble.core.parallel.MapStates;
+      import io.bramble.core.parallel.RunnableGraph;
+      import io.bramble.core.registry.GraphProvider;
+      import io.bramble.core.registry.GraphSetting;
+      import io.bramble.core.state.State;
+      import java.util.List;
+      import java.util.Locale;
+
+      public final class MyFlowProvider implements GraphProvider {
+        static final GraphSetting SUFFIX =
+            new GraphSetting("myflow.suffix", "text appended to every shouted word");
+
+        @Override public String name() { return "myflow"; }
+        @Override public String entrypoint() { return "split"; }
+        @Override public List<GraphSetting> settings() { return List.of(SUFFIX); }
+
+        @Override public Graph graph() {
+          Action split = Action.builder("split").reads("text").writes("words")
+              .update((s, in) -> s.update("words", List.of(s.getString("text").split(" "))));
+          RunnableGraph shout = RunnableGraph.of(Action.builder("shout").reads("word").writes("loud")
+              .update((s, in) -> s.update("loud",
+                  s.getString("word").toUpperCase(Locale.ROOT) + SUFFIX.value(""))));
+          Action shoutAll = MapStates.builder("shout_all").reads("words").writes("shouts")
+              .subGraph(shout)
+              .states((s, in) -> s.<String>getList("words").stream()
+                  .map(w -> State.of("word", w)).toList())
+              .reduce((s, children) -> s.update("shouts",
+                  children.stream().map(c -> c.getString("loud")).toList()))
+              .build();
+          return Graph.builder().withActions(split, shoutAll)
+              .withTransition("split", "shout_all").build();
+        }
+      }
+      """;
+
+  private GraphJar() {}
+
+  /**
+   * Compiles {@code sources} (class name → source) against this JVM's class path into {@code jar};
+   * the services file lists {@code providers} (none: no services file).
+   */
+  static Path build(Path jar, Map<String, String> sources, List<String> providers) {
+    try {
+      Path work = Files.createTempDirectory(jar.getParent(), "src");
+      List<String> args = new ArrayList<>();
+      args.addAll(
+          List.of(
+              "-d",
+              work.resolve("classes").toString(),
+              "-cp",
+              System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+              "--release",
+              "17"));
+      for (Map.Entry<String, String> s : sources.entrySet()) {
+        Path file = work.resolve("src").resolve(s.getKey().replace('.', '/') + ".java");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, s.getValue());
+        args.add(file.toString());
+      }
+      JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+      StringWriter errors = new StringWriter();
+      OutputStream quiet = OutputStream.nullOutputStream();
+      int rc = javac.run(null, quiet, new WriterStream(errors), args.toArray(String[]::new));
+      if (rc != 0) {
+        throw new IllegalStateException("the graph sources do not compile:\n" + errors);
+      }
+      Path classes = work.resolve("classes");
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+          Stream<Path> files = Files.walk(classes)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+          out.write(Files.readAllBytes(f));
+          out.closeEntry();
+        }
+        if (!providers.isEmpty()) {
+          out.putNextEntry(new JarEntry(SERVICES));
+          out.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
+          out.closeEntry();
+        }
+      }
+      return jar;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The myflow graph's jar. */
+  static Path myflow(Path dir) {
+    return build(
+        dir.resolve("myflow.jar"),
+        Map.of("com.example.myflow.MyFlowProvider", MYFLOW),
+        List.of("com.example.myflow.MyFlowProvider"));
+  }
+
+  /** javac writes diagnostics to an OutputStream. */
+  private static final class WriterStream extends OutputStream {
+    private final StringWriter writer;
+
+    WriterStream(StringWriter writer) {
+      this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) {
+      writer.write(b);
+    }
+  }
+}
