@@ -11,6 +11,7 @@ import io.bramble.launcher.platform.DevCommand;
 import io.bramble.launcher.platform.HealthCommand;
 import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
+import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -136,6 +137,7 @@ public final class Bramble implements Runnable {
     return values.isEmpty() ? null : String.join(java.io.File.pathSeparator, values);
   }
 
+  /** {@link Setting#CLASSPATH}'s flag (an annotation needs the constant). */
   private static final String CLASSPATH = "--classpath";
 
   public static CommandLine commandLine(LauncherContext context) {

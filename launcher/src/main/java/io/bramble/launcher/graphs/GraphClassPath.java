@@ -1,5 +1,6 @@
 package io.bramble.launcher.graphs;
 
+import io.bramble.launcher.settings.Setting;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  */
 public final class GraphClassPath {
   /** The environment variable naming graph jars. */
-  public static final String ENV = "BRAMBLE_CLASSPATH";
+  public static final String ENV = Setting.CLASSPATH.env();
 
   static final String SERVICES = "META-INF/services/io.bramble.core.registry.GraphProvider";
 

@@ -102,11 +102,11 @@ public enum Setting {
   LLM_API_KEY(null, "BRAMBLE_LLM_API_KEY", null, "", "run poems: the endpoint's API key"),
   LLM_MODEL(null, "BRAMBLE_LLM_MODEL", null, "gpt-4o-mini", "run poems: the model"),
   CLASSPATH(
-      null,
+      "--classpath",
       "BRAMBLE_CLASSPATH",
       null,
       "",
-      "jars holding graphs (':'-separated), read by bin/bramble and the image"),
+      "jars holding graphs (':'-separated; jars, class folders, DIR/*), read by every command"),
   JAVA_OPTS(
       null,
       "BRAMBLE_JAVA_OPTS",

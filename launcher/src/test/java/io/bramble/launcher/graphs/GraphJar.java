@@ -17,53 +17,33 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 /**
- * A graph jar as a user builds one outside Bramble's tree: Java sources compiled here against
- * Bramble's jars only, packed with a services file naming its providers (or none).
+ * A graph jar as a user builds one outside Bramble's tree: Java sources compiled here (against this
+ * JVM's class path), packed with a services file naming its providers (or none).
  */
 final class GraphJar {
   static final String SERVICES = "META-INF/services/io.bramble.core.registry.GraphProvider";
 
-  /** The graph of the "write your own graph" guide: split a text, shout every word in parallel. */
-  static final String MYFLOW =
-      """
-      package com.example.myflow;
+  /**
+   * The provider of the README's "Write your own graph" guide, as the README has it: split a text,
+   * shout every word in a child application, with a setting of its own.
+   */
+  static final String MYFLOW = guideSource();
 
-      import io.bramble.core.action.Action;
-      import io.bramble.core.graph.Graph;
-      import io.bramble.core.parallel.MapStates;
-      import io.bramble.core.parallel.RunnableGraph;
-      import io.bramble.core.registry.GraphProvider;
-      import io.bramble.core.registry.GraphSetting;
-      import io.bramble.core.state.State;
-      import java.util.List;
-      import java.util.Locale;
-
-      public final class MyFlowProvider implements GraphProvider {
-        static final GraphSetting SUFFIX =
-            new GraphSetting("myflow.suffix", "text appended to every shouted word");
-
-        @Override public String name() { return "myflow"; }
-        @Override public String entrypoint() { return "split"; }
-        @Override public List<GraphSetting> settings() { return List.of(SUFFIX); }
-
-        @Override public Graph graph() {
-          Action split = Action.builder("split").reads("text").writes("words")
-              .update((s, in) -> s.update("words", List.of(s.getString("text").split(" "))));
-          RunnableGraph shout = RunnableGraph.of(Action.builder("shout").reads("word").writes("loud")
-              .update((s, in) -> s.update("loud",
-                  s.getString("word").toUpperCase(Locale.ROOT) + SUFFIX.value(""))));
-          Action shoutAll = MapStates.builder("shout_all").reads("words").writes("shouts")
-              .subGraph(shout)
-              .states((s, in) -> s.<String>getList("words").stream()
-                  .map(w -> State.of("word", w)).toList())
-              .reduce((s, children) -> s.update("shouts",
-                  children.stream().map(c -> c.getString("loud")).toList()))
-              .build();
-          return Graph.builder().withActions(split, shoutAll)
-              .withTransition("split", "shout_all").build();
-        }
-      }
-      """;
+  private static String guideSource() {
+    String readme;
+    try {
+      readme = Files.readString(Path.of("..", "README.md"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    int start = readme.indexOf("```java\npackage com.example.myflow;");
+    if (start < 0) {
+      throw new IllegalStateException(
+          "README.md has no guide provider (package com.example.myflow)");
+    }
+    start += "```java\n".length();
+    return readme.substring(start, readme.indexOf("```", start));
+  }
 
   private GraphJar() {}
 
