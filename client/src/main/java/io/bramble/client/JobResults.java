@@ -142,12 +142,13 @@ final class JobResults implements AutoCloseable {
       // closing
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Whatever stops the follower (an Error too) must fail the waiters, not leave them hanging.
       if (!running) {
         return;
       }
       log.error("the client stopped following {}", topic, e);
-      fail(e);
+      fail(e instanceof RuntimeException r ? r : new IllegalStateException(e.toString(), e));
     }
   }
 

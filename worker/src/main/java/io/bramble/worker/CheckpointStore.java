@@ -331,12 +331,13 @@ final class CheckpointStore implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Whatever stops the reader (an Error too) is its failure: the worker is then not ready.
       if (!running) {
         return;
       }
       log.error("checkpoint reader for {} stopped", topic, e);
-      failure = e;
+      failure = e instanceof RuntimeException r ? r : new IllegalStateException(e.toString(), e);
       synchronized (lock) {
         lock.notifyAll();
       }
