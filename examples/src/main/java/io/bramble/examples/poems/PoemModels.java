@@ -1,16 +1,11 @@
 package io.bramble.examples.poems;
 
+import io.bramble.llm.ChatModels;
+import io.bramble.llm.OpenAiChatModel;
 import java.util.Map;
 
-/** Chooses the poems model from environment variables. */
+/** Chooses the poems model from environment variables ({@link ChatModels}' variables). */
 public final class PoemModels {
-  /** Set to use an OpenAI-compatible endpoint, e.g. {@code https://api.openai.com/v1}. */
-  public static final String BASE_URL = "BRAMBLE_LLM_BASE_URL";
-
-  public static final String API_KEY = "BRAMBLE_LLM_API_KEY";
-  public static final String MODEL = "BRAMBLE_LLM_MODEL";
-  public static final String DEFAULT_MODEL = "gpt-4o-mini";
-
   private PoemModels() {}
 
   /** {@link #fromEnvironment(Map)} on the process environment. */
@@ -19,18 +14,12 @@ public final class PoemModels {
   }
 
   /**
-   * An {@link OpenAiPoemModel} when {@value #BASE_URL} is set (with {@value #API_KEY} and {@value
-   * #MODEL}, default {@value #DEFAULT_MODEL}); otherwise the {@link OfflinePoemModel}.
+   * A {@link ChatPoemModel} on the OpenAI-compatible endpoint {@code env} configures ({@value
+   * ChatModels#BASE_URL} and the rest); without one, the {@link OfflinePoemModel}.
    */
   public static PoemModel fromEnvironment(Map<String, String> env) {
-    String baseUrl = env.get(BASE_URL);
-    if (baseUrl == null || baseUrl.isBlank()) {
-      return new OfflinePoemModel();
-    }
-    String model = env.get(MODEL);
-    return new OpenAiPoemModel(
-        baseUrl.strip(),
-        env.get(API_KEY),
-        model == null || model.isBlank() ? DEFAULT_MODEL : model.strip());
+    return ChatModels.configured(env)
+        .<PoemModel>map(config -> new ChatPoemModel(new OpenAiChatModel(config)))
+        .orElseGet(OfflinePoemModel::new);
   }
 }

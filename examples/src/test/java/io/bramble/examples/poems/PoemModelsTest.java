@@ -2,6 +2,8 @@ package io.bramble.examples.poems;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.llm.ChatModels;
+import io.bramble.llm.OpenAiChatModel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -9,32 +11,26 @@ class PoemModelsTest {
   @Test
   void withoutABaseUrlTheOfflineModelIsUsed() {
     assertThat(PoemModels.fromEnvironment(Map.of())).isInstanceOf(OfflinePoemModel.class);
-    assertThat(PoemModels.fromEnvironment(Map.of(PoemModels.BASE_URL, "  ", PoemModels.MODEL, "m")))
+    assertThat(PoemModels.fromEnvironment(Map.of(ChatModels.BASE_URL, "  ", ChatModels.MODEL, "m")))
         .isInstanceOf(OfflinePoemModel.class);
   }
 
   @Test
-  void aBaseUrlSelectsTheOpenAiModelWithTheGivenModelName() {
+  void aBaseUrlSelectsAChatModelOnThatEndpoint() {
     PoemModel m =
         PoemModels.fromEnvironment(
             Map.of(
-                PoemModels.BASE_URL,
+                ChatModels.BASE_URL,
                 "http://localhost:8080/v1",
-                PoemModels.API_KEY,
+                ChatModels.API_KEY,
                 "k",
-                PoemModels.MODEL,
+                ChatModels.MODEL,
                 "llama3"));
-    assertThat(m).isInstanceOf(OpenAiPoemModel.class);
-    assertThat(((OpenAiPoemModel) m).baseUrl()).isEqualTo("http://localhost:8080/v1");
-    assertThat(((OpenAiPoemModel) m).model()).isEqualTo("llama3");
-    ((OpenAiPoemModel) m).close();
-  }
-
-  @Test
-  void theModelNameDefaultsWhenOnlyTheBaseUrlIsSet() {
-    PoemModel m =
-        PoemModels.fromEnvironment(Map.of(PoemModels.BASE_URL, "http://localhost:8080/v1"));
-    assertThat(((OpenAiPoemModel) m).model()).isEqualTo(PoemModels.DEFAULT_MODEL);
-    ((OpenAiPoemModel) m).close();
+    assertThat(m).isInstanceOf(ChatPoemModel.class);
+    try (ChatPoemModel chat = (ChatPoemModel) m) {
+      OpenAiChatModel.Config config = ((OpenAiChatModel) chat.chatModel()).config();
+      assertThat(config.baseUrl()).isEqualTo("http://localhost:8080/v1");
+      assertThat(config.model()).isEqualTo("llama3");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package io.bramble.launcher.settings;
 
+import io.bramble.llm.ChatModels;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
@@ -95,12 +96,24 @@ public enum Setting {
       "bramble dev's schema registry port"),
   LLM_BASE_URL(
       null,
-      "BRAMBLE_LLM_BASE_URL",
+      ChatModels.BASE_URL,
       null,
       "",
-      "run poems: an OpenAI-compatible endpoint (unset: offline model)"),
-  LLM_API_KEY(null, "BRAMBLE_LLM_API_KEY", null, "", "run poems: the endpoint's API key"),
-  LLM_MODEL(null, "BRAMBLE_LLM_MODEL", null, "gpt-4o-mini", "run poems: the model"),
+      "bramble-llm (the poems example, a graph's ChatModels.fromEnvironment()): an OpenAI-compatible endpoint (unset: offline model)"),
+  LLM_API_KEY(null, ChatModels.API_KEY, null, "", "bramble-llm: the endpoint's API key"),
+  LLM_MODEL(null, ChatModels.MODEL, null, ChatModels.DEFAULT_MODEL, "bramble-llm: the model"),
+  LLM_TIMEOUT_S(
+      null,
+      ChatModels.TIMEOUT_S,
+      null,
+      Integer.toString(ChatModels.DEFAULT_TIMEOUT_S),
+      "bramble-llm: seconds one call may take"),
+  LLM_MAX_RETRIES(
+      null,
+      ChatModels.MAX_RETRIES,
+      null,
+      Integer.toString(ChatModels.DEFAULT_MAX_RETRIES),
+      "bramble-llm: retries of a call that hit a rate limit, a timeout or a server error"),
   CLASSPATH(
       "--classpath",
       "BRAMBLE_CLASSPATH",

@@ -3,6 +3,7 @@ package io.bramble.examples.poems;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.bramble.llm.OpenAiChatModel;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The OpenAI-compatible model against a local fake chat-completions endpoint. */
-class OpenAiPoemModelTest {
+/**
+ * The poems model on the OpenAI-compatible chat model, against a local chat-completions endpoint.
+ */
+class ChatPoemModelTest {
   private HttpServer server;
   private final List<String> requests = new CopyOnWriteArrayList<>();
   private volatile String reply = "";
@@ -45,15 +48,17 @@ class OpenAiPoemModelTest {
     server.stop(0);
   }
 
-  private OpenAiPoemModel model() {
-    return new OpenAiPoemModel(
-        "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "k", "fake-model");
+  private ChatPoemModel model() {
+    return new ChatPoemModel(
+        new OpenAiChatModel(
+            OpenAiChatModel.Config.of(
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/v1", "fake-model")));
   }
 
   @Test
   void writeSendsTheTypeSubjectAndFeedbackAndReturnsTheReply() {
     reply = "Salt on the wind";
-    try (OpenAiPoemModel m = model()) {
+    try (ChatPoemModel m = model()) {
       assertThat(m.write("haiku", "the sea", 2, "old draft", "more salt"))
           .isEqualTo("Salt on the wind");
     }
@@ -69,11 +74,11 @@ class OpenAiPoemModelTest {
   @Test
   void anEditorThatAnswersLgtmGivesEmptyFeedback() {
     reply = "LGTM";
-    try (OpenAiPoemModel m = model()) {
+    try (ChatPoemModel m = model()) {
       assertThat(m.edit("haiku", "the sea", 1, "a draft")).isEmpty();
     }
     reply = "Cut the second line.";
-    try (OpenAiPoemModel m = model()) {
+    try (ChatPoemModel m = model()) {
       assertThat(m.edit("haiku", "the sea", 1, "a draft")).isEqualTo("Cut the second line.");
     }
   }
@@ -81,7 +86,7 @@ class OpenAiPoemModelTest {
   @Test
   void theWholePoemsApplicationRunsAgainstTheEndpoint() {
     reply = "LGTM";
-    try (OpenAiPoemModel m = model()) {
+    try (ChatPoemModel m = model()) {
       String results =
           Poems.application(m)
               .run(Poems.inputs(List.of("haiku", "sonnet"), "the sea", 3))

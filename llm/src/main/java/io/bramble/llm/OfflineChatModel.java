@@ -1,0 +1,59 @@
+package io.bramble.llm;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * A deterministic stand-in for a language model, for tests and the default examples: no network,
+ * instant, and the same reply for the same messages. The reply names the last user message and a
+ * few words chosen from a hash of the whole conversation; {@code onToken} gets it word by word.
+ */
+public final class OfflineChatModel implements ChatModel {
+  private static final List<String> WORDS =
+      List.of(
+          "lantern", "tide", "harbour", "letter", "evening", "shells", "wind", "gulls", "salt",
+          "path", "light", "stone");
+
+  @Override
+  public String chat(List<ChatMessage> messages, Consumer<String> onToken) {
+    if (messages.isEmpty()) {
+      throw new IllegalArgumentException("a chat needs at least one message");
+    }
+    String lastUser =
+        messages.stream()
+            .filter(m -> m.role() == ChatMessage.Role.USER)
+            .reduce((a, b) -> b)
+            .map(ChatMessage::content)
+            .orElse("");
+    int seed = Math.floorMod(messages.hashCode(), 1 << 20);
+    List<String> pieces = new ArrayList<>();
+    pieces.add("(offline)");
+    for (int i = 0; i < 4; i++) {
+      pieces.add(WORDS.get(Math.floorMod(seed + i * 7, WORDS.size())));
+    }
+    pieces.add("—");
+    pieces.add("re: " + firstWords(lastUser, 8));
+    StringBuilder reply = new StringBuilder();
+    for (int i = 0; i < pieces.size(); i++) {
+      String piece = (i == 0 ? "" : " ") + pieces.get(i);
+      reply.append(piece);
+      if (onToken != null) {
+        onToken.accept(piece);
+      }
+    }
+    return reply.toString();
+  }
+
+  private static String firstWords(String text, int n) {
+    String[] words = text.strip().split("\\s+");
+    return String.join(" ", java.util.Arrays.copyOf(words, Math.min(n, words.length)))
+        .toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return "OfflineChatModel";
+  }
+}
