@@ -4,7 +4,6 @@ import io.bramble.core.state.State;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.TopicReader;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -44,6 +43,14 @@ public final class JobClient implements AutoCloseable {
   /** Progress of the joins under one job: children reported so far out of children launched. */
   public record Progress(long done, long total) {}
 
+  /**
+   * A resume the coordinator accepted: app {@code appId} of job {@code rootAppId} continues at step
+   * {@code sequenceId} ({@code action}); {@link #await(Resumed, Duration, Consumer)} waits for the
+   * job's next result.
+   */
+  public record Resumed(
+      String appId, String rootAppId, long sequenceId, String action, long requestedAtMs) {}
+
   private final ClusterConfig cluster;
   private final KafkaProducer<String, JobRequest> producer;
   private final JobResults results;
@@ -64,19 +71,19 @@ public final class JobClient implements AutoCloseable {
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
   }
 
+  /** A job of {@code graph} as app {@code appId}: state, inputs, halts and the rest to add. */
+  public static JobRequestBuilder job(String appId, String graph) {
+    return JobRequestBuilder.job(appId, graph);
+  }
+
+  /** The resume of halted app {@code appId} (a root or a child): inputs and halts to add. */
+  public static JobRequestBuilder resumeOf(String appId) {
+    return JobRequestBuilder.resume(appId);
+  }
+
+  /** A job with a state and inputs, nothing else: {@code job(appId, graph)} in one call. */
   public static JobRequest request(String appId, String graph, State state, Map<String, ?> inputs) {
-    return JobRequest.newBuilder()
-        .setAppId(appId)
-        .setGraph(graph)
-        .setGraphVersion(null)
-        .setPartitionKey(null)
-        .setState(StateCodec.toAvro(state))
-        .setInputs(StateCodec.fromMap(inputs))
-        .setEntrypoint(null)
-        .setHaltBefore(List.of())
-        .setHaltAfter(List.of())
-        .setSubmittedAtMs(System.currentTimeMillis())
-        .build();
+    return job(appId, graph).state(state).inputs(inputs).build();
   }
 
   /** Produces the job and waits for the broker's acknowledgement. */
@@ -138,6 +145,64 @@ public final class JobClient implements AutoCloseable {
   }
 
   /**
+   * Submits {@code resume} (built by {@link #resumeOf}) and waits for the coordinator's answer: the
+   * app continues ({@link Resumed}), or a {@link ResumeRefusedException} says why it cannot (it is
+   * not halted: running, completed, failed or unknown; or the resume names an unknown action).
+   */
+  public Resumed resume(JobRequest resume, Duration timeout) throws TimeoutException {
+    if (!resume.getResume()) {
+      throw new IllegalArgumentException(
+          "request for app " + resume.getAppId() + " is a job, not a resume (use resumeOf)");
+    }
+    submit(resume);
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<String, byte[]> consumer = eventConsumer()) {
+      List<TopicPartition> partitions =
+          TopicReader.partitionsOf(consumer, cluster.topics().events());
+      consumer.assign(partitions);
+      seekToSubmission(consumer, partitions, resume.getSubmittedAtMs());
+      while (System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+          if (r.value() == null || !resume.getAppId().equals(r.key())) {
+            continue;
+          }
+          TrackingEvent e = eventSerde.deserialize(r.topic(), r.value());
+          if (!resume.getRequestId().equals(e.getRequestId())) {
+            continue;
+          }
+          if (e.getKind() == EventKind.RESUME_REFUSED) {
+            throw new ResumeRefusedException(
+                resume.getAppId(),
+                e.getError() == null ? "resume refused" : e.getError().getMessage());
+          }
+          if (e.getKind() == EventKind.RESUMED) {
+            return new Resumed(
+                e.getAppId(),
+                e.getRootAppId(),
+                e.getSequenceId() == null ? 0 : e.getSequenceId(),
+                e.getAction(),
+                resume.getSubmittedAtMs());
+          }
+        }
+      }
+    }
+    throw new TimeoutException(
+        "no answer to the resume of app " + resume.getAppId() + " within " + timeout);
+  }
+
+  /**
+   * Waits for the result of the job {@code resumed} continues: completed, failed, or halted again
+   * (not the halted result it was resumed from); join progress to {@code progress} (may be null).
+   */
+  public JobResult await(Resumed resumed, Duration timeout, Consumer<Progress> progress)
+      throws TimeoutException {
+    CompletableFuture<JobResult> result =
+        results.resultOf(resumed.rootAppId(), resumed.requestedAtMs(), true);
+    return awaitFuture(
+        resumed.rootAppId(), resumed.requestedAtMs(), result, timeout, progress, null);
+  }
+
+  /**
    * The result of {@code job}, once it is there (as {@link #await(JobRequest, Duration, Consumer)}
    * decides which result answers it): for callers that keep many jobs in flight.
    */
@@ -153,6 +218,17 @@ public final class JobClient implements AutoCloseable {
       Consumer<TrackingEvent> events)
       throws TimeoutException {
     CompletableFuture<JobResult> result = results.resultOf(appId, submittedAtMs);
+    return awaitFuture(appId, submittedAtMs, result, timeout, progress, events);
+  }
+
+  private JobResult awaitFuture(
+      String appId,
+      long submittedAtMs,
+      CompletableFuture<JobResult> result,
+      Duration timeout,
+      Consumer<Progress> progress,
+      Consumer<TrackingEvent> events)
+      throws TimeoutException {
     try {
       if (progress == null && events == null) {
         return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -36,7 +36,12 @@ final class JobResults implements AutoCloseable {
 
   private record Position(int partition, long offset) {}
 
-  private record Waiter(long submittedAtMs, CompletableFuture<JobResult> future) {}
+  /**
+   * Who waits for a result: of a job submitted at {@code submittedAtMs}; {@code newer}: only a
+   * result of a request made then or later answers (a resume's wait; the halted result it resumed
+   * is older).
+   */
+  private record Waiter(long submittedAtMs, boolean newer, CompletableFuture<JobResult> future) {}
 
   private final String topic;
   private final Map<String, Object> props;
@@ -82,8 +87,16 @@ final class JobResults implements AutoCloseable {
    * the app id does, including one that is already there.
    */
   CompletableFuture<JobResult> resultOf(String appId, long submittedAtMs) {
+    return resultOf(appId, submittedAtMs, false);
+  }
+
+  /**
+   * With {@code newer}, only a result of a request made at {@code submittedAtMs} or later answers:
+   * what a resume made at that time waits for.
+   */
+  CompletableFuture<JobResult> resultOf(String appId, long submittedAtMs, boolean newer) {
     CompletableFuture<JobResult> future = new CompletableFuture<>();
-    Waiter waiter = new Waiter(submittedAtMs, future);
+    Waiter waiter = new Waiter(submittedAtMs, newer, future);
     Position older;
     synchronized (this) {
       if (failure != null) {
@@ -119,8 +132,8 @@ final class JobResults implements AutoCloseable {
   }
 
   private static boolean answers(JobResult result, Waiter waiter) {
-    return result.getStatus() != JobStatus.FAILED
-        || result.getSubmittedAtMs() >= waiter.submittedAtMs();
+    boolean newEnough = result.getSubmittedAtMs() >= waiter.submittedAtMs();
+    return waiter.newer() ? newEnough : result.getStatus() != JobStatus.FAILED || newEnough;
   }
 
   private synchronized void complete(String appId, Waiter waiter, JobResult result) {

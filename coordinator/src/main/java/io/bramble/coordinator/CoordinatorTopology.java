@@ -135,6 +135,25 @@ public final class CoordinatorTopology {
         "intake",
         "fan-out",
         "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.HALTED),
+            Serdes.String(),
+            avro(Task.class, schemas)),
+        "intake",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.RESUMES), Serdes.String(), Serdes.String()),
+        "intake",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOIN_WAITING),
+            Serdes.String(),
+            avro(TaskResult.class, schemas)),
+        "fan-out",
+        "join");
 
     t.addSink(
         Sinks.TASKS,

@@ -1,11 +1,11 @@
 package io.bramble.coordinator;
 
-import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
+import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
@@ -16,7 +16,7 @@ import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,11 +27,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * JobResult naming the problem. A second job with an app id already seen is ignored, unless that
  * job failed: then the newer submission retries it, and the worker resumes it from its checkpoints
  * (completed steps and children are not run again).
+ *
+ * <p>A resume continues a halted app (a root or a child, kept in {@link StoreNames#HALTED} on the
+ * partition of its id) with the resume's inputs, as the same app id at its next sequence id; a
+ * resume of an app that is not halted is refused with an event saying why, and the same resume
+ * delivered twice runs once.
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   private final GraphRegistry registry;
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
+  private KeyValueStore<String, Task> halted;
+  private KeyValueStore<String, String> resumes;
 
   JobIntakeProcessor(
       DecodedDeserializer<JobRequest> decoder, GraphRegistry registry, Tracing tracing) {
@@ -44,6 +51,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     super.init(context);
     jobs = context.getStateStore(StoreNames.JOBS);
     jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
+    halted = context.getStateStore(StoreNames.HALTED);
+    resumes = context.getStateStore(StoreNames.RESUMES);
   }
 
   @Override
@@ -51,6 +60,10 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     if (!appId.equals(job.getAppId())) {
       failJob(
           appId, "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'");
+      return;
+    }
+    if (job.getResume()) {
+      resume(appId, job, timestamp);
       return;
     }
     JobRequest earlier = jobs.get(appId);
@@ -95,6 +108,97 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
         timestamp);
   }
 
+  private void resume(String appId, JobRequest request, long timestamp) {
+    String requestId = request.getRequestId() == null ? "" : request.getRequestId();
+    String last = resumes.get(appId);
+    if (last != null && !requestId.isEmpty() && last.startsWith(requestId + "@")) {
+      emit(
+          Sinks.EVENTS,
+          appId,
+          TrackingEvents.duplicateSubmission(appId, Events.PROCESS, now()),
+          timestamp);
+      return;
+    }
+    Task waiting = halted.get(appId);
+    if (waiting == null) {
+      emit(
+          Sinks.EVENTS,
+          appId,
+          TrackingEvents.resumeRefused(
+              appId, requestId, whyNotHalted(appId), Events.PROCESS, now()),
+          timestamp);
+      return;
+    }
+    try {
+      Pauses.validate(
+          request.getHaltBefore(),
+          request.getHaltAfter(),
+          registry.get(waiting.getGraph(), waiting.getGraphVersion()));
+      for (String key : StateCodec.toMap(request.getInputs()).keySet()) {
+        if (StateInternals.isInternal(key)) {
+          throw new IllegalArgumentException(
+              "input '" + key + "' is reserved: inputs starting with __ are internal");
+        }
+      }
+    } catch (RuntimeException e) {
+      emit(
+          Sinks.EVENTS,
+          appId,
+          TrackingEvents.resumeRefused(
+              appId,
+              requestId,
+              "resume of app " + appId + ": " + e.getMessage(),
+              Events.PROCESS,
+              now()),
+          timestamp);
+      return;
+    }
+    halted.delete(appId);
+    resumes.put(appId, requestId + "@" + waiting.getSequenceId());
+    if (waiting.getParent() == null) {
+      jobResults.delete(appId);
+    }
+    // The job runs again: its halted result no longer stands (a child's root is kept elsewhere;
+    // its store entry is replaced by the job's next result).
+    emit(Sinks.JOB_RESULTS, waiting.getRootAppId(), null, timestamp);
+    emit(Sinks.TASKS, appId, Records.resumed(waiting, request), timestamp);
+    emit(
+        Sinks.EVENTS,
+        appId,
+        TrackingEvents.resumed(
+            appId,
+            waiting.getRootAppId(),
+            requestId,
+            waiting.getSequenceId(),
+            waiting.getPosition(),
+            Events.PROCESS,
+            now()),
+        timestamp);
+  }
+
+  /** Why {@code appId} cannot be resumed, as far as this partition knows it. */
+  private String whyNotHalted(String appId) {
+    JobResult result = jobResults.get(appId);
+    if (result != null && result.getStatus() == JobStatus.HALTED) {
+      return "app "
+          + appId
+          + " is not halted itself: it waits for "
+          + result.getWaiting().stream().map(w -> w.getAppId()).toList()
+          + "; resume those";
+    }
+    if (result != null) {
+      return "app "
+          + appId
+          + " is "
+          + result.getStatus().name().toLowerCase(Locale.ROOT)
+          + ", not halted";
+    }
+    if (jobs.get(appId) != null) {
+      return "app " + appId + " is running, not halted";
+    }
+    return "no halted app has id " + appId + " (it is unknown, or a child that is running or done)";
+  }
+
   private Task rootTask(JobRequest job) {
     GraphRegistry.Entry entry = registry.get(job.getGraph(), job.getGraphVersion());
     GraphProvider provider = entry.provider();
@@ -117,13 +221,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     State state = provider.defaultState().merge(State.of(given));
     String entrypoint = job.getEntrypoint() != null ? job.getEntrypoint() : provider.entrypoint();
     graph.action(entrypoint);
-    List<String> haltBefore = List.copyOf(job.getHaltBefore());
-    List<String> haltAfter =
-        job.getHaltAfter().isEmpty()
-            ? provider.defaultHaltAfter()
-            : List.copyOf(job.getHaltAfter());
-    Halt.of(haltBefore, haltAfter).validate(graph);
-    return Records.rootTask(job, entry.version(), entrypoint, state, haltBefore, haltAfter);
+    Pauses.validate(job.getHaltBefore(), job.getHaltAfter(), entry);
+    return Records.rootTask(job, entry.version(), entrypoint, state, provider.defaultHaltAfter());
   }
 
   @Override

@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Ends a join: reduces, forwards the parent's continuation task or result, and replaces the join's
- * records with a done marker (so redeliveries are recognised and the store stays small). A join
- * that failed gets no marker: a retry of the job fans out the same join again.
+ * Ends a join: reduces, forwards the parent's continuation task or result (halted, when one of the
+ * job's halts holds after the reduce), and replaces the join's records with a done marker (so
+ * redeliveries are recognised and the store stays small). A join that failed gets no marker: a
+ * retry of the job fans out the same join again.
  */
 final class JoinCompleter {
   private final JoinReducer reducer;
@@ -93,7 +94,7 @@ final class JoinCompleter {
       forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
     }
     boolean succeeded =
-        c.continuation() != null || c.parentResult().getStatus() == ResultStatus.COMPLETED;
+        c.continuation() != null || c.parentResult().getStatus() != ResultStatus.FAILED;
     if (succeeded) {
       done.put(join.getJoinId(), now);
       addSteps(context, join.getRootAppId(), results);
@@ -104,6 +105,10 @@ final class JoinCompleter {
     } else {
       TaskResult r = c.parentResult();
       forward(context, Records.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
+      if (r.getStatus() == ResultStatus.HALTED && r.getParent() != null) {
+        // As a worker does for a halted child: also under its own id, where its resume arrives.
+        forward(context, r.getAppId(), r, timestamp, trace, Sinks.RESULTS);
+      }
     }
     forward(
         context,

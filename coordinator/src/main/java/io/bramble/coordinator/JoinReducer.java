@@ -10,6 +10,7 @@ import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.EventTracker;
+import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ErrorInfo;
@@ -71,29 +72,63 @@ final class JoinReducer {
                   r.getError() == null ? "no error given" : r.getError().getMessage()));
         }
       }
+      Halt pauses = Pauses.applying(join.getPauseBefore(), join.getPauseAfter(), graph);
       Seam.Stop stop =
           app.seam()
               .completeParallelStep(
                   succeeded,
                   failures,
-                  Halt.of(join.getHaltBefore(), join.getHaltAfter()),
+                  Pauses.together(Halt.of(join.getHaltBefore(), join.getHaltAfter()), pauses),
                   StateCodec.toMap(join.getInputs()));
-      if (stop == Seam.Stop.ENDED || stop == Seam.Stop.HALTED) {
+      long requestedAt = requestedAt(join, results);
+      boolean paused = stop == Seam.Stop.HALTED && app.hasNext() && app.seam().isDone(pauses);
+      if (stop == Seam.Stop.ENDED || (stop == Seam.Stop.HALTED && !paused)) {
         return new Completion(
-            null, result(join, ResultStatus.COMPLETED, app.state(), null, nowMs), events);
+            null,
+            result(join, ResultStatus.COMPLETED, app.state(), null, requestedAt, nowMs),
+            events);
       }
       Task continuation =
-          Records.continuation(join, app.nextAction(), app.nextSequenceId(), app.state());
+          Records.continuation(
+              join, app.nextAction(), app.nextSequenceId(), app.state(), requestedAt);
+      if (paused) {
+        // The parent waits for a resume in front of its next action.
+        TaskResult halted =
+            Records.halted(
+                continuation,
+                app.state(),
+                join.getParentSequenceId(),
+                join.getParallelAction(),
+                continuation,
+                nowMs);
+        return new Completion(null, halted, events);
+      }
       return new Completion(continuation, null, events);
     } catch (RuntimeException e) {
       return new Completion(
-          null, result(join, ResultStatus.FAILED, null, Errors.of(e), nowMs), events);
+          null,
+          result(join, ResultStatus.FAILED, null, Errors.of(e), join.getRequestedAtMs(), nowMs),
+          events);
     }
+  }
+
+  /** The latest request the join and its children's results follow from. */
+  static long requestedAt(FanOut join, List<TaskResult> results) {
+    long latest = join.getRequestedAtMs();
+    for (TaskResult r : results) {
+      latest = Math.max(latest, r.getRequestedAtMs());
+    }
+    return latest;
   }
 
   /** The parent's result: its parallel step was its last (it ended, halted or failed there). */
   private static TaskResult result(
-      FanOut join, ResultStatus status, State state, ErrorInfo error, long nowMs) {
+      FanOut join,
+      ResultStatus status,
+      State state,
+      ErrorInfo error,
+      long requestedAtMs,
+      long nowMs) {
     return Records.result(
         join.getParentAppId(),
         Records.stepId(join.getParentAppId(), join.getParentSequenceId()),
@@ -103,6 +138,7 @@ final class JoinReducer {
         error,
         join.getParentSequenceId(),
         join.getParallelAction(),
+        requestedAtMs,
         nowMs);
   }
 }

@@ -9,17 +9,29 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * results ⋈ pending joins. A child's result is stored once per child index (a duplicate is
  * dropped); when every child has reported, the join completes. A root's result becomes the job's
- * result, published once.
+ * result, published once (a halted one is replaced by the result of the run its resume starts).
+ *
+ * <p>Per-branch pauses: a halted child (paused at one of its job's halts) is kept where its resume
+ * arrives (its report under its own id) and marked waiting in its parent's join, not counted as
+ * done: its siblings go on. Once every child of a join has either finished or waits, the parent
+ * waits too: a halted report goes to its own parent's join, and for a root the job's result is
+ * HALTED, listing every app of the tree that waits. A resumed child's result clears its mark.
  */
 final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private final JoinCompleter completer;
@@ -30,6 +42,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
   private KeyValueStore<String, Long> appSteps;
+  private KeyValueStore<String, TaskResult> waiting;
+  private KeyValueStore<String, Task> halted;
+  private KeyValueStore<String, String> resumes;
 
   ResultJoinProcessor(
       DecodedDeserializer<TaskResult> decoder,
@@ -50,12 +65,23 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     jobs = context.getStateStore(StoreNames.JOBS);
     jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
     appSteps = context.getStateStore(StoreNames.APP_STEPS);
+    waiting = context.getStateStore(StoreNames.JOIN_WAITING);
+    halted = context.getStateStore(StoreNames.HALTED);
+    resumes = context.getStateStore(StoreNames.RESUMES);
   }
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
+    boolean halt = result.getStatus() == ResultStatus.HALTED;
     if (result.getParent() == null) {
+      if (halt && !keepHalted(result)) {
+        return;
+      }
       finishJob(result, timestamp);
+      return;
+    }
+    if (key.equals(result.getAppId())) {
+      keepHalted(result); // a halted child's report under its own id: what resumes it
       return;
     }
     String joinId = result.getParent().getJoinId();
@@ -67,16 +93,77 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (results.get(slot) != null) {
       return; // this child already reported
     }
-    results.put(slot, result);
-    long done = counts.get(joinId) + 1;
-    counts.put(joinId, done);
+    long done = counts.get(joinId);
     int total = result.getParent().getChildCount();
+    if (halt) {
+      waiting.put(slot, result);
+      emitIfEveryChildWaits(join, done, total, timestamp);
+      return;
+    }
+    waiting.delete(slot); // a resumed child (or a parent whose children were) has finished
+    results.put(slot, result);
+    done++;
+    counts.put(joinId, done);
     if (done < total && done % progressEvery(total) == 0) {
       emitProgress(join, done, total, timestamp);
     }
     if (done == total) {
       completer.complete(
           context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
+    } else {
+      emitIfEveryChildWaits(join, done, total, timestamp);
+    }
+  }
+
+  /**
+   * Keeps what resumes a halted app ({@code result.getResume()}, when it paused itself), unless a
+   * resume of it at that step or later was accepted already (a redelivered, stale report); false if
+   * stale.
+   */
+  private boolean keepHalted(TaskResult result) {
+    Task resume = result.getResume();
+    if (resume == null) {
+      return true; // a parent waiting for its children: nothing of its own to resume
+    }
+    String last = resumes.get(result.getAppId());
+    if (last != null
+        && Long.parseLong(last.substring(last.lastIndexOf('@') + 1)) >= resume.getSequenceId()) {
+      return false;
+    }
+    halted.put(result.getAppId(), resume);
+    return true;
+  }
+
+  /**
+   * When every child of {@code join} has finished or waits, and some wait, the parent waits for
+   * them: reported halted to its own parent's join, or, for a root, as its job's halted result.
+   */
+  private void emitIfEveryChildWaits(FanOut join, long done, int total, long timestamp) {
+    List<TaskResult> waitingChildren = new ArrayList<>();
+    try (KeyValueIterator<String, TaskResult> it =
+        waiting.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
+      it.forEachRemaining(kv -> waitingChildren.add(kv.value));
+    }
+    if (waitingChildren.isEmpty() || done + waitingChildren.size() < total) {
+      return;
+    }
+    List<WaitingApp> apps = new ArrayList<>();
+    long requestedAt = join.getRequestedAtMs();
+    for (TaskResult w : waitingChildren) {
+      apps.addAll(w.getWaiting());
+      requestedAt = Math.max(requestedAt, w.getRequestedAtMs());
+    }
+    try (KeyValueIterator<String, TaskResult> it =
+        results.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
+      while (it.hasNext()) {
+        requestedAt = Math.max(requestedAt, it.next().value.getRequestedAtMs());
+      }
+    }
+    TaskResult parentWaits = Records.waitingForChildren(join, apps, requestedAt, now());
+    if (join.getParent() == null) {
+      finishJob(parentWaits, timestamp);
+    } else {
+      emit(Sinks.RESULTS, Records.resultKey(parentWaits), parentWaits, timestamp);
     }
   }
 
@@ -105,6 +192,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
     appSteps.delete(rootAppId);
+    resumes.delete(rootAppId);
     String tree = trees.get(rootAppId);
     if (tree != null) {
       for (String line : tree.split("\n")) {
@@ -126,8 +214,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
 
   private void finishJob(TaskResult result, long timestamp) {
     String appId = result.getAppId();
-    if (jobResults.get(appId) != null) {
-      return;
+    JobResult known = jobResults.get(appId);
+    if (known != null && known.getStatus() != JobStatus.HALTED) {
+      return; // published already: a redelivered result
     }
     JobRequest job = jobs.get(appId);
     JobResult jobResult = Records.jobResult(result, job, treeSteps(result), now());
@@ -145,6 +234,20 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
             .startSpan();
     span.end();
     emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    if (jobResult.getStatus() == JobStatus.HALTED) {
+      emit(
+          Sinks.EVENTS,
+          appId,
+          TrackingEvents.jobHalted(
+              appId,
+              result.getSequenceId(),
+              jobResult.getNextAction(),
+              jobResult.getWaiting().stream().map(WaitingApp::getAppId).toList(),
+              Events.PROCESS,
+              now()),
+          timestamp);
+      return; // its checkpoints stay: a resume continues from them
+    }
     metrics.jobFinished(jobResult);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {
       cleanUp(appId, timestamp);

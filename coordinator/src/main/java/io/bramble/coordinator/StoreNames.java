@@ -32,5 +32,23 @@ final class StoreNames {
    */
   static final String TREES = "trees";
 
+  /**
+   * app id → the task that continues it: an app paused at one of its job's halts, waiting for a
+   * resume (kept on the partition of its own id, where a resume of it arrives).
+   */
+  static final String HALTED = "halted";
+
+  /**
+   * app id → "requestId@sequenceId" of the last resume accepted for it: the same resume delivered
+   * twice runs once, and a halted report older than the resume is stale.
+   */
+  static final String RESUMES = "resumes";
+
+  /**
+   * join id + "/" + child index → the halted result of a child that waits (for a resume, or for
+   * children of its own that wait); not counted as done.
+   */
+  static final String JOIN_WAITING = "join-waiting";
+
   private StoreNames() {}
 }

@@ -12,6 +12,7 @@ import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.avro.WaitingApp;
 import java.util.List;
 
 /**
@@ -30,14 +31,12 @@ public final class Records {
     return appId + "@" + sequenceId;
   }
 
-  /** The first task of a job: its root app at {@code entrypoint}, step 0. */
+  /**
+   * The first task of a job: its root app at {@code entrypoint}, step 0, ending at the graph's own
+   * {@code haltAfter} and pausing at the job's halts.
+   */
   public static Task rootTask(
-      JobRequest job,
-      String graphVersion,
-      String entrypoint,
-      State state,
-      List<String> haltBefore,
-      List<String> haltAfter) {
+      JobRequest job, String graphVersion, String entrypoint, State state, List<String> haltAfter) {
     return Task.newBuilder()
         .setTaskId(stepId(job.getAppId(), 0))
         .setAppId(job.getAppId())
@@ -49,10 +48,43 @@ public final class Records {
         .setSequenceId(0)
         .setState(StateCodec.toAvro(state))
         .setInputs(job.getInputs())
-        .setHaltBefore(haltBefore)
+        .setHaltBefore(List.of())
         .setHaltAfter(haltAfter)
+        .setPauseBefore(job.getHaltBefore())
+        .setPauseAfter(job.getHaltAfter())
+        .setRequestedAtMs(job.getSubmittedAtMs())
         .setParent(null)
         .setSubGraph(null)
+        .setAttempt(0)
+        .build();
+  }
+
+  /**
+   * The task that continues a halted app once resumed by {@code resume}: the task it halted with
+   * ({@code halted}, at its next action), with the resume's inputs, and its halts if it names any.
+   */
+  public static Task resumed(Task halted, JobRequest resume) {
+    Task.Builder b =
+        Task.newBuilder(halted)
+            .setInputs(resume.getInputs())
+            .setRequestedAtMs(resume.getSubmittedAtMs())
+            .setAttempt(0);
+    if (!resume.getHaltBefore().isEmpty() || !resume.getHaltAfter().isEmpty()) {
+      b.setPauseBefore(resume.getHaltBefore()).setPauseAfter(resume.getHaltAfter());
+    }
+    return b.build();
+  }
+
+  /**
+   * The task that continues {@code task}'s app at {@code position}, step {@code sequenceId}, from
+   * {@code state}: what a halted app's result carries for its resume.
+   */
+  public static Task continuing(Task task, String position, long sequenceId, State state) {
+    return Task.newBuilder(task)
+        .setTaskId(stepId(task.getAppId(), sequenceId))
+        .setPosition(position)
+        .setSequenceId(sequenceId)
+        .setState(StateCodec.toAvro(state))
         .setAttempt(0)
         .build();
   }
@@ -76,6 +108,9 @@ public final class Records {
         .setInputs(StateCodec.fromMap(child.inputs()))
         .setHaltBefore(List.of())
         .setHaltAfter(child.graph().haltAfter())
+        .setPauseBefore(parent.getPauseBefore())
+        .setPauseAfter(parent.getPauseAfter())
+        .setRequestedAtMs(parent.getRequestedAtMs())
         .setParent(
             new ParentRef(
                 parent.getAppId(), sequenceId, stepId(parent.getAppId(), sequenceId), index, count))
@@ -88,7 +123,8 @@ public final class Records {
    * The task that continues {@code join}'s parent after its reduce: at {@code position}, step
    * {@code sequenceId}.
    */
-  public static Task continuation(FanOut join, String position, long sequenceId, State state) {
+  public static Task continuation(
+      FanOut join, String position, long sequenceId, State state, long requestedAtMs) {
     return Task.newBuilder()
         .setTaskId(stepId(join.getParentAppId(), sequenceId))
         .setAppId(join.getParentAppId())
@@ -102,6 +138,9 @@ public final class Records {
         .setInputs(join.getInputs())
         .setHaltBefore(join.getHaltBefore())
         .setHaltAfter(join.getHaltAfter())
+        .setPauseBefore(join.getPauseBefore())
+        .setPauseAfter(join.getPauseAfter())
+        .setRequestedAtMs(requestedAtMs)
         .setParent(join.getParent())
         .setSubGraph(join.getSubGraph())
         .setAttempt(0)
@@ -121,6 +160,7 @@ public final class Records {
       ErrorInfo error,
       long sequenceId,
       String lastAction,
+      long requestedAtMs,
       long nowMs) {
     return TaskResult.newBuilder()
         .setAppId(appId)
@@ -131,7 +171,54 @@ public final class Records {
         .setParent(parent)
         .setSequenceId(sequenceId)
         .setLastAction(lastAction)
+        .setRequestedAtMs(requestedAtMs)
         .setFinishedAtMs(nowMs)
+        .build();
+  }
+
+  /**
+   * {@code task}'s app paused at one of its job's halts after step {@code sequenceId}: waiting in
+   * front of {@code resume}'s position, {@code resume} the task that continues it.
+   */
+  public static TaskResult halted(
+      Task task, State state, long sequenceId, String lastAction, Task resume, long nowMs) {
+    return TaskResult.newBuilder(
+            result(
+                task.getAppId(),
+                task.getTaskId(),
+                task.getParent(),
+                ResultStatus.HALTED,
+                state,
+                null,
+                sequenceId,
+                lastAction,
+                task.getRequestedAtMs(),
+                nowMs))
+        .setResume(resume)
+        .setWaiting(List.of(new WaitingApp(task.getAppId(), resume.getPosition())))
+        .build();
+  }
+
+  /**
+   * A parent that waits, at its parallel step, for children that are halted ({@code waiting}: every
+   * app of its subtree that waits): reported to its own parent's join as halted, or for a root as
+   * its job's halted result.
+   */
+  public static TaskResult waitingForChildren(
+      FanOut join, List<WaitingApp> waiting, long requestedAtMs, long nowMs) {
+    return TaskResult.newBuilder(
+            result(
+                join.getParentAppId(),
+                stepId(join.getParentAppId(), join.getParentSequenceId()),
+                join.getParent(),
+                ResultStatus.HALTED,
+                StateCodec.toState(join.getParentState()),
+                null,
+                join.getParentSequenceId() - 1,
+                join.getParallelAction(),
+                requestedAtMs,
+                nowMs))
+        .setWaiting(waiting)
         .build();
   }
 
@@ -145,17 +232,31 @@ public final class Records {
 
   /** A job's outcome from its root's result; {@code steps} counts the whole tree's. */
   public static JobResult jobResult(TaskResult root, JobRequest job, long steps, long nowMs) {
+    JobStatus status =
+        switch (root.getStatus()) {
+          case COMPLETED -> JobStatus.COMPLETED;
+          case HALTED -> JobStatus.HALTED;
+          default -> JobStatus.FAILED;
+        };
+    boolean halted = status == JobStatus.HALTED;
     return JobResult.newBuilder()
         .setAppId(root.getAppId())
         .setGraph(job == null ? "unknown" : job.getGraph())
-        .setStatus(
-            root.getStatus() == ResultStatus.COMPLETED ? JobStatus.COMPLETED : JobStatus.FAILED)
+        .setStatus(status)
         .setState(root.getState())
         .setError(root.getError())
-        .setSubmittedAtMs(job == null ? 0 : job.getSubmittedAtMs())
+        .setSubmittedAtMs(
+            Math.max(job == null ? 0 : job.getSubmittedAtMs(), root.getRequestedAtMs()))
         .setFinishedAtMs(nowMs)
         .setSteps(steps)
+        .setNextAction(!halted ? null : nextActionOf(root))
+        .setWaiting(halted ? root.getWaiting() : List.of())
         .build();
+  }
+
+  /** Where a halted result stopped: in front of its resume's position, or its parallel step. */
+  private static String nextActionOf(TaskResult halted) {
+    return halted.getResume() != null ? halted.getResume().getPosition() : halted.getLastAction();
   }
 
   /** A job refused before any work ran, saying why. */

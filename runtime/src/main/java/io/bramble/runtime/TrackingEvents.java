@@ -188,6 +188,50 @@ public final class TrackingEvents {
         .build();
   }
 
+  /**
+   * A job halted: the apps of its tree that wait for a resume ({@code waitingAppIds}), the root in
+   * front of {@code nextAction}.
+   */
+  public static TrackingEvent jobHalted(
+      String appId,
+      long sequenceId,
+      String nextAction,
+      List<String> waitingAppIds,
+      String process,
+      long nowMs) {
+    return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
+        .setSequenceId(sequenceId)
+        .setStatus(AppStatus.HALTED)
+        .setNextAction(nextAction)
+        .setChildAppIds(waitingAppIds)
+        .build();
+  }
+
+  /** The coordinator accepted resume {@code requestId} of halted app {@code appId}. */
+  public static TrackingEvent resumed(
+      String appId,
+      String rootAppId,
+      String requestId,
+      long sequenceId,
+      String action,
+      String process,
+      long nowMs) {
+    return base(appId, EventKind.RESUMED, rootAppId, process, nowMs)
+        .setRequestId(requestId)
+        .setSequenceId(sequenceId)
+        .setAction(action)
+        .build();
+  }
+
+  /** The coordinator refused resume {@code requestId} of {@code appId}, saying why. */
+  public static TrackingEvent resumeRefused(
+      String appId, String requestId, String reason, String process, long nowMs) {
+    return base(appId, EventKind.RESUME_REFUSED, null, process, nowMs)
+        .setRequestId(requestId)
+        .setError(Errors.of("io.bramble.ResumeRefused", reason, null))
+        .build();
+  }
+
   /** The graph as the events topic carries it. */
   public static GraphShape shape(GraphView view) {
     return GraphShape.newBuilder()

@@ -266,13 +266,22 @@ final class TaskPipeline {
     }
   }
 
-  /** Writes the outcome, carrying the current trace context in its headers. */
+  /**
+   * Writes the outcome, carrying the current trace context in its headers. A halted child is also
+   * written under its own app id: the coordinator keeps what resumes it where a resume of that id
+   * arrives (its parent's join, under the parent's id, learns that the child waits).
+   */
   private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
     ProducerRecord<String, byte[]> out;
     if (outcome instanceof TaskOutcome.Finished f) {
-      out =
-          new ProducerRecord<>(
-              topics.results(), f.key(), resultSerde.serialize(topics.results(), f.result()));
+      byte[] value = resultSerde.serialize(topics.results(), f.result());
+      out = new ProducerRecord<>(topics.results(), f.key(), value);
+      if (f.result().getStatus() == ResultStatus.HALTED && !f.key().equals(f.result().getAppId())) {
+        ProducerRecord<String, byte[]> notice =
+            new ProducerRecord<>(topics.results(), f.result().getAppId(), value);
+        tracing.inject(Context.current(), notice.headers());
+        producer.send(notice).get();
+      }
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
       out =
           new ProducerRecord<>(

@@ -15,6 +15,7 @@ import io.bramble.core.state.State;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.runtime.Errors;
+import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
@@ -94,7 +95,8 @@ public final class TaskRunner {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
-    Halt halt = Halt.of(task.getHaltBefore(), task.getHaltAfter());
+    Halt pauses = Pauses.applying(task.getPauseBefore(), task.getPauseAfter(), graph);
+    Halt halt = Pauses.together(Halt.of(task.getHaltBefore(), task.getHaltAfter()), pauses);
     Map<String, Object> inputs = StateCodec.toMap(task.getInputs());
 
     ApplicationBuilder builder =
@@ -127,24 +129,28 @@ public final class TaskRunner {
     Seam seam = app.seam();
     if (resumed && seam.isDone(halt)) {
       // Already got this far before a crash: report it again, run nothing.
-      return finished(
-          task,
-          ResultStatus.COMPLETED,
-          app.state(),
-          null,
-          app.nextSequenceId() - 1,
-          app.priorAction());
+      return stopped(task, app, pauses);
     }
     if (seam.runUntilParallel(halt, inputs) == Seam.Stop.AT_PARALLEL) {
       return fanOut(task, entry, app, inputs);
     }
-    return finished(
-        task,
-        ResultStatus.COMPLETED,
-        app.state(),
-        null,
-        app.nextSequenceId() - 1,
-        app.priorAction());
+    return stopped(task, app, pauses);
+  }
+
+  /**
+   * The result of an app that stopped: halted when one of its job's halts holds in front of its
+   * next action (it waits for a resume), else completed (it ended, or reached a halt of its graph).
+   */
+  private static TaskOutcome stopped(Task task, Application app, Halt pauses) {
+    long last = app.nextSequenceId() - 1;
+    if (app.hasNext() && app.seam().isDone(pauses)) {
+      Task resume = Records.continuing(task, app.nextAction(), app.nextSequenceId(), app.state());
+      TaskResult halted =
+          Records.halted(
+              task, app.state(), last, app.priorAction(), resume, System.currentTimeMillis());
+      return new TaskOutcome.Finished(Records.resultKey(halted), halted);
+    }
+    return finished(task, ResultStatus.COMPLETED, app.state(), null, last, app.priorAction());
   }
 
   private TaskOutcome fanOut(
@@ -176,6 +182,9 @@ public final class TaskRunner {
             .setSubGraph(task.getSubGraph())
             .setHaltBefore(task.getHaltBefore())
             .setHaltAfter(task.getHaltAfter())
+            .setPauseBefore(task.getPauseBefore())
+            .setPauseAfter(task.getPauseAfter())
+            .setRequestedAtMs(task.getRequestedAtMs())
             .setCreatedAtMs(System.currentTimeMillis())
             .setChildren(childTasks)
             .build();
@@ -200,6 +209,7 @@ public final class TaskRunner {
             error == null ? null : Errors.of(error),
             sequenceId,
             lastAction,
+            task.getRequestedAtMs(),
             System.currentTimeMillis());
     return new TaskOutcome.Finished(Records.resultKey(result), result);
   }

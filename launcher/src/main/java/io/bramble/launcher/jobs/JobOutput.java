@@ -6,10 +6,12 @@ import io.bramble.core.state.StateJson;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.WaitingApp;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Prints a job's result: its final state as JSON, or its error; returns the exit code. */
 public final class JobOutput {
@@ -17,10 +19,13 @@ public final class JobOutput {
 
   /**
    * Prints the final state's {@code keys} (all user keys when empty); 0 when completed, 1 when
-   * failed.
+   * failed. A halted job prints its state as it stands and, on {@code err}, what waits for a
+   * resume: 0 too, it did what was asked.
    */
   public static int print(JobResult result, List<String> keys, PrintStream out, PrintStream err) {
-    if (result.getStatus() != JobStatus.COMPLETED) {
+    if (result.getStatus() == JobStatus.HALTED) {
+      err.println(halted(result));
+    } else if (result.getStatus() != JobStatus.COMPLETED) {
       err.println(
           "bramble: job "
               + result.getAppId()
@@ -47,5 +52,24 @@ public final class JobOutput {
       throw new IllegalStateException("cannot print the final state: " + e.getMessage(), e);
     }
     return 0;
+  }
+
+  /** "halted before approve: …; resume with bramble resume ID --inputs JSON". */
+  static String halted(JobResult result) {
+    List<WaitingApp> waiting = result.getWaiting();
+    String who =
+        waiting.size() == 1 && waiting.get(0).getAppId().equals(result.getAppId())
+            ? "job " + result.getAppId() + " halted before " + waiting.get(0).getNextAction()
+            : "job "
+                + result.getAppId()
+                + " halted before "
+                + result.getNextAction()
+                + ": "
+                + waiting.size()
+                + " app(s) wait for input: "
+                + waiting.stream()
+                    .map(w -> w.getAppId() + " (before " + w.getNextAction() + ")")
+                    .collect(Collectors.joining(", "));
+    return who + "; continue with: bramble resume APP_ID [--inputs JSON]";
   }
 }

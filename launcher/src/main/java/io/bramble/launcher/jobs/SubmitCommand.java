@@ -9,6 +9,7 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -60,6 +61,27 @@ public final class SubmitCommand implements Callable<Integer> {
       description = "The job's app id (default: random); a second job with one id runs once.")
   String appId;
 
+  @Option(
+      names = "--halt-before",
+      split = ",",
+      paramLabel = "ACTION",
+      description =
+          "Pause in front of these actions (of the graph or its sub-graphs; names or @tag:NAME): the app waits, HALTED, for `bramble resume`.")
+  List<String> haltBefore = new ArrayList<>();
+
+  @Option(
+      names = "--halt-after",
+      split = ",",
+      paramLabel = "ACTION",
+      description = "Pause after these actions (as --halt-before).")
+  List<String> haltAfter = new ArrayList<>();
+
+  @Option(
+      names = "--entrypoint",
+      paramLabel = "ACTION",
+      description = "Start at this action instead of the graph's entrypoint.")
+  String entrypoint;
+
   @Option(names = "--wait", description = "Show progress, then print the final state.")
   boolean await;
 
@@ -81,7 +103,14 @@ public final class SubmitCommand implements Callable<Integer> {
     ClusterConfig config = cluster.resolve(context);
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
-      JobRequest job = JobClient.request(id, graph, StateInternals.restore(state), inputs);
+      JobRequest job =
+          JobClient.job(id, graph)
+              .state(StateInternals.restore(state))
+              .inputs(inputs)
+              .haltBefore(haltBefore.toArray(String[]::new))
+              .haltAfter(haltAfter.toArray(String[]::new))
+              .entrypoint(entrypoint)
+              .build();
       client.submit(job);
       context.err().println("submitted " + graph + " as app " + id);
       if (!await) {

@@ -77,7 +77,17 @@ public final class WatchCommand implements Callable<Integer> {
                   ? "halted before " + e.getNextAction()
                   : e.getStatus().name().toLowerCase(Locale.ROOT)
                       + (e.getError() == null ? "" : ": " + e.getError().getMessage());
-          case JOB_DONE -> e.getStatus().name().toLowerCase(Locale.ROOT);
+          case JOB_DONE ->
+              e.getStatus() == AppStatus.HALTED
+                  ? "halted before "
+                      + e.getNextAction()
+                      + (e.getChildAppIds().isEmpty()
+                          ? ""
+                          : ", waiting for input: " + String.join(", ", e.getChildAppIds()))
+                  : e.getStatus().name().toLowerCase(Locale.ROOT);
+          case RESUMED -> "resumed";
+          case RESUME_REFUSED ->
+              "resume refused: " + (e.getError() == null ? "" : e.getError().getMessage());
         };
     if (detail != null) {
       context.out().println(e.getKind() + " " + where + ": " + detail);

@@ -1,0 +1,124 @@
+package io.bramble.launcher.jobs;
+
+import io.bramble.client.JobClient;
+import io.bramble.client.ResumeRefusedException;
+import io.bramble.core.state.StateJson;
+import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bramble resume APP_ID}: continues a halted app (a job's root or one of its children) from
+ * its last step, the same app id at its next sequence id; prints the coordinator's answer, and with
+ * --wait the job's next result.
+ */
+@Command(
+    name = "resume",
+    mixinStandardHelpOptions = true,
+    description =
+        "Continues a halted app (a job, or a child waiting for input) from where it paused.")
+public final class ResumeCommand implements Callable<Integer> {
+  private final LauncherContext context;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Mixin ClusterOptions cluster;
+
+  @Parameters(index = "0", paramLabel = "APP_ID", description = "The halted app's id.")
+  String appId;
+
+  @Option(
+      names = "--inputs",
+      defaultValue = "{}",
+      paramLabel = "JSON",
+      description = "Inputs for the action it continues with (e.g. a person's answer).")
+  String inputsJson;
+
+  @Option(
+      names = "--halt-before",
+      split = ",",
+      paramLabel = "ACTION",
+      description = "The app's halts from now on (none given: the ones it had).")
+  List<String> haltBefore = new ArrayList<>();
+
+  @Option(
+      names = "--halt-after",
+      split = ",",
+      paramLabel = "ACTION",
+      description = "As --halt-before, after actions.")
+  List<String> haltAfter = new ArrayList<>();
+
+  @Option(names = "--wait", description = "Show progress, then print the job's next result.")
+  boolean await;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "PT10M",
+      paramLabel = "DURATION",
+      description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  public ResumeCommand(LauncherContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() throws TimeoutException {
+    Map<String, Object> inputs;
+    try {
+      inputs = StateJson.read(inputsJson);
+    } catch (RuntimeException e) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "--inputs is not a JSON object: " + e.getMessage());
+    }
+    ClusterConfig config = cluster.resolve(context);
+    try (JobClient client = new JobClient(config, config.schemaRegistry())) {
+      JobRequest resume =
+          JobClient.resumeOf(appId)
+              .inputs(inputs)
+              .haltBefore(haltBefore.toArray(String[]::new))
+              .haltAfter(haltAfter.toArray(String[]::new))
+              .build();
+      JobClient.Resumed resumed;
+      try {
+        resumed = client.resume(resume, Duration.ofMinutes(1));
+      } catch (ResumeRefusedException e) {
+        context.err().println("bramble: resume refused: " + e.getMessage());
+        return 1;
+      }
+      context
+          .err()
+          .println(
+              "resumed app "
+                  + resumed.appId()
+                  + " of job "
+                  + resumed.rootAppId()
+                  + " at step "
+                  + resumed.sequenceId()
+                  + " ("
+                  + resumed.action()
+                  + ")");
+      if (!await) {
+        context.out().println(resumed.rootAppId());
+        return 0;
+      }
+      ProgressBar bar = new ProgressBar(context.err());
+      JobResult result = client.await(resumed, timeout, bar);
+      bar.finish();
+      return JobOutput.print(result, List.of(), context.out(), context.err());
+    }
+  }
+}
