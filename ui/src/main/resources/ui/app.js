@@ -59,6 +59,12 @@ function header(app) {
         el('b', {id: 'current-action'}, app.current_action)) : null,
       app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null),
     parent, root,
+    app.waiting && app.waiting.length
+      ? el('p', {class: 'waiting', id: 'waiting'}, 'Waiting for input: ',
+          ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id)}, shortId(w.app_id)),
+            w.halted_before ? ' (before ' + w.halted_before + ') ' : ' ')),
+          el('span', {class: 'muted small'}, '· bramble resume APP_ID --inputs JSON'))
+      : (app.halted_before ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
   ];
 }
 
@@ -68,6 +74,7 @@ function progressBlock(group) {
     el('div', {class: 'join-label'}, el('b', {}, group.action || 'parallel step'), ' (step ' + group.sequence_id + '): ',
       el('span', {class: 'join-count'}, group.done + ' / ' + group.total), ' children done',
       group.failed ? el('span', {class: 'status status-failed'}, group.failed + ' failed') : '',
+      group.waiting ? el('span', {class: 'status status-halted'}, group.waiting + ' waiting for input') : '',
       group.reduced ? el('span', {class: 'muted'}, ' · reduced') : el('span', {class: 'muted'}, ' · joining…')),
     el('div', {class: 'bar'}, el('div', {class: 'fill' + (group.failed ? ' has-failed' : ''), style: 'width:' + pct + '%'})));
 }

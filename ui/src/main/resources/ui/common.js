@@ -67,6 +67,7 @@ function childCounts(c) {
   if (c.completed) parts.push(c.completed + ' completed');
   if (c.running) parts.push(c.running + ' running');
   if (c.failed) parts.push(c.failed + ' failed');
+  if (c.waiting) parts.push(c.waiting + ' waiting for input');
   return c.total + ' (' + parts.join(', ') + ')';
 }
 

@@ -196,6 +196,37 @@ public final class AppIndex {
     touch(a, atMs);
   }
 
+  /**
+   * The job halted: the root in front of {@code nextAction}; {@code waitingAppIds}, the apps of its
+   * tree that wait for a resume.
+   */
+  public synchronized void jobHalted(
+      String appId, String nextAction, List<String> waitingAppIds, long atMs) {
+    App a = app(appId);
+    a.jobStatus = "HALTED";
+    a.haltedBefore = nextAction;
+    a.waiting = List.copyOf(waitingAppIds);
+    for (String id : waitingAppIds) {
+      app(id).waitingForInput = true;
+    }
+    touch(a, atMs);
+  }
+
+  /** App {@code appId} of job {@code rootAppId} was resumed: it, and its job, run again. */
+  public synchronized void resumed(String appId, String rootAppId, long atMs) {
+    App a = app(appId);
+    a.endStatus = null;
+    a.haltedBefore = null;
+    a.waitingForInput = false;
+    App root = app(rootAppId == null ? appId : rootAppId);
+    root.jobStatus = null;
+    root.waiting = root.waiting.stream().filter(id -> !id.equals(appId)).toList();
+    if (root != a) {
+      root.haltedBefore = null;
+    }
+    touch(a, atMs);
+  }
+
   private void link(
       String parentAppId, long sequenceId, String action, String childAppId, Integer childIndex) {
     App parent = app(parentAppId);
@@ -258,6 +289,11 @@ public final class AppIndex {
     ObjectNode d = summary(a);
     d.put("mermaid", GraphSvg.mermaid(a.shape));
     d.put("halted_before", a.haltedBefore);
+    ArrayNode waiting = d.putArray("waiting");
+    for (String id : a.waiting) {
+      App w = apps.get(id);
+      waiting.addObject().put("app_id", id).put("halted_before", w == null ? null : w.haltedBefore);
+    }
     d.put("partition_key", a.partitionKey);
     Set<String> visited = new LinkedHashSet<>();
     ArrayNode steps = d.putArray("steps");
@@ -330,6 +366,7 @@ public final class AppIndex {
     n.put("graph", a.graph);
     n.put("entrypoint", a.entrypoint);
     n.put("status", status(a));
+    n.put("waiting_for_input", a.waitingForInput);
     n.put("created_at_ms", a.createdAtMs);
     Long started = a.steps.isEmpty() ? null : a.steps.firstEntry().getValue().startedAtMs;
     Step last = a.steps.isEmpty() ? null : a.steps.lastEntry().getValue();
@@ -371,7 +408,9 @@ public final class AppIndex {
     for (Group g : a.groups.values()) {
       for (String id : g.children.keySet()) {
         total++;
-        byStatus.merge(status(apps.get(id)), 1L, Long::sum);
+        App child = apps.get(id);
+        byStatus.merge(
+            child != null && child.waitingForInput ? "waiting" : status(child), 1L, Long::sum);
       }
       total += Math.max(0, g.total - g.children.size()); // launched, not seen yet
       byStatus.merge("running", Math.max(0, g.total - g.children.size()), Long::sum);
@@ -395,10 +434,16 @@ public final class AppIndex {
     long done = g.progressReported ? g.done : 0;
     long completed = 0;
     long failed = 0;
+    long waiting = 0;
     for (String id : g.children.keySet()) {
-      String st = status(apps.get(id));
-      completed +=
-          st.equals("completed") || st.equals("halted") ? 1 : 0; // a child stops at its halt
+      App child = apps.get(id);
+      String st = status(child);
+      if (child != null && child.waitingForInput) {
+        waiting++; // paused at a halt of its job: the join waits for it
+      } else {
+        completed +=
+            st.equals("completed") || st.equals("halted") ? 1 : 0; // a child ends at its halt
+      }
       failed += st.equals("failed") ? 1 : 0;
     }
     if (!g.progressReported) {
@@ -408,7 +453,8 @@ public final class AppIndex {
         .put("done", Math.min(done, total))
         .put("reduced", joinOver(a, g))
         .put("completed", completed)
-        .put("failed", failed);
+        .put("failed", failed)
+        .put("waiting", waiting);
     return n;
   }
 
@@ -516,6 +562,15 @@ public final class AppIndex {
     GraphView shape;
     String endStatus;
     String haltedBefore;
+
+    /** Paused at one of its job's halts, waiting for a resume (not where it ends). */
+    boolean waitingForInput;
+
+    /**
+     * A root: the apps of its tree that wait for a resume, as its job's halted result named them.
+     */
+    List<String> waiting = List.of();
+
     String rootAppId;
     String parentAppId;
     Long parentSequenceId;

@@ -6,6 +6,7 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
@@ -224,9 +225,15 @@ public final class KafkaEventStore implements UiStore {
       case APP_ENDED ->
           index.appEnded(
               appId, e.getStatus() == null ? null : e.getStatus().name(), e.getNextAction(), at);
-      case JOB_DONE ->
+      case JOB_DONE -> {
+        if (e.getStatus() == AppStatus.HALTED) {
+          index.jobHalted(appId, e.getNextAction(), e.getChildAppIds(), at);
+        } else {
           index.jobDone(appId, e.getStatus() == null ? null : e.getStatus().name(), at);
-      case UNKNOWN -> {}
+        }
+      }
+      case RESUMED -> index.resumed(appId, e.getRootAppId(), at);
+      case RESUME_REFUSED, UNKNOWN -> {}
     }
   }
 

@@ -189,6 +189,56 @@ class UiStoreTest {
   }
 
   @Test
+  void aHaltedJobListsTheChildrenWaitingForInputUntilTheyAreResumed() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.fannedOut("job", 1L, "fan", "job", List.of("a", "b", "c"), "w", 1_000));
+    for (String child : List.of("a", "b", "c")) {
+      apply(
+          index,
+          event(child, EventKind.APP_CREATED, null, null)
+              .setParentAppId("job")
+              .setParentSequenceId(1L)
+              .setRootAppId("job")
+              .build());
+    }
+    apply(
+        index,
+        event("a", EventKind.APP_ENDED, 0L, "assess")
+            .setStatus(AppStatus.COMPLETED)
+            .setRootAppId("job")
+            .build());
+    for (String child : List.of("b", "c")) {
+      apply(
+          index,
+          event(child, EventKind.APP_ENDED, 0L, "assess")
+              .setStatus(AppStatus.HALTED)
+              .setNextAction("approve")
+              .setRootAppId("job")
+              .build());
+    }
+    apply(index, TrackingEvents.joinProgress("job", 1L, "fan", "job", 1, 3, false, "c", 1_000));
+    apply(index, TrackingEvents.jobHalted("job", 0L, "fan", List.of("b", "c"), "c", 2_000));
+
+    JsonNode job = index.detail("job").orElseThrow();
+    assertThat(job.get("status").asText()).isEqualTo("halted");
+    assertThat(job.get("waiting").findValuesAsText("app_id")).containsExactly("b", "c");
+    assertThat(job.get("waiting").get(0).get("halted_before").asText()).isEqualTo("approve");
+    assertThat(job.get("children").get("waiting").asInt()).isEqualTo(2);
+    assertThat(job.get("parallel").get(0).get("waiting").asInt()).isEqualTo(2);
+    assertThat(job.get("parallel").get(0).get("completed").asInt()).isEqualTo(1);
+
+    apply(index, TrackingEvents.resumed("b", "job", "r1", 1L, "approve", "c", 3_000));
+    JsonNode after = index.detail("job").orElseThrow();
+    assertThat(after.get("status").asText()).isEqualTo("running");
+    assertThat(after.get("waiting").findValuesAsText("app_id")).containsExactly("c");
+    assertThat(index.detail("b").orElseThrow().get("status").asText()).isEqualTo("running");
+    assertThat(index.detail("b").orElseThrow().get("waiting_for_input").asBoolean()).isFalse();
+  }
+
+  @Test
   void anApplicationIsRunningUntilItSaysHowItStoppedHoweverLongItIsQuiet() {
     AppIndex index = new AppIndex();
     apply(index, event("a", EventKind.APP_CREATED, null, null).setGraphName("g").build());
