@@ -12,7 +12,6 @@ import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,13 +153,15 @@ public final class JobClient implements AutoCloseable {
       throw new IllegalArgumentException(
           "request for app " + resume.getAppId() + " is a job, not a resume (use resumeOf)");
     }
-    submit(resume);
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = eventConsumer()) {
+      // Where the events end before the resume is sent: its answer can only come after.
       List<TopicPartition> partitions =
           TopicReader.partitionsOf(consumer, cluster.topics().events());
       consumer.assign(partitions);
-      seekToSubmission(consumer, partitions, resume.getSubmittedAtMs());
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      submit(resume);
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.value() == null || !resume.getAppId().equals(r.key())) {
@@ -301,19 +302,16 @@ public final class JobClient implements AutoCloseable {
       consumer.seekToBeginning(partitions);
       return;
     }
+    // The ends first: a partition with no event since the submission yet starts where it ended
+    // then, so an event written while this seeks is still read.
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     Map<TopicPartition, Long> times = new HashMap<>();
     partitions.forEach(p -> times.put(p, Math.max(0, submittedAtMs - 5_000)));
     Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times);
-    List<TopicPartition> none = new ArrayList<>();
     for (TopicPartition p : partitions) {
       OffsetAndTimestamp at = found.get(p);
-      if (at == null) {
-        none.add(p);
-      } else {
-        consumer.seek(p, at.offset());
-      }
+      consumer.seek(p, at == null ? ends.get(p) : at.offset());
     }
-    consumer.seekToEnd(none);
   }
 
   /**

@@ -200,7 +200,7 @@ public final class TrackingEvents {
       String process,
       long nowMs) {
     return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
-        .setSequenceId(sequenceId)
+        .setSequenceId(sequenceId < 0 ? null : sequenceId) // none: it waits at its first step
         .setStatus(AppStatus.HALTED)
         .setNextAction(nextAction)
         .setChildAppIds(waitingAppIds)

@@ -49,7 +49,13 @@ final class DistributedRun {
                 + " workers; app "
                 + appId);
       }
-      JobRequest job = JobClient.request(appId, graph, initialState, inputs);
+      JobRequest job =
+          JobClient.job(appId, graph)
+              .state(initialState)
+              .inputs(inputs)
+              .haltBefore(options.haltBefore.toArray(String[]::new))
+              .haltAfter(options.haltAfter.toArray(String[]::new))
+              .build();
       client.submit(job);
       ProgressBar bar = new ProgressBar(context.err());
       JobResult result = client.await(job, Duration.ofHours(1), options.quiet ? null : bar);
@@ -65,7 +71,18 @@ final class DistributedRun {
       if (!options.quiet) {
         out.println("final state:");
       }
-      return JobOutput.print(result, entry.provider().resultKeys(), out, context.err());
+      int code = JobOutput.print(result, entry.provider().resultKeys(), out, context.err());
+      if (result.getStatus() == JobStatus.HALTED) {
+        context
+            .err()
+            .println(
+                "the platform stops with this command; its data stays in "
+                    + options.dataDir
+                    + ": start it with `bramble dev --data-dir "
+                    + options.dataDir
+                    + "`, then `bramble resume`");
+      }
+      return code;
     } catch (TimeoutException e) {
       context.err().println("bramble: " + e.getMessage());
       return 1;

@@ -37,7 +37,7 @@ public final class RunOptions {
       split = ",",
       paramLabel = "ACTION",
       description =
-          "Stop in front of these actions (names or @tag:NAME); with --persist, a later run continues from there.")
+          "Stop in front of these actions (names or @tag:NAME); with --persist, a later run continues from there; with --distributed, the job halts (HALTED) until `bramble resume`.")
   List<String> haltBefore = new ArrayList<>();
 
   @Option(
@@ -81,11 +81,6 @@ public final class RunOptions {
     }
     if (persist != null && persist.length() == SQLITE.length()) {
       throw new CommandLine.ParameterException(line, "--persist sqlite: needs a file name");
-    }
-    if (distributed && !(haltBefore.isEmpty() && haltAfter.isEmpty())) {
-      throw new CommandLine.ParameterException(
-          line,
-          "--halt-before/--halt-after stop local runs; a distributed job cannot halt yet (issue 13)");
     }
     if (distributed && (persist != null || trackerDir != null)) {
       throw new CommandLine.ParameterException(

@@ -6,7 +6,11 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.Console;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,70 @@ class SubmitAndWatchCommandTest {
     Console watch = new Console();
     assertThat(watch.run(concat(new String[] {"watch", "cli-1"}, where))).isZero();
     assertThat(watch.out()).contains("FANOUT cli-1", "JOB_DONE cli-1", "\"longest\"");
+  }
+
+  @Test
+  void submitHaltBeforeWaitsForAPersonAndResumeContinuesEachWaitingChild() {
+    String[] where = {
+      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
+    };
+    Console submit = new Console();
+    int code =
+        submit.run(
+            concat(
+                new String[] {
+                  "submit",
+                  "approvals",
+                  "--halt-before",
+                  "approve",
+                  "--app-id",
+                  "cli-hitl",
+                  "--wait"
+                },
+                where));
+    assertThat(code).as(submit.err()).isZero();
+    assertThat(submit.err())
+        .contains("job cli-hitl halted before review_all: 2 app(s) wait for input: ")
+        .contains("(before approve)")
+        .contains("bramble resume APP_ID");
+    Matcher ids = Pattern.compile("([0-9a-f-]{36}) \\(before approve\\)").matcher(submit.err());
+    List<String> waiting = new ArrayList<>();
+    while (ids.find()) {
+      waiting.add(ids.group(1));
+    }
+    assertThat(waiting).hasSize(2);
+
+    Console watch = new Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-hitl"}, where))).isZero();
+    assertThat(watch.out())
+        .contains("APP_ENDED " + waiting.get(0))
+        .contains("halted before approve")
+        .contains("JOB_DONE cli-hitl: halted before review_all, waiting for input: ");
+
+    Console refused = new Console();
+    assertThat(refused.run(concat(new String[] {"resume", "cli-hitl"}, where))).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("bramble: resume refused: app cli-hitl is not halted itself: it waits for");
+
+    Console first = new Console();
+    assertThat(
+            first.run(
+                concat(
+                    new String[] {
+                      "resume", waiting.get(0), "--inputs", "{\"verdict\":\"rejected\"}", "--wait"
+                    },
+                    where)))
+        .as(first.err())
+        .isZero();
+    assertThat(first.err())
+        .contains("resumed app " + waiting.get(0) + " of job cli-hitl at step 1 (approve)")
+        .contains("1 app(s) wait for input: " + waiting.get(1));
+
+    Console second = new Console();
+    assertThat(second.run(concat(new String[] {"resume", waiting.get(1), "--wait"}, where)))
+        .as(second.err())
+        .isZero();
+    assertThat(second.out()).contains("\"decisions\"", "\"rejected\"", "\"summary\"");
   }
 
   @Test
