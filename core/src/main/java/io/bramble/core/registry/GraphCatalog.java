@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -45,7 +47,9 @@ public final class GraphCatalog {
         provider = it.next();
       } catch (ServiceConfigurationError e) {
         // ServiceLoader goes on with the next provider after an error; this one is reported.
-        found.add(new Found(providerNamedIn(e), "?", null, "did not load: " + causes(e)));
+        found.add(
+            new Found(
+                providerNamedIn(e), "an unknown location", null, "did not load: " + causes(e)));
         continue;
       }
       found.add(entryOf(provider));
@@ -141,14 +145,13 @@ public final class GraphCatalog {
     }
   }
 
-  /** "ProviderClass": ServiceLoader names the provider at the start of its message. */
+  /** The provider class ServiceLoader names in its message ("… Provider NAME could not …"). */
   private static String providerNamedIn(ServiceConfigurationError e) {
-    String message = String.valueOf(e.getMessage());
-    int colon = message.indexOf(": ");
-    String rest = colon < 0 ? message : message.substring(colon + 2);
-    int space = rest.indexOf(' ');
-    return space < 0 ? rest : rest.substring(0, space);
+    Matcher m = PROVIDER_NAMED.matcher(String.valueOf(e.getMessage()));
+    return m.find() ? m.group(1) : "(unnamed)";
   }
+
+  private static final Pattern PROVIDER_NAMED = Pattern.compile("Provider ([\\w.$]+)");
 
   /** "X: m ← Y: n", outermost first. */
   private static String causes(Throwable e) {
