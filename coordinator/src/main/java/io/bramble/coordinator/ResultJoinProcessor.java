@@ -100,7 +100,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       emitIfEveryChildWaits(join, done, total, timestamp);
       return;
     }
-    waiting.delete(slot); // a resumed child (or a parent whose children were) has finished
+    if (waiting.get(slot) != null) {
+      waiting.delete(slot); // a resumed child (or a parent whose children were) has finished
+    }
     results.put(slot, result);
     done++;
     counts.put(joinId, done);

@@ -8,14 +8,17 @@ import io.bramble.core.state.State;
 import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.worker.TaskOutcome;
@@ -65,7 +68,8 @@ class CoordinatorTopologyTest {
       GraphRegistry.of(
           JoinGraphs.provider("sums", JoinGraphs.sumOfSquares(), "squares"),
           JoinGraphs.provider("flaky", JoinGraphs.flakySumOfSquares(serviceDown), "squares"),
-          JoinGraphs.provider("nested", JoinGraphs.nested(), "groups"));
+          JoinGraphs.provider("nested", JoinGraphs.nested(), "groups"),
+          JoinGraphs.provider("reviews", JoinGraphs.reviews(), "reviews"));
   private final TaskRunner worker = new TaskRunner(graphs);
   private final InMemoryPersister checkpointStore = new InMemoryPersister();
 
@@ -139,12 +143,39 @@ class CoordinatorTopologyTest {
     return worker.run(task, checkpointStore);
   }
 
+  /** Sends an outcome as a worker's pipeline does (a halted child also under its own id). */
   private void send(TaskOutcome outcome) {
     if (outcome instanceof TaskOutcome.FannedOut f) {
       fanouts.pipeInput(f.key(), f.fanOut());
     } else if (outcome instanceof TaskOutcome.Finished r) {
+      if (r.result().getStatus() == ResultStatus.HALTED && !r.key().equals(r.result().getAppId())) {
+        results.pipeInput(r.result().getAppId(), r.result());
+      }
       results.pipeInput(r.key(), r.result());
     }
+  }
+
+  private static JobRequest resume(String appId, String requestId, Map<String, Object> inputs) {
+    return JobRequest.newBuilder()
+        .setAppId(appId)
+        .setGraph("")
+        .setInputs(StateCodec.fromMap(inputs))
+        .setResume(true)
+        .setRequestId(requestId)
+        .setSubmittedAtMs(START.toEpochMilli() + 1_000)
+        .build();
+  }
+
+  /** The job result published last; a resume's tombstone of the halted one before it is skipped. */
+  private JobResult latestJobResult() {
+    List<JobResult> all =
+        jobResults.readValuesToList().stream().filter(java.util.Objects::nonNull).toList();
+    assertThat(all).hasSize(1);
+    return all.get(0);
+  }
+
+  private List<TrackingEvent> eventsOf(EventKind kind) {
+    return events.readValuesToList().stream().filter(e -> e.getKind() == kind).toList();
   }
 
   /**
@@ -369,6 +400,120 @@ class CoordinatorTopologyTest {
     assertThat(result.getSteps()).isEqualTo(1 + 2 * 2 + 3);
     // the inner parents' results travelled through the results topic, keyed by the outer parent
     assertThat(resultsOut.readRecordsToList()).extracting(TestRecord::key).containsOnly("job-1");
+  }
+
+  @Test
+  void aRootPausedAtAHaltIsHaltedKeepsItsCheckpointsAndItsResumeRunsOnce() {
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(1L, 2L))))
+            .setHaltBefore(List.of("total"))
+            .build());
+    runToTheEnd();
+
+    JobResult halted = theOnlyJobResult();
+    assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
+    assertThat(halted.getNextAction()).isEqualTo("total");
+    assertThat(halted.getWaiting()).containsExactly(new WaitingApp("job-1", "total"));
+    assertThat(StateCodec.toState(halted.getState()).<Long>getList("ys")).containsExactly(1L, 4L);
+    assertThat(checkpoints.readRecordsToList()).as("no tombstones: it may resume").isEmpty();
+    assertThat(eventsOf(EventKind.JOB_DONE))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getStatus()).isEqualTo(AppStatus.HALTED));
+
+    jobs.pipeInput("job-1", resume("job-1", "r1", Map.of()));
+    List<Task> resumed = tasks.readValuesToList();
+    assertThat(resumed)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getPosition()).isEqualTo("total");
+              assertThat(t.getSequenceId()).isEqualTo(halted.getSteps() - 2);
+            });
+    assertThat(jobResults.readRecordsToList())
+        .as("its halted result no longer stands")
+        .singleElement()
+        .satisfies(r -> assertThat(r.value()).isNull());
+    assertThat(eventsOf(EventKind.RESUMED))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getRequestId()).isEqualTo("r1"));
+
+    jobs.pipeInput("job-1", resume("job-1", "r1", Map.of())); // delivered again
+    assertThat(tasks.isEmpty()).as("the same resume runs once").isTrue();
+
+    send(work(resumed.get(0)));
+    JobResult done = theOnlyJobResult();
+    assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(done.getState()).getLong("total")).isEqualTo(5L);
+    assertThat(done.getSubmittedAtMs())
+        .as("the resume's time")
+        .isEqualTo(START.toEpochMilli() + 1_000);
+  }
+
+  @Test
+  void aResumeOfAnAppThatIsNotHaltedIsRefusedSayingWhy() {
+    jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L))));
+    runToTheEnd();
+    events.readValuesToList();
+
+    jobs.pipeInput("job-1", resume("job-1", "r1", Map.of()));
+    jobs.pipeInput("ghost", resume("ghost", "r2", Map.of()));
+
+    assertThat(tasks.isEmpty()).isTrue();
+    assertThat(eventsOf(EventKind.RESUME_REFUSED))
+        .extracting(e -> e.getRequestId() + ": " + e.getError().getMessage())
+        .containsExactly(
+            "r1: app job-1 is completed, not halted",
+            "r2: no halted app has id ghost (it is unknown, or a child that is running or done)");
+  }
+
+  @Test
+  void childrenThatPauseParkThemselvesAndTheJoinWaitsUntilEachIsResumed() {
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "reviews", State.of("xs", List.of(1L, 2L, 3L))))
+            .setHaltBefore(List.of("approve"))
+            .build());
+    send(work(tasks.readValue()));
+    List<Task> children = tasks.readValuesToList();
+    send(work(children.get(0)));
+    assertThat(jobResults.isEmpty()).as("two children still run").isTrue();
+    send(work(children.get(1)));
+    send(work(children.get(2)));
+
+    JobResult halted = theOnlyJobResult();
+    assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
+    assertThat(halted.getNextAction()).isEqualTo("reviews");
+    assertThat(halted.getWaiting())
+        .extracting(WaitingApp::getAppId)
+        .containsExactly(
+            children.get(0).getAppId(), children.get(1).getAppId(), children.get(2).getAppId());
+
+    jobs.pipeInput(
+        children.get(1).getAppId(), resume(children.get(1).getAppId(), "r1", Map.of("ok", false)));
+    send(work(tasks.readValue()));
+    JobResult stillWaiting = latestJobResult();
+    assertThat(stillWaiting.getStatus()).isEqualTo(JobStatus.HALTED);
+    assertThat(stillWaiting.getWaiting())
+        .extracting(WaitingApp::getAppId)
+        .containsExactly(children.get(0).getAppId(), children.get(2).getAppId());
+
+    for (int i : List.of(2, 0)) {
+      String id = children.get(i).getAppId();
+      jobs.pipeInput(id, resume(id, "r-" + i, Map.of()));
+      send(work(tasks.readValue()));
+    }
+    runToTheEnd();
+    List<JobResult> last =
+        jobResults.readValuesToList().stream().filter(java.util.Objects::nonNull).toList();
+    assertThat(last)
+        .extracting(JobResult::getStatus)
+        .as("halted again while child 0 waits, then done")
+        .containsExactly(JobStatus.HALTED, JobStatus.COMPLETED);
+    JobResult done = last.get(1);
+    assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(StateCodec.toState(done.getState()).<Boolean>getList("approvals"))
+        .containsExactly(true, false, true);
   }
 
   @Test

@@ -102,6 +102,37 @@ final class JoinGraphs {
     return Graph.builder().withActions(groups).build();
   }
 
+  /**
+   * One child per element of {@code xs}: {@code check} (y = x) then {@code approve} (approved = the
+   * input {@code ok}, true when not given); the reduce lists the children's approvals.
+   */
+  static Graph reviews() {
+    Action check =
+        Action.builder("check")
+            .reads("x")
+            .writes("y")
+            .update((s, in) -> s.update("y", s.getLong("x")));
+    Action approve =
+        Action.builder("approve")
+            .reads("y")
+            .writes("approved")
+            .optionalInputs("ok")
+            .update((s, in) -> s.update("approved", (Boolean) in.getOrDefault("ok", true)));
+    Graph child =
+        Graph.builder().withActions(check, approve).withTransition("check", "approve").build();
+    Action reviews =
+        MapStates.builder("reviews")
+            .reads("xs")
+            .writes("approvals")
+            .subGraph(RunnableGraph.of(child, "check"))
+            .states((s, in) -> s.<Long>getList("xs").stream().map(x -> State.of("x", x)).toList())
+            .reduce(
+                (s, children) ->
+                    s.update("approvals", children.stream().map(c -> c.get("approved")).toList()))
+            .build();
+    return Graph.builder().withActions(reviews).build();
+  }
+
   static GraphProvider provider(String name, Graph graph, String entrypoint) {
     return new GraphProvider() {
       @Override
