@@ -40,6 +40,14 @@ final class JoinCompleter {
     return joinId + "/" + String.format("%08d", index);
   }
 
+  /**
+   * The join-counts key of how many of {@code joinId}'s children wait (halted); absent until one
+   * does, so a join without halts reads one cached key per result and writes none.
+   */
+  static String waitingCountKey(String joinId) {
+    return joinId + "#waiting";
+  }
+
   /** The results stored for {@code joinId}, in child order, removed from the store. */
   static List<TaskResult> takeResults(KeyValueStore<String, TaskResult> results, String joinId) {
     List<TaskResult> list = new ArrayList<>();
@@ -88,6 +96,9 @@ final class JoinCompleter {
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     joins.delete(join.getJoinId());
     counts.delete(join.getJoinId());
+    if (counts.get(waitingCountKey(join.getJoinId())) != null) {
+      counts.delete(waitingCountKey(join.getJoinId()));
+    }
     long now = context.currentSystemTimeMs();
     JoinReducer.Completion c = reducer.complete(join, results, now);
     for (var event : c.events()) {

@@ -95,13 +95,20 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
     long done = counts.get(joinId);
     int total = result.getParent().getChildCount();
+    String waitingKey = JoinCompleter.waitingCountKey(joinId);
+    Long waitingCount = counts.get(waitingKey);
     if (halt) {
+      if (waiting.get(slot) == null) {
+        counts.put(waitingKey, (waitingCount == null ? 0 : waitingCount) + 1);
+      }
       waiting.put(slot, result);
       emitIfEveryChildWaits(join, done, total, timestamp);
       return;
     }
-    if (waiting.get(slot) != null) {
-      waiting.delete(slot); // a resumed child (or a parent whose children were) has finished
+    if (waitingCount != null && waiting.get(slot) != null) {
+      // A resumed child (or a parent whose children were) has finished.
+      waiting.delete(slot);
+      counts.put(waitingKey, waitingCount - 1);
     }
     results.put(slot, result);
     done++;
@@ -112,7 +119,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (done == total) {
       completer.complete(
           context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
-    } else {
+    } else if (waitingCount != null && waitingCount > 0) {
       emitIfEveryChildWaits(join, done, total, timestamp);
     }
   }
