@@ -20,7 +20,7 @@ RUN groupadd --system --gid 10001 bramble \
  && chmod 0755 /usr/local/bin/bramble
 COPY --from=build /src/launcher/target/bramble.jar /opt/bramble/bramble.jar
 # Graphs load from the class path: the examples here, a user's own jars beside them (or BRAMBLE_CLASSPATH).
-COPY --from=build /src/examples/target/bramble-examples.jar /src/examples/target/graphs-lib/ /opt/bramble/graphs/
+COPY --from=build /src/examples/target/bramble-examples.jar /opt/bramble/graphs/
 # Heap sized by the container's memory limit; the coordinator keeps its state under /var/lib/bramble.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
     BRAMBLE_STATE_DIR=/var/lib/bramble/coordinator

@@ -77,7 +77,7 @@ rm -rf "$ctx" && mkdir -p "$ctx"
 cp "$here/images/bramble/Dockerfile" "$ctx/"
 cp "$jar" "$ctx/bramble.jar"
 mkdir -p "$ctx/graphs"
-cp "$root/examples/target/bramble-examples.jar" "$root"/examples/target/graphs-lib/*.jar "$ctx/graphs/"
+cp "$root/examples/target/bramble-examples.jar" "$ctx/graphs/"
 docker build -q --build-arg BASE="$base_image" -t "$bramble_image" "$ctx" >/dev/null
 
 # Earlier builds of these tags, now untagged, would pile up in a cached data root.
