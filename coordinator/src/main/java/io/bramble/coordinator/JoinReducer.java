@@ -10,7 +10,6 @@ import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.EventTracker;
-import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ErrorInfo;
@@ -72,13 +71,13 @@ final class JoinReducer {
                   r.getError() == null ? "no error given" : r.getError().getMessage()));
         }
       }
-      Halt pauses = Pauses.applying(join.getPauseBefore(), join.getPauseAfter(), graph);
+      Halt pauses = Halt.of(join.getPauseBefore(), join.getPauseAfter()).within(graph);
       Seam.Stop stop =
           app.seam()
               .completeParallelStep(
                   succeeded,
                   failures,
-                  Pauses.together(Halt.of(join.getHaltBefore(), join.getHaltAfter()), pauses),
+                  Halt.of(join.getHaltBefore(), join.getHaltAfter()).and(pauses),
                   StateCodec.toMap(join.getInputs()));
       long requestedAt = requestedAt(join, results);
       boolean paused = stop == Seam.Stop.HALTED && app.hasNext() && app.seam().isDone(pauses);

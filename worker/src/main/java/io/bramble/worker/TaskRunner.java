@@ -15,7 +15,6 @@ import io.bramble.core.state.State;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.runtime.Errors;
-import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
@@ -95,8 +94,8 @@ public final class TaskRunner {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
-    Halt pauses = Pauses.applying(task.getPauseBefore(), task.getPauseAfter(), graph);
-    Halt halt = Pauses.together(Halt.of(task.getHaltBefore(), task.getHaltAfter()), pauses);
+    Halt pauses = Halt.of(task.getPauseBefore(), task.getPauseAfter()).within(graph);
+    Halt halt = Halt.of(task.getHaltBefore(), task.getHaltAfter()).and(pauses);
     Map<String, Object> inputs = StateCodec.toMap(task.getInputs());
 
     ApplicationBuilder builder =

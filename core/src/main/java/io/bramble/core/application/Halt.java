@@ -65,6 +65,30 @@ public final class Halt {
     return new Halt(before, a);
   }
 
+  /** This halt and {@code other}: stops where either stops. */
+  public Halt and(Halt other) {
+    return andBefore(other.before.toArray(String[]::new))
+        .andAfter(other.after.toArray(String[]::new));
+  }
+
+  /**
+   * The part of this halt that {@code graph} has: names of its actions, or tags one of them has.
+   */
+  public Halt within(Graph graph) {
+    return of(
+        before.stream().filter(h -> names(h, graph)).toList(),
+        after.stream().filter(h -> names(h, graph)).toList());
+  }
+
+  /** Whether {@code halt} is an action of {@code graph}, or {@code @tag:NAME} of a tag one has. */
+  public static boolean names(String halt, Graph graph) {
+    if (halt.startsWith(TAG_PREFIX)) {
+      String tag = halt.substring(TAG_PREFIX.length());
+      return graph.actions().stream().anyMatch(a -> a.tags().contains(tag));
+    }
+    return graph.hasAction(halt);
+  }
+
   /** The actions (or tags) a run stops in front of. */
   public List<String> beforeActions() {
     return before;
@@ -84,12 +108,13 @@ public final class Halt {
 
   private static void check(Graph graph, List<String> halts, String which) {
     for (String h : halts) {
+      if (names(h, graph)) {
+        continue;
+      }
       if (h.startsWith(TAG_PREFIX)) {
-        String tag = h.substring(TAG_PREFIX.length());
-        if (graph.actions().stream().noneMatch(a -> a.tags().contains(tag))) {
-          throw new ApplicationException(which + " names tag '" + tag + "', which no action has");
-        }
-      } else if (!graph.hasAction(h)) {
+        throw new ApplicationException(
+            which + " names tag '" + h.substring(TAG_PREFIX.length()) + "', which no action has");
+      } else {
         throw new ApplicationException(
             which
                 + " names unknown action '"
