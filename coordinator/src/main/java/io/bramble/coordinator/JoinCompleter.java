@@ -115,10 +115,8 @@ final class JoinCompleter {
       forward(context, join.getParentAppId(), c.continuation(), timestamp, trace, Sinks.TASKS);
     } else {
       TaskResult r = c.parentResult();
-      forward(context, Records.resultKey(r), r, timestamp, trace, Sinks.RESULTS);
-      if (r.getStatus() == ResultStatus.HALTED && r.getParent() != null) {
-        // As a worker does for a halted child: also under its own id, where its resume arrives.
-        forward(context, r.getAppId(), r, timestamp, trace, Sinks.RESULTS);
+      for (String key : Records.resultKeys(r)) {
+        forward(context, key, r, timestamp, trace, Sinks.RESULTS);
       }
     }
     forward(

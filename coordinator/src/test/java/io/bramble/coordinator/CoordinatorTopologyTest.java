@@ -6,6 +6,7 @@ import io.bramble.core.persistence.InMemoryPersister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.DeadLetters;
+import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
@@ -14,7 +15,6 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -148,10 +148,7 @@ class CoordinatorTopologyTest {
     if (outcome instanceof TaskOutcome.FannedOut f) {
       fanouts.pipeInput(f.key(), f.fanOut());
     } else if (outcome instanceof TaskOutcome.Finished r) {
-      if (r.result().getStatus() == ResultStatus.HALTED && !r.key().equals(r.result().getAppId())) {
-        results.pipeInput(r.result().getAppId(), r.result());
-      }
-      results.pipeInput(r.key(), r.result());
+      Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
     }
   }
 

@@ -223,6 +223,18 @@ public final class Records {
   }
 
   /**
+   * Every key a result is written under: its {@link #resultKey}, and for a halted child also its
+   * own app id, so the coordinator keeps what resumes it where a resume of that id arrives (its
+   * parent's join, under the parent's id, learns that the child waits).
+   */
+  public static List<String> resultKeys(TaskResult result) {
+    String key = resultKey(result);
+    return result.getStatus() == ResultStatus.HALTED && !key.equals(result.getAppId())
+        ? List.of(result.getAppId(), key)
+        : List.of(key);
+  }
+
+  /**
    * The key a result travels under: its parent's app id (so it lands with the parent's join), or
    * its own for a root.
    */

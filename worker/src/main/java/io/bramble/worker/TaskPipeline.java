@@ -4,6 +4,7 @@ import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.StepStart;
 import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.EventTracker;
+import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
@@ -23,6 +24,8 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -267,29 +270,26 @@ final class TaskPipeline {
   }
 
   /**
-   * Writes the outcome, carrying the current trace context in its headers. A halted child is also
-   * written under its own app id: the coordinator keeps what resumes it where a resume of that id
-   * arrives (its parent's join, under the parent's id, learns that the child waits).
+   * Writes the outcome (a result under every key it goes by, see {@link Records#resultKeys}), each
+   * record carrying the current trace context in its headers.
    */
   private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
-    ProducerRecord<String, byte[]> out;
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     if (outcome instanceof TaskOutcome.Finished f) {
       byte[] value = resultSerde.serialize(topics.results(), f.result());
-      out = new ProducerRecord<>(topics.results(), f.key(), value);
-      if (f.result().getStatus() == ResultStatus.HALTED && !f.key().equals(f.result().getAppId())) {
-        ProducerRecord<String, byte[]> notice =
-            new ProducerRecord<>(topics.results(), f.result().getAppId(), value);
-        tracing.inject(Context.current(), notice.headers());
-        producer.send(notice).get();
+      for (String key : Records.resultKeys(f.result())) {
+        out.add(new ProducerRecord<>(topics.results(), key, value));
       }
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
-      out =
+      out.add(
           new ProducerRecord<>(
-              topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut()));
+              topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut())));
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }
-    tracing.inject(Context.current(), out.headers());
-    producer.send(out).get();
+    for (ProducerRecord<String, byte[]> r : out) {
+      tracing.inject(Context.current(), r.headers());
+      producer.send(r).get();
+    }
   }
 }
