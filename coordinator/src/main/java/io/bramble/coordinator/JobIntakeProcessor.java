@@ -110,8 +110,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
 
   private void resume(String appId, JobRequest request, long timestamp) {
     String requestId = request.getRequestId() == null ? "" : request.getRequestId();
-    String last = resumes.get(appId);
-    if (last != null && !requestId.isEmpty() && last.startsWith(requestId + "@")) {
+    ResumeMark last = ResumeMark.decode(resumes.get(appId));
+    if (last != null && !requestId.isEmpty() && last.requestId().equals(requestId)) {
       emit(
           Sinks.EVENTS,
           appId,
@@ -154,7 +154,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       return;
     }
     halted.delete(appId);
-    resumes.put(appId, requestId + "@" + waiting.getSequenceId());
+    resumes.put(appId, new ResumeMark(requestId, waiting.getSequenceId()).encode());
     if (waiting.getParent() == null) {
       jobResults.delete(appId);
     }

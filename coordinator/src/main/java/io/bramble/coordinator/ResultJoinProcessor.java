@@ -134,9 +134,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (resume == null) {
       return true; // a parent waiting for its children: nothing of its own to resume
     }
-    String last = resumes.get(result.getAppId());
-    if (last != null
-        && Long.parseLong(last.substring(last.lastIndexOf('@') + 1)) >= resume.getSequenceId()) {
+    ResumeMark last = ResumeMark.decode(resumes.get(result.getAppId()));
+    if (last != null && last.sequenceId() >= resume.getSequenceId()) {
       return false;
     }
     halted.put(result.getAppId(), resume);

@@ -39,8 +39,8 @@ final class StoreNames {
   static final String HALTED = "halted";
 
   /**
-   * app id → "requestId@sequenceId" of the last resume accepted for it: the same resume delivered
-   * twice runs once, and a halted report older than the resume is stale.
+   * app id → the last resume accepted for it ({@link ResumeMark}): the same resume delivered twice
+   * runs once, and a halted report older than the resume is stale.
    */
   static final String RESUMES = "resumes";
 
