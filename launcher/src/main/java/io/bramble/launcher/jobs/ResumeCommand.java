@@ -2,14 +2,14 @@ package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
 import io.bramble.client.ResumeRefusedException;
-import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.launcher.settings.HaltOptions;
+import io.bramble.launcher.settings.JsonOption;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -47,19 +47,7 @@ public final class ResumeCommand implements Callable<Integer> {
       description = "Inputs for the action it continues with (e.g. a person's answer).")
   String inputsJson;
 
-  @Option(
-      names = "--halt-before",
-      split = ",",
-      paramLabel = "ACTION",
-      description = "The app's halts from now on (none given: the ones it had).")
-  List<String> haltBefore = new ArrayList<>();
-
-  @Option(
-      names = "--halt-after",
-      split = ",",
-      paramLabel = "ACTION",
-      description = "As --halt-before, after actions.")
-  List<String> haltAfter = new ArrayList<>();
+  @Mixin HaltOptions halts;
 
   @Option(names = "--wait", description = "Show progress, then print the job's next result.")
   boolean await;
@@ -77,21 +65,10 @@ public final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    Map<String, Object> inputs;
-    try {
-      inputs = StateJson.read(inputsJson);
-    } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), "--inputs is not a JSON object: " + e.getMessage());
-    }
+    Map<String, Object> inputs = JsonOption.read(spec.commandLine(), "--inputs", inputsJson);
     ClusterConfig config = cluster.resolve(context);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
-      JobRequest resume =
-          JobClient.resumeOf(appId)
-              .inputs(inputs)
-              .haltBefore(haltBefore.toArray(String[]::new))
-              .haltAfter(haltAfter.toArray(String[]::new))
-              .build();
+      JobRequest resume = halts.applyTo(JobClient.resumeOf(appId)).inputs(inputs).build();
       JobClient.Resumed resumed;
       try {
         resumed = client.resume(resume, Duration.ofMinutes(1));

@@ -2,14 +2,14 @@ package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.state.StateInternals;
-import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
+import io.bramble.launcher.settings.HaltOptions;
+import io.bramble.launcher.settings.JsonOption;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,20 +61,7 @@ public final class SubmitCommand implements Callable<Integer> {
       description = "The job's app id (default: random); a second job with one id runs once.")
   String appId;
 
-  @Option(
-      names = "--halt-before",
-      split = ",",
-      paramLabel = "ACTION",
-      description =
-          "Pause in front of these actions (of the graph or its sub-graphs; names or @tag:NAME): the app waits, HALTED, for `bramble resume`.")
-  List<String> haltBefore = new ArrayList<>();
-
-  @Option(
-      names = "--halt-after",
-      split = ",",
-      paramLabel = "ACTION",
-      description = "Pause after these actions (as --halt-before).")
-  List<String> haltAfter = new ArrayList<>();
+  @Mixin HaltOptions halts;
 
   @Option(
       names = "--entrypoint",
@@ -98,17 +85,16 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    Map<String, Object> state = parse("--state", stateJson);
-    Map<String, Object> inputs = parse("--inputs", inputsJson);
+    Map<String, Object> state = JsonOption.read(spec.commandLine(), "--state", stateJson);
+    Map<String, Object> inputs = JsonOption.read(spec.commandLine(), "--inputs", inputsJson);
     ClusterConfig config = cluster.resolve(context);
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest job =
-          JobClient.job(id, graph)
+          halts
+              .applyTo(JobClient.job(id, graph))
               .state(StateInternals.restore(state))
               .inputs(inputs)
-              .haltBefore(haltBefore.toArray(String[]::new))
-              .haltAfter(haltAfter.toArray(String[]::new))
               .entrypoint(entrypoint)
               .build();
       client.submit(job);
@@ -121,15 +107,6 @@ public final class SubmitCommand implements Callable<Integer> {
       JobResult result = client.await(job, timeout, bar);
       bar.finish();
       return JobOutput.print(result, List.of(), context.out(), context.err());
-    }
-  }
-
-  private Map<String, Object> parse(String option, String json) {
-    try {
-      return StateJson.read(json);
-    } catch (RuntimeException e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), option + " is not a JSON object: " + e.getMessage());
     }
   }
 }

@@ -61,7 +61,7 @@ final class ApplicationRun {
       }
       Halt halt;
       try {
-        halt = options.halt().validate(entry.graph());
+        halt = options.halts.halt().validate(entry.graph());
       } catch (ApplicationException e) {
         context.err().println("bramble: " + e.getMessage());
         return 2;

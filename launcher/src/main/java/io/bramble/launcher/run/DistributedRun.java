@@ -50,11 +50,11 @@ final class DistributedRun {
                 + appId);
       }
       JobRequest job =
-          JobClient.job(appId, graph)
+          options
+              .halts
+              .applyTo(JobClient.job(appId, graph))
               .state(initialState)
               .inputs(inputs)
-              .haltBefore(options.haltBefore.toArray(String[]::new))
-              .haltAfter(options.haltAfter.toArray(String[]::new))
               .build();
       client.submit(job);
       ProgressBar bar = new ProgressBar(context.err());

@@ -3,8 +3,8 @@ package io.bramble.launcher.run;
 import io.bramble.core.registry.GraphParameter;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.core.state.StateJson;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.JsonOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -107,15 +107,6 @@ final class GraphRunCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> json(String option) {
-    String text = spec.findOption(option).getValue();
-    if (text == null) {
-      return Map.of();
-    }
-    try {
-      return StateJson.read(text);
-    } catch (Exception e) {
-      throw new CommandLine.ParameterException(
-          spec.commandLine(), option + " takes a JSON object: " + e.getMessage());
-    }
+    return JsonOption.read(spec.commandLine(), option, spec.findOption(option).getValue());
   }
 }

@@ -1,11 +1,10 @@
 package io.bramble.launcher.run;
 
-import io.bramble.core.application.Halt;
 import io.bramble.core.persistence.JdbcPersister;
+import io.bramble.launcher.settings.HaltOptions;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every {@code bramble run} application takes. */
@@ -32,20 +31,7 @@ public final class RunOptions {
       description = "The application id; run again with the same --persist and --app-id to resume.")
   String appId;
 
-  @Option(
-      names = "--halt-before",
-      split = ",",
-      paramLabel = "ACTION",
-      description =
-          "Stop in front of these actions (names or @tag:NAME); with --persist, a later run continues from there; with --distributed, the job halts (HALTED) until `bramble resume`.")
-  List<String> haltBefore = new ArrayList<>();
-
-  @Option(
-      names = "--halt-after",
-      split = ",",
-      paramLabel = "ACTION",
-      description = "Stop after these actions (names or @tag:NAME).")
-  List<String> haltAfter = new ArrayList<>();
+  @Mixin HaltOptions halts;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -91,11 +77,6 @@ public final class RunOptions {
       throw new CommandLine.ParameterException(
           line, "--persist needs --app-id, so that a second run finds the first one's steps");
     }
-  }
-
-  /** The halts --halt-before and --halt-after name. */
-  Halt halt() {
-    return Halt.of(haltBefore, haltAfter);
   }
 
   /** The persister --persist names, or null. */
