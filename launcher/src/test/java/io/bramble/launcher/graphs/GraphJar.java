@@ -1,8 +1,8 @@
 package io.bramble.launcher.graphs;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,11 +70,12 @@ final class GraphJar {
         args.add(file.toString());
       }
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-      StringWriter errors = new StringWriter();
-      OutputStream quiet = OutputStream.nullOutputStream();
-      int rc = javac.run(null, quiet, new WriterStream(errors), args.toArray(String[]::new));
+      ByteArrayOutputStream errors = new ByteArrayOutputStream();
+      int rc =
+          javac.run(null, OutputStream.nullOutputStream(), errors, args.toArray(String[]::new));
       if (rc != 0) {
-        throw new IllegalStateException("the graph sources do not compile:\n" + errors);
+        throw new IllegalStateException(
+            "the graph sources do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
       }
       Path classes = work.resolve("classes");
       try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
@@ -102,19 +103,5 @@ final class GraphJar {
         dir.resolve("myflow.jar"),
         Map.of("com.example.myflow.MyFlowProvider", MYFLOW),
         List.of("com.example.myflow.MyFlowProvider"));
-  }
-
-  /** javac writes diagnostics to an OutputStream. */
-  private static final class WriterStream extends OutputStream {
-    private final StringWriter writer;
-
-    WriterStream(StringWriter writer) {
-      this.writer = writer;
-    }
-
-    @Override
-    public void write(int b) {
-      writer.write(b);
-    }
   }
 }
