@@ -12,7 +12,6 @@ import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -48,18 +47,21 @@ final class JoinCompleter {
     return joinId + "#waiting";
   }
 
+  /** What {@code store} holds for {@code joinId}'s children, in child order. */
+  static List<TaskResult> childrenOf(KeyValueStore<String, TaskResult> store, String joinId) {
+    List<TaskResult> list = new ArrayList<>();
+    try (KeyValueIterator<String, TaskResult> it = store.range(joinId + "/", joinId + "/~")) {
+      it.forEachRemaining(kv -> list.add(kv.value));
+    }
+    return list;
+  }
+
   /** The results stored for {@code joinId}, in child order, removed from the store. */
   static List<TaskResult> takeResults(KeyValueStore<String, TaskResult> results, String joinId) {
-    List<TaskResult> list = new ArrayList<>();
-    List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, TaskResult> it = results.range(joinId + "/", joinId + "/~")) {
-      while (it.hasNext()) {
-        KeyValue<String, TaskResult> kv = it.next();
-        keys.add(kv.key);
-        list.add(kv.value);
-      }
+    List<TaskResult> list = childrenOf(results, joinId);
+    for (TaskResult r : list) {
+      results.delete(resultKey(joinId, r.getParent().getChildIndex()));
     }
-    keys.forEach(results::delete);
     return list;
   }
 

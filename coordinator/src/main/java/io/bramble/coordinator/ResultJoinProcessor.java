@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -147,26 +146,15 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    * them: reported halted to its own parent's join, or, for a root, as its job's halted result.
    */
   private void emitIfEveryChildWaits(FanOut join, long done, int total, long timestamp) {
-    List<TaskResult> waitingChildren = new ArrayList<>();
-    try (KeyValueIterator<String, TaskResult> it =
-        waiting.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
-      it.forEachRemaining(kv -> waitingChildren.add(kv.value));
-    }
+    List<TaskResult> waitingChildren = JoinCompleter.childrenOf(waiting, join.getJoinId());
     if (waitingChildren.isEmpty() || done + waitingChildren.size() < total) {
       return;
     }
     List<WaitingApp> apps = new ArrayList<>();
-    long requestedAt = join.getRequestedAtMs();
-    for (TaskResult w : waitingChildren) {
-      apps.addAll(w.getWaiting());
-      requestedAt = Math.max(requestedAt, w.getRequestedAtMs());
-    }
-    try (KeyValueIterator<String, TaskResult> it =
-        results.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
-      while (it.hasNext()) {
-        requestedAt = Math.max(requestedAt, it.next().value.getRequestedAtMs());
-      }
-    }
+    waitingChildren.forEach(w -> apps.addAll(w.getWaiting()));
+    List<TaskResult> all = new ArrayList<>(waitingChildren);
+    all.addAll(JoinCompleter.childrenOf(results, join.getJoinId()));
+    long requestedAt = JoinReducer.requestedAt(join, all);
     TaskResult parentWaits = Records.waitingForChildren(join, apps, requestedAt, now());
     if (join.getParent() == null) {
       finishJob(parentWaits, timestamp);
