@@ -12,7 +12,6 @@ import io.bramble.launcher.platform.DevCommand;
 import io.bramble.launcher.platform.HealthCommand;
 import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
-import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -55,7 +54,7 @@ public final class Bramble implements Runnable {
   // Read by execute before the command line is parsed (the graphs shape `run`'s subcommands);
   // declared here for --help.
   @CommandLine.Option(
-      names = CLASSPATH,
+      names = GraphClassPath.FLAG,
       paramLabel = "JARS",
       description =
           "More jars (or class folders, or DIR/*) to load graphs from, ':'-separated; also BRAMBLE_CLASSPATH. May be given after the command too.")
@@ -79,7 +78,7 @@ public final class Bramble implements Runnable {
     String classPathFlag;
     GraphClassPath classPath;
     try {
-      classPathFlag = takeClassPath(rest);
+      classPathFlag = GraphClassPath.takeFlag(rest);
       classPath = GraphClassPath.of(classPathFlag, context.env().get(GraphClassPath.ENV));
     } catch (IllegalArgumentException e) {
       context.err().println("bramble: " + e.getMessage());
@@ -114,33 +113,6 @@ public final class Bramble implements Runnable {
       thread.setContextClassLoader(previous);
     }
   }
-
-  /**
-   * Removes {@code --classpath X} / {@code --classpath=X} from {@code args}; their entries, or
-   * null.
-   */
-  private static String takeClassPath(List<String> args) {
-    List<String> values = new ArrayList<>();
-    for (int i = 0; i < args.size(); ) {
-      String a = args.get(i);
-      if (a.equals(CLASSPATH)) {
-        if (i + 1 >= args.size()) {
-          throw new IllegalArgumentException(CLASSPATH + " needs a value (jars, ':'-separated)");
-        }
-        values.add(args.get(i + 1));
-        args.subList(i, i + 2).clear();
-      } else if (a.startsWith(CLASSPATH + "=")) {
-        values.add(a.substring(CLASSPATH.length() + 1));
-        args.remove(i);
-      } else {
-        i++;
-      }
-    }
-    return values.isEmpty() ? null : String.join(java.io.File.pathSeparator, values);
-  }
-
-  /** {@link Setting#CLASSPATH}'s flag (an annotation needs the constant). */
-  private static final String CLASSPATH = "--classpath";
 
   public static CommandLine commandLine(LauncherContext context) {
     CommandLine cl = new CommandLine(new Bramble(), new ContextFactory(context));

@@ -29,6 +29,9 @@ public final class GraphClassPath {
   /** The environment variable naming graph jars. */
   public static final String ENV = Setting.CLASSPATH.env();
 
+  /** {@link Setting#CLASSPATH}'s flag (an annotation needs the constant). */
+  public static final String FLAG = "--classpath";
+
   static final String SERVICES = "META-INF/services/io.bramble.core.registry.GraphProvider";
 
   private record Entry(String origin, String text, List<Path> paths) {}
@@ -46,9 +49,34 @@ public final class GraphClassPath {
    */
   public static GraphClassPath of(String flag, String env) {
     List<Entry> entries = new ArrayList<>();
-    add(entries, "--classpath", flag);
+    add(entries, FLAG, flag);
     add(entries, ENV, env);
     return new GraphClassPath(entries);
+  }
+
+  /**
+   * Removes {@code --classpath X} and {@code --classpath=X} from {@code args}, wherever they are
+   * (the graphs shape {@code run}'s subcommands, so they are read before the command line is
+   * parsed); their entries, {@code :}-joined, or null.
+   */
+  public static String takeFlag(List<String> args) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < args.size(); ) {
+      String a = args.get(i);
+      if (a.equals(FLAG)) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException(FLAG + " needs a value (jars, ':'-separated)");
+        }
+        values.add(args.get(i + 1));
+        args.subList(i, i + 2).clear();
+      } else if (a.startsWith(FLAG + "=")) {
+        values.add(a.substring(FLAG.length() + 1));
+        args.remove(i);
+      } else {
+        i++;
+      }
+    }
+    return values.isEmpty() ? null : String.join(File.pathSeparator, values);
   }
 
   private static void add(List<Entry> entries, String origin, String value) {
