@@ -2,7 +2,6 @@ package io.bramble.client;
 
 import io.bramble.core.state.State;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.runtime.Records;
 import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +37,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * client for many jobs: it is thread-safe.
  */
 public final class JobClient implements AutoCloseable {
-  /** Progress of the joins under one job: children reported so far out of children launched. */
-  public record Progress(long done, long total) {}
+  /**
+   * Progress of the joins under one job: children reported so far out of children launched; and the
+   * pools where tasks of the job wait with no worker to take them, each with how many tasks wait
+   * there (of every job).
+   */
+  public record Progress(long done, long total, Map<String, Long> waitingForPools) {
+    public Progress {
+      waitingForPools = Map.copyOf(waitingForPools);
+    }
+
+    public Progress(long done, long total) {
+      this(done, total, Map.of());
+    }
+  }
 
   /**
    * A resume the coordinator accepted: app {@code appId} of job {@code rootAppId} continues at step
@@ -262,7 +272,7 @@ public final class JobClient implements AutoCloseable {
       Consumer<TrackingEvent> events)
       throws TimeoutException, InterruptedException, ExecutionException {
     Consumer<Progress> onProgress = progress == null ? p -> {} : progress;
-    Map<String, long[]> joins = new HashMap<>();
+    JobProgress joins = new JobProgress();
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = eventConsumer()) {
       List<TopicPartition> partitions =
@@ -320,7 +330,7 @@ public final class JobClient implements AutoCloseable {
   private void drainEvents(
       KafkaConsumer<String, byte[]> consumer,
       String appId,
-      Map<String, long[]> joins,
+      JobProgress joins,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events) {
     List<TopicPartition> eventPartitions =
@@ -340,36 +350,13 @@ public final class JobClient implements AutoCloseable {
   private static void handle(
       TrackingEvent e,
       String rootAppId,
-      Map<String, long[]> joins,
+      JobProgress joins,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events) {
     if (events != null && (rootAppId.equals(e.getRootAppId()) || rootAppId.equals(e.getAppId()))) {
       events.accept(e);
     }
-    track(e, rootAppId, joins).ifPresent(progress);
-  }
-
-  private static Optional<Progress> track(
-      TrackingEvent e, String rootAppId, Map<String, long[]> joins) {
-    if (e.getKind() != EventKind.JOIN_PROGRESS && e.getKind() != EventKind.FANOUT) {
-      return Optional.empty();
-    }
-    if (!rootAppId.equals(e.getRootAppId()) || e.getTotal() == null) {
-      return Optional.empty();
-    }
-    String join = Records.stepId(e.getAppId(), e.getSequenceId());
-    long total = e.getTotal();
-    long done = e.getKind() == EventKind.FANOUT || e.getDone() == null ? 0 : e.getDone();
-    long[] dt = joins.computeIfAbsent(join, k -> new long[2]);
-    dt[0] = Math.max(dt[0], done);
-    dt[1] = total;
-    long allDone = 0;
-    long allTotal = 0;
-    for (long[] v : joins.values()) {
-      allDone += v[0];
-      allTotal += v[1];
-    }
-    return Optional.of(new Progress(allDone, allTotal));
+    joins.track(e, rootAppId).ifPresent(progress);
   }
 
   @Override

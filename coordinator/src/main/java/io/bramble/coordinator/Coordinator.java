@@ -21,13 +21,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams
- * app.
+ * app, and the {@link PoolMonitor} that tells jobs when a pool they wait for has no worker.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
+  private final PoolMonitor pools;
+
+  /** How often every pool's workers and waiting tasks are looked at. */
+  static final Duration POOL_CHECK_EVERY = Duration.ofSeconds(2);
+
   private static final long POLL_MS = 5;
   private static final int MAX_REPLACEMENTS = 5;
   private static final long REPLACEMENT_WINDOW_MS = 300_000;
@@ -73,6 +78,7 @@ public final class Coordinator implements AutoCloseable {
             CoordinatorTopology.build(
                 config.cluster().topics(), registry, schemas, meters, openTelemetry),
             p);
+    pools = new PoolMonitor(config.cluster(), registry.pools(), schemas, meters);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(this::onUncaught);
@@ -116,6 +122,7 @@ public final class Coordinator implements AutoCloseable {
 
   public void start() {
     streams.start();
+    pools.start(POOL_CHECK_EVERY);
   }
 
   /** Waits until the Streams app is RUNNING. */
@@ -147,6 +154,7 @@ public final class Coordinator implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
+    pools.close();
     streamsMetrics.close();
   }
 }

@@ -23,14 +23,16 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.RecordContext;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending joins
  * and child tasks; results fill joins and, once complete, are reduced into the parent's
- * continuation task or result; root results become job results. The three sources share one
- * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts (every
- * record of one join is keyed by the parent's app id and lands in one task).
+ * continuation task or result; moved apps' next tasks go to their pool's tasks topic; root results
+ * become job results. The three sources share one sub-topology and its stores, so jobs, fanouts and
+ * results must have equal partition counts (every record of one join is keyed by the parent's app
+ * id and lands in one task).
  */
 public final class CoordinatorTopology {
   private CoordinatorTopology() {}
@@ -77,7 +79,11 @@ public final class CoordinatorTopology {
         "join",
         () ->
             new ResultJoinProcessor(
-                BrambleSerdes.decoding(TaskResult.class, schemas), completer, metrics, tracing),
+                BrambleSerdes.decoding(TaskResult.class, schemas),
+                completer,
+                metrics,
+                tracing,
+                registry.pools()),
         "results");
 
     t.addStateStore(
@@ -155,9 +161,17 @@ public final class CoordinatorTopology {
         "fan-out",
         "join");
 
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.MOVES), Serdes.String(), Serdes.Long()),
+        "intake",
+        "fan-out",
+        "join");
+
+    // Every task to its pool's topic.
     t.addSink(
         Sinks.TASKS,
-        topics.tasks(),
+        (String key, Object task, RecordContext record) -> topics.tasks(((Task) task).getPool()),
         keyOut,
         serializer(Task.class, schemas),
         "intake",

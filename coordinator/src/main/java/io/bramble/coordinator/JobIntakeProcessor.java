@@ -82,6 +82,11 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
         return;
       }
       jobResults.delete(appId);
+      // The retry re-runs the failed step, which may be one its root moved for before.
+      KeyValueStore<String, Long> moves = context.getStateStore(StoreNames.MOVES);
+      if (moves.get(appId) != null) {
+        moves.delete(appId);
+      }
     }
     jobs.put(appId, job);
     Span span = startSpan("bramble.job " + job.getGraph(), appId);
@@ -222,7 +227,13 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     String entrypoint = job.getEntrypoint() != null ? job.getEntrypoint() : provider.entrypoint();
     graph.action(entrypoint);
     Pauses.validate(job.getHaltBefore(), job.getHaltAfter(), entry);
-    return Records.rootTask(job, entry.version(), entrypoint, state, provider.defaultHaltAfter());
+    return Records.rootTask(
+        job,
+        entry.version(),
+        entrypoint,
+        state,
+        provider.defaultHaltAfter(),
+        entry.stepPool(null, entrypoint));
   }
 
   @Override

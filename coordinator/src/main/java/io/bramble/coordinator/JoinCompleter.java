@@ -98,6 +98,13 @@ final class JoinCompleter {
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     joins.delete(join.getJoinId());
     counts.delete(join.getJoinId());
+    KeyValueStore<String, Long> moves = context.getStateStore(StoreNames.MOVES);
+    List<String> moved = new ArrayList<>();
+    try (KeyValueIterator<String, Long> it =
+        moves.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
+      it.forEachRemaining(kv -> moved.add(kv.key));
+    }
+    moved.forEach(moves::delete);
     if (counts.get(waitingCountKey(join.getJoinId())) != null) {
       counts.delete(waitingCountKey(join.getJoinId()));
     }

@@ -42,8 +42,8 @@ final class JoinReducer {
   Completion complete(FanOut join, List<TaskResult> results, long nowMs) {
     List<TrackingEvent> events = new ArrayList<>();
     try {
-      RunnableGraph runnable =
-          registry.get(join.getGraph(), join.getGraphVersion()).resolve(join.getSubGraph());
+      GraphRegistry.Entry entry = registry.get(join.getGraph(), join.getGraphVersion());
+      RunnableGraph runnable = entry.resolve(join.getSubGraph());
       Graph graph = runnable.graph();
       Application app =
           Application.builder()
@@ -89,7 +89,12 @@ final class JoinReducer {
       }
       Task continuation =
           Records.continuation(
-              join, app.nextAction(), app.nextSequenceId(), app.state(), requestedAt);
+              join,
+              app.nextAction(),
+              app.nextSequenceId(),
+              app.state(),
+              requestedAt,
+              entry.stepPool(join.getSubGraph(), app.nextAction()));
       if (paused) {
         // The parent waits for a resume in front of its next action.
         TaskResult halted =

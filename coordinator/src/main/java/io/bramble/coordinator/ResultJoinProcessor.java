@@ -1,5 +1,6 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Errors;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
@@ -17,6 +18,8 @@ import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -44,15 +47,20 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, TaskResult> waiting;
   private KeyValueStore<String, Task> halted;
   private KeyValueStore<String, String> resumes;
+  private KeyValueStore<String, Long> moves;
+  private final Set<String> pools;
 
+  /** {@code pools}: the pools whose tasks topics exist (those the graphs here use). */
   ResultJoinProcessor(
       DecodedDeserializer<TaskResult> decoder,
       JoinCompleter completer,
       CoordinatorMetrics metrics,
-      Tracing tracing) {
+      Tracing tracing,
+      Set<String> pools) {
     super(decoder, tracing);
     this.completer = completer;
     this.metrics = metrics;
+    this.pools = Set.copyOf(pools);
   }
 
   @Override
@@ -67,10 +75,15 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     waiting = context.getStateStore(StoreNames.JOIN_WAITING);
     halted = context.getStateStore(StoreNames.HALTED);
     resumes = context.getStateStore(StoreNames.RESUMES);
+    moves = context.getStateStore(StoreNames.MOVES);
   }
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
+    if (result.getStatus() == ResultStatus.MOVED) {
+      move(key, result, timestamp);
+      return;
+    }
     boolean halt = result.getStatus() == ResultStatus.HALTED;
     if (result.getParent() == null) {
       if (halt && !keepHalted(result)) {
@@ -121,6 +134,67 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     } else if (waitingCount != null && waitingCount > 0) {
       emitIfEveryChildWaits(join, done, total, timestamp);
     }
+  }
+
+  /**
+   * A moved app's next task goes to its pool's tasks topic, once. Dropped: a move delivered again
+   * (its worker's task was, after a crash), and one of an app whose outcome is in (its join
+   * completed, its slot is filled, its job finished). A pool with no tasks topic here fails the
+   * app.
+   */
+  private void move(String key, TaskResult result, long timestamp) {
+    Task next = result.getNext();
+    String mark;
+    if (result.getParent() == null) {
+      JobResult known = jobResults.get(result.getAppId());
+      if (known != null && known.getStatus() != JobStatus.HALTED) {
+        return;
+      }
+      mark = result.getAppId();
+    } else {
+      String joinId = result.getParent().getJoinId();
+      mark = JoinCompleter.resultKey(joinId, result.getParent().getChildIndex());
+      if (joins.get(joinId) == null || results.get(mark) != null) {
+        return;
+      }
+    }
+    Long last = moves.get(mark);
+    if (last != null && last >= next.getSequenceId()) {
+      return;
+    }
+    if (!pools.contains(next.getPool())) {
+      process(key, unknownPool(result), timestamp);
+      return;
+    }
+    moves.put(mark, next.getSequenceId());
+    emit(Sinks.TASKS, result.getAppId(), next, timestamp);
+  }
+
+  private TaskResult unknownPool(TaskResult moved) {
+    Task next = moved.getNext();
+    return Records.result(
+        moved.getAppId(),
+        moved.getTaskId(),
+        moved.getParent(),
+        ResultStatus.FAILED,
+        null,
+        Errors.of(
+            "io.bramble.UnknownPool",
+            "app "
+                + moved.getAppId()
+                + " moved to pool "
+                + next.getPool()
+                + " for action '"
+                + next.getPosition()
+                + "', but no graph of the coordinator runs steps there, so it has no tasks topic"
+                + " (pools here: "
+                + new TreeSet<>(pools)
+                + "); do the coordinator and the workers load the same graph code?",
+            next.getPosition()),
+        moved.getSequenceId(),
+        moved.getLastAction(),
+        moved.getRequestedAtMs(),
+        now());
   }
 
   /**
@@ -189,6 +263,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
     appSteps.delete(rootAppId);
     resumes.delete(rootAppId);
+    if (moves.get(rootAppId) != null) {
+      moves.delete(rootAppId);
+    }
     String tree = trees.get(rootAppId);
     if (tree != null) {
       for (String line : tree.split("\n")) {

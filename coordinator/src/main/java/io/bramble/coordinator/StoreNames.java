@@ -50,5 +50,12 @@ final class StoreNames {
    */
   static final String JOIN_WAITING = "join-waiting";
 
+  /**
+   * A moved app's key (a root's app id; a child's join id + "/" + child index) → the sequence id of
+   * the last step a move of it was published for: a move delivered again is published once. A
+   * child's go when its join completes, a root's when its job does or is retried.
+   */
+  static final String MOVES = "moves";
+
   private StoreNames() {}
 }

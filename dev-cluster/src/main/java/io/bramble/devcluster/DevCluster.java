@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything in one JVM, as {@code bramble dev} runs it: a KRaft broker and a schema registry (data
@@ -74,7 +76,7 @@ public final class DevCluster implements AutoCloseable {
     this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
     this.cluster =
         ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
-    TopicSetup.ensure(cluster);
+    TopicSetup.ensure(cluster, graphs.pools());
     BrambleSchemas.registerAll(schemas, cluster.topics().prefix());
   }
 
@@ -173,12 +175,20 @@ public final class DevCluster implements AutoCloseable {
     }
   }
 
+  /** Starts a worker of every pool the graphs use. */
   public Worker startWorker() {
+    return startWorker(graphs.pools().toArray(String[]::new));
+  }
+
+  /** Starts a worker of {@code pools}. */
+  public Worker startWorker(String... pools) {
+    Map<String, Integer> each = new TreeMap<>();
+    for (String pool : pools) {
+      each.put(pool, settings.workerConcurrency());
+    }
     Worker w =
         new Worker(
-            WorkerConfig.of(cluster)
-                .withWorkerId("worker-" + (++workerCount))
-                .withConcurrency(settings.workerConcurrency()),
+            WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)).withPools(each),
             graphs,
             schemas,
             meters,

@@ -32,11 +32,16 @@ public final class Records {
   }
 
   /**
-   * The first task of a job: its root app at {@code entrypoint}, step 0, ending at the graph's own
-   * {@code haltAfter} and pausing at the job's halts.
+   * The first task of a job: its root app at {@code entrypoint}, step 0, in {@code pool}, ending at
+   * the graph's own {@code haltAfter} and pausing at the job's halts.
    */
   public static Task rootTask(
-      JobRequest job, String graphVersion, String entrypoint, State state, List<String> haltAfter) {
+      JobRequest job,
+      String graphVersion,
+      String entrypoint,
+      State state,
+      List<String> haltAfter,
+      String pool) {
     return Task.newBuilder()
         .setTaskId(stepId(job.getAppId(), 0))
         .setAppId(job.getAppId())
@@ -55,6 +60,7 @@ public final class Records {
         .setRequestedAtMs(job.getSubmittedAtMs())
         .setParent(null)
         .setSubGraph(null)
+        .setPool(pool)
         .setAttempt(0)
         .build();
   }
@@ -77,24 +83,34 @@ public final class Records {
 
   /**
    * The task that continues {@code task}'s app at {@code position}, step {@code sequenceId}, from
-   * {@code state}: what a halted app's result carries for its resume.
+   * {@code state}, in {@code pool}: what a halted app's result carries for its resume, and a moved
+   * app's for its next step.
    */
-  public static Task continuing(Task task, String position, long sequenceId, State state) {
+  public static Task continuing(
+      Task task, String position, long sequenceId, State state, String pool) {
     return Task.newBuilder(task)
         .setTaskId(stepId(task.getAppId(), sequenceId))
         .setPosition(position)
         .setSequenceId(sequenceId)
         .setState(StateCodec.toAvro(state))
+        .setPool(pool)
         .setAttempt(0)
         .build();
   }
 
   /**
    * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId}
-   * maps out; it runs sub-graph {@code subGraphPath} of the parent's graph.
+   * maps out; it runs sub-graph {@code subGraphPath} of the parent's graph, its first step in
+   * {@code pool}.
    */
   public static Task childTask(
-      Task parent, long sequenceId, SubGraphTask child, int index, int count, String subGraphPath) {
+      Task parent,
+      long sequenceId,
+      SubGraphTask child,
+      int index,
+      int count,
+      String subGraphPath,
+      String pool) {
     return Task.newBuilder()
         .setTaskId(stepId(child.appId(), 0))
         .setAppId(child.appId())
@@ -115,16 +131,17 @@ public final class Records {
             new ParentRef(
                 parent.getAppId(), sequenceId, stepId(parent.getAppId(), sequenceId), index, count))
         .setSubGraph(subGraphPath)
+        .setPool(pool)
         .setAttempt(0)
         .build();
   }
 
   /**
    * The task that continues {@code join}'s parent after its reduce: at {@code position}, step
-   * {@code sequenceId}.
+   * {@code sequenceId}, in {@code pool}.
    */
   public static Task continuation(
-      FanOut join, String position, long sequenceId, State state, long requestedAtMs) {
+      FanOut join, String position, long sequenceId, State state, long requestedAtMs, String pool) {
     return Task.newBuilder()
         .setTaskId(stepId(join.getParentAppId(), sequenceId))
         .setAppId(join.getParentAppId())
@@ -143,6 +160,7 @@ public final class Records {
         .setRequestedAtMs(requestedAtMs)
         .setParent(join.getParent())
         .setSubGraph(join.getSubGraph())
+        .setPool(pool)
         .setAttempt(0)
         .build();
   }
@@ -196,6 +214,28 @@ public final class Records {
                 nowMs))
         .setResume(resume)
         .setWaiting(List.of(new WaitingApp(task.getAppId(), resume.getPosition())))
+        .build();
+  }
+
+  /**
+   * {@code task}'s app stopped after step {@code sequenceId} because its next step runs in another
+   * pool: {@code next} runs it there.
+   */
+  public static TaskResult moved(
+      Task task, State state, long sequenceId, String lastAction, Task next, long nowMs) {
+    return TaskResult.newBuilder(
+            result(
+                task.getAppId(),
+                task.getTaskId(),
+                task.getParent(),
+                ResultStatus.MOVED,
+                state,
+                null,
+                sequenceId,
+                lastAction,
+                task.getRequestedAtMs(),
+                nowMs))
+        .setNext(next)
         .build();
   }
 

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -20,11 +21,12 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates Bramble's topics when missing and checks existing ones: jobs, fanouts and results must
- * have the same partition count (the coordinator joins them per partition), so must tasks and
- * checkpoints (a worker reads the checkpoint partitions of the task partitions it owns), and
- * checkpoints and job-results must be compacted. A broker that has just started or a leader that is
- * moving answers with retriable errors for a moment: those are retried until a deadline, then the
- * setup fails naming the topic.
+ * have the same partition count (the coordinator joins them per partition), so must every pool's
+ * tasks topic and checkpoints (a worker reads the checkpoint partitions of the task partitions it
+ * owns, and an app's checkpoints stay in one partition as it moves between pools), and checkpoints
+ * and job-results must be compacted. A broker that has just started or a leader that is moving
+ * answers with retriable errors for a moment: those are retried until a deadline, then the setup
+ * fails naming the topic.
  */
 public final class TopicSetup {
   /** How long retriable errors are retried by default. */
@@ -33,25 +35,40 @@ public final class TopicSetup {
   private TopicSetup() {}
 
   public static void ensure(ClusterConfig cluster) {
+    ensure(cluster, Set.of());
+  }
+
+  /** Bramble's topics with the tasks topics of {@code pools}. */
+  public static void ensure(ClusterConfig cluster, Collection<String> pools) {
     try (Admin admin = Admin.create(cluster.clientProps())) {
-      ensure(admin, cluster.topics(), cluster.partitions());
+      ensure(admin, cluster.topics(), pools, cluster.partitions(), DEFAULT_DEADLINE);
     }
   }
 
   public static void ensure(Admin admin, Topics topics, int partitions) {
-    ensure(admin, topics, partitions, DEFAULT_DEADLINE);
+    ensure(admin, topics, Set.of(), partitions, DEFAULT_DEADLINE);
   }
 
   /**
    * As {@link #ensure(Admin, Topics, int)}, retrying retriable errors for at most {@code deadline}.
    */
   public static void ensure(Admin admin, Topics topics, int partitions, Duration deadline) {
+    ensure(admin, topics, Set.of(), partitions, deadline);
+  }
+
+  /**
+   * Bramble's topics with the tasks topics of {@code pools}, retrying retriable errors for at most
+   * {@code deadline}.
+   */
+  public static void ensure(
+      Admin admin, Topics topics, Collection<String> pools, int partitions, Duration deadline) {
+    List<String> all = topics.all(pools);
     long end = System.nanoTime() + deadline.toNanos();
     long backoffMs = 50;
     while (true) {
       try {
-        createMissing(admin, topics, partitions);
-        check(admin, topics);
+        createMissing(admin, all, topics, partitions);
+        check(admin, all, topics);
         return;
       } catch (TopicFailure f) {
         boolean retriable = f.cause instanceof RetriableException;
@@ -99,11 +116,11 @@ public final class TopicSetup {
     }
   }
 
-  private static void createMissing(Admin admin, Topics topics, int partitions)
+  private static void createMissing(Admin admin, List<String> all, Topics topics, int partitions)
       throws TopicFailure, InterruptedException {
     Collection<String> existing = await("(listing topics)", admin.listTopics().names());
     List<NewTopic> missing = new ArrayList<>();
-    for (String t : topics.all()) {
+    for (String t : all) {
       if (!existing.contains(t)) {
         NewTopic nt = new NewTopic(t, Optional.of(partitions), Optional.empty());
         if (topics.compacted().contains(t)) {
@@ -154,10 +171,11 @@ public final class TopicSetup {
     }
   }
 
-  private static void check(Admin admin, Topics topics) throws TopicFailure, InterruptedException {
+  private static void check(Admin admin, List<String> all, Topics topics)
+      throws TopicFailure, InterruptedException {
     Map<String, TopicDescription> described = new HashMap<>();
     for (Map.Entry<String, KafkaFuture<TopicDescription>> d :
-        admin.describeTopics(topics.all()).topicNameValues().entrySet()) {
+        admin.describeTopics(all).topicNameValues().entrySet()) {
       described.put(d.getKey(), await(d.getKey(), d.getValue()));
     }
     List<String> problems = new ArrayList<>();
@@ -167,8 +185,9 @@ public final class TopicSetup {
         List.of(topics.fanouts(), topics.results()),
         "the coordinator",
         problems);
-    samePartitions(
-        described, topics.tasks(), List.of(topics.checkpoints()), "each worker", problems);
+    List<String> withCheckpoints = new ArrayList<>(List.of(topics.checkpoints()));
+    all.stream().filter(t -> t.startsWith(topics.tasks() + ".")).forEach(withCheckpoints::add);
+    samePartitions(described, topics.tasks(), withCheckpoints, "each worker", problems);
     List<ConfigResource> resources =
         topics.compacted().stream()
             .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))

@@ -1,7 +1,12 @@
 package io.bramble.runtime;
 
+import io.bramble.core.runtime.Pools;
 import io.bramble.schemas.BrambleSchemas;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Bramble's topic names under one prefix (default {@code bramble.}). */
 public record Topics(String prefix) {
@@ -17,6 +22,11 @@ public record Topics(String prefix) {
 
   public String tasks() {
     return prefix + "tasks";
+  }
+
+  /** The tasks topic of {@code pool}: {@link #tasks()} for the default pool. */
+  public String tasks(String pool) {
+    return Pools.DEFAULT.equals(pool) ? tasks() : tasks() + "." + pool;
   }
 
   public String fanouts() {
@@ -44,8 +54,24 @@ public record Topics(String prefix) {
   }
 
   public List<String> all() {
-    return List.of(
-        jobs(), tasks(), fanouts(), results(), checkpoints(), jobResults(), events(), dlq());
+    return all(Set.of());
+  }
+
+  /** Every topic, with the tasks topics of {@code pools} besides the default pool's. */
+  public List<String> all(Collection<String> pools) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                jobs(),
+                tasks(),
+                fanouts(),
+                results(),
+                checkpoints(),
+                jobResults(),
+                events(),
+                dlq()));
+    new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
+    return all;
   }
 
   /** Topics compacted by key: only the latest record per app id matters. */

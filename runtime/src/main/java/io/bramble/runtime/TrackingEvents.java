@@ -232,6 +232,24 @@ public final class TrackingEvents {
         .build();
   }
 
+  /**
+   * Tasks of job {@code rootAppId} wait in {@code pool}, which has no worker; {@code lag} tasks
+   * wait there in all.
+   */
+  public static TrackingEvent poolWaiting(
+      String rootAppId, String pool, long lag, String process, long nowMs) {
+    return base(rootAppId, EventKind.POOL_WAITING, rootAppId, process, nowMs)
+        .setPool(pool)
+        .setLag(lag)
+        .build();
+  }
+
+  /** {@code pool}, which job {@code rootAppId} waited for, has a worker again. */
+  public static TrackingEvent poolServed(
+      String rootAppId, String pool, String process, long nowMs) {
+    return base(rootAppId, EventKind.POOL_SERVED, rootAppId, process, nowMs).setPool(pool).build();
+  }
+
   /** The graph as the events topic carries it. */
   public static GraphShape shape(GraphView view) {
     return GraphShape.newBuilder()

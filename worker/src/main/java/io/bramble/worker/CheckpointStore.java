@@ -33,11 +33,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The latest checkpoint of the apps whose tasks this worker owns. Tasks and checkpoints are both
- * keyed by app id and have equal partition counts, so task partition {@code p} has its checkpoints
- * in checkpoint partition {@code p}: the store reads exactly the checkpoint partitions of the task
- * partitions it is told it owns, so a cluster of N workers reads the checkpoint stream about once,
- * not N times.
+ * The latest checkpoint of the apps whose tasks this worker owns. Tasks (of every pool) and
+ * checkpoints are all keyed by app id and have equal partition counts, so task partition {@code p}
+ * has its checkpoints in checkpoint partition {@code p}: the store reads exactly the checkpoint
+ * partitions of the task partitions it is told it owns, so a cluster of N workers of a pool reads
+ * the checkpoint stream about once, not N times.
  *
  * <p>A partition newly owned is read from its beginning (the topic is compacted) up to its end as
  * it was then; its tasks wait until that catch-up is done, so a task taken over from a dead worker
@@ -85,8 +85,8 @@ final class CheckpointStore implements AutoCloseable {
 
   // Ownership as the task consumer reports it, guarded by lock; the reader thread applies it.
   private final Object lock = new Object();
-  private final Set<Integer> owned = new HashSet<>();
-  private final Set<Integer> revokedPending = new HashSet<>();
+  private final Set<TopicPartition> owned = new HashSet<>();
+  private final Set<TopicPartition> revokedPending = new HashSet<>();
   private final Map<Integer, CatchUp> catchingUp = new HashMap<>();
   private long version;
 
@@ -151,17 +151,27 @@ final class CheckpointStore implements AutoCloseable {
     reader.start();
   }
 
-  /** The task partitions {@code partitions} are now this worker's: read their checkpoints. */
-  void assigned(Collection<Integer> partitions) {
+  /**
+   * The task partitions {@code partitions} (of one pool's tasks topic) are now this worker's: read
+   * their checkpoints.
+   */
+  void assigned(Collection<TopicPartition> partitions) {
     synchronized (lock) {
       // Given back and not given again in this rebalance: another worker owns them now.
-      Set<Integer> gone = new HashSet<>(revokedPending);
-      gone.removeAll(partitions);
+      Set<String> topics = new HashSet<>();
+      partitions.forEach(tp -> topics.add(tp.topic()));
+      Set<TopicPartition> gone = new HashSet<>();
+      for (TopicPartition tp : revokedPending) {
+        if (topics.contains(tp.topic()) && !partitions.contains(tp)) {
+          gone.add(tp);
+        }
+      }
+      revokedPending.removeIf(tp -> topics.contains(tp.topic()));
       drop(gone);
-      revokedPending.clear();
-      for (int p : partitions) {
-        if (owned.add(p)) {
-          catchingUp.put(p, new CatchUp());
+      for (TopicPartition tp : partitions) {
+        boolean read = isRead(tp.partition());
+        if (owned.add(tp) && !read) {
+          catchingUp.put(tp.partition(), new CatchUp());
         }
       }
       changed();
@@ -172,18 +182,18 @@ final class CheckpointStore implements AutoCloseable {
    * The task partitions {@code partitions} were given back in a rebalance. They are dropped once
    * the rebalance assigns them elsewhere; one assigned straight back keeps what was read.
    */
-  void revoked(Collection<Integer> partitions) {
+  void revoked(Collection<TopicPartition> partitions) {
     synchronized (lock) {
-      for (int p : partitions) {
-        if (owned.contains(p)) {
-          revokedPending.add(p);
+      for (TopicPartition tp : partitions) {
+        if (owned.contains(tp)) {
+          revokedPending.add(tp);
         }
       }
     }
   }
 
   /** The task partitions {@code partitions} were lost (another worker may own them): drop them. */
-  void lost(Collection<Integer> partitions) {
+  void lost(Collection<TopicPartition> partitions) {
     synchronized (lock) {
       revokedPending.removeAll(partitions);
       drop(partitions);
@@ -191,14 +201,26 @@ final class CheckpointStore implements AutoCloseable {
     }
   }
 
-  private void drop(Collection<Integer> partitions) {
+  /**
+   * Whether checkpoint partition {@code partition} is read: some pool's task partition of that
+   * number is owned. An app keeps its checkpoint partition as it moves between pools, so a worker
+   * of several pools reads each partition once.
+   */
+  private boolean isRead(int partition) {
+    return owned.stream().anyMatch(tp -> tp.partition() == partition);
+  }
+
+  private void drop(Collection<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return;
     }
     owned.removeAll(partitions);
-    partitions.forEach(catchingUp::remove);
-    latest.values().removeIf(h -> partitions.contains(h.partition()));
-    finished.values().removeIf(f -> partitions.contains(f.partition()));
+    Set<Integer> unread = new HashSet<>();
+    partitions.forEach(tp -> unread.add(tp.partition()));
+    unread.removeIf(this::isRead);
+    unread.forEach(catchingUp::remove);
+    latest.values().removeIf(h -> unread.contains(h.partition()));
+    finished.values().removeIf(f -> unread.contains(f.partition()));
     lock.notifyAll();
   }
 
@@ -211,7 +233,9 @@ final class CheckpointStore implements AutoCloseable {
   /** The checkpoint partitions read now. */
   Set<Integer> owned() {
     synchronized (lock) {
-      return Set.copyOf(owned);
+      Set<Integer> read = new HashSet<>();
+      owned.forEach(tp -> read.add(tp.partition()));
+      return Set.copyOf(read);
     }
   }
 
@@ -286,10 +310,12 @@ final class CheckpointStore implements AutoCloseable {
   }
 
   /**
-   * Waits until checkpoint partition {@code partition} has been read up to where it ended when it
-   * became this worker's; throws {@link TaskRevokedException} if it is not (or no longer) owned.
+   * Waits until the checkpoint partition of task partition {@code taskPartition} has been read up
+   * to where it ended when it became this worker's; throws {@link TaskRevokedException} if the task
+   * partition is not (or no longer) owned.
    */
-  void awaitCaughtUp(int partition, Duration timeout) throws InterruptedException {
+  void awaitCaughtUp(TopicPartition taskPartition, Duration timeout) throws InterruptedException {
+    int partition = taskPartition.partition();
     long deadline = System.nanoTime() + timeout.toNanos();
     synchronized (lock) {
       while (true) {
@@ -297,9 +323,13 @@ final class CheckpointStore implements AutoCloseable {
           throw new IllegalStateException(
               "the checkpoint reader of " + topic + " stopped: " + failure.getMessage(), failure);
         }
-        if (!owned.contains(partition)) {
+        if (!owned.contains(taskPartition)) {
           throw new TaskRevokedException(
-              "task partition " + partition + " is not this worker's (any more)");
+              "task partition "
+                  + partition
+                  + " of "
+                  + taskPartition.topic()
+                  + " is not this worker's (any more)");
         }
         if (!catchingUp.containsKey(partition)) {
           return;
@@ -360,7 +390,10 @@ final class CheckpointStore implements AutoCloseable {
         }
         lock.wait(100);
       }
-      wanted = Set.copyOf(owned);
+      wanted = new HashSet<>();
+      for (TopicPartition tp : owned) {
+        wanted.add(tp.partition());
+      }
       wantedVersion = version;
       pending = Map.copyOf(catchingUp);
     }

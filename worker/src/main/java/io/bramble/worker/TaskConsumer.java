@@ -1,5 +1,7 @@
 package io.bramble.worker;
 
+import io.bramble.core.runtime.Pools;
+import io.bramble.runtime.WorkerGroups;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.ProcessingOrder;
@@ -30,16 +32,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker's membership of the consumer group on the tasks topic, on Confluent's parallel
- * consumer: tasks run concurrently (up to {@code concurrency}, one app at a time per key), an
- * offset is committed only once its task's outcome is written, and polling goes on while tasks run,
- * so long tasks never trip {@code max.poll.interval.ms}. Which task partitions it owns is told to
- * the {@link CheckpointStore}, which reads the matching checkpoint partitions.
+ * The worker's membership of one pool's consumer group on that pool's tasks topic, on Confluent's
+ * parallel consumer: tasks run concurrently (up to {@code concurrency}, one app at a time per key),
+ * an offset is committed only once its task's outcome is written, and polling goes on while tasks
+ * run, so long tasks never trip {@code max.poll.interval.ms}. Which task partitions it owns is told
+ * to the {@link CheckpointStore}, which reads the matching checkpoint partitions.
  */
 final class TaskConsumer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TaskConsumer.class);
 
   private final WorkerConfig config;
+  private final String pool;
   private final String topic;
   private final CheckpointStore checkpoints;
   private final Consumer<ConsumerRecord<String, byte[]>> handler;
@@ -58,12 +61,14 @@ final class TaskConsumer implements AutoCloseable {
 
   TaskConsumer(
       WorkerConfig config,
+      String pool,
       CheckpointStore checkpoints,
       Consumer<ConsumerRecord<String, byte[]>> handler,
       MeterRegistry meters,
       Consumer<KafkaClientMetrics> bindMetrics) {
     this.config = config;
-    this.topic = config.cluster().topics().tasks();
+    this.pool = pool;
+    this.topic = config.cluster().topics().tasks(pool);
     this.checkpoints = checkpoints;
     this.handler = handler;
     this.bindMetrics = bindMetrics;
@@ -71,7 +76,16 @@ final class TaskConsumer implements AutoCloseable {
         Counter.builder("bramble.worker.consumer.restarts")
             .description("Task consumers rebuilt after they failed")
             .tag("worker", config.workerId())
+            .tag("pool", pool)
             .register(meters);
+  }
+
+  String pool() {
+    return pool;
+  }
+
+  String topic() {
+    return topic;
   }
 
   /** The task partitions owned now. */
@@ -109,10 +123,11 @@ final class TaskConsumer implements AutoCloseable {
       return;
     }
     log.error(
-        "worker {}: the task consumer failed (see the error above); starting a new one",
-        config.workerId());
+        "worker {}: the task consumer of pool {} failed (see the error above); starting a new one",
+        config.workerId(),
+        pool);
     // Others may have owned these partitions meanwhile: read them afresh when assigned again.
-    checkpoints.lost(assigned.stream().map(TopicPartition::partition).toList());
+    checkpoints.lost(Set.copyOf(assigned));
     assigned.clear();
     restarts.increment();
     try {
@@ -125,8 +140,10 @@ final class TaskConsumer implements AutoCloseable {
 
   private Map<String, Object> consumerProps() {
     Map<String, Object> props = new HashMap<>(config.cluster().clientProps());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.workerId() + "-tasks");
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, WorkerGroups.of(pool));
+    props.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        config.workerId() + "-tasks" + (Pools.DEFAULT.equals(pool) ? "" : "." + pool));
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     // Tasks are written in the coordinator's transactions: never run an aborted one.
@@ -152,7 +169,7 @@ final class TaskConsumer implements AutoCloseable {
         ParallelConsumerOptions.<String, byte[]>builder()
             .consumer(consumer)
             .ordering(ProcessingOrder.KEY)
-            .maxConcurrency(config.concurrency())
+            .maxConcurrency(config.concurrency(pool))
             // Asynchronous commits: a commit refused during a rebalance is simply made again later,
             // where a synchronous one waited out a 30 s timeout and then closed the consumer.
             .commitMode(CommitMode.PERIODIC_CONSUMER_ASYNCHRONOUS)
@@ -167,27 +184,23 @@ final class TaskConsumer implements AutoCloseable {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             assigned.addAll(partitions);
-            checkpoints.assigned(numbers(partitions));
+            checkpoints.assigned(partitions);
           }
 
           @Override
           public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             assigned.removeAll(partitions);
-            checkpoints.revoked(numbers(partitions));
+            checkpoints.revoked(partitions);
           }
 
           @Override
           public void onPartitionsLost(Collection<TopicPartition> partitions) {
             assigned.removeAll(partitions);
-            checkpoints.lost(numbers(partitions));
+            checkpoints.lost(partitions);
           }
         });
     p.poll(ctx -> handler.accept(ctx.getSingleConsumerRecord()));
     processor = p;
-  }
-
-  private static List<Integer> numbers(Collection<TopicPartition> partitions) {
-    return partitions.stream().map(TopicPartition::partition).toList();
   }
 
   /**

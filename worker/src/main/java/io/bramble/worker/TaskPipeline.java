@@ -9,6 +9,7 @@ import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
@@ -116,7 +117,7 @@ final class TaskPipeline {
         return;
       }
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-      checkpoints.awaitCaughtUp(record.partition(), CATCH_UP_TIMEOUT);
+      checkpoints.awaitCaughtUp(partition, CATCH_UP_TIMEOUT);
       run(decoded.value(), partition, record);
     } catch (TaskRevokedException revoked) {
       log.info("handing back a task: {}", revoked.getMessage());
@@ -226,10 +227,14 @@ final class TaskPipeline {
             workerId,
             task.getGraph(),
             task.getRootAppId(),
-            e ->
-                producer.send(
-                    new ProducerRecord<>(
-                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))),
+            e -> {
+              if (e.getKind() == EventKind.STEP_START || e.getKind() == EventKind.STEP_END) {
+                e.setPool(task.getPool());
+              }
+              producer.send(
+                  new ProducerRecord<>(
+                      topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e)));
+            },
             stepStarts,
             STEP_START_DELAY);
     TaskOutcome outcome =

@@ -10,6 +10,7 @@ import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.runtime.Pools;
 import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.LifecycleHook;
@@ -27,8 +28,10 @@ import java.util.Map;
 
 /**
  * Runs one task's action loop: from its checkpoint when one is ahead of the task, else from the
- * task's position; until the application ends, halts, or reaches a parallel action, whose child
- * tasks it computes (the map) for the coordinator. Never throws: failures become failed results.
+ * task's position; until the application ends, halts, reaches a parallel action, whose child tasks
+ * it computes (the map) for the coordinator, or reaches an action of another pool than the task's,
+ * where it moves (a task for that pool, which the coordinator publishes). Never throws: failures
+ * become failed results.
  */
 public final class TaskRunner {
   private final GraphRegistry registry;
@@ -125,25 +128,68 @@ public final class TaskRunner {
       app.seam().continueAt(task.getSequenceId());
     }
 
+    String appPool = entry.appPool(task.getSubGraph());
     Seam seam = app.seam();
     if (resumed && seam.isDone(halt)) {
       // Already got this far before a crash: report it again, run nothing.
-      return stopped(task, app, pauses);
+      return stopped(task, app, pauses, appPool);
     }
-    if (seam.runUntilParallel(halt, inputs) == Seam.Stop.AT_PARALLEL) {
-      return fanOut(task, entry, app, inputs);
+    long firstStep = app.nextSequenceId();
+    Seam.Stop stop =
+        seam.runUntilParallel(
+            halt, action -> Pools.ofStep(action, appPool).equals(task.getPool()), inputs);
+    return switch (stop) {
+      case AT_PARALLEL -> fanOut(task, entry, app, inputs);
+      case CONTINUES -> moved(task, app, appPool, resumed || app.nextSequenceId() > firstStep);
+      default -> stopped(task, app, pauses, appPool);
+    };
+  }
+
+  /**
+   * The app's next step runs in another pool: a task for it there. A task that ran nothing and was
+   * not resumed from a checkpoint came here by the coordinator's or another worker's reading of the
+   * graph; sending it on would bounce it between processes that disagree, so it fails instead.
+   */
+  private static TaskOutcome moved(Task task, Application app, String appPool, boolean progressed) {
+    String next = app.nextAction();
+    String pool = Pools.ofStep(app.graph().action(next), appPool);
+    if (!progressed) {
+      throw new IllegalStateException(
+          "app "
+              + task.getAppId()
+              + " of graph '"
+              + task.getGraph()
+              + "' was sent to pool "
+              + task.getPool()
+              + ", but its next action '"
+              + next
+              + "' runs in pool "
+              + pool
+              + " by this worker's graph; do the coordinator and the workers load the same graph"
+              + " code?");
     }
-    return stopped(task, app, pauses);
+    Task there = Records.continuing(task, next, app.nextSequenceId(), app.state(), pool);
+    TaskResult moved =
+        Records.moved(
+            task,
+            app.state(),
+            app.nextSequenceId() - 1,
+            app.priorAction(),
+            there,
+            System.currentTimeMillis());
+    return new TaskOutcome.Finished(Records.resultKey(moved), moved);
   }
 
   /**
    * The result of an app that stopped: halted when one of its job's halts holds in front of its
    * next action (it waits for a resume), else completed (it ended, or reached a halt of its graph).
    */
-  private static TaskOutcome stopped(Task task, Application app, Halt pauses) {
+  private static TaskOutcome stopped(Task task, Application app, Halt pauses, String appPool) {
     long last = app.nextSequenceId() - 1;
     if (app.hasNext() && app.seam().isDone(pauses)) {
-      Task resume = Records.continuing(task, app.nextAction(), app.nextSequenceId(), app.state());
+      String pool = Pools.ofStep(app.graph().action(app.nextAction()), appPool);
+      Task resume =
+          Records.continuing(task, app.nextAction(), app.nextSequenceId(), app.state(), pool);
       TaskResult halted =
           Records.halted(
               task, app.state(), last, app.priorAction(), resume, System.currentTimeMillis());
@@ -161,9 +207,16 @@ public final class TaskRunner {
     List<Task> childTasks = new ArrayList<>(children.size());
     for (int i = 0; i < children.size(); i++) {
       SubGraphTask child = children.get(i);
+      String path = entry.pathOf(child.graph(), action);
       childTasks.add(
           Records.childTask(
-              task, seq, child, i, children.size(), entry.pathOf(child.graph(), action)));
+              task,
+              seq,
+              child,
+              i,
+              children.size(),
+              path,
+              entry.stepPool(path, child.graph().entrypoint())));
     }
     FanOut fanOut =
         FanOut.newBuilder()

@@ -13,7 +13,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: a member of the workers' consumer group on the tasks topic ({@link TaskConsumer}) that
- * runs each task it is given ({@link TaskPipeline}), resuming apps from the checkpoints of the
- * partitions it owns ({@link CheckpointStore}).
+ * A worker: for each pool it serves, a member of that pool's consumer group on the pool's tasks
+ * topic ({@link TaskConsumer}); it runs each task it is given ({@link TaskPipeline}), resuming apps
+ * from the checkpoints of the partitions it owns ({@link CheckpointStore}).
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -43,7 +45,7 @@ public final class Worker implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final TaskPipeline pipeline;
-  private final TaskConsumer tasks;
+  private final List<TaskConsumer> tasks = new ArrayList<>();
   private final ScheduledThreadPoolExecutor stepStarts = stepStartScheduler();
 
   public Worker(WorkerConfig config, GraphRegistry registry, SchemaRegistry schemas) {
@@ -104,7 +106,9 @@ public final class Worker implements AutoCloseable {
             this::owns,
             stepStarts,
             schemas);
-    this.tasks = new TaskConsumer(config, checkpoints, pipeline::handle, meters, this::bind);
+    for (String pool : config.pools().keySet()) {
+      tasks.add(new TaskConsumer(config, pool, checkpoints, pipeline::handle, meters, this::bind));
+    }
     FunctionCounter.builder("bramble.checkpoints.read", checkpoints, CheckpointStore::recordsRead)
         .description("Checkpoint records read from the checkpoints topic")
         .tag("worker", config.workerId())
@@ -134,9 +138,16 @@ public final class Worker implements AutoCloseable {
     return checkpoints.appsHeld();
   }
 
-  /** The task partitions this worker owns now. */
+  /** The pools this worker serves. */
+  public Set<String> pools() {
+    return config.pools().keySet();
+  }
+
+  /** The task partitions (of every pool's tasks topic) this worker owns now. */
   public Set<TopicPartition> assignment() {
-    return tasks.assignment();
+    Set<TopicPartition> all = new HashSet<>();
+    tasks.forEach(t -> all.addAll(t.assignment()));
+    return all;
   }
 
   /**
@@ -144,28 +155,36 @@ public final class Worker implements AutoCloseable {
    * checkpoint reader has stopped (without it no task can resume, so the worker is not ready).
    */
   public boolean isRunning() {
-    return tasks.isRunning() && checkpoints.failure().isEmpty();
+    return tasks.stream().allMatch(TaskConsumer::isRunning) && checkpoints.failure().isEmpty();
   }
 
   /** Why the worker is not running, or null while it is. */
   public String problem() {
-    if (!tasks.isStarted()) {
+    if (!tasks.stream().allMatch(TaskConsumer::isStarted)) {
       return "not started";
     }
     if (checkpoints.failure().isPresent()) {
       return "checkpoint reader stopped: " + checkpoints.failure().get().getMessage();
     }
-    return tasks.isRunning() ? null : "task consumer closed or failed";
+    for (TaskConsumer t : tasks) {
+      if (!t.isRunning()) {
+        return "task consumer of pool " + t.pool() + " closed or failed";
+      }
+    }
+    return null;
   }
 
   public void start() {
     checkpoints.start();
-    tasks.start();
-    log.info(
-        "worker {} consuming {} with concurrency {}",
-        config.workerId(),
-        config.cluster().topics().tasks(),
-        config.concurrency());
+    for (TaskConsumer t : tasks) {
+      t.start();
+      log.info(
+          "worker {} consuming {} (pool {}) with concurrency {}",
+          config.workerId(),
+          t.topic(),
+          t.pool(),
+          config.concurrency(t.pool()));
+    }
   }
 
   /**
@@ -190,7 +209,7 @@ public final class Worker implements AutoCloseable {
   }
 
   private boolean owns(TopicPartition partition) {
-    return tasks.owns(partition);
+    return tasks.stream().anyMatch(t -> t.owns(partition));
   }
 
   private void bind(KafkaClientMetrics binder) {
@@ -204,7 +223,7 @@ public final class Worker implements AutoCloseable {
    */
   @Override
   public void close() {
-    tasks.close();
+    tasks.forEach(TaskConsumer::close);
     stepStarts.shutdownNow();
     checkpoints.close();
     producer.close(Duration.ofSeconds(5));

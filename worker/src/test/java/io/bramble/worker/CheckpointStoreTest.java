@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -140,8 +141,8 @@ class CheckpointStoreTest {
     write(0, "app-1", checkpoint("app-1", 4), "someone-else");
     CheckpointStore store = store("me");
 
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
 
     assertThat(sequenceOf(store, "app-1")).isEqualTo(4);
   }
@@ -156,10 +157,10 @@ class CheckpointStoreTest {
     CheckpointStore first = store("w1");
     CheckpointStore second = store("w2");
 
-    first.assigned(List.of(0));
-    second.assigned(List.of(1));
-    first.awaitCaughtUp(0, WAIT);
-    second.awaitCaughtUp(1, WAIT);
+    first.assigned(tasks(0));
+    second.assigned(tasks(1));
+    first.awaitCaughtUp(task(0), WAIT);
+    second.awaitCaughtUp(task(1), WAIT);
 
     assertThat(first.recordsRead()).isEqualTo(5);
     assertThat(second.recordsRead()).isEqualTo(6);
@@ -172,40 +173,67 @@ class CheckpointStoreTest {
   void aPartitionHandedToAnotherWorkerIsDroppedWithItsAppsAndTheNewOwnerReadsItsCheckpoints()
       throws Exception {
     CheckpointStore first = store("w1");
-    first.assigned(List.of(0, 1));
-    first.awaitCaughtUp(0, WAIT);
+    first.assigned(tasks(0, 1));
+    first.awaitCaughtUp(task(0), WAIT);
     first.remember(0, state("app-0", 7));
     write(0, "app-0", checkpoint("app-0", 7), "w1");
     first.remember(1, state("app-1", 2));
     write(1, "app-1", checkpoint("app-1", 2), "w1");
 
     // A rebalance: w1 gives back both, gets partition 1 back, partition 0 goes to w2.
-    first.revoked(List.of(0, 1));
-    first.assigned(List.of(1));
+    first.revoked(tasks(0, 1));
+    first.assigned(tasks(1));
     CheckpointStore second = store("w2");
-    second.assigned(List.of(0));
-    second.awaitCaughtUp(0, WAIT);
+    second.assigned(tasks(0));
+    second.awaitCaughtUp(task(0), WAIT);
 
     assertThat(first.owned()).containsExactly(1);
     assertThat(first.latest("app-0", 0)).isEmpty();
     assertThat(sequenceOf(first, "app-1")).isEqualTo(2);
     assertThat(sequenceOf(second, "app-0")).isEqualTo(7);
-    assertThatThrownBy(() -> first.awaitCaughtUp(0, WAIT))
+    assertThatThrownBy(() -> first.awaitCaughtUp(task(0), WAIT))
         .isInstanceOf(TaskRevokedException.class)
         .hasMessageContaining("partition 0");
   }
 
   @Test
+  void aWorkerOfTwoPoolsReadsACheckpointPartitionOnceAndKeepsItWhileEitherPoolOwnsIt()
+      throws Exception {
+    write(0, "app-0", checkpoint("app-0", 3), "someone-else");
+    CheckpointStore store = store("w1");
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
+    long read = store.recordsRead();
+
+    store.assigned(List.of(new TopicPartition("tasks.gpu", 0)));
+    store.awaitCaughtUp(new TopicPartition("tasks.gpu", 0), WAIT);
+    // Written in the other pool as the app moves: read live, not caught up again.
+    write(0, "app-0", checkpoint("app-0", 4), "a-gpu-worker");
+    awaitSequence(store, "app-0", 4);
+    assertThat(store.recordsRead()).isEqualTo(read + 1);
+
+    store.lost(tasks(0));
+    assertThat(store.owned()).containsExactly(0);
+    assertThat(sequenceOf(store, "app-0")).isEqualTo(4);
+    assertThatThrownBy(() -> store.awaitCaughtUp(task(0), WAIT))
+        .isInstanceOf(TaskRevokedException.class);
+
+    store.lost(List.of(new TopicPartition("tasks.gpu", 0)));
+    assertThat(store.owned()).isEmpty();
+    assertThat(store.latest("app-0", 0)).isEmpty();
+  }
+
+  @Test
   void aLostPartitionIsReadAfreshWhenItComesBack() throws Exception {
     CheckpointStore store = store("w1");
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
-    store.lost(List.of(0));
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
+    store.lost(tasks(0));
     // Written by the worker that owned it meanwhile.
     write(0, "app-0", checkpoint("app-0", 5), "w2");
 
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
 
     assertThat(sequenceOf(store, "app-0")).isEqualTo(5);
   }
@@ -214,8 +242,8 @@ class CheckpointStoreTest {
   void aFinishedAppIsForgottenItsEchoDoesNotReviveItAndItIsReadBackOnlyIfAskedForAgain()
       throws Exception {
     CheckpointStore store = store("w1");
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
     long last = -1;
     for (long step = 1; step <= 3; step++) {
       store.remember(0, state("app-0", step));
@@ -238,8 +266,8 @@ class CheckpointStoreTest {
   @Test
   void aTombstoneForgetsTheApp() throws Exception {
     CheckpointStore store = store("w1");
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
     write(0, "app-1", checkpoint("app-1", 2), "w0");
     awaitSequence(store, "app-1", 2);
 
@@ -253,8 +281,8 @@ class CheckpointStoreTest {
     write(0, "app-2", checkpoint("app-2", 1), null);
     CheckpointStore store = store("w1");
 
-    store.assigned(List.of(0));
-    store.awaitCaughtUp(0, WAIT);
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
 
     assertThat(undecodable).singleElement().asString().startsWith("0: ");
     assertThat(store.latest("app-1", 0)).isEmpty();
@@ -272,7 +300,7 @@ class CheckpointStoreTest {
         new CheckpointStore(consumer, Map.of(), topic, serde, "worker-1", "w1", (r, reason) -> {});
     stores.add(store);
     store.start();
-    store.assigned(List.of(0));
+    store.assigned(tasks(0));
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (store.failure().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -280,9 +308,18 @@ class CheckpointStoreTest {
 
     assertThat(store.failure())
         .hasValueSatisfying(e -> assertThat(e).hasMessageContaining("the broker went away"));
-    assertThatThrownBy(() -> store.awaitCaughtUp(0, WAIT))
+    assertThatThrownBy(() -> store.awaitCaughtUp(task(0), WAIT))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("checkpoint reader of " + topic + " stopped");
+  }
+
+  /** Partitions of the default pool's tasks topic (their checkpoints: the same numbers). */
+  private static List<TopicPartition> tasks(Integer... partitions) {
+    return Arrays.stream(partitions).map(CheckpointStoreTest::task).toList();
+  }
+
+  private static TopicPartition task(int partition) {
+    return new TopicPartition("tasks", partition);
   }
 
   private static PersistedState state(String appId, long sequenceId) {

@@ -3,6 +3,7 @@ package io.bramble.core.action;
 import io.bramble.core.state.State;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +33,15 @@ public interface Action {
   /** Labels that halts may select with {@code @tag:NAME}. */
   default Set<String> tags() {
     return Set.of();
+  }
+
+  /**
+   * The pool whose workers run this action's steps when the application runs distributed; empty:
+   * the application's own pool. A parallel action's pool is where its children run. See {@code
+   * io.bramble.core.runtime.Pools}.
+   */
+  default Optional<String> pool() {
+    return Optional.empty();
   }
 
   /** How often a failing run of this action is tried before the step fails; by default once. */

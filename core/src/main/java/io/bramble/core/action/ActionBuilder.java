@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,6 +37,7 @@ public final class ActionBuilder {
   private List<String> optionalInputs = List.of();
   private Set<String> tags = Set.of();
   private RetryPolicy retry = RetryPolicy.none();
+  private Optional<String> pool = Optional.empty();
 
   ActionBuilder(String name) {
     if (name == null || name.isBlank()) {
@@ -75,6 +77,12 @@ public final class ActionBuilder {
     return this;
   }
 
+  /** Runs the action's steps on the workers of {@code pool} (see {@link Action#pool()}). */
+  public ActionBuilder pool(String pool) {
+    this.pool = Optional.of(pool);
+    return this;
+  }
+
   /** The action returns the new state; its result is the new values of its writes. */
   public Action update(StateFunction fn) {
     List<String> w = writes;
@@ -91,7 +99,8 @@ public final class ActionBuilder {
 
   /** The action returns result and new state itself, and may use its context. */
   public Action run(OutcomeFunction fn) {
-    return new LambdaAction(name, reads, writes, requiredInputs, optionalInputs, tags, retry, fn);
+    return new LambdaAction(
+        name, reads, writes, requiredInputs, optionalInputs, tags, retry, pool, fn);
   }
 
   private record LambdaAction(
@@ -102,6 +111,7 @@ public final class ActionBuilder {
       List<String> optionalInputs,
       Set<String> tags,
       RetryPolicy retryPolicy,
+      Optional<String> pool,
       OutcomeFunction fn)
       implements Action {
     @Override

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * A running state machine: a graph, a state, the next action and the sequence id the next step gets
@@ -240,10 +241,14 @@ public final class Application {
   private final Seam seam =
       new Seam() {
         @Override
-        public Stop runUntilParallel(Halt halt, Map<String, Object> inputs) {
+        public Stop runUntilParallel(
+            Halt halt, Predicate<Action> here, Map<String, Object> inputs) {
           halt.validate(graph);
           checkCallerInputs(inputs);
           while (next != null && !nextIsParallel()) {
+            if (!here.test(graph.action(next))) {
+              return Stop.CONTINUES;
+            }
             StepResult last = step(inputs).orElseThrow();
             if (next != null
                 && halt.stopsBetween(graph.action(last.action()), graph.action(next))) {

@@ -1,6 +1,7 @@
 package io.bramble.core.graph;
 
 import io.bramble.core.action.Action;
+import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -134,6 +135,14 @@ public final class Graph {
                     + ")");
           }
         }
+      }
+      for (Action a : actions.values()) {
+        a.pool()
+            .flatMap(pool -> Pools.problem(pool, "action '" + a.name() + "'"))
+            .ifPresent(
+                problem -> {
+                  throw new GraphException(problem);
+                });
       }
       return new Graph(new LinkedHashMap<>(actions), transitions);
     }

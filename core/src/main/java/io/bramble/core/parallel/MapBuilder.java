@@ -7,6 +7,7 @@ import io.bramble.core.state.State;
 import io.bramble.core.tracking.Tracker;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** What {@link MapStates}, {@link MapActions} and {@link MapActionsAndStates} share. */
@@ -40,6 +41,7 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
   RetryPolicy childRetry = RetryPolicy.none();
   Cascade<Tracker> childTracker = Cascade.inherit();
   Cascade<Persister> childPersister = Cascade.inherit();
+  Optional<String> pool = Optional.empty();
 
   MapBuilder(String name) {
     this.name = name;
@@ -111,6 +113,15 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     return self();
   }
 
+  /**
+   * Runs the children in {@code pool} when distributed (a sub-graph naming a pool of its own runs
+   * there; see {@link io.bramble.core.runtime.Pools}).
+   */
+  public B pool(String pool) {
+    this.pool = Optional.of(pool);
+    return self();
+  }
+
   abstract TaskFunction taskFunction();
 
   /** The sub-graphs known when the action is built (dynamic ones must be declared by the user). */
@@ -133,7 +144,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
             retry,
             childRetry,
             childTracker,
-            childPersister),
+            childPersister,
+            pool),
         taskFunction(),
         List.copyOf(knownSubGraphs()));
   }
@@ -154,7 +166,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
       RetryPolicy retry,
       RetryPolicy childRetry,
       Cascade<Tracker> childTracker,
-      Cascade<Persister> childPersister) {}
+      Cascade<Persister> childPersister,
+      Optional<String> pool) {}
 
   private static final class Mapped extends TaskBasedParallelAction {
     private final Spec spec;
@@ -225,6 +238,11 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     @Override
     public RetryPolicy retryPolicy() {
       return spec.retry();
+    }
+
+    @Override
+    public Optional<String> pool() {
+      return spec.pool();
     }
 
     @Override

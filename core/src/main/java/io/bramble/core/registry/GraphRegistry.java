@@ -4,10 +4,13 @@ import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
+import io.bramble.core.runtime.Pools;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The graphs this process can run, by name, each with its sub-graphs named by path: the parallel
@@ -20,27 +23,57 @@ public final class GraphRegistry {
     private final Graph graph;
     private final Map<String, RunnableGraph> byPath = new LinkedHashMap<>();
     private final Map<RunnableGraph, String> byGraph = new IdentityHashMap<>();
+    private final Map<String, String> appPools = new LinkedHashMap<>();
 
     Entry(GraphProvider provider) {
       this.provider = provider;
       this.graph = provider.graph();
-      index(graph, "");
+      appPools.put("", Pools.DEFAULT);
+      index(graph, "", Pools.DEFAULT);
     }
 
-    private void index(Graph g, String prefix) {
+    private void index(Graph g, String prefix, String appPool) {
       for (Action a : g.actions()) {
         if (a instanceof ParallelAction parallel) {
           List<RunnableGraph> subs = parallel.subGraphs();
           for (int i = 0; i < subs.size(); i++) {
             String path = prefix + parallel.name() + "/" + i;
             if (!byGraph.containsKey(subs.get(i))) {
+              String childPool = Pools.ofChild(subs.get(i), parallel, appPool);
               byPath.put(path, subs.get(i));
               byGraph.put(subs.get(i), path);
-              index(subs.get(i).graph(), path + "/");
+              appPools.put(path, childPool);
+              index(subs.get(i).graph(), path + "/", childPool);
             }
           }
         }
       }
+    }
+
+    /**
+     * The own pool of the apps that run the sub-graph at {@code path} (null or empty: the root,
+     * whose pool is {@link Pools#DEFAULT}); see {@link Pools}.
+     */
+    public String appPool(String path) {
+      resolve(path);
+      return appPools.get(path == null ? "" : path);
+    }
+
+    /**
+     * The pool the step of {@code action} runs in, in an app that runs the sub-graph at {@code
+     * path}.
+     */
+    public String stepPool(String path, String action) {
+      return Pools.ofStep(resolve(path).graph().action(action), appPool(path));
+    }
+
+    /** Every pool a step of this graph or of its sub-graphs runs in. */
+    public Set<String> pools() {
+      Set<String> pools = new TreeSet<>();
+      appPools.forEach(
+          (path, appPool) ->
+              resolve(path).graph().actions().forEach(a -> pools.add(Pools.ofStep(a, appPool))));
+      return pools;
     }
 
     public GraphProvider provider() {
@@ -150,6 +183,13 @@ public final class GraphRegistry {
               + ")");
     }
     return e;
+  }
+
+  /** Every pool a step of a graph here runs in, the default pool included. */
+  public Set<String> pools() {
+    Set<String> pools = new TreeSet<>(Set.of(Pools.DEFAULT));
+    entries.values().forEach(e -> pools.addAll(e.pools()));
+    return pools;
   }
 
   public List<String> names() {

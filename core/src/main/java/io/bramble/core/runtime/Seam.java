@@ -1,11 +1,13 @@
 package io.bramble.core.runtime;
 
+import io.bramble.core.action.Action;
 import io.bramble.core.application.Halt;
 import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What a runtime drives an application through ({@code Application.seam()}), apart from the user
@@ -31,9 +33,10 @@ public interface Seam {
 
   /**
    * Runs steps until the application ends, {@code halt} holds, or the next action is a parallel one
-   * (which is not run, even as the first step).
+   * (which is not run, even as the first step) or is one that does not run {@code here} ({@link
+   * Stop#CONTINUES}: e.g. it belongs to another pool).
    */
-  Stop runUntilParallel(Halt halt, Map<String, Object> inputs);
+  Stop runUntilParallel(Halt halt, Predicate<Action> here, Map<String, Object> inputs);
 
   /**
    * Makes the next step of a freshly built application get {@code nextSequenceId}: the application

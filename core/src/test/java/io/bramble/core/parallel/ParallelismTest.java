@@ -571,7 +571,7 @@ class ParallelismTest {
             .withEntrypoint("before")
             .withIdentifiers("same", null)
             .build();
-    assertThat(first.seam().runUntilParallel(Halt.never(), Map.of()))
+    assertThat(first.seam().runUntilParallel(Halt.never(), a -> true, Map.of()))
         .isEqualTo(Seam.Stop.AT_PARALLEL);
     assertThat(first.priorAction()).isEqualTo("before");
     assertThat(first.seam().nextIsParallel()).isTrue();

@@ -1,16 +1,17 @@
 package io.bramble.launcher.graphs;
 
-import io.bramble.core.action.Action;
-import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphCatalog;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.registry.GraphSetting;
+import io.bramble.core.runtime.Pools;
 import io.bramble.launcher.LauncherContext;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -61,15 +62,20 @@ public final class GraphsCommand implements Callable<Integer> {
               + f.source()
               + ")");
       out.println("  entrypoint: " + p.entrypoint());
-      out.println("  actions:    " + names(e.graph()));
+      out.println("  actions:    " + actions(e, null));
       for (Map.Entry<String, RunnableGraph> sub : e.subGraphs().entrySet()) {
+        String pool = e.appPool(sub.getKey());
         out.println(
             "  sub-graph "
                 + sub.getKey()
                 + ": entrypoint "
                 + sub.getValue().entrypoint()
+                + (pool.equals(Pools.DEFAULT) ? "" : ", pool " + pool)
                 + ", actions "
-                + names(sub.getValue().graph()));
+                + actions(e, sub.getKey()));
+      }
+      if (!e.pools().equals(Set.of(Pools.DEFAULT))) {
+        out.println("  pools:      " + String.join(", ", e.pools()));
       }
       List<GraphSetting> settings = p.settings();
       if (!settings.isEmpty()) {
@@ -83,7 +89,20 @@ public final class GraphsCommand implements Callable<Integer> {
     return catalog.problems().isEmpty() ? 0 : 1;
   }
 
-  private static String names(Graph graph) {
-    return graph.actions().stream().map(Action::name).collect(Collectors.joining(", "));
+  /**
+   * The actions of the (sub-)graph at {@code path}, each with the pool its steps run in unless that
+   * is the default one; a parallel action naming a pool, with its children's.
+   */
+  private static String actions(GraphRegistry.Entry e, String path) {
+    return e.resolve(path).graph().actions().stream()
+        .map(
+            a -> {
+              if (a instanceof ParallelAction) {
+                return a.name() + a.pool().map(p -> " (children in pool " + p + ")").orElse("");
+              }
+              String pool = e.stepPool(path, a.name());
+              return a.name() + (pool.equals(Pools.DEFAULT) ? "" : " (pool " + pool + ")");
+            })
+        .collect(Collectors.joining(", "));
   }
 }

@@ -55,6 +55,16 @@ public final class JobOutput {
   }
 
   /** "halted before approve: …; resume with bramble resume ID --inputs JSON". */
+  /** What {@code watch} and {@code submit --wait} say of a pool whose tasks have no worker. */
+  static String waitingFor(String pool, long lag) {
+    return "waiting for a worker of pool "
+        + pool
+        + " ("
+        + lag
+        + (lag == 1 ? " task" : " tasks")
+        + " waiting in it)";
+  }
+
   static String halted(JobResult result) {
     List<WaitingApp> waiting = result.getWaiting();
     String who =

@@ -3,12 +3,17 @@ package io.bramble.launcher.jobs;
 import io.bramble.client.JobClient;
 import java.io.PrintStream;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
-/** A one-line progress bar of children done out of children launched, redrawn in place. */
+/**
+ * A one-line progress bar of children done out of children launched, and the pools the job waits
+ * for, redrawn in place.
+ */
 public final class ProgressBar implements Consumer<JobClient.Progress> {
   private static final int WIDTH = 30;
   private final PrintStream out;
   private JobClient.Progress last;
+  private int drawn;
 
   public ProgressBar(PrintStream out) {
     this.out = out;
@@ -20,7 +25,10 @@ public final class ProgressBar implements Consumer<JobClient.Progress> {
       return;
     }
     last = p;
-    out.print("\r" + render(p));
+    String line = render(p);
+    // A shorter line (a pool no longer waited for) blanks what is left of the longer one.
+    out.print("\r" + line + " ".repeat(Math.max(0, drawn - line.length())));
+    drawn = line.length();
     out.flush();
   }
 
@@ -40,6 +48,9 @@ public final class ProgressBar implements Consumer<JobClient.Progress> {
         + p.done()
         + "/"
         + p.total()
-        + " children";
+        + " children"
+        + p.waitingForPools().entrySet().stream()
+            .map(w -> ", " + JobOutput.waitingFor(w.getKey(), w.getValue()))
+            .collect(Collectors.joining());
   }
 }

@@ -1,6 +1,7 @@
 package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
+import io.bramble.core.runtime.Pools;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.runtime.ClusterConfig;
@@ -61,7 +62,12 @@ public final class WatchCommand implements Callable<Integer> {
           case STEP_END ->
               e.getError() != null
                   ? "failed: " + e.getError().getMessage()
-                  : (e.getEndedAtMs() - e.getStartedAtMs()) + " ms on " + e.getWorkerId();
+                  : (e.getEndedAtMs() - e.getStartedAtMs())
+                      + " ms on "
+                      + e.getWorkerId()
+                      + (e.getPool() == null || e.getPool().equals(Pools.DEFAULT)
+                          ? ""
+                          : " (pool " + e.getPool() + ")");
           case APP_CREATED ->
               e.getDuplicateSubmission()
                   ? "submitted again: ignored"
@@ -86,6 +92,9 @@ public final class WatchCommand implements Callable<Integer> {
                           : ", waiting for input: " + String.join(", ", e.getChildAppIds()))
                   : e.getStatus().name().toLowerCase(Locale.ROOT);
           case RESUMED -> "resumed";
+          case POOL_WAITING ->
+              JobOutput.waitingFor(e.getPool(), e.getLag() == null ? 0 : e.getLag());
+          case POOL_SERVED -> "a worker of pool " + e.getPool() + " takes its tasks";
           case RESUME_REFUSED ->
               "resume refused: " + (e.getError() == null ? "" : e.getError().getMessage());
         };

@@ -90,7 +90,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         health,
         () -> {
           SchemaRegistryClient schemas = config.schemaRegistry();
-          TopicSetup.ensure(config);
+          TopicSetup.ensure(config, context.graphs().pools());
           BrambleSchemas.registerAll(schemas, config.topics().prefix());
           GraphRegistry graphs = context.graphs();
           Coordinator coordinator =

@@ -20,7 +20,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bramble worker}: one worker; run as many as the tasks topic has partitions. */
+/**
+ * {@code bramble worker}: one worker of one or more pools; run as many per pool as its tasks topic
+ * has partitions.
+ */
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
@@ -41,6 +44,22 @@ public final class WorkerCommand implements Callable<Integer> {
               + WorkerConfig.DEFAULT_CONCURRENCY
               + ").")
   Integer concurrency;
+
+  @Option(
+      names = "--pools",
+      paramLabel = "POOL[,POOL…]",
+      description =
+          "The pools whose tasks this worker runs (env BRAMBLE_WORKER_POOLS, file worker.pools;"
+              + " default: default).")
+  String pools;
+
+  @Option(
+      names = "--pool-concurrency",
+      paramLabel = "POOL=N[,…]",
+      description =
+          "Tasks run at once in a pool, for pools that need another number than --concurrency"
+              + " (env BRAMBLE_WORKER_POOL_CONCURRENCY, file worker.pool.concurrency).")
+  String poolConcurrency;
 
   @Option(
       names = "--worker-id",
@@ -66,15 +85,11 @@ public final class WorkerCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Configuration conf = cluster.configuration(context);
     ClusterConfig config = cluster.resolve(conf);
+    int each =
+        conf.integer(
+            Setting.WORKER_CONCURRENCY, concurrency, WorkerConfig.DEFAULT_CONCURRENCY, 1, 100_000);
     WorkerConfig worker =
-        WorkerConfig.of(config)
-            .withConcurrency(
-                conf.integer(
-                    Setting.WORKER_CONCURRENCY,
-                    concurrency,
-                    WorkerConfig.DEFAULT_CONCURRENCY,
-                    1,
-                    100_000));
+        WorkerConfig.of(config).withPools(conf.pools(pools, poolConcurrency, each));
     String id = conf.string(Setting.WORKER_ID, workerId, null);
     if (id != null) {
       worker = worker.withWorkerId(id);
@@ -91,8 +106,22 @@ public final class WorkerCommand implements Callable<Integer> {
     Shutdown.runUntilSignal(
         health,
         () -> {
-          TopicSetup.ensure(config);
+          TopicSetup.ensure(config, settings.pools().keySet());
           GraphRegistry graphs = context.graphs();
+          for (String pool : settings.pools().keySet()) {
+            if (!graphs.pools().contains(pool)) {
+              context
+                  .err()
+                  .println(
+                      "warning: no loaded graph runs steps in pool "
+                          + pool
+                          + " (graphs "
+                          + graphs.names()
+                          + " use "
+                          + graphs.pools()
+                          + "); this worker serves it anyway");
+            }
+          }
           Worker w = new Worker(settings, graphs, config.schemaRegistry(), meters);
           w.start();
           started.set(w);
@@ -103,8 +132,8 @@ public final class WorkerCommand implements Callable<Integer> {
                       + w.workerId()
                       + ": "
                       + config.bootstrapServers()
-                      + ", concurrency "
-                      + settings.concurrency()
+                      + ", pools "
+                      + settings.pools()
                       + ", graphs "
                       + graphs.names()
                       + (health == null ? "" : ", health on :" + health.port()));

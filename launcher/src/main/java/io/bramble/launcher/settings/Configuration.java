@@ -1,6 +1,7 @@
 package io.bramble.launcher.settings;
 
 import io.bramble.core.registry.GraphSetting;
+import io.bramble.core.runtime.Pools;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import picocli.CommandLine;
 
@@ -211,6 +213,66 @@ public final class Configuration {
           v.source() + ": " + name(setting) + " must be at least " + min + ", got " + n);
     }
     return n;
+  }
+
+  /**
+   * The pools a worker serves ({@link Setting#WORKER_POOLS}, comma-separated), each with its
+   * concurrency: as {@link Setting#WORKER_POOL_CONCURRENCY} ({@code POOL=N,…}) says, else {@code
+   * concurrency}. A bad pool name, or a concurrency for a pool not served, is a usage error naming
+   * where it came from.
+   */
+  public Map<String, Integer> pools(String poolsFlag, String perPoolFlag, int concurrency) {
+    Value list = value(Setting.WORKER_POOLS, poolsFlag);
+    String source = list == null ? "the default pools" : list.source();
+    Map<String, Integer> pools = new TreeMap<>();
+    for (String pool : (list == null ? Pools.DEFAULT : list.text()).split(",")) {
+      String name = pool.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      Pools.problem(name, source)
+          .ifPresent(
+              problem -> {
+                throw new CommandLine.ParameterException(commandLine, problem);
+              });
+      pools.put(name, concurrency);
+    }
+    if (pools.isEmpty()) {
+      throw new CommandLine.ParameterException(commandLine, source + ": name at least one pool");
+    }
+    Value perPool = value(Setting.WORKER_POOL_CONCURRENCY, perPoolFlag);
+    if (perPool == null) {
+      return pools;
+    }
+    for (String entry : perPool.text().split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String[] kv = entry.split("=", 2);
+      String pool = kv[0].trim();
+      if (kv.length != 2 || !pools.containsKey(pool)) {
+        throw new CommandLine.ParameterException(
+            commandLine,
+            perPool.source()
+                + ": '"
+                + entry.trim()
+                + "' must be POOL=N for a pool this worker serves ("
+                + String.join(", ", pools.keySet())
+                + ")");
+      }
+      long n = parse(Setting.WORKER_POOL_CONCURRENCY, new Value(kv[1], perPool.source()));
+      if (n < 1 || n > 100_000) {
+        throw new CommandLine.ParameterException(
+            commandLine,
+            perPool.source()
+                + ": pool "
+                + pool
+                + " concurrency must be between 1 and 100000, got "
+                + n);
+      }
+      pools.put(pool, (int) n);
+    }
+    return pools;
   }
 
   /** A TCP port, 0–65535 (0: see the setting). */

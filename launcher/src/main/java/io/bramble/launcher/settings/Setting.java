@@ -48,6 +48,18 @@ public enum Setting {
       "worker.concurrency",
       "64",
       "tasks one worker runs at once"),
+  WORKER_POOLS(
+      "worker --pools",
+      "BRAMBLE_WORKER_POOLS",
+      "worker.pools",
+      "default",
+      "the pools whose tasks a worker runs, comma-separated"),
+  WORKER_POOL_CONCURRENCY(
+      "worker --pool-concurrency",
+      "BRAMBLE_WORKER_POOL_CONCURRENCY",
+      "worker.pool.concurrency",
+      "",
+      "tasks a worker runs at once per pool, as POOL=N,… (others: the concurrency above)"),
   WORKER_ID(
       "worker --worker-id",
       "BRAMBLE_WORKER_ID",

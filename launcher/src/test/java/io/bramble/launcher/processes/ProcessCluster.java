@@ -100,8 +100,15 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Starts {@code bramble worker --worker-id id}; see {@link #awaitReady}. */
   public void startWorker(String id, List<String> clusterArgs, int concurrency) {
+    startWorker(id, clusterArgs, concurrency, List.of());
+  }
+
+  /** As {@link #startWorker(String, List, int)}, with more worker flags (e.g. {@code --pools}). */
+  public void startWorker(
+      String id, List<String> clusterArgs, int concurrency, List<String> workerArgs) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "worker"));
     args.addAll(clusterArgs);
+    args.addAll(workerArgs);
     args.addAll(
         List.of(
             "--worker-id",

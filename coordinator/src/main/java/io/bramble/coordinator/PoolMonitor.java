@@ -1,0 +1,266 @@
+package io.bramble.coordinator;
+
+import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
+import io.bramble.runtime.WorkerGroups;
+import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.schemas.serde.Decoded;
+import io.bramble.schemas.serde.DecodedDeserializer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches every pool's workers and waiting tasks, as an operator would: a pool whose consumer group
+ * has no member while its tasks topic holds tasks it has not taken has no worker for them. Each job
+ * with a task waiting there hears of it ({@code POOL_WAITING} on its events, again every {@link
+ * #REMIND_EVERY} while it lasts, then {@code POOL_SERVED} once the pool has a worker), which {@code
+ * bramble watch}, {@code submit --wait} and the UI show; the gauges {@code bramble.pool.workers}
+ * and {@code bramble.pool.lag} say it for every pool. Nothing here touches the tasks: they wait.
+ */
+final class PoolMonitor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PoolMonitor.class);
+
+  static final Duration REMIND_EVERY = Duration.ofSeconds(10);
+
+  /** At most this many waiting tasks are read per pool and round to find their jobs. */
+  private static final int READ_AT_MOST = 10_000;
+
+  /** One pool as last seen. */
+  private static final class Seen {
+    final AtomicLong workers = new AtomicLong();
+    final AtomicLong lag = new AtomicLong();
+
+    /** Jobs told they wait, with when they were last told. */
+    final Map<String, Long> told = new HashMap<>();
+  }
+
+  private final ClusterConfig cluster;
+  private final MeterRegistry meters;
+  private final List<Gauge> gauges = new ArrayList<>();
+  private final Map<String, Seen> pools = new ConcurrentHashMap<>();
+  private final Admin admin;
+  private final KafkaConsumer<String, byte[]> reader;
+  private final KafkaProducer<String, byte[]> producer;
+  private final DecodedDeserializer<Task> tasks;
+  private final AvroSerde<TrackingEvent> events;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bramble-pool-monitor");
+            t.setDaemon(true);
+            return t;
+          });
+
+  PoolMonitor(
+      ClusterConfig cluster, Set<String> pools, SchemaRegistry schemas, MeterRegistry meters) {
+    this.cluster = cluster;
+    this.meters = meters;
+    Map<String, Object> props = cluster.clientProps();
+    this.admin = Admin.create(props);
+    Map<String, Object> readerProps = TopicReader.readerProps(props);
+    readerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-pool-monitor");
+    this.reader =
+        new KafkaConsumer<>(readerProps, new StringDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> producerProps = new HashMap<>(props);
+    producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "bramble-pool-monitor");
+    this.producer =
+        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
+    this.tasks = BrambleSerdes.decoding(Task.class, schemas);
+    this.events = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    for (String pool : new TreeSet<>(pools)) {
+      Seen seen = new Seen();
+      this.pools.put(pool, seen);
+      gauges.add(
+          Gauge.builder("bramble.pool.workers", seen.workers, AtomicLong::get)
+              .description("Members of the pool's worker group")
+              .tag("pool", pool)
+              .register(meters));
+      gauges.add(
+          Gauge.builder("bramble.pool.lag", seen.lag, AtomicLong::get)
+              .description("Offsets of the pool's tasks topic its workers have not committed")
+              .tag("pool", pool)
+              .register(meters));
+    }
+  }
+
+  void start(Duration every) {
+    timer.scheduleWithFixedDelay(this::checkAll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void checkAll() {
+    for (String pool : pools.keySet()) {
+      try {
+        check(pool, System.currentTimeMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (Exception e) {
+        // A broker away or a missing permission: the pool is looked at again next round.
+        log.warn("could not look at pool {}: {}", pool, e.toString());
+      }
+    }
+  }
+
+  private void check(String pool, long now) throws Exception {
+    Seen seen = pools.get(pool);
+    String group = WorkerGroups.of(pool);
+    String topic = cluster.topics().tasks(pool);
+    int workers = members(group);
+    List<TopicPartition> partitions = TopicReader.partitionsOf(reader, topic);
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    partitions.forEach(
+        p -> {
+          latest.put(p, OffsetSpec.latest());
+          earliest.put(p, OffsetSpec.earliest());
+        });
+    ListOffsetsOptions readCommitted = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+    var ends = admin.listOffsets(latest, readCommitted).all().get();
+    var starts = admin.listOffsets(earliest, readCommitted).all().get();
+    Map<TopicPartition, long[]> behind = new HashMap<>();
+    long lag = 0;
+    for (TopicPartition p : partitions) {
+      OffsetAndMetadata c = committed.get(p);
+      long from = c == null ? starts.get(p).offset() : c.offset();
+      long to = ends.get(p).offset();
+      if (to > from) {
+        behind.put(p, new long[] {from, to});
+        lag += to - from;
+      }
+    }
+    if (workers > 0 || lag == 0) {
+      for (String job : seen.told.keySet()) {
+        send(TrackingEvents.poolServed(job, pool, Events.PROCESS, now));
+      }
+      producer.flush();
+      seen.told.clear();
+      // After the events: what the gauges say, the jobs have been told.
+      seen.workers.set(workers);
+      seen.lag.set(lag);
+      return;
+    }
+    seen.workers.set(workers);
+    seen.lag.set(lag);
+    Map<String, Long> waiting = waitingJobs(behind);
+    long waitingTasks = waiting.values().stream().mapToLong(Long::longValue).sum();
+    seen.told.keySet().retainAll(waiting.keySet());
+    for (String job : waiting.keySet()) {
+      Long last = seen.told.get(job);
+      if (last == null || now - last >= REMIND_EVERY.toMillis()) {
+        send(TrackingEvents.poolWaiting(job, pool, waitingTasks, Events.PROCESS, now));
+        seen.told.put(job, now);
+      }
+    }
+  }
+
+  /** Members of {@code group}; 0 if it does not exist (yet). */
+  private int members(String group) throws InterruptedException, ExecutionException {
+    try {
+      ConsumerGroupDescription d =
+          admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+      return d == null ? 0 : d.members().size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The jobs whose tasks sit in {@code behind} (partition → [from, to)), with their task counts.
+   */
+  private Map<String, Long> waitingJobs(Map<TopicPartition, long[]> behind) {
+    Map<String, Long> jobs = new HashMap<>();
+    if (behind.isEmpty()) {
+      return jobs;
+    }
+    reader.assign(List.copyOf(behind.keySet()));
+    behind.forEach((p, range) -> reader.seek(p, range[0]));
+    Set<TopicPartition> open = new LinkedHashSet<>(behind.keySet());
+    int read = 0;
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!open.isEmpty() && read < READ_AT_MOST && System.nanoTime() < deadline) {
+      for (ConsumerRecord<String, byte[]> r : reader.poll(Duration.ofMillis(200))) {
+        TopicPartition p = new TopicPartition(r.topic(), r.partition());
+        if (r.offset() >= behind.get(p)[1]) {
+          continue;
+        }
+        read++;
+        Decoded<Task> task = tasks.deserialize(r.topic(), r.value());
+        if (!task.isFailed()) {
+          jobs.merge(task.value().getRootAppId(), 1L, Long::sum);
+        }
+      }
+      List<TopicPartition> done = new ArrayList<>();
+      for (TopicPartition p : open) {
+        if (reader.position(p) >= behind.get(p)[1]) {
+          done.add(p);
+        }
+      }
+      done.forEach(open::remove);
+    }
+    return jobs;
+  }
+
+  private void send(TrackingEvent e) {
+    String topic = cluster.topics().events();
+    producer.send(new ProducerRecord<>(topic, e.getAppId(), events.serialize(topic, e)));
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // A coordinator started again in this process registers its own.
+    gauges.forEach(meters::remove);
+    producer.close(Duration.ofSeconds(2));
+    reader.close(Duration.ofSeconds(2));
+    admin.close(Duration.ofSeconds(2));
+  }
+}
