@@ -65,6 +65,12 @@ function header(app) {
             w.halted_before ? ' (before ' + w.halted_before + ') ' : ' ')),
           el('span', {class: 'muted small'}, '· bramble resume APP_ID --inputs JSON'))
       : (app.halted_before ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
+    app.waiting_for_pools && app.waiting_for_pools.length
+      ? el('p', {class: 'waiting', id: 'waiting-for-pools'},
+          ...app.waiting_for_pools.map(w => el('span', {}, 'Waiting for a worker of pool ', el('b', {}, w.pool),
+            ' (' + w.lag + (w.lag === 1 ? ' task' : ' tasks') + ' waiting in it) ')),
+          el('span', {class: 'muted small'}, '· bramble worker --pools POOL'))
+      : null,
   ];
 }
 

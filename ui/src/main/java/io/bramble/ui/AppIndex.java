@@ -212,6 +212,23 @@ public final class AppIndex {
     touch(a, atMs);
   }
 
+  /**
+   * Job {@code rootAppId} has tasks waiting in {@code pool}, which has no worker; {@code lag} tasks
+   * wait there in all.
+   */
+  public synchronized void poolWaiting(String rootAppId, String pool, long lag, long atMs) {
+    App a = app(rootAppId);
+    a.waitingForPools.put(pool, lag);
+    touch(a, atMs);
+  }
+
+  /** {@code pool}, which job {@code rootAppId} waited for, has a worker again. */
+  public synchronized void poolServed(String rootAppId, String pool, long atMs) {
+    App a = app(rootAppId);
+    a.waitingForPools.remove(pool);
+    touch(a, atMs);
+  }
+
   /** App {@code appId} of job {@code rootAppId} was resumed: it, and its job, run again. */
   public synchronized void resumed(String appId, String rootAppId, long atMs) {
     App a = app(appId);
@@ -294,6 +311,8 @@ public final class AppIndex {
       App w = apps.get(id);
       waiting.addObject().put("app_id", id).put("halted_before", w == null ? null : w.haltedBefore);
     }
+    ArrayNode pools = d.putArray("waiting_for_pools");
+    a.waitingForPools.forEach((pool, lag) -> pools.addObject().put("pool", pool).put("lag", lag));
     d.put("partition_key", a.partitionKey);
     Set<String> visited = new LinkedHashSet<>();
     ArrayNode steps = d.putArray("steps");
@@ -570,6 +589,9 @@ public final class AppIndex {
      * A root: the apps of its tree that wait for a resume, as its job's halted result named them.
      */
     List<String> waiting = List.of();
+
+    /** Pools where tasks of this job wait with no worker, with each one's waiting tasks. */
+    final Map<String, Long> waitingForPools = new TreeMap<>();
 
     String rootAppId;
     String parentAppId;

@@ -233,6 +233,9 @@ public final class KafkaEventStore implements UiStore {
         }
       }
       case RESUMED -> index.resumed(appId, e.getRootAppId(), at);
+      case POOL_WAITING ->
+          index.poolWaiting(appId, e.getPool(), e.getLag() == null ? 0 : e.getLag(), at);
+      case POOL_SERVED -> index.poolServed(appId, e.getPool(), at);
       case RESUME_REFUSED, UNKNOWN -> {}
     }
   }

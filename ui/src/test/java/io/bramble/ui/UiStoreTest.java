@@ -239,6 +239,20 @@ class UiStoreTest {
   }
 
   @Test
+  void aJobWaitingForAPoolWithoutWorkersShowsThePoolAndItsLagUntilThePoolIsServed() {
+    AppIndex index = new AppIndex();
+    apply(index, event("job", EventKind.APP_CREATED, null, null).setGraphName("g").build());
+    apply(index, TrackingEvents.poolWaiting("job", "gpu", 3, "coordinator", 1_000));
+
+    JsonNode waiting = index.detail("job").orElseThrow().get("waiting_for_pools");
+    assertThat(waiting.findValuesAsText("pool")).containsExactly("gpu");
+    assertThat(waiting.get(0).get("lag").asLong()).isEqualTo(3);
+
+    apply(index, TrackingEvents.poolServed("job", "gpu", "coordinator", 2_000));
+    assertThat(index.detail("job").orElseThrow().get("waiting_for_pools")).isEmpty();
+  }
+
+  @Test
   void anApplicationIsRunningUntilItSaysHowItStoppedHoweverLongItIsQuiet() {
     AppIndex index = new AppIndex();
     apply(index, event("a", EventKind.APP_CREATED, null, null).setGraphName("g").build());

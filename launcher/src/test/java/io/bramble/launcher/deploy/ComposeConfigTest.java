@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * for health.
  */
 class ComposeConfigTest {
-  private static final List<String> BRAMBLE_SERVICES = List.of("coordinator", "worker", "ui");
+  private static final List<String> BRAMBLE_SERVICES =
+      List.of("coordinator", "worker", "worker-gpu", "ui");
   private static JsonNode services;
 
   @BeforeAll
@@ -60,7 +61,7 @@ class ComposeConfigTest {
     // A bad value fails before any connection: exit code 2. `health` with the service's environment
     // resolves its port, so an accepted environment gets as far as a refused connection (exit code
     // 1).
-    for (String service : List.of("coordinator", "worker")) {
+    for (String service : List.of("coordinator", "worker", "worker-gpu")) {
       Launch launch = new Launch(environment(service));
       assertThat(launch.run("health", "--timeout", "PT1S"))
           .as(service + ": " + launch.err())

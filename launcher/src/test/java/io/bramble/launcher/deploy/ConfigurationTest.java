@@ -2,6 +2,7 @@ package io.bramble.launcher.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
@@ -243,6 +244,27 @@ class ConfigurationTest {
             () -> parse("--client-property", "securty.protocol=SSL").resolve(env(Map.of())))
         .hasMessageContaining(
             "--client-property: unknown Kafka client config securty.protocol (did you mean security.protocol?)");
+  }
+
+  @Test
+  void aWorkersPoolsComeWithTheirConcurrencyAndBadOnesAreNamed(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bramble.properties");
+    Files.writeString(file, "worker.pools=gpu,default\nworker.pool.concurrency=gpu=2\n");
+    Configuration conf = parse("--config", file.toString()).configuration(env(Map.of()));
+    assertThat(conf.pools(null, null, 64)).containsExactly(entry("default", 64), entry("gpu", 2));
+    assertThat(parse().configuration(env(Map.of())).pools(null, null, 8))
+        .containsExactly(entry("default", 8));
+
+    Launch badName = new Launch(Map.of("BRAMBLE_WORKER_POOLS", "gpu,big memory"));
+    assertThat(badName.run("worker")).isEqualTo(2);
+    assertThat(badName.err())
+        .contains(
+            "environment variable BRAMBLE_WORKER_POOLS names pool 'big memory', which cannot be part of a topic name");
+    Launch notServed = new Launch(Map.of());
+    assertThat(notServed.run("worker", "--pools", "gpu", "--pool-concurrency", "tpu=2"))
+        .isEqualTo(2);
+    assertThat(notServed.err())
+        .contains("--pool-concurrency: 'tpu=2' must be POOL=N for a pool this worker serves (gpu)");
   }
 
   @Test

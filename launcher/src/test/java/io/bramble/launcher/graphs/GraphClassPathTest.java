@@ -49,7 +49,11 @@ class GraphClassPathTest {
         .contains("  sub-graph shout_all/0: entrypoint shout, actions shout")
         .contains("  settings:   myflow.suffix (BRAMBLE_MYFLOW_SUFFIX)")
         .contains("poems version")
-        .contains("collatz version");
+        .contains("collatz version")
+        .contains("  actions:    index_all, report")
+        .contains(
+            "  sub-graph index_all/0: entrypoint retrieve, actions retrieve, embed (pool gpu), store")
+        .contains("  pools:      default, gpu");
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * worker started then takes its tasks, is killed with {@code kill -9} after its first embedding,
  * and another gpu worker started later finishes the job from the checkpoints. The default worker
  * never runs an embedding, the gpu workers run nothing else, no embedding that ended is run again,
- * and the job ends in the state of a local run.
+ * and the job ends in the state of a local run. A worker of a pool no graph uses warns and runs.
  */
 class WorkerPoolsProcessTest {
   private static final Duration WAIT = Duration.ofMinutes(3);
@@ -64,7 +65,12 @@ class WorkerPoolsProcessTest {
       processes.startCoordinator(args, dir.resolve("coordinator-state"));
       processes.awaitReady("coordinator");
       processes.startWorker("cpu", args, 4);
+      processes.startWorker("tpu", args, 4, List.of("--pools", "tpu"));
       processes.awaitReady("cpu");
+      processes.awaitReady("tpu");
+      assertThat(Files.readString(processes.current("tpu").orElseThrow().err()))
+          .as("a worker of a pool no loaded graph uses says so, and runs")
+          .contains("warning: no loaded graph runs steps in pool tpu");
       ClusterConfig cluster = ClusterConfig.of(bootstrap, registry.url()).withPartitions(2);
 
       List<TrackingEvent> events = new CopyOnWriteArrayList<>();
