@@ -71,6 +71,9 @@ final class PoolMonitor implements AutoCloseable {
 
     /** Jobs told they wait, with when they were last told. */
     final Map<String, Long> told = new HashMap<>();
+
+    /** Why the pool could not be looked at last time; null if it could. */
+    String problem;
   }
 
   private final ClusterConfig cluster;
@@ -127,15 +130,26 @@ final class PoolMonitor implements AutoCloseable {
   }
 
   private void checkAll() {
-    for (String pool : pools.keySet()) {
+    for (Map.Entry<String, Seen> pool : pools.entrySet()) {
+      Seen seen = pool.getValue();
       try {
-        check(pool, System.currentTimeMillis());
+        check(pool.getKey(), System.currentTimeMillis());
+        if (seen.problem != null) {
+          log.info("pool {} can be looked at again", pool.getKey());
+          seen.problem = null;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       } catch (Exception e) {
-        // A broker away or a missing permission: the pool is looked at again next round.
-        log.warn("could not look at pool {}: {}", pool, e.toString());
+        // A broker away or a missing permission: looked at again next round, said once.
+        if (!e.toString().equals(seen.problem)) {
+          log.warn(
+              "could not look at pool {} (its jobs are not told when it has no worker): {}",
+              pool.getKey(),
+              e.toString());
+        }
+        seen.problem = e.toString();
       }
     }
   }

@@ -6,12 +6,10 @@ import io.bramble.core.persistence.InMemoryPersister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.DeadLetters;
-import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
-import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -20,7 +18,6 @@ import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
-import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.worker.TaskOutcome;
 import io.bramble.worker.TaskRunner;
 import java.nio.charset.StandardCharsets;
@@ -32,16 +29,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -73,6 +67,7 @@ class CoordinatorTopologyTest {
   private final TaskRunner worker = new TaskRunner(graphs);
   private final InMemoryPersister checkpointStore = new InMemoryPersister();
 
+  private CoordinatorDriver coordinator;
   private TopologyTestDriver driver;
   private TestInputTopic<String, SpecificRecord> jobs;
   private TestInputTopic<String, SpecificRecord> fanouts;
@@ -86,19 +81,15 @@ class CoordinatorTopologyTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver =
-        new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, START);
-    jobs = input(topics.jobs(), JobRequest.class);
-    fanouts = input(topics.fanouts(), FanOut.class);
-    results = input(topics.results(), TaskResult.class);
-    tasks = output(topics.tasks(), Task.class);
-    resultsOut = output(topics.results(), TaskResult.class);
-    jobResults = output(topics.jobResults(), JobResult.class);
-    events = output(topics.events(), TrackingEvent.class);
+    coordinator = new CoordinatorDriver(topics, graphs, schemas, stateDir, START);
+    driver = coordinator.driver;
+    jobs = coordinator.jobs;
+    fanouts = coordinator.fanouts;
+    results = coordinator.results;
+    tasks = coordinator.output(topics.tasks(), Task.class);
+    resultsOut = coordinator.output(topics.results(), TaskResult.class);
+    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    events = coordinator.output(topics.events(), TrackingEvent.class);
     dlq =
         driver.createOutputTopic(
             topics.dlq(), new StringDeserializer(), new ByteArrayDeserializer());
@@ -110,22 +101,6 @@ class CoordinatorTopologyTest {
   @AfterEach
   void stop() {
     driver.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(
-      String topic, Class<T> type) {
-    return driver.createInputTopic(
-        topic,
-        new StringSerializer(),
-        (Serializer<SpecificRecord>)
-            (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
-  }
-
-  private <T extends SpecificRecord> TestOutputTopic<String, T> output(
-      String topic, Class<T> type) {
-    return driver.createOutputTopic(
-        topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
   }
 
   private static JobRequest job(String appId, String graph, State state) {
@@ -145,11 +120,7 @@ class CoordinatorTopologyTest {
 
   /** Sends an outcome as a worker's pipeline does (a halted child also under its own id). */
   private void send(TaskOutcome outcome) {
-    if (outcome instanceof TaskOutcome.FannedOut f) {
-      fanouts.pipeInput(f.key(), f.fanOut());
-    } else if (outcome instanceof TaskOutcome.Finished r) {
-      Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
-    }
+    coordinator.send(outcome);
   }
 
   private static JobRequest resume(String appId, String requestId, Map<String, Object> inputs) {

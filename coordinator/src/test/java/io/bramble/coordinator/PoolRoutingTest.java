@@ -10,10 +10,8 @@ import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.persistence.InMemoryPersister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -21,7 +19,6 @@ import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
-import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.worker.TaskOutcome;
 import io.bramble.worker.TaskRunner;
 import java.nio.file.Path;
@@ -29,12 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -62,6 +54,7 @@ class PoolRoutingTest {
   private final TaskRunner worker = new TaskRunner(graphs);
   private final InMemoryPersister checkpointStore = new InMemoryPersister();
 
+  private CoordinatorDriver coordinator;
   private TopologyTestDriver driver;
   private TestInputTopic<String, SpecificRecord> jobs;
   private TestInputTopic<String, SpecificRecord> fanouts;
@@ -125,39 +118,19 @@ class PoolRoutingTest {
 
   @BeforeEach
   void start() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "pool-routing-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver =
-        new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, START);
-    jobs = input(topics.jobs(), JobRequest.class);
-    fanouts = input(topics.fanouts(), FanOut.class);
-    results = input(topics.results(), TaskResult.class);
-    defaultTasks = output(topics.tasks(), Task.class);
-    gpuTasks = output(topics.tasks("gpu"), Task.class);
-    jobResults = output(topics.jobResults(), JobResult.class);
+    coordinator = new CoordinatorDriver(topics, graphs, schemas, stateDir, START);
+    driver = coordinator.driver;
+    jobs = coordinator.jobs;
+    fanouts = coordinator.fanouts;
+    results = coordinator.results;
+    defaultTasks = coordinator.output(topics.tasks(), Task.class);
+    gpuTasks = coordinator.output(topics.tasks("gpu"), Task.class);
+    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
   }
 
   @AfterEach
   void stop() {
     driver.close();
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(
-      String topic, Class<T> type) {
-    return driver.createInputTopic(
-        topic,
-        new StringSerializer(),
-        (Serializer<SpecificRecord>)
-            (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
-  }
-
-  private <T extends SpecificRecord> TestOutputTopic<String, T> output(
-      String topic, Class<T> type) {
-    return driver.createOutputTopic(
-        topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
   }
 
   private void submit(String appId, String graph, State state) {
@@ -173,11 +146,7 @@ class PoolRoutingTest {
   }
 
   private void send(TaskOutcome outcome) {
-    if (outcome instanceof TaskOutcome.FannedOut f) {
-      fanouts.pipeInput(f.key(), f.fanOut());
-    } else if (outcome instanceof TaskOutcome.Finished r) {
-      Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
-    }
+    coordinator.send(outcome);
   }
 
   /** Plays one worker per pool until no task is left; returns the actions each pool's tasks ran. */

@@ -20,8 +20,8 @@ final class PlatformAcls {
 
   /**
    * What the coordinator (Kafka Streams, exactly-once v2, application id {@code
-   * <prefix>coordinator}), the workers (group {@code workerGroup}), {@code TopicSetup} and, when
-   * {@code schemasTopic} is not null, the embedded schema registry need.
+   * <prefix>coordinator}), the workers (groups prefixed {@code workerGroup}), {@code TopicSetup}
+   * and, when {@code schemasTopic} is not null, the embedded schema registry need.
    */
   static List<AclBinding> platform(
       String user, Topics topics, String workerGroup, String schemasTopic) {
@@ -43,7 +43,8 @@ final class PlatformAcls {
     }
     acls.add(
         allow(user, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));
-    acls.add(allow(user, ResourceType.GROUP, workerGroup, PatternType.LITERAL, AclOperation.READ));
+    // Prefixed: every pool's group (bramble-workers.<pool>) too.
+    acls.add(allow(user, ResourceType.GROUP, workerGroup, PatternType.PREFIXED, AclOperation.READ));
     // exactly-once: the Streams producers' transactional ids are <application id>-<process
     // id>-<thread>
     // (WRITE implies DESCRIBE; both are listed as Kafka's docs list them)

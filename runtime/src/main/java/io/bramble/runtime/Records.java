@@ -201,17 +201,7 @@ public final class Records {
   public static TaskResult halted(
       Task task, State state, long sequenceId, String lastAction, Task resume, long nowMs) {
     return TaskResult.newBuilder(
-            result(
-                task.getAppId(),
-                task.getTaskId(),
-                task.getParent(),
-                ResultStatus.HALTED,
-                state,
-                null,
-                sequenceId,
-                lastAction,
-                task.getRequestedAtMs(),
-                nowMs))
+            stoppedAt(task, ResultStatus.HALTED, state, sequenceId, lastAction, nowMs))
         .setResume(resume)
         .setWaiting(List.of(new WaitingApp(task.getAppId(), resume.getPosition())))
         .build();
@@ -224,19 +214,25 @@ public final class Records {
   public static TaskResult moved(
       Task task, State state, long sequenceId, String lastAction, Task next, long nowMs) {
     return TaskResult.newBuilder(
-            result(
-                task.getAppId(),
-                task.getTaskId(),
-                task.getParent(),
-                ResultStatus.MOVED,
-                state,
-                null,
-                sequenceId,
-                lastAction,
-                task.getRequestedAtMs(),
-                nowMs))
+            stoppedAt(task, ResultStatus.MOVED, state, sequenceId, lastAction, nowMs))
         .setNext(next)
         .build();
+  }
+
+  /** {@code task}'s app, not ended, stopped after step {@code sequenceId} with {@code status}. */
+  private static TaskResult stoppedAt(
+      Task task, ResultStatus status, State state, long sequenceId, String lastAction, long nowMs) {
+    return result(
+        task.getAppId(),
+        task.getTaskId(),
+        task.getParent(),
+        status,
+        state,
+        null,
+        sequenceId,
+        lastAction,
+        task.getRequestedAtMs(),
+        nowMs);
   }
 
   /**

@@ -17,7 +17,6 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,17 +106,11 @@ class ChaosTest {
     List<ChaosEvent> events = new ArrayList<>();
     try (ProcessCluster processes =
         new ProcessCluster(dir, Map.of(ExecutionRecorder.ENV, executions.toString()))) {
-      String bootstrap = processes.startBroker(dir.resolve("kafka"), freePort(), PARTITIONS);
+      String bootstrap =
+          processes.startBroker(dir.resolve("kafka"), ProcessCluster.freePort(), PARTITIONS);
       registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
       int registryPort = registry.port();
-      List<String> clusterArgs =
-          List.of(
-              "--bootstrap-servers",
-              bootstrap,
-              "--registry-url",
-              registry.url(),
-              "--partitions",
-              Integer.toString(PARTITIONS));
+      List<String> clusterArgs = ProcessCluster.clusterArgs(bootstrap, registry.url(), PARTITIONS);
       processes.startCoordinator(clusterArgs, dir.resolve("coordinator-state"));
       processes.awaitReady("coordinator"); // it creates the topics and registers the schemas
       WORKERS.forEach(
@@ -396,12 +389,6 @@ class ChaosTest {
     }
     registry.close();
     return EmbeddedSchemaRegistry.start(bootstrap, port);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -15,7 +15,6 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
-import java.net.ServerSocket;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -42,16 +41,9 @@ class OutsideGraphJarTest {
 
     EmbeddedSchemaRegistry registry = null;
     try (ProcessCluster processes = new ProcessCluster(dir, env)) {
-      String bootstrap = processes.startBroker(dir.resolve("kafka"), freePort(), 2);
+      String bootstrap = processes.startBroker(dir.resolve("kafka"), ProcessCluster.freePort(), 2);
       registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
-      List<String> clusterArgs =
-          List.of(
-              "--bootstrap-servers",
-              bootstrap,
-              "--registry-url",
-              registry.url(),
-              "--partitions",
-              "2");
+      List<String> clusterArgs = ProcessCluster.clusterArgs(bootstrap, registry.url(), 2);
       processes.startCoordinator(clusterArgs, dir.resolve("coordinator-state"));
       processes.awaitReady("coordinator");
       processes.startWorker("w1", clusterArgs, 4);
@@ -96,12 +88,6 @@ class OutsideGraphJarTest {
           .state();
     } finally {
       System.clearProperty("myflow.suffix");
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

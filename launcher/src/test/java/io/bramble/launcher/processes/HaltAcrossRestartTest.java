@@ -15,7 +15,6 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.registry.SchemaRegistryClient;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,17 +34,10 @@ class HaltAcrossRestartTest {
   void aHaltedJobIsResumedAfterTheClusterWasKilledAndRestarted(@TempDir Path dir) throws Exception {
     EmbeddedSchemaRegistry registry = null;
     try (ProcessCluster processes = new ProcessCluster(dir, Map.of())) {
-      String bootstrap = processes.startBroker(dir.resolve("kafka"), freePort(), 2);
+      String bootstrap = processes.startBroker(dir.resolve("kafka"), ProcessCluster.freePort(), 2);
       registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
       int registryPort = registry.port();
-      List<String> args =
-          List.of(
-              "--bootstrap-servers",
-              bootstrap,
-              "--registry-url",
-              registry.url(),
-              "--partitions",
-              "2");
+      List<String> args = ProcessCluster.clusterArgs(bootstrap, registry.url(), 2);
       processes.startCoordinator(args, dir.resolve("coordinator-state"));
       processes.awaitReady("coordinator");
       processes.startWorker("w1", args, 4);
@@ -113,12 +105,6 @@ class HaltAcrossRestartTest {
           .build()
           .run()
           .state();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

@@ -5,6 +5,7 @@ import io.bramble.launcher.Bramble;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +72,24 @@ public final class ProcessCluster implements AutoCloseable {
             System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
             dir.resolve("classes"));
     Runtime.getRuntime().addShutdownHook(killAllOnExit);
+  }
+
+  /** A port free now, for a broker to listen on. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The flags that point a {@code bramble} process at a cluster. */
+  public static List<String> clusterArgs(String bootstrap, String registryUrl, int partitions) {
+    return List.of(
+        "--bootstrap-servers",
+        bootstrap,
+        "--registry-url",
+        registryUrl,
+        "--partitions",
+        Integer.toString(partitions));
   }
 
   /** Starts the broker on {@code port} and waits for it; returns its bootstrap servers. */

@@ -16,7 +16,6 @@ import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistryClient;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,16 +50,9 @@ class WorkerPoolsProcessTest {
       throws Exception {
     EmbeddedSchemaRegistry registry = null;
     try (ProcessCluster processes = new ProcessCluster(dir, Map.of())) {
-      String bootstrap = processes.startBroker(dir.resolve("kafka"), freePort(), 2);
+      String bootstrap = processes.startBroker(dir.resolve("kafka"), ProcessCluster.freePort(), 2);
       registry = EmbeddedSchemaRegistry.start(bootstrap, 0);
-      List<String> args =
-          List.of(
-              "--bootstrap-servers",
-              bootstrap,
-              "--registry-url",
-              registry.url(),
-              "--partitions",
-              "2");
+      List<String> args = ProcessCluster.clusterArgs(bootstrap, registry.url(), 2);
       List<String> gpu = List.of("--pools", "gpu", "--pool-concurrency", "gpu=1");
       processes.startCoordinator(args, dir.resolve("coordinator-state"));
       processes.awaitReady("coordinator");
@@ -175,12 +167,6 @@ class WorkerPoolsProcessTest {
           .build()
           .run()
           .state();
-    }
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
     }
   }
 }

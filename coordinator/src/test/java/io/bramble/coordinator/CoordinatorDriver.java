@@ -1,0 +1,81 @@
+package io.bramble.coordinator;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.runtime.Records;
+import io.bramble.runtime.Topics;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.TaskResult;
+import io.bramble.schemas.registry.InMemorySchemaRegistry;
+import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.worker.TaskOutcome;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The coordinator's topology on Kafka's {@link TopologyTestDriver}, its topics typed by their Avro
+ * records, as the tests of its rules drive it.
+ */
+final class CoordinatorDriver implements AutoCloseable {
+  final TopologyTestDriver driver;
+  final TestInputTopic<String, SpecificRecord> jobs;
+  final TestInputTopic<String, SpecificRecord> fanouts;
+  final TestInputTopic<String, SpecificRecord> results;
+  private final InMemorySchemaRegistry schemas;
+
+  CoordinatorDriver(
+      Topics topics,
+      GraphRegistry graphs,
+      InMemorySchemaRegistry schemas,
+      Path stateDir,
+      Instant start) {
+    this.schemas = schemas;
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver =
+        new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, start);
+    jobs = input(topics.jobs(), JobRequest.class);
+    fanouts = input(topics.fanouts(), FanOut.class);
+    results = input(topics.results(), TaskResult.class);
+  }
+
+  /** Sends a worker's outcome as its pipeline does (a halted child also under its own id). */
+  void send(TaskOutcome outcome) {
+    if (outcome instanceof TaskOutcome.FannedOut f) {
+      fanouts.pipeInput(f.key(), f.fanOut());
+    } else if (outcome instanceof TaskOutcome.Finished r) {
+      Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  <T extends SpecificRecord> TestInputTopic<String, SpecificRecord> input(
+      String topic, Class<T> type) {
+    return driver.createInputTopic(
+        topic,
+        new StringSerializer(),
+        (Serializer<SpecificRecord>)
+            (Serializer<?>) BrambleSerdes.forType(type, schemas).serializer());
+  }
+
+  <T extends SpecificRecord> TestOutputTopic<String, T> output(String topic, Class<T> type) {
+    return driver.createOutputTopic(
+        topic, new StringDeserializer(), BrambleSerdes.forType(type, schemas).deserializer());
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}

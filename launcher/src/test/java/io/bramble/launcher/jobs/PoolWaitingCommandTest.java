@@ -1,0 +1,75 @@
+package io.bramble.launcher.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.core.registry.GraphRegistry;
+import io.bramble.devcluster.DevCluster;
+import io.bramble.launcher.Console;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code submit --wait} and {@code watch} say of a job whose tasks wait in a pool that has no
+ * worker, and once a worker of it starts.
+ */
+class PoolWaitingCommandTest {
+  private static final String WAITING = "waiting for a worker of pool gpu (4 tasks waiting in it)";
+
+  @Test
+  void submitAndWatchSayWhichPoolAJobWaitsForAndWatchSeesItServed(@TempDir Path dir)
+      throws InterruptedException {
+    try (DevCluster cluster = DevCluster.start(dir, GraphRegistry.load(), 0, 2)) {
+      cluster.startWorker("default");
+      List<String> where =
+          List.of(
+              "--bootstrap-servers",
+              cluster.bootstrapServers(),
+              "--registry-url",
+              cluster.registryUrl());
+
+      Console submit = new Console();
+      int code =
+          submit.run(
+              args(
+                  List.of(
+                      "submit",
+                      "embeddings",
+                      "--app-id",
+                      "cli-pool",
+                      "--wait",
+                      "--timeout",
+                      "PT8S"),
+                  where));
+      assertThat(code).as("no gpu worker: the job cannot finish").isNotZero();
+      assertThat(submit.err()).contains("0/4 children, " + WAITING);
+
+      Console waiting = new Console();
+      assertThat(waiting.run(args(List.of("watch", "cli-pool", "--timeout", "PT4S"), where)))
+          .isNotZero();
+      assertThat(waiting.out()).contains("POOL_WAITING cli-pool: " + WAITING);
+
+      cluster.startWorker("gpu");
+      // The coordinator sees the worker (and tells the job) within a round of its pool monitor.
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (!cluster.meters().scrape().contains("bramble_pool_workers{pool=\"gpu\"} 1.0")) {
+        assertThat(System.nanoTime()).as("the gpu worker seen within 60 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+      Console served = new Console();
+      assertThat(served.run(args(List.of("watch", "cli-pool"), where))).as(served.err()).isZero();
+      assertThat(served.out())
+          .contains("POOL_SERVED cli-pool: a worker of pool gpu takes its tasks")
+          .containsPattern("STEP_END [0-9a-f-]+ #1 embed: \\d+ ms on worker-2 \\(pool gpu\\)")
+          .contains("JOB_DONE cli-pool");
+    }
+  }
+
+  private static String[] args(List<String> command, List<String> where) {
+    List<String> all = new ArrayList<>(command);
+    all.addAll(where);
+    return all.toArray(String[]::new);
+  }
+}
