@@ -7,15 +7,24 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.examples.poems.Poems;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.serde.AvroSerde;
+import io.bramble.schemas.serde.BrambleSerdes;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -213,6 +222,28 @@ class UiBrowserTest {
                     .getAttribute("data-app-id")
                     .equals(childId));
     assertThat(text(By.cssSelector("tr.app-row"))).contains("child of");
+  }
+
+  @Test
+  void aJobWhoseTasksWaitForAPoolWithoutWorkersSaysWhichPoolAndHowManyTasksWait() throws Exception {
+    // The coordinator's pool monitor tells a job this way (its own test is in dev-cluster).
+    String job = "ui-waiting-1";
+    String events = cluster.cluster().topics().events();
+    AvroSerde<TrackingEvent> serde = BrambleSerdes.forType(TrackingEvent.class, cluster.schemas());
+    Map<String, Object> props = cluster.cluster().clientProps();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (TrackingEvent e :
+          List.of(
+              TrackingEvents.jobAccepted(job, "embeddings", "coordinator", 1_000),
+              TrackingEvents.poolWaiting(job, "gpu", 3, "coordinator", 2_000))) {
+        producer.send(new ProducerRecord<>(events, job, serde.serialize(events, e))).get();
+      }
+    }
+
+    browser.get(ui.url() + "app?id=" + job);
+    assertThat(text(By.id("waiting-for-pools")))
+        .contains("Waiting for a worker of pool gpu (3 tasks waiting in it)");
   }
 
   private void screenshot() throws Exception {
