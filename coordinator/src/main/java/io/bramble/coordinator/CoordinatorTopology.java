@@ -163,6 +163,13 @@ public final class CoordinatorTopology {
 
     t.addStateStore(
         Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOIN_QUEUED),
+            Serdes.String(),
+            avro(Task.class, schemas)),
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.MOVES), Serdes.String(), Serdes.Long()),
         "intake",
         "fan-out",

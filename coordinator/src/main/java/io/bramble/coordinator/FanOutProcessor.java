@@ -71,7 +71,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     joins.put(joinId, pending);
     counts.put(joinId, 0L);
     remember(fanOut.getRootAppId(), joinId, children);
-    for (Task child : children) {
+    for (Task child : JoinBudget.start(context, joinId, children, fanOut.getMaxConcurrency())) {
       emit(Sinks.TASKS, child.getAppId(), child, timestamp);
     }
     emit(

@@ -108,6 +108,7 @@ final class JoinCompleter {
     if (counts.get(waitingCountKey(join.getJoinId())) != null) {
       counts.delete(waitingCountKey(join.getJoinId()));
     }
+    JoinBudget.forget(context, join.getJoinId());
     long now = context.currentSystemTimeMs();
     JoinReducer.Completion c = reducer.complete(join, results, now);
     for (var event : c.events()) {

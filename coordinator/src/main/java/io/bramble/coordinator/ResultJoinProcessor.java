@@ -125,6 +125,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     results.put(slot, result);
     done++;
     counts.put(joinId, done);
+    for (Task next : JoinBudget.release(context, joinId, done, join.getMaxConcurrency())) {
+      emit(Sinks.TASKS, next.getAppId(), next, timestamp);
+    }
     if (done < total && done % progressEvery(total) == 0) {
       emitProgress(join, done, total, timestamp);
     }

@@ -57,5 +57,11 @@ final class StoreNames {
    */
   static final String MOVES = "moves";
 
+  /**
+   * join id + "/" + child index → a child task not yet released: its parallel action runs at most
+   * {@code maxConcurrency} children at once, and the next goes out as each result arrives.
+   */
+  static final String JOIN_QUEUED = "join-queued";
+
   private StoreNames() {}
 }

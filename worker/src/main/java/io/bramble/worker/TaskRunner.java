@@ -5,6 +5,7 @@ import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
 import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.PersistedState;
@@ -238,6 +239,7 @@ public final class TaskRunner {
             .setPauseAfter(task.getPauseAfter())
             .setRequestedAtMs(task.getRequestedAtMs())
             .setCreatedAtMs(System.currentTimeMillis())
+            .setMaxConcurrency(((ParallelAction) app.graph().action(action)).maxConcurrency())
             .setChildren(childTasks)
             .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);

@@ -5,7 +5,8 @@ import io.bramble.core.persistence.Persister;
 import io.bramble.core.tracking.Tracker;
 
 /**
- * Where an action runs: the application's identity and the step's sequence id, with the tracker,
+ * Where an action runs: the application's identity, the step's sequence id and which try of it this
+ * is ({@code attempt}, 1 for the first; its retry policy's later tries count on), with the tracker,
  * persister and parallel executor an action needs to launch its own sub-applications (the "full
  * control" level of parallelism). Tracker and persister may be null.
  */
@@ -13,7 +14,21 @@ public record ActionContext(
     String appId,
     String partitionKey,
     long sequenceId,
+    int attempt,
     String actionName,
     Tracker tracker,
     Persister persister,
-    ParallelExecutor parallelExecutor) {}
+    ParallelExecutor parallelExecutor) {
+
+  /**
+   * A key for this try of this step, {@code appId/sequenceId/attempt}: hand it to a service that
+   * deduplicates (a payment, an email, a model call billed per request) so a side effect is not
+   * made twice. It is the same when the step runs again after a crash (it resumes at the same
+   * sequence id, and its tries count from 1 again), on any worker; each retry of the retry policy
+   * gets its own. An action that wants one key across its retries uses {@code appId} and {@code
+   * sequenceId}.
+   */
+  public String idempotencyKey() {
+    return appId + "/" + sequenceId + "/" + attempt;
+  }
+}

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 
 /**
@@ -358,7 +359,7 @@ public final class Application {
     RetryPolicy retry = action.retryPolicy();
     for (int attempt = 1; outcome == null; attempt++) {
       try {
-        ActionOutcome o = body.run(context(action, seq), inputs);
+        ActionOutcome o = body.run(context(action, seq, attempt), inputs);
         after = StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
         following = graph.next(action.name(), after);
         outcome = o;
@@ -443,6 +444,10 @@ public final class Application {
   }
 
   private ActionContext context(Action action, long seq) {
+    return context(action, seq, 1);
+  }
+
+  private ActionContext context(Action action, long seq, int attempt) {
     Tracker childTracker = tracker;
     Persister childPersister = persister;
     if (action instanceof ParallelAction parallel) {
@@ -450,7 +455,7 @@ public final class Application {
       childPersister = parallel.childPersister().resolve(persister, p -> p);
     }
     return new ActionContext(
-        appId, partitionKey, seq, action.name(), childTracker, childPersister, executor);
+        appId, partitionKey, seq, attempt, action.name(), childTracker, childPersister, executor);
   }
 
   /** Keys the action changed must be declared writes; every declared write must be present. */
@@ -544,18 +549,30 @@ public final class Application {
       ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
     List<SubGraphTask> tasks = mapTasks(parallel, ctx, inputs);
     RetryPolicy retry = parallel.childRetryPolicy();
+    // The action's budget: a child waits for a place before it starts, and frees it when it ends.
+    Semaphore places =
+        parallel.maxConcurrency() > 0 ? new Semaphore(parallel.maxConcurrency()) : null;
     List<Callable<State>> calls = new ArrayList<>(tasks.size());
     for (SubGraphTask task : tasks) {
       calls.add(
           () -> {
-            for (int attempt = 1; ; attempt++) {
-              try {
-                return SubApplications.run(task, executor);
-              } catch (RuntimeException e) {
-                if (!retry.retries(e, attempt)) {
-                  throw e;
+            if (places != null) {
+              places.acquire();
+            }
+            try {
+              for (int attempt = 1; ; attempt++) {
+                try {
+                  return SubApplications.run(task, executor);
+                } catch (RuntimeException e) {
+                  if (!retry.retries(e, attempt)) {
+                    throw e;
+                  }
+                  retry.pauseAfter(attempt);
                 }
-                retry.pauseAfter(attempt);
+              }
+            } finally {
+              if (places != null) {
+                places.release();
               }
             }
           });

@@ -1,6 +1,7 @@
 package io.bramble.core.parallel;
 
 import io.bramble.core.action.ActionContext;
+import io.bramble.core.action.ActionException;
 import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.state.State;
@@ -42,6 +43,7 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
   Cascade<Tracker> childTracker = Cascade.inherit();
   Cascade<Persister> childPersister = Cascade.inherit();
   Optional<String> pool = Optional.empty();
+  int maxConcurrency;
 
   MapBuilder(String name) {
     this.name = name;
@@ -97,6 +99,19 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     return self();
   }
 
+  /**
+   * Runs at most {@code n} children at once, here and across a cluster (see {@link
+   * ParallelAction#maxConcurrency()}).
+   */
+  public B maxConcurrency(int n) {
+    if (n < 1) {
+      throw new ActionException(
+          "parallel action '" + name + "': maxConcurrency must be at least 1, got " + n);
+    }
+    this.maxConcurrency = n;
+    return self();
+  }
+
   /** Retries each failing child, resuming at its failed action when it has a persister. */
   public B childRetry(RetryPolicy policy) {
     this.childRetry = policy;
@@ -145,7 +160,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
             childRetry,
             childTracker,
             childPersister,
-            pool),
+            pool,
+            maxConcurrency),
         taskFunction(),
         List.copyOf(knownSubGraphs()));
   }
@@ -167,7 +183,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
       RetryPolicy childRetry,
       Cascade<Tracker> childTracker,
       Cascade<Persister> childPersister,
-      Optional<String> pool) {}
+      Optional<String> pool,
+      int maxConcurrency) {}
 
   private static final class Mapped extends TaskBasedParallelAction {
     private final Spec spec;
@@ -243,6 +260,11 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     @Override
     public Optional<String> pool() {
       return spec.pool();
+    }
+
+    @Override
+    public int maxConcurrency() {
+      return spec.maxConcurrency();
     }
 
     @Override

@@ -48,6 +48,15 @@ public interface ParallelAction extends Action {
   }
 
   /**
+   * At most this many of the step's children run at once; 0: no limit. Distributed, it holds across
+   * the cluster: the coordinator releases the first children's tasks and the next one as each
+   * child's result arrives (a child waiting for a person keeps its place).
+   */
+  default int maxConcurrency() {
+    return 0;
+  }
+
+  /**
    * Every sub-graph this action may launch. A distributed run names a child's graph instead of
    * shipping it, so the graph registry must find each one here; local runs do not need it.
    */
