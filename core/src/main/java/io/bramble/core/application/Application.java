@@ -8,6 +8,7 @@ import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildApplicationException;
 import io.bramble.core.parallel.ChildFailure;
+import io.bramble.core.parallel.ChildTimedOutException;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.SubGraphTask;
@@ -32,7 +33,6 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 
 /**
@@ -285,6 +285,7 @@ public final class Application {
         public Stop completeParallelStep(
             List<State> succeeded,
             List<ChildFailure> failures,
+            int children,
             Halt halt,
             Map<String, Object> inputs) {
           halt.validate(graph);
@@ -294,17 +295,7 @@ public final class Application {
               runStep(
                   parallel,
                   inputs,
-                  (ctx, in) -> {
-                    if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
-                      ChildFailure f = failures.get(0);
-                      throw new ChildApplicationException(
-                          parallel.name(),
-                          f.index(),
-                          f.appId(),
-                          new IllegalStateException(f.errorType() + ": " + f.message()));
-                    }
-                    return reduceWithFailures(parallel, succeeded, failures);
-                  });
+                  (ctx, in) -> joined(parallel, succeeded, failures, children, f -> null));
           if (next == null) {
             return Stop.ENDED;
           }
@@ -545,60 +536,114 @@ public final class Application {
 
   // ---- parallel steps, locally -----------------------------------------------------------------
 
+  /** What a child of a local parallel step came to when it was cancelled. */
+  private static final Object CANCELLED = new Object();
+
   private ActionOutcome runLocally(
       ParallelAction parallel, ActionContext ctx, Map<String, Object> inputs) {
     List<SubGraphTask> tasks = mapTasks(parallel, ctx, inputs);
     RetryPolicy retry = parallel.childRetryPolicy();
-    // The action's budget: a child waits for a place before it starts, and frees it when it ends.
-    Semaphore places =
-        parallel.maxConcurrency() > 0 ? new Semaphore(parallel.maxConcurrency()) : null;
-    List<Callable<State>> calls = new ArrayList<>(tasks.size());
-    for (SubGraphTask task : tasks) {
-      calls.add(
-          () -> {
-            if (places != null) {
-              places.acquire();
-            }
-            try {
-              for (int attempt = 1; ; attempt++) {
-                try {
-                  return SubApplications.run(task, executor);
-                } catch (RuntimeException e) {
-                  if (!retry.retries(e, attempt)) {
-                    throw e;
-                  }
-                  retry.pauseAfter(attempt);
-                }
-              }
-            } finally {
-              if (places != null) {
-                places.release();
-              }
-            }
-          });
+    LocalJoin join = new LocalJoin(parallel, tasks.size());
+    LocalBudget places =
+        parallel.maxConcurrency() > 0 ? new LocalBudget(parallel.maxConcurrency()) : null;
+    List<Callable<Object>> calls = new ArrayList<>(tasks.size());
+    for (int i = 0; i < tasks.size(); i++) {
+      SubGraphTask task = tasks.get(i);
+      int index = i;
+      calls.add(() -> runChild(task, index, retry, join, places));
+    }
+    List<Object> ends;
+    try {
+      ends = executor.invokeAll(calls);
+    } catch (ParallelExecutor.TaskFailure f) {
+      // A child's call ends with its state, its error or CANCELLED: only an interrupt gets here.
+      throw new IllegalStateException(
+          "interrupted while running the children of parallel action '" + parallel.name() + "'",
+          f.getCause());
+    }
+    List<State> succeeded = new ArrayList<>();
+    List<ChildFailure> failures = new ArrayList<>();
+    Map<Integer, Throwable> errors = new LinkedHashMap<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      Object end = ends.get(i);
+      if (end instanceof State s) {
+        succeeded.add(s);
+      } else if (end instanceof Throwable t) {
+        Throwable root = t instanceof ActionFailedException a ? a.rootCause() : t;
+        failures.add(
+            new ChildFailure(i, tasks.get(i).appId(), root.getClass().getName(), t.getMessage()));
+        errors.put(i, t);
+      }
+    }
+    return joined(parallel, succeeded, failures, tasks.size(), f -> errors.get(f.index()));
+  }
+
+  /** Runs one child of a local parallel step: its final state, its error, or CANCELLED. */
+  private Object runChild(
+      SubGraphTask task, int index, RetryPolicy retry, LocalJoin join, LocalBudget places) {
+    try {
+      if (places != null) {
+        places.take(index);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
     }
     try {
-      return reduce(parallel, executor.invokeAll(calls));
-    } catch (ParallelExecutor.TaskFailure f) {
-      if (!parallel.toleratesChildFailures() || f.failures().isEmpty()) {
-        SubGraphTask failed = tasks.get(f.index());
-        throw new ChildApplicationException(
-            parallel.name(), f.index(), failed.appId(), f.getCause());
-      }
-      List<State> succeeded = new ArrayList<>();
-      List<ChildFailure> failures = new ArrayList<>();
-      for (int i = 0; i < tasks.size(); i++) {
-        Throwable t = f.failures().get(i);
-        if (t == null) {
-          succeeded.add((State) f.results().get(i));
-        } else {
-          Throwable root = t instanceof ActionFailedException a ? a.rootCause() : t;
-          failures.add(
-              new ChildFailure(i, tasks.get(i).appId(), root.getClass().getName(), t.getMessage()));
+      for (int attempt = 1; ; attempt++) {
+        if (join.isOver()) {
+          return CANCELLED;
+        }
+        try {
+          State end = SubApplications.run(task, executor, join.boundary());
+          if (join.pastDeadline()) {
+            return join.failed() ? join.timedOut(task.appId()) : CANCELLED;
+          }
+          return join.completed() ? end : CANCELLED;
+        } catch (LocalJoin.Cancelled c) {
+          return CANCELLED;
+        } catch (ChildTimedOutException t) {
+          return join.failed() ? t : CANCELLED;
+        } catch (RuntimeException e) {
+          if (!retry.retries(e, attempt)) {
+            return join.failed() ? e : CANCELLED;
+          }
+          retry.pauseAfter(attempt);
         }
       }
-      return reduceWithFailures(parallel, succeeded, failures);
+    } finally {
+      if (places != null) {
+        places.free();
+      }
     }
+  }
+
+  /**
+   * Reduces a parallel step's join of {@code children}, locally or for a runtime: when its policy
+   * is satisfied, over the children that completed (their failures count only for a
+   * failure-tolerant action); else a failure-tolerant action decides, and any other fails the step
+   * with the first failure ({@code cause} gives its error, when known).
+   */
+  private ActionOutcome joined(
+      ParallelAction parallel,
+      List<State> succeeded,
+      List<ChildFailure> failures,
+      int children,
+      java.util.function.Function<ChildFailure, Throwable> cause) {
+    boolean satisfied = parallel.joinPolicy().isSatisfied(succeeded.size(), children);
+    if (satisfied && !parallel.toleratesChildFailures()) {
+      return reduce(parallel, succeeded);
+    }
+    if (!failures.isEmpty() && !parallel.toleratesChildFailures()) {
+      ChildFailure f = failures.get(0);
+      Throwable error = cause.apply(f);
+      throw new ChildApplicationException(
+          parallel.name(),
+          f.index(),
+          f.appId(),
+          error != null ? error : new IllegalStateException(f.errorType() + ": " + f.message()));
+    }
+    return reduceWithFailures(parallel, succeeded, failures);
   }
 
   private List<SubGraphTask> mapTasks(

@@ -3,6 +3,7 @@ package io.bramble.core.application;
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.LifecycleHook;
 
 /** Runs a child task to its end in this JVM, resuming from its persister when it has one. */
 final class SubApplications {
@@ -10,9 +11,9 @@ final class SubApplications {
 
   /**
    * The child's final state; a child whose checkpoint says it already got to its end is not run
-   * again.
+   * again. {@code beforeEachStep} may stop it at a step boundary by throwing.
    */
-  static State run(SubGraphTask task, ParallelExecutor executor) {
+  static State run(SubGraphTask task, ParallelExecutor executor, LifecycleHook beforeEachStep) {
     ApplicationBuilder b =
         Application.builder()
             .withGraph(task.graph().graph())
@@ -20,6 +21,7 @@ final class SubApplications {
             .withSpawningParent(task.parent())
             .withTracker(task.tracker())
             .withPersister(task.persister())
+            .withHooks(beforeEachStep)
             .withParallelExecutor(executor);
     if (task.persister() != null) { // with nothing saved, the task's state and entrypoint
       b.initializeFrom(task.persister(), true, task.state(), task.graph().entrypoint());

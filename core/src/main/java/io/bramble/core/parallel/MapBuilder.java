@@ -6,6 +6,7 @@ import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.Tracker;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +45,8 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
   Cascade<Persister> childPersister = Cascade.inherit();
   Optional<String> pool = Optional.empty();
   int maxConcurrency;
+  JoinPolicy joinPolicy = JoinPolicy.all();
+  Optional<Duration> childTimeout = Optional.empty();
 
   MapBuilder(String name) {
     this.name = name;
@@ -112,6 +115,25 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     return self();
   }
 
+  /** Completes the join as {@code policy} says (default {@link JoinPolicy#all()}). */
+  public B join(JoinPolicy policy) {
+    this.joinPolicy = policy;
+    return self();
+  }
+
+  /**
+   * A child not done within {@code timeout} of the fan-out counts as failed and is cancelled (see
+   * {@link ParallelAction#childTimeout()}).
+   */
+  public B childTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new ActionException(
+          "parallel action '" + name + "': childTimeout must be positive, got " + timeout);
+    }
+    this.childTimeout = Optional.of(timeout);
+    return self();
+  }
+
   /** Retries each failing child, resuming at its failed action when it has a persister. */
   public B childRetry(RetryPolicy policy) {
     this.childRetry = policy;
@@ -161,7 +183,9 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
             childTracker,
             childPersister,
             pool,
-            maxConcurrency),
+            maxConcurrency,
+            joinPolicy,
+            childTimeout),
         taskFunction(),
         List.copyOf(knownSubGraphs()));
   }
@@ -184,7 +208,9 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
       Cascade<Tracker> childTracker,
       Cascade<Persister> childPersister,
       Optional<String> pool,
-      int maxConcurrency) {}
+      int maxConcurrency,
+      JoinPolicy joinPolicy,
+      Optional<Duration> childTimeout) {}
 
   private static final class Mapped extends TaskBasedParallelAction {
     private final Spec spec;
@@ -265,6 +291,16 @@ public abstract class MapBuilder<B extends MapBuilder<B>> {
     @Override
     public int maxConcurrency() {
       return spec.maxConcurrency();
+    }
+
+    @Override
+    public JoinPolicy joinPolicy() {
+      return spec.joinPolicy();
+    }
+
+    @Override
+    public Optional<Duration> childTimeout() {
+      return spec.childTimeout();
     }
 
     @Override

@@ -7,8 +7,10 @@ import io.bramble.core.action.RetryPolicy;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.Tracker;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An action that maps its state to sub-applications and reduces their final states back. The
@@ -54,6 +56,19 @@ public interface ParallelAction extends Action {
    */
   default int maxConcurrency() {
     return 0;
+  }
+
+  /** When the step's join completes: every child, the first N, or a quorum ({@link JoinPolicy}). */
+  default JoinPolicy joinPolicy() {
+    return JoinPolicy.all();
+  }
+
+  /**
+   * How long a child may take, from the fan-out: one not done by then counts as failed (it reaches
+   * {@link #reduceWithFailures}) and is cancelled at its next step boundary. Empty: no limit.
+   */
+  default Optional<Duration> childTimeout() {
+    return Optional.empty();
   }
 
   /**

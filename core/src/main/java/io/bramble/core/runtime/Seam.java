@@ -51,13 +51,19 @@ public interface Seam {
   List<SubGraphTask> parallelTasks(Map<String, Object> inputs);
 
   /**
-   * Completes the next action, which must be parallel, by reducing the children's final states (in
-   * task order) into the state, as one step: checked, persisted and tracked like any other. A
-   * failure-tolerant action also sees {@code failures}; any other fails the step with the first.
-   * Returns how the application stands after it under {@code halt}.
+   * Completes the next action, which must be parallel, by reducing the final states of its children
+   * that completed (in task order) into the state, as one step: checked, persisted and tracked like
+   * any other. Of its {@code children}, those neither in {@code succeeded} nor in {@code failures}
+   * were cancelled (its join policy completed without them). When the policy is satisfied the
+   * reduce runs; otherwise a failure-tolerant action sees {@code failures}, and any other fails the
+   * step with the first. Returns how the application stands after it under {@code halt}.
    */
   Stop completeParallelStep(
-      List<State> succeeded, List<ChildFailure> failures, Halt halt, Map<String, Object> inputs);
+      List<State> succeeded,
+      List<ChildFailure> failures,
+      int children,
+      Halt halt,
+      Map<String, Object> inputs);
 
   /**
    * Whether the application, as it stands, has nothing left to do under {@code halt}: at least one

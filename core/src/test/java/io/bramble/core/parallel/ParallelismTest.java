@@ -594,7 +594,10 @@ class ParallelismTest {
             .withState(first.state())
             .build();
     elsewhere.seam().continueAt(first.nextSequenceId());
-    assertThat(elsewhere.seam().completeParallelStep(finals, List.of(), Halt.never(), Map.of()))
+    assertThat(
+            elsewhere
+                .seam()
+                .completeParallelStep(finals, List.of(), finals.size(), Halt.never(), Map.of()))
         .isEqualTo(Seam.Stop.CONTINUES);
     assertThat(elsewhere.run().state()).isEqualTo(expected);
   }
