@@ -3,6 +3,7 @@ package io.bramble.coordinator;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
+import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -170,6 +171,13 @@ public final class CoordinatorTopology {
         "join");
     t.addStateStore(
         Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(StoreNames.JOIN_DEADLINES),
+            Serdes.String(),
+            Serdes.String()),
+        "fan-out",
+        "join");
+    t.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(StoreNames.MOVES), Serdes.String(), Serdes.Long()),
         "intake",
         "fan-out",
@@ -209,7 +217,13 @@ public final class CoordinatorTopology {
         "join");
     t.addSink(
         Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
-    t.addSink(Sinks.CHECKPOINTS, topics.checkpoints(), keyOut, new ByteArraySerializer(), "join");
+    // Tombstones of a completed job's tree, and cancellations of children a join completed without.
+    t.addSink(
+        Sinks.CHECKPOINTS,
+        topics.checkpoints(),
+        keyOut,
+        serializer(Checkpoint.class, schemas),
+        "join");
     return t;
   }
 

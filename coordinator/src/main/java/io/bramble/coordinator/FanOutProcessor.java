@@ -67,8 +67,14 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private void fanOut(String parentAppId, FanOut fanOut, long timestamp) {
     String joinId = fanOut.getJoinId();
     List<Task> children = fanOut.getChildren();
-    FanOut pending = FanOut.newBuilder(fanOut).setChildren(List.of()).build();
+    // A join that may end before all its children report keeps them: to cancel the others.
+    boolean endsEarly = fanOut.getJoinNeeded() > 0 || fanOut.getChildTimeoutMs() > 0;
+    FanOut pending = endsEarly ? fanOut : FanOut.newBuilder(fanOut).setChildren(List.of()).build();
     joins.put(joinId, pending);
+    if (fanOut.getChildTimeoutMs() > 0 && !children.isEmpty()) {
+      KeyValueStore<String, String> deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
+      deadlines.put(JoinDeadlines.key(now() + fanOut.getChildTimeoutMs(), joinId), joinId);
+    }
     counts.put(joinId, 0L);
     remember(fanOut.getRootAppId(), joinId, children);
     for (Task child : JoinBudget.start(context, joinId, children, fanOut.getMaxConcurrency())) {
@@ -87,7 +93,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
             now()),
         timestamp);
     if (children.isEmpty()) {
-      completer.complete(context, pending, List.of(), timestamp, traceContext);
+      completer.complete(context, pending, List.of(), 0, timestamp, traceContext);
     }
   }
 }

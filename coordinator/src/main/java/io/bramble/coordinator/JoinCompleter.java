@@ -47,6 +47,14 @@ final class JoinCompleter {
     return joinId + "#waiting";
   }
 
+  /**
+   * The join-counts key of how many of {@code joinId}'s children completed; kept only for a join
+   * that completes early (first N, quorum).
+   */
+  static String completedCountKey(String joinId) {
+    return joinId + "#completed";
+  }
+
   /** What {@code store} holds for {@code joinId}'s children, in child order. */
   static List<TaskResult> childrenOf(KeyValueStore<String, TaskResult> store, String joinId) {
     List<TaskResult> list = new ArrayList<>();
@@ -69,6 +77,7 @@ final class JoinCompleter {
       ProcessorContext<String, Object> context,
       FanOut join,
       List<TaskResult> results,
+      int children,
       long timestamp,
       Context trace) {
     Span span =
@@ -81,7 +90,7 @@ final class JoinCompleter {
             .setAttribute("bramble.children", (long) results.size())
             .startSpan();
     try {
-      completeIn(context, join, results, timestamp, trace.with(span));
+      completeIn(context, join, results, children, timestamp, trace.with(span));
     } finally {
       span.end();
     }
@@ -91,6 +100,7 @@ final class JoinCompleter {
       ProcessorContext<String, Object> context,
       FanOut join,
       List<TaskResult> results,
+      int children,
       long timestamp,
       Context trace) {
     KeyValueStore<String, FanOut> joins = context.getStateStore(StoreNames.JOINS);
@@ -109,8 +119,11 @@ final class JoinCompleter {
       counts.delete(waitingCountKey(join.getJoinId()));
     }
     JoinBudget.forget(context, join.getJoinId());
+    if (join.getJoinNeeded() > 0) {
+      counts.delete(completedCountKey(join.getJoinId()));
+    }
     long now = context.currentSystemTimeMs();
-    JoinReducer.Completion c = reducer.complete(join, results, now);
+    JoinReducer.Completion c = reducer.complete(join, results, children, now);
     for (var event : c.events()) {
       forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
     }
@@ -132,8 +145,7 @@ final class JoinCompleter {
     forward(
         context,
         join.getParentAppId(),
-        TrackingEvents.joinProgress(
-            join, results.size(), results.size(), true, Events.PROCESS, now),
+        TrackingEvents.joinProgress(join, results.size(), children, true, Events.PROCESS, now),
         timestamp,
         trace,
         Sinks.EVENTS);

@@ -39,7 +39,11 @@ final class JoinReducer {
     this.registry = registry;
   }
 
-  Completion complete(FanOut join, List<TaskResult> results, long nowMs) {
+  /**
+   * Completes {@code join} of {@code children} from the {@code results} of those that reported (in
+   * task order; the others were cancelled or never ran).
+   */
+  Completion complete(FanOut join, List<TaskResult> results, int children, long nowMs) {
     List<TrackingEvent> events = new ArrayList<>();
     try {
       GraphRegistry.Entry entry = registry.get(join.getGraph(), join.getGraphVersion());
@@ -58,14 +62,13 @@ final class JoinReducer {
       app.seam().continueAt(join.getParentSequenceId());
       List<State> succeeded = new ArrayList<>(results.size());
       List<ChildFailure> failures = new ArrayList<>();
-      for (int i = 0; i < results.size(); i++) {
-        TaskResult r = results.get(i);
+      for (TaskResult r : results) {
         if (r.getStatus() == ResultStatus.COMPLETED) {
           succeeded.add(StateCodec.toState(r.getState()));
         } else {
           failures.add(
               new ChildFailure(
-                  i,
+                  r.getParent().getChildIndex(),
                   r.getAppId(),
                   r.getError() == null ? "unknown" : r.getError().getType(),
                   r.getError() == null ? "no error given" : r.getError().getMessage()));
@@ -77,6 +80,7 @@ final class JoinReducer {
               .completeParallelStep(
                   succeeded,
                   failures,
+                  children,
                   Halt.of(join.getHaltBefore(), join.getHaltAfter()).and(pauses),
                   StateCodec.toMap(join.getInputs()));
       long requestedAt = requestedAt(join, results);

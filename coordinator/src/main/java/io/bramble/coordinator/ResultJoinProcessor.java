@@ -1,5 +1,7 @@
 package io.bramble.coordinator;
 
+import io.bramble.core.parallel.ChildTimedOutException;
+import io.bramble.core.parallel.JoinPolicy;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
@@ -16,12 +18,17 @@ import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -48,6 +55,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, Task> halted;
   private KeyValueStore<String, String> resumes;
   private KeyValueStore<String, Long> moves;
+  private KeyValueStore<String, String> deadlines;
   private final Set<String> pools;
 
   /** {@code pools}: the pools whose tasks topics exist (those the graphs here use). */
@@ -76,6 +84,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     halted = context.getStateStore(StoreNames.HALTED);
     resumes = context.getStateStore(StoreNames.RESUMES);
     moves = context.getStateStore(StoreNames.MOVES);
+    deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
+    context.schedule(JoinDeadlines.CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
   @Override
@@ -125,18 +135,123 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     results.put(slot, result);
     done++;
     counts.put(joinId, done);
-    for (Task next : JoinBudget.release(context, joinId, done, join.getMaxConcurrency())) {
-      emit(Sinks.TASKS, next.getAppId(), next, timestamp);
+    long completed = countCompleted(join, result);
+    boolean over =
+        join.getJoinNeeded() > 0
+            ? JoinPolicy.firstN(join.getJoinNeeded())
+                .isOver((int) completed, (int) (done - completed), total)
+            : done == total;
+    if (!over) {
+      for (Task next : JoinBudget.release(context, joinId, done, join.getMaxConcurrency())) {
+        emit(Sinks.TASKS, next.getAppId(), next, timestamp);
+      }
+      if (done % progressEvery(total) == 0) {
+        emitProgress(join, done, total, timestamp);
+      }
     }
-    if (done < total && done % progressEvery(total) == 0) {
-      emitProgress(join, done, total, timestamp);
-    }
-    if (done == total) {
+    if (over) {
+      if (done < total) {
+        cancelUnreported(join, timestamp);
+      }
       completer.complete(
-          context, join, JoinCompleter.takeResults(results, joinId), timestamp, traceContext);
+          context,
+          join,
+          JoinCompleter.takeResults(results, joinId),
+          total,
+          timestamp,
+          traceContext);
     } else if (waitingCount != null && waitingCount > 0) {
       emitIfEveryChildWaits(join, done, total, timestamp);
     }
+  }
+
+  /**
+   * How many children of a join that completes early (first N, quorum) have completed, with {@code
+   * result}; 0 for a join that waits for every child (it counts reports only).
+   */
+  private long countCompleted(FanOut join, TaskResult result) {
+    if (join.getJoinNeeded() <= 0) {
+      return 0;
+    }
+    String key = JoinCompleter.completedCountKey(join.getJoinId());
+    Long completed = counts.get(key);
+    long now =
+        (completed == null ? 0 : completed)
+            + (result.getStatus() == ResultStatus.COMPLETED ? 1 : 0);
+    counts.put(key, now);
+    return now;
+  }
+
+  /**
+   * The join completed without its children that have not reported: each is cancelled (a record on
+   * the checkpoints topic, which the workers of its partition read), so it stops at its next step
+   * boundary and its unstarted task is skipped; what it reports later finds no join.
+   */
+  private void cancelUnreported(FanOut join, long timestamp) {
+    for (Task child : join.getChildren()) {
+      String slot = JoinCompleter.resultKey(join.getJoinId(), child.getParent().getChildIndex());
+      if (results.get(slot) == null) {
+        waiting.delete(slot);
+        emit(
+            Sinks.CHECKPOINTS,
+            child.getAppId(),
+            Records.cancelled(child.getAppId(), child.getPartitionKey(), now()),
+            timestamp);
+      }
+    }
+  }
+
+  /**
+   * Children not done by their join's deadline ({@link StoreNames#JOIN_DEADLINES}) count as failed
+   * and are cancelled; the join goes on as with any failure.
+   */
+  private void expire(long nowMs) {
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        deadlines.range("", JoinDeadlines.key(nowMs, "\uffff"))) {
+      it.forEachRemaining(due::add);
+    }
+    for (KeyValue<String, String> d : due) {
+      deadlines.delete(d.key);
+      FanOut join = joins.get(d.value);
+      if (join == null) {
+        continue;
+      }
+      traceContext = Context.root();
+      for (Task child : join.getChildren()) {
+        if (joins.get(join.getJoinId()) == null) {
+          break; // the timeouts so far completed the join
+        }
+        String slot = JoinCompleter.resultKey(join.getJoinId(), child.getParent().getChildIndex());
+        if (results.get(slot) != null) {
+          continue;
+        }
+        emit(
+            Sinks.CHECKPOINTS,
+            child.getAppId(),
+            Records.cancelled(child.getAppId(), child.getPartitionKey(), nowMs),
+            nowMs);
+        process(join.getParentAppId(), timedOut(join, child, nowMs), nowMs);
+      }
+    }
+  }
+
+  private static TaskResult timedOut(FanOut join, Task child, long nowMs) {
+    Duration timeout = Duration.ofMillis(join.getChildTimeoutMs());
+    return Records.result(
+        child.getAppId(),
+        child.getTaskId(),
+        child.getParent(),
+        ResultStatus.FAILED,
+        null,
+        Errors.of(
+            ChildTimedOutException.class.getName(),
+            ChildTimedOutException.message(child.getAppId(), join.getParallelAction(), timeout),
+            null),
+        child.getSequenceId(),
+        null,
+        child.getRequestedAtMs(),
+        nowMs);
   }
 
   /**

@@ -63,5 +63,11 @@ final class StoreNames {
    */
   static final String JOIN_QUEUED = "join-queued";
 
+  /**
+   * {@link JoinDeadlines#key} (deadline, join id) → join id: a join whose children have a timeout;
+   * those not done by then count as failed.
+   */
+  static final String JOIN_DEADLINES = "join-deadlines";
+
   private StoreNames() {}
 }

@@ -3,6 +3,8 @@ package io.bramble.runtime;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
@@ -14,6 +16,7 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.WaitingApp;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place the runtime's records and their ids are made: tasks (root, child, continuation),
@@ -233,6 +236,22 @@ public final class Records {
         lastAction,
         task.getRequestedAtMs(),
         nowMs);
+  }
+
+  /**
+   * What the coordinator writes to the checkpoints topic for child {@code appId} its parallel step
+   * completed without: workers run nothing more of it for requests older than {@code nowMs}.
+   */
+  public static Checkpoint cancelled(String appId, String partitionKey, long nowMs) {
+    return Checkpoint.newBuilder()
+        .setAppId(appId)
+        .setPartitionKey(partitionKey)
+        .setSequenceId(-1)
+        .setPosition("")
+        .setState(StateCodec.fromMap(Map.of()))
+        .setStatus(CheckpointStatus.CANCELLED)
+        .setWrittenAtMs(nowMs)
+        .build();
   }
 
   /**

@@ -70,6 +70,22 @@ final class CheckpointStore implements AutoCloseable {
 
   private final Map<String, Held> latest = new ConcurrentHashMap<>();
   private final Map<String, Finished> finished = new ConcurrentHashMap<>();
+
+  /** An app the coordinator cancelled at {@code atMs}, read from {@code partition}. */
+  private record Cancel(int partition, long atMs) {}
+
+  /**
+   * How long a cancellation is remembered. It outlives the tombstones of its job's clean-up (which
+   * usually follow it at once), so that a cancelled child still running or queued stops; a task of
+   * it met later than this runs, and what it reports finds no join.
+   */
+  static final Duration CANCELLATIONS_KEPT = Duration.ofHours(1);
+
+  /** Apps the coordinator cancelled, for {@link #CANCELLATIONS_KEPT}. */
+  private final Map<String, Cancel> cancelled = new ConcurrentHashMap<>();
+
+  private long cancellationsSweptAtMs;
+
   private final Map<String, Object> readBackProps;
   private final Consumer<String, byte[]> consumer;
   private final AvroSerde<Checkpoint> serde;
@@ -221,6 +237,7 @@ final class CheckpointStore implements AutoCloseable {
     unread.forEach(catchingUp::remove);
     latest.values().removeIf(h -> unread.contains(h.partition()));
     finished.values().removeIf(f -> unread.contains(f.partition()));
+    cancelled.values().removeIf(c -> unread.contains(c.partition()));
     lock.notifyAll();
   }
 
@@ -263,6 +280,20 @@ final class CheckpointStore implements AutoCloseable {
     back.ifPresent(state -> latest.putIfAbsent(appId, new Held(f.partition(), f.offset(), state)));
     finished.remove(appId, f);
     return back;
+  }
+
+  /**
+   * Whether {@code appId} was cancelled after {@code requestedAtMs}, the request its task follows
+   * from: its task runs nothing more (a later request, a retry of its job, runs it again).
+   */
+  boolean isCancelled(String appId, long requestedAtMs) {
+    Cancel c = cancelled.get(appId);
+    return c != null && c.atMs() >= requestedAtMs;
+  }
+
+  /** Forgets the cancellations made before {@code beforeMs}. */
+  void forgetCancellationsBefore(long beforeMs) {
+    cancelled.values().removeIf(c -> c.atMs() < beforeMs);
   }
 
   /** A checkpoint this process wrote to {@code partition}: visible at once. */
@@ -408,6 +439,11 @@ final class CheckpointStore implements AutoCloseable {
       apply(r, pending.get(r.partition()));
     }
     finishCatchUps(pending);
+    long now = System.currentTimeMillis();
+    if (now - cancellationsSweptAtMs > 60_000) {
+      forgetCancellationsBefore(now - CANCELLATIONS_KEPT.toMillis());
+      cancellationsSweptAtMs = now;
+    }
     return applied;
   }
 
@@ -477,6 +513,12 @@ final class CheckpointStore implements AutoCloseable {
     }
     try {
       Checkpoint c = serde.deserialize(r.topic(), r.value());
+      if (c.getStatus() == CheckpointStatus.CANCELLED) {
+        cancelled.put(c.getAppId(), new Cancel(r.partition(), c.getWrittenAtMs()));
+        latest.remove(c.getAppId());
+        finished.remove(c.getAppId());
+        return;
+      }
       finished.remove(c.getAppId());
       latest.merge(
           c.getAppId(),

@@ -118,9 +118,16 @@ final class TaskPipeline {
       }
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       checkpoints.awaitCaughtUp(partition, CATCH_UP_TIMEOUT);
-      run(decoded.value(), partition, record);
+      Task task = decoded.value();
+      if (checkpoints.isCancelled(task.getAppId(), task.getRequestedAtMs())) {
+        log.debug("skipping a task of cancelled app {}", task.getAppId());
+        return;
+      }
+      run(task, partition, record);
     } catch (TaskRevokedException revoked) {
       log.info("handing back a task: {}", revoked.getMessage());
+    } catch (TaskCancelledException cancelled) {
+      log.debug("stopped a task: {}", cancelled.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(
@@ -147,8 +154,8 @@ final class TaskPipeline {
     try (Scope scope = span.makeCurrent()) {
       outcome = runAndPublish(task, partition);
       tasksDone.incrementAndGet();
-    } catch (TaskRevokedException revoked) {
-      throw revoked;
+    } catch (TaskRevokedException | TaskCancelledException stopped) {
+      throw stopped;
     } catch (RuntimeException | InterruptedException | ExecutionException e) {
       span.recordException(e);
       throw e;
@@ -189,13 +196,18 @@ final class TaskPipeline {
   }
 
   /**
-   * Stops a task before its next step once its partition has moved to another worker, which runs it
-   * from the last checkpoint; so a rebalance never has one app run in two places at once.
+   * Stops a task before its next step once its app is cancelled (its parallel step completed
+   * without it), or once its partition has moved to another worker, which runs it from the last
+   * checkpoint; so a rebalance never has one app run in two places at once.
    */
-  private LifecycleHook ownership(TopicPartition partition) {
+  private LifecycleHook ownership(TopicPartition partition, Task task) {
     return new LifecycleHook() {
       @Override
       public void beforeStep(StepStart step) {
+        if (checkpoints.isCancelled(task.getAppId(), task.getRequestedAtMs())) {
+          throw new TaskCancelledException(
+              "app " + task.getAppId() + " was cancelled before step " + step.sequenceId());
+        }
         if (!owns.test(partition)) {
           throw new TaskRevokedException(
               partition
@@ -244,7 +256,7 @@ final class TaskPipeline {
             events,
             metrics.stepTimer(task.getGraph()),
             new StepSpans(tracing.tracer(), Context.current(), workerId),
-            ownership(partition));
+            ownership(partition, task));
     try {
       long lastCheckpoint = persister.awaitWritten();
       publish(outcome);

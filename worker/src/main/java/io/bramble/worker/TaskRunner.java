@@ -23,6 +23,7 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,8 +68,8 @@ public final class TaskRunner {
     for (int attempt = 1; ; attempt++) {
       try {
         return runChecked(task, checkpoints, tracker, hooks);
-      } catch (TaskRevokedException revoked) {
-        throw revoked;
+      } catch (TaskRevokedException | TaskCancelledException stopped) {
+        throw stopped;
       } catch (RuntimeException e) {
         if (!retry.retries(e, attempt)) {
           return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
@@ -202,6 +203,7 @@ public final class TaskRunner {
   private TaskOutcome fanOut(
       Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
     String action = app.nextAction();
+    ParallelAction parallel = (ParallelAction) app.graph().action(action);
     long seq = app.nextSequenceId();
     String joinId = Records.stepId(task.getAppId(), seq);
     List<SubGraphTask> children = app.seam().parallelTasks(inputs);
@@ -239,7 +241,12 @@ public final class TaskRunner {
             .setPauseAfter(task.getPauseAfter())
             .setRequestedAtMs(task.getRequestedAtMs())
             .setCreatedAtMs(System.currentTimeMillis())
-            .setMaxConcurrency(((ParallelAction) app.graph().action(action)).maxConcurrency())
+            .setMaxConcurrency(parallel.maxConcurrency())
+            .setJoinNeeded(
+                parallel.joinPolicy().waitsForAll()
+                    ? 0
+                    : parallel.joinPolicy().needed(children.size()))
+            .setChildTimeoutMs(parallel.childTimeout().map(Duration::toMillis).orElse(0L))
             .setChildren(childTasks)
             .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);

@@ -7,6 +7,7 @@ import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Status;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedKafka;
+import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
@@ -221,6 +222,34 @@ class CheckpointStoreTest {
     store.lost(List.of(new TopicPartition("tasks.gpu", 0)));
     assertThat(store.owned()).isEmpty();
     assertThat(store.latest("app-0", 0)).isEmpty();
+  }
+
+  @Test
+  void aCancelledAppStopsForRequestsBeforeItsCancellationAlsoAfterItsJobsCleanUp()
+      throws Exception {
+    CheckpointStore store = store("w1");
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
+    write(0, "child-1", checkpoint("child-1", 2), "w2");
+    awaitSequence(store, "child-1", 2);
+
+    write(0, "child-1", serde.serialize(topic, Records.cancelled("child-1", null, 5_000)), null);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!store.isCancelled("child-1", 4_000) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(store.isCancelled("child-1", 4_000)).as("a task of the cancelled run").isTrue();
+    assertThat(store.isCancelled("child-1", 6_000)).as("a later request, a retry").isFalse();
+    assertThat(store.latest("child-1", 0)).as("its checkpoint is not resumed from").isEmpty();
+
+    // The job's clean-up follows at once: the cancellation outlives it, for a child still running.
+    write(0, "child-1", null, null);
+    write(0, "other", checkpoint("other", 1), "w2");
+    awaitSequence(store, "other", 1);
+    assertThat(store.isCancelled("child-1", 4_000)).isTrue();
+
+    store.forgetCancellationsBefore(5_001);
+    assertThat(store.isCancelled("child-1", 4_000)).isFalse();
   }
 
   @Test
