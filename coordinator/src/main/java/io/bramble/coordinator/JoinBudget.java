@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * A join's budget: a parallel action with {@code maxConcurrency} n has at most n children released
  * and not yet reported. The first n child tasks go out with the fan-out, the others wait in {@link
- * StoreNames#JOIN_QUEUED}, and each result lets the next one out. Both counts live in the
- * coordinator's changelogged stores, so the budget holds across a coordinator restart.
+ * StoreNames#JOIN_QUEUED}, and each released child's result lets the next one out. Both counts live
+ * in the coordinator's changelogged stores, so the budget holds across a coordinator restart.
  */
 final class JoinBudget {
   private JoinBudget() {}
@@ -36,36 +36,52 @@ final class JoinBudget {
       queued.put(JoinCompleter.resultKey(joinId, i), children.get(i));
     }
     counts.put(releasedCountKey(joinId), (long) budget);
+    counts.put(runningCountKey(joinId), (long) budget);
     return children.subList(0, budget);
   }
 
+  /** The join-counts key of how many released children have not reported yet. */
+  static String runningCountKey(String joinId) {
+    return joinId + "#running";
+  }
+
   /**
-   * Once {@code reported} children of the join have reported: the queued child tasks now within its
-   * budget, in child order, released.
+   * Child {@code index} of the join's {@code children} has reported: the queued child tasks now
+   * within its budget, in child order, released. A child that reports before its turn (timed out
+   * while queued) frees no place and is never released.
    */
   static List<Task> release(
-      ProcessorContext<String, Object> context, String joinId, long reported, int budget) {
+      ProcessorContext<String, Object> context,
+      String joinId,
+      int index,
+      int children,
+      int budget) {
     KeyValueStore<String, Long> counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     Long released = counts.get(releasedCountKey(joinId));
     if (released == null) {
       return List.of();
     }
     KeyValueStore<String, Task> queued = context.getStateStore(StoreNames.JOIN_QUEUED);
+    long running = counts.get(runningCountKey(joinId));
+    if (index < released) {
+      running--;
+    } else {
+      queued.delete(JoinCompleter.resultKey(joinId, index));
+    }
     List<Task> out = new ArrayList<>();
     long next = released;
-    while (next - reported < budget) {
+    while (running < budget && next < children) {
       String slot = JoinCompleter.resultKey(joinId, (int) next);
-      Task task = queued.get(slot);
-      if (task == null) {
-        break;
-      }
-      queued.delete(slot);
-      out.add(task);
       next++;
+      Task task = queued.get(slot);
+      if (task != null) {
+        queued.delete(slot);
+        out.add(task);
+        running++;
+      }
     }
-    if (next != released) {
-      counts.put(releasedCountKey(joinId), next);
-    }
+    counts.put(releasedCountKey(joinId), next);
+    counts.put(runningCountKey(joinId), running);
     return out;
   }
 
@@ -76,6 +92,7 @@ final class JoinBudget {
       return;
     }
     counts.delete(releasedCountKey(joinId));
+    counts.delete(runningCountKey(joinId));
     KeyValueStore<String, Task> queued = context.getStateStore(StoreNames.JOIN_QUEUED);
     List<String> left = new ArrayList<>();
     try (KeyValueIterator<String, Task> it = queued.range(joinId + "/", joinId + "/~")) {

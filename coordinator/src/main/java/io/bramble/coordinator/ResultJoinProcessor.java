@@ -142,7 +142,13 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
                 .isOver((int) completed, (int) (done - completed), total)
             : done == total;
     if (!over) {
-      for (Task next : JoinBudget.release(context, joinId, done, join.getMaxConcurrency())) {
+      for (Task next :
+          JoinBudget.release(
+              context,
+              joinId,
+              result.getParent().getChildIndex(),
+              total,
+              join.getMaxConcurrency())) {
         emit(Sinks.TASKS, next.getAppId(), next, timestamp);
       }
       if (done % progressEvery(total) == 0) {
@@ -218,7 +224,11 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         continue;
       }
       traceContext = Context.root();
-      for (Task child : join.getChildren()) {
+      // Last child first: under a budget the queued ones time out before a released one's
+      // timeout could release them.
+      List<Task> children = new ArrayList<>(join.getChildren());
+      java.util.Collections.reverse(children);
+      for (Task child : children) {
         if (joins.get(join.getJoinId()) == null) {
           break; // the timeouts so far completed the join
         }

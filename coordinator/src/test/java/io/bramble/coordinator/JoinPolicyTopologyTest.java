@@ -169,6 +169,18 @@ class JoinPolicyTopologyTest {
   }
 
   @Test
+  void childrenStillQueuedUnderABudgetWhenTheyTimeOutAreNeverReleased() {
+    List<Task> children = fanOut(b -> b.maxConcurrency(1).childTimeout(Duration.ofSeconds(10)), 3);
+    assertThat(children).hasSize(1);
+
+    coordinator.driver.advanceWallClockTime(Duration.ofSeconds(11));
+
+    State end = StateCodec.toState(jobResults.readValue().getState());
+    assertThat(end.<String>getList("failed")).hasSize(3);
+    assertThat(tasks.isEmpty()).as("the queued children were not released").isTrue();
+  }
+
+  @Test
   void aChildNotDoneInTimeCountsAsFailedIsCancelledAndItsLateResultIsIgnored() {
     List<Task> children = fanOut(b -> b.childTimeout(Duration.ofSeconds(10)), 3);
     coordinator.send(run(children.get(0)));
