@@ -1,6 +1,7 @@
 package io.bramble.devcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.action.Action;
@@ -16,12 +17,15 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,38 +35,39 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Join policies on the dev cluster: a first-N join completes with the children that completed first
  * and the others stop at their next step boundary; a child past its timeout counts as failed and is
- * stopped, and the job goes on without waiting for it.
+ * stopped, and the job goes on without waiting for it. The slow children are held in their first
+ * step until the test lets them go, after the job's result and once their workers know of the
+ * cancellations, so what they do next does not depend on timing.
  */
 class JoinPolicyDistributedTest {
   private static final Duration WAIT = Duration.ofMinutes(2);
 
-  /** Children with an x above this take long in their first step. */
+  /** Children with an x above this wait in their first step until their graph's latch opens. */
   private static final long FAST = 2;
 
-  private static final Set<String> BEGUN = ConcurrentHashMap.newKeySet();
-
-  /** When each child's begin step ended (epoch ms). */
-  private static final Map<String, Long> BEGUN_AT = new ConcurrentHashMap<>();
-
+  private static final CountDownLatch FIRST2_SLOW = new CountDownLatch(1);
+  private static final CountDownLatch TIMEOUT_SLOW = new CountDownLatch(1);
   private static final Set<String> ENDED = ConcurrentHashMap.newKeySet();
 
   @TempDir static Path dir;
   private static DevCluster cluster;
   private static JobClient client;
 
-  /** Per x: {@code begin} (slow above FAST), then {@code end}; the reduce lists x², failures. */
-  private static Graph squares(String name, long slowMs, UnaryOperator<MapStates.Builder> policy) {
+  /**
+   * Per x: {@code begin} (held by {@code slow} above FAST), then {@code end}; the reduce lists x²,
+   * and the failures.
+   */
+  private static Graph squares(
+      String name, CountDownLatch slow, UnaryOperator<MapStates.Builder> policy) {
     Action begin =
         Action.builder("begin")
             .reads("x")
             .writes("begun")
             .update(
                 (s, in) -> {
-                  if (s.getLong("x") > FAST) {
-                    Thread.sleep(slowMs);
+                  if (s.getLong("x") > FAST && !slow.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never let go");
                   }
-                  BEGUN_AT.put(name + s.getLong("x"), System.currentTimeMillis());
-                  BEGUN.add(name + s.getLong("x"));
                   return s.update("begun", true);
                 });
     Action end =
@@ -125,10 +130,11 @@ class JoinPolicyDistributedTest {
         DevCluster.start(
             dir,
             GraphRegistry.of(
-                provider("first2", squares("first2-", 2_000, b -> b.join(JoinPolicy.firstN(2)))),
+                provider(
+                    "first2", squares("first2-", FIRST2_SLOW, b -> b.join(JoinPolicy.firstN(2)))),
                 provider(
                     "timeout",
-                    squares("timeout-", 6_000, b -> b.childTimeout(Duration.ofSeconds(2))))),
+                    squares("timeout-", TIMEOUT_SLOW, b -> b.childTimeout(Duration.ofSeconds(2))))),
             2,
             4);
     client = cluster.client();
@@ -146,23 +152,35 @@ class JoinPolicyDistributedTest {
     return client.await(job, WAIT, null);
   }
 
-  /** Waits until the slow children's first steps are over, then for what would follow them. */
-  private static void awaitBegun(String prefix, int children) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (BEGUN.stream().filter(b -> b.startsWith(prefix)).count() < children) {
-      assertThat(System.nanoTime()).as("every child began in time").isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    Thread.sleep(1_000); // an end step that followed would have run by now
+  private static long tasksCancelled() {
+    return cluster.workers().stream().mapToLong(Worker::tasksCancelled).sum();
+  }
+
+  private static int cancellationsHeld() {
+    return cluster.workers().stream().mapToInt(Worker::cancellationsHeld).sum();
+  }
+
+  /**
+   * Lets {@code slow} children go once their workers know of {@code cancelled} more cancellations,
+   * and waits until those children's tasks have stopped.
+   */
+  private static void letGoAndAwaitStopped(
+      CountDownLatch slow, int cancelled, int heldBefore, long stoppedBefore) {
+    await().atMost(WAIT).until(() -> cancellationsHeld() >= heldBefore + cancelled);
+    slow.countDown();
+    await().atMost(WAIT).until(() -> tasksCancelled() >= stoppedBefore + cancelled);
   }
 
   @Test
   void aFirstNJoinCompletesWithTheFirstChildrenAndTheOthersStopAtTheirNextStep() throws Exception {
+    int held = cancellationsHeld();
+    long stopped = tasksCancelled();
+    // Children 3 to 5 are held in their first step: the result can only come from 1 and 2.
     JobResult result = run("first2-job", "first2", List.of(1L, 2L, 3L, 4L, 5L));
 
     assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
     assertThat(StateCodec.toState(result.getState()).<Long>getList("ys")).containsExactly(1L, 4L);
-    awaitBegun("first2-", 5);
+    letGoAndAwaitStopped(FIRST2_SLOW, 3, held, stopped);
     assertThat(ENDED.stream().filter(e -> e.startsWith("first2-")))
         .as("the cancelled children never ran their end step")
         .containsExactlyInAnyOrder("first2-1", "first2-2");
@@ -170,6 +188,9 @@ class JoinPolicyDistributedTest {
 
   @Test
   void aChildPastItsTimeoutCountsAsFailedAndIsStoppedWhileTheJobGoesOn() throws Exception {
+    int held = cancellationsHeld();
+    long stopped = tasksCancelled();
+    // Child 3 is held in its first step until after the result: the job did not wait for it.
     JobResult result = run("timeout-job", "timeout", List.of(1L, 2L, 3L));
 
     assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
@@ -177,10 +198,7 @@ class JoinPolicyDistributedTest {
     assertThat(end.<Long>getList("ys")).containsExactly(1L, 4L);
     assertThat(end.<String>getList("failed"))
         .containsExactly("2 " + ChildTimedOutException.class.getName());
-    awaitBegun("timeout-", 3);
-    assertThat(result.getFinishedAtMs())
-        .as("the job was done before the slow child's first step was (it did not wait for it)")
-        .isLessThan(BEGUN_AT.get("timeout-3"));
+    letGoAndAwaitStopped(TIMEOUT_SLOW, 1, held, stopped);
     assertThat(ENDED).doesNotContain("timeout-3");
   }
 }

@@ -1,6 +1,7 @@
 package io.bramble.devcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.application.Application;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -147,28 +149,21 @@ class WorkerPoolsTest {
           .isEqualTo(localRun("pools-2").userValues());
 
       // The pool's worker is seen, and the job told: its events, read again from the start.
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      while (!cluster.meters().scrape().contains("bramble_pool_workers{pool=\"gpu\"} 1.0")) {
-        assertThat(System.nanoTime()).as("the gpu worker seen in time").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      await()
+          .atMost(WAIT)
+          .until(
+              () -> cluster.meters().scrape().contains("bramble_pool_workers{pool=\"gpu\"} 1.0"));
       List<TrackingEvent> again = new CopyOnWriteArrayList<>();
       client.await(job.getAppId(), WAIT, null, again::add);
       assertThat(awaitEvent(again, EventKind.POOL_SERVED).getPool()).isEqualTo("gpu");
     }
   }
 
-  private static TrackingEvent awaitEvent(List<TrackingEvent> events, EventKind kind)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (TrackingEvent e : events) {
-        if (e.getKind() == kind) {
-          return e;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + kind + " event within " + WAIT + "; events: " + events);
+  private static TrackingEvent awaitEvent(List<TrackingEvent> events, EventKind kind) {
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> events.stream().filter(e -> e.getKind() == kind).findFirst(), Optional::isPresent)
+        .orElseThrow();
   }
 }

@@ -291,6 +291,11 @@ final class CheckpointStore implements AutoCloseable {
     return c != null && c.atMs() >= requestedAtMs;
   }
 
+  /** Cancelled apps this store knows of. */
+  int cancellationsHeld() {
+    return cancelled.size();
+  }
+
   /** Forgets the cancellations made before {@code beforeMs}. */
   void forgetCancellationsBefore(long beforeMs) {
     cancelled.values().removeIf(c -> c.atMs() < beforeMs);

@@ -121,6 +121,7 @@ final class TaskPipeline {
       Task task = decoded.value();
       if (checkpoints.isCancelled(task.getAppId(), task.getRequestedAtMs())) {
         log.debug("skipping a task of cancelled app {}", task.getAppId());
+        metrics.cancelled();
         return;
       }
       run(task, partition, record);
@@ -128,6 +129,7 @@ final class TaskPipeline {
       log.info("handing back a task: {}", revoked.getMessage());
     } catch (TaskCancelledException cancelled) {
       log.debug("stopped a task: {}", cancelled.getMessage());
+      metrics.cancelled();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(

@@ -45,6 +45,7 @@ public final class Worker implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final TaskPipeline pipeline;
+  private final WorkerMetrics metrics;
   private final List<TaskConsumer> tasks = new ArrayList<>();
   private final ScheduledThreadPoolExecutor stepStarts = stepStartScheduler();
 
@@ -73,7 +74,7 @@ public final class Worker implements AutoCloseable {
       OpenTelemetry openTelemetry) {
     this.config = config;
     this.meters = meters;
-    WorkerMetrics metrics = new WorkerMetrics(meters, config.workerId());
+    this.metrics = new WorkerMetrics(meters, config.workerId());
     Map<String, Object> producerProps = new HashMap<>(config.cluster().clientProps());
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, config.workerId());
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -113,6 +114,13 @@ public final class Worker implements AutoCloseable {
         .description("Checkpoint records read from the checkpoints topic")
         .tag("worker", config.workerId())
         .register(meters);
+    Gauge.builder(
+            "bramble.checkpoints.cancellations.held",
+            checkpoints,
+            CheckpointStore::cancellationsHeld)
+        .description("Cancelled apps this worker knows of, whose tasks it skips or stops")
+        .tag("worker", config.workerId())
+        .register(meters);
     Gauge.builder("bramble.checkpoints.apps.held", checkpoints, CheckpointStore::appsHeld)
         .description("Apps whose latest checkpoint this worker holds in memory")
         .tag("worker", config.workerId())
@@ -126,6 +134,16 @@ public final class Worker implements AutoCloseable {
   /** Tasks this worker has finished (a result or a fan-out written). */
   public long tasksDone() {
     return pipeline.tasksDone();
+  }
+
+  /** Tasks of cancelled apps this worker skipped or stopped at a step boundary. */
+  public long tasksCancelled() {
+    return metrics.tasksCancelled();
+  }
+
+  /** Cancelled apps this worker knows of (read from the checkpoints of its partitions). */
+  public int cancellationsHeld() {
+    return checkpoints.cancellationsHeld();
   }
 
   /** Checkpoint records this worker has read from the checkpoints topic. */

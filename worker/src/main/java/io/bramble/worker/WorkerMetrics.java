@@ -26,6 +26,7 @@ final class WorkerMetrics {
   private final Counter retried;
   private final Counter deadLettered;
   private final Counter badCheckpoints;
+  private final Counter cancelled;
   private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -66,6 +67,12 @@ final class WorkerMetrics {
             .description("Checkpoint records that could not be decoded")
             .tag("worker", workerId)
             .register(registry);
+    this.cancelled =
+        Counter.builder("bramble.tasks.cancelled")
+            .description(
+                "Tasks skipped or stopped at a step boundary because their app was cancelled")
+            .tag("worker", workerId)
+            .register(registry);
     registry.gauge("bramble.tasks.in.flight", Tags.of("worker", workerId), inFlight);
   }
 
@@ -88,6 +95,15 @@ final class WorkerMetrics {
 
   void abandoned() {
     inFlight.decrementAndGet();
+  }
+
+  void cancelled() {
+    cancelled.increment();
+  }
+
+  /** Tasks of cancelled apps skipped or stopped. */
+  long tasksCancelled() {
+    return (long) cancelled.count();
   }
 
   void retried() {

@@ -1,6 +1,7 @@
 package io.bramble.launcher.processes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
 import io.bramble.core.application.Application;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -142,18 +144,11 @@ class WorkerPoolsProcessTest {
     return e.getKind() == EventKind.STEP_END && "embed".equals(e.getAction());
   }
 
-  private static TrackingEvent awaitEvent(List<TrackingEvent> events, Predicate<TrackingEvent> p)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (TrackingEvent e : events) {
-        if (p.test(e)) {
-          return e;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no such event within " + WAIT + "; events: " + events.size());
+  private static TrackingEvent awaitEvent(List<TrackingEvent> events, Predicate<TrackingEvent> p) {
+    return await()
+        .atMost(WAIT)
+        .until(() -> events.stream().filter(p).findFirst(), Optional::isPresent)
+        .orElseThrow();
   }
 
   private static State localRun(String appId) {
