@@ -138,23 +138,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     long completed = countCompleted(join, result);
     boolean over =
         join.getJoinNeeded() > 0
-            ? JoinPolicy.firstN(join.getJoinNeeded())
-                .isOver((int) completed, (int) (done - completed), total)
+            ? JoinPolicy.isOver(
+                join.getJoinNeeded(), (int) completed, (int) (done - completed), total)
             : done == total;
-    if (!over) {
-      for (Task next :
-          JoinBudget.release(
-              context,
-              joinId,
-              result.getParent().getChildIndex(),
-              total,
-              join.getMaxConcurrency())) {
-        emit(Sinks.TASKS, next.getAppId(), next, timestamp);
-      }
-      if (done % progressEvery(total) == 0) {
-        emitProgress(join, done, total, timestamp);
-      }
-    }
     if (over) {
       if (done < total) {
         cancelUnreported(join, timestamp);
@@ -166,7 +152,17 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
           total,
           timestamp,
           traceContext);
-    } else if (waitingCount != null && waitingCount > 0) {
+      return;
+    }
+    for (Task next :
+        JoinBudget.release(
+            context, joinId, result.getParent().getChildIndex(), total, join.getMaxConcurrency())) {
+      emit(Sinks.TASKS, next.getAppId(), next, timestamp);
+    }
+    if (done % progressEvery(total) == 0) {
+      emitProgress(join, done, total, timestamp);
+    }
+    if (waitingCount != null && waitingCount > 0) {
       emitIfEveryChildWaits(join, done, total, timestamp);
     }
   }

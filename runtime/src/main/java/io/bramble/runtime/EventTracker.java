@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 public final class EventTracker implements Tracker {
   private final String processId;
+  private final String pool; // null: pools do not apply (the coordinator's reduce steps)
   private final String graph;
   private final String rootAppId;
   private final Consumer<TrackingEvent> sink;
@@ -37,17 +38,19 @@ public final class EventTracker implements Tracker {
 
   public EventTracker(
       String processId, String graph, String rootAppId, Consumer<TrackingEvent> sink) {
-    this(processId, graph, rootAppId, sink, null, Duration.ZERO);
+    this(processId, null, graph, rootAppId, sink, null, Duration.ZERO);
   }
 
   private EventTracker(
       String processId,
+      String pool,
       String graph,
       String rootAppId,
       Consumer<TrackingEvent> sink,
       ScheduledExecutorService scheduler,
       Duration startDelay) {
     this.processId = processId;
+    this.pool = pool;
     this.graph = graph;
     this.rootAppId = rootAppId;
     this.sink = sink;
@@ -56,17 +59,18 @@ public final class EventTracker implements Tracker {
   }
 
   /**
-   * A tracker that sends a step's start on {@code scheduler} once the step has run for {@code
-   * startDelay}, and not at all if it ends sooner.
+   * A tracker of steps that run in {@code pool}, sending a step's start on {@code scheduler} once
+   * the step has run for {@code startDelay}, and not at all if it ends sooner.
    */
   public static EventTracker deferringStarts(
       String processId,
+      String pool,
       String graph,
       String rootAppId,
       Consumer<TrackingEvent> sink,
       ScheduledExecutorService scheduler,
       Duration startDelay) {
-    return new EventTracker(processId, graph, rootAppId, sink, scheduler, startDelay);
+    return new EventTracker(processId, pool, graph, rootAppId, sink, scheduler, startDelay);
   }
 
   @Override
@@ -78,7 +82,7 @@ public final class EventTracker implements Tracker {
   @Override
   public void beforeStep(StepStart s) {
     if (scheduler == null) {
-      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId));
+      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId, pool));
       return;
     }
     synchronized (this) {
@@ -92,7 +96,7 @@ public final class EventTracker implements Tracker {
   private synchronized void sendStart(StepStart s) {
     if (unsentStart == s) {
       unsentStart = null;
-      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId));
+      sink.accept(TrackingEvents.stepStarted(s, rootAppId, processId, pool));
     }
   }
 
@@ -107,7 +111,7 @@ public final class EventTracker implements Tracker {
         startSending = null;
       }
     }
-    sink.accept(TrackingEvents.stepEnded(s, unsent, rootAppId, processId));
+    sink.accept(TrackingEvents.stepEnded(s, unsent, rootAppId, processId, pool));
   }
 
   @Override

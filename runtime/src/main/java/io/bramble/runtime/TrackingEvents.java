@@ -70,8 +70,11 @@ public final class TrackingEvents {
         .build();
   }
 
-  public static TrackingEvent stepStarted(StepStart s, String rootAppId, String process) {
+  /** A step's start, in {@code pool} (null where pools do not apply). */
+  public static TrackingEvent stepStarted(
+      StepStart s, String rootAppId, String process, String pool) {
     return base(s.appId(), EventKind.STEP_START, rootAppId, process, s.startedAtMs())
+        .setPool(pool)
         .setSequenceId(s.sequenceId())
         .setAction(s.action())
         .setInputs(values(s.inputs()))
@@ -79,17 +82,14 @@ public final class TrackingEvents {
         .build();
   }
 
-  public static TrackingEvent stepEnded(StepEnd s, String rootAppId, String process) {
-    return stepEnded(s, null, rootAppId, process);
-  }
-
   /**
-   * A step's end that also stands for its start, {@code unsentStart} (null: the start was sent): it
-   * carries the start's inputs.
+   * A step's end, in {@code pool} (null where pools do not apply), that also stands for its start,
+   * {@code unsentStart} (null: the start was sent): it carries the start's inputs.
    */
   public static TrackingEvent stepEnded(
-      StepEnd s, StepStart unsentStart, String rootAppId, String process) {
+      StepEnd s, StepStart unsentStart, String rootAppId, String process, String pool) {
     return base(s.appId(), EventKind.STEP_END, rootAppId, process, s.endedAtMs())
+        .setPool(pool)
         .setInputs(unsentStart == null ? null : values(unsentStart.inputs()))
         .setSequenceId(s.sequenceId())
         .setAction(s.action())

@@ -28,7 +28,8 @@ class EventTrackerTest {
   }
 
   private EventTracker tracker(Duration startDelay) {
-    return EventTracker.deferringStarts("w1", "g", "job", sent::add, scheduler, startDelay);
+    return EventTracker.deferringStarts(
+        "w1", "default", "g", "job", sent::add, scheduler, startDelay);
   }
 
   private static StepStart start() {

@@ -9,7 +9,6 @@ import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.Checkpoint;
-import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
@@ -239,16 +238,13 @@ final class TaskPipeline {
     EventTracker events =
         EventTracker.deferringStarts(
             workerId,
+            task.getPool(),
             task.getGraph(),
             task.getRootAppId(),
-            e -> {
-              if (e.getKind() == EventKind.STEP_START || e.getKind() == EventKind.STEP_END) {
-                e.setPool(task.getPool());
-              }
-              producer.send(
-                  new ProducerRecord<>(
-                      topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e)));
-            },
+            e ->
+                producer.send(
+                    new ProducerRecord<>(
+                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))),
             stepStarts,
             STEP_START_DELAY);
     TaskOutcome outcome =

@@ -64,14 +64,20 @@ public final class JoinPolicy {
    * few are left to get there.
    */
   public boolean isOver(int completed, int failed, int children) {
-    if (completed + failed >= children) {
-      return true;
-    }
-    if (waitsForAll()) {
-      return false;
-    }
-    int needed = needed(children);
-    return completed >= needed || completed + (children - completed - failed) < needed;
+    return waitsForAll()
+        ? completed + failed >= children
+        : isOver(needed(children), completed, failed, children);
+  }
+
+  /**
+   * Whether a join that completes once {@code needed} of its {@code children} completed is over
+   * with {@code completed} completed and {@code failed} failed: enough completed, every child
+   * reported, or too few are left to get there. (What a runtime that carries only the count, not
+   * the policy, asks.)
+   */
+  public static boolean isOver(int needed, int completed, int failed, int children) {
+    int left = children - completed - failed;
+    return completed >= needed || left <= 0 || completed + left < needed;
   }
 
   /** Whether {@code completed} completed children of {@code children} complete the join. */
