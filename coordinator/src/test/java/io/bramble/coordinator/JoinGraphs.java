@@ -134,21 +134,6 @@ final class JoinGraphs {
   }
 
   static GraphProvider provider(String name, Graph graph, String entrypoint) {
-    return new GraphProvider() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Graph graph() {
-        return graph;
-      }
-
-      @Override
-      public String entrypoint() {
-        return entrypoint;
-      }
-    };
+    return GraphProvider.of(name, graph, entrypoint);
   }
 }

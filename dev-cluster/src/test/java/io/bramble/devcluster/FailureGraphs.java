@@ -19,22 +19,7 @@ final class FailureGraphs {
   private FailureGraphs() {}
 
   static GraphProvider provider(String name, Graph graph, String entrypoint) {
-    return new GraphProvider() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Graph graph() {
-        return graph;
-      }
-
-      @Override
-      public String entrypoint() {
-        return entrypoint;
-      }
-    };
+    return GraphProvider.of(name, graph, entrypoint);
   }
 
   /** needs_input: one action that requires the input "who". */

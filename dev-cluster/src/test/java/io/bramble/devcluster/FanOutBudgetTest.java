@@ -65,30 +65,12 @@ class FanOutBudgetTest {
         .build();
   }
 
-  private static GraphProvider provider() {
-    Graph graph = budgeted();
-    return new GraphProvider() {
-      @Override
-      public String name() {
-        return "budgeted";
-      }
-
-      @Override
-      public Graph graph() {
-        return graph;
-      }
-
-      @Override
-      public String entrypoint() {
-        return "all";
-      }
-    };
-  }
-
   @Test
   void aBudgetOfTwoOverTwentyChildrenHoldsAcrossTheClusterAndACoordinatorRestart(@TempDir Path dir)
       throws Exception {
-    try (DevCluster cluster = DevCluster.start(dir, GraphRegistry.of(provider()), 2, 4);
+    try (DevCluster cluster =
+            DevCluster.start(
+                dir, GraphRegistry.of(GraphProvider.of("budgeted", budgeted(), "all")), 2, 4);
         JobClient client = cluster.client()) {
       List<Long> xs = LongStream.rangeClosed(1, 20).boxed().toList();
       JobRequest job = JobClient.job("budget-1", "budgeted").state(State.of("xs", xs)).build();

@@ -105,36 +105,20 @@ class JoinPolicyDistributedTest {
     return Graph.builder().withActions(policy.apply(b).build()).build();
   }
 
-  private static GraphProvider provider(String name, Graph graph) {
-    return new GraphProvider() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public Graph graph() {
-        return graph;
-      }
-
-      @Override
-      public String entrypoint() {
-        return "all";
-      }
-    };
-  }
-
   @BeforeAll
   static void start() {
     cluster =
         DevCluster.start(
             dir,
             GraphRegistry.of(
-                provider(
-                    "first2", squares("first2-", FIRST2_SLOW, b -> b.join(JoinPolicy.firstN(2)))),
-                provider(
+                GraphProvider.of(
+                    "first2",
+                    squares("first2-", FIRST2_SLOW, b -> b.join(JoinPolicy.firstN(2))),
+                    "all"),
+                GraphProvider.of(
                     "timeout",
-                    squares("timeout-", TIMEOUT_SLOW, b -> b.childTimeout(Duration.ofSeconds(2))))),
+                    squares("timeout-", TIMEOUT_SLOW, b -> b.childTimeout(Duration.ofSeconds(2))),
+                    "all")),
             2,
             4);
     client = cluster.client();

@@ -11,6 +11,26 @@ import java.util.List;
  * it never carries code, so a worker can only run what its registry holds.
  */
 public interface GraphProvider {
+  /** A provider of {@code graph} under {@code name}, starting at {@code entrypoint}, as is. */
+  static GraphProvider of(String name, Graph graph, String entrypoint) {
+    return new GraphProvider() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Graph graph() {
+        return graph;
+      }
+
+      @Override
+      public String entrypoint() {
+        return entrypoint;
+      }
+    };
+  }
+
   /** The name jobs use, e.g. {@code poems}. */
   String name();
 

@@ -79,23 +79,7 @@ class PoolsTest {
             .reduce((s, c) -> s)
             .build();
     Graph root = Graph.builder().withActions(outer).build();
-    return GraphRegistry.of(
-        new GraphProvider() {
-          @Override
-          public String name() {
-            return "nested";
-          }
-
-          @Override
-          public Graph graph() {
-            return root;
-          }
-
-          @Override
-          public String entrypoint() {
-            return "outer";
-          }
-        });
+    return GraphRegistry.of(GraphProvider.of("nested", root, "outer"));
   }
 
   @Test
