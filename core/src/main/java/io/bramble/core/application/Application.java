@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -629,7 +630,7 @@ public final class Application {
       List<State> succeeded,
       List<ChildFailure> failures,
       int children,
-      java.util.function.Function<ChildFailure, Throwable> cause) {
+      Function<ChildFailure, Throwable> cause) {
     boolean satisfied = parallel.joinPolicy().isSatisfied(succeeded.size(), children);
     if (satisfied && !parallel.toleratesChildFailures()) {
       return reduce(parallel, succeeded);
