@@ -2,13 +2,16 @@ package io.bramble.core.action;
 
 import io.bramble.core.parallel.ParallelExecutor;
 import io.bramble.core.persistence.Persister;
+import io.bramble.core.stream.Chunk;
+import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.Tracker;
 
 /**
  * Where an action runs: the application's identity, the step's sequence id and which try of it this
  * is ({@code attempt}, 1 for the first; its retry policy's later tries count on), with the tracker,
  * persister and parallel executor an action needs to launch its own sub-applications (the "full
- * control" level of parallelism). Tracker and persister may be null.
+ * control" level of parallelism), and where its partial results go ({@link #emit}). Tracker and
+ * persister may be null.
  */
 public record ActionContext(
     String appId,
@@ -18,7 +21,23 @@ public record ActionContext(
     String actionName,
     Tracker tracker,
     Persister persister,
-    ParallelExecutor parallelExecutor) {
+    ParallelExecutor parallelExecutor,
+    ChunkListener chunks) {
+
+  public ActionContext {
+    chunks = chunks == null ? ChunkListener.NONE : chunks;
+  }
+
+  /**
+   * Emits a partial result of this step (a model's tokens, a line of progress) to whoever follows
+   * the application: it arrives before the step's result. Text only; emit as often as it comes, the
+   * distributed runtime coalesces.
+   */
+  public void emit(String text) {
+    if (text != null && !text.isEmpty()) {
+      chunks.onChunk(new Chunk(appId, null, "", actionName, sequenceId, attempt, text));
+    }
+  }
 
   /**
    * A key for this try of this step, {@code appId/sequenceId/attempt}: hand it to a service that

@@ -18,6 +18,8 @@ import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateValues;
+import io.bramble.core.stream.Chunk;
+import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.ParentPointer;
@@ -53,6 +55,9 @@ public final class Application {
   private final ParallelExecutor executor;
   private final ParentPointer parent;
 
+  /** Where the partial results of this app's steps and its local children's go. */
+  private ChunkListener chunks;
+
   private State state;
   private String next;
   private long nextSequenceId;
@@ -72,6 +77,7 @@ public final class Application {
       List<LifecycleHook> hooks,
       ParallelExecutor executor,
       ParentPointer parent,
+      ChunkListener chunks,
       State state,
       String next,
       long nextSequenceId) {
@@ -83,6 +89,7 @@ public final class Application {
     this.hooks = hooks;
     this.executor = executor;
     this.parent = parent;
+    this.chunks = chunks;
     this.state = state;
     this.next = next;
     this.nextSequenceId = nextSequenceId;
@@ -226,6 +233,31 @@ public final class Application {
 
   public RunResult run() {
     return run(Map.of());
+  }
+
+  /**
+   * As {@link #run(Halt, Map)}, handing {@code listener} the partial results of every step as its
+   * action emits them (its local children's too, labelled), each before its step's result; on the
+   * threads the actions run on.
+   */
+  public RunResult run(Halt halt, Map<String, Object> inputs, ChunkListener listener) {
+    ChunkListener before = chunks;
+    chunks = before.andThen(listener);
+    try {
+      return run(halt, inputs);
+    } finally {
+      chunks = before;
+    }
+  }
+
+  /**
+   * Runs until {@code halt} holds or the application ends, on a thread of its own, yielding the
+   * partial results of the running actions (its local children's too) as they come; then {@link
+   * StreamingRun#result()} gives where the run stopped. Leave the application alone until the run
+   * has ended.
+   */
+  public StreamingRun stream(Halt halt, Map<String, Object> inputs) {
+    return StreamingRun.start(appId, listener -> run(halt, inputs, listener));
   }
 
   private RunResult result(StepResult last, Halt halt) {
@@ -447,7 +479,38 @@ public final class Application {
       childPersister = parallel.childPersister().resolve(persister, p -> p);
     }
     return new ActionContext(
-        appId, partitionKey, seq, attempt, action.name(), childTracker, childPersister, executor);
+        appId,
+        partitionKey,
+        seq,
+        attempt,
+        action.name(),
+        childTracker,
+        childPersister,
+        executor,
+        ownChunks());
+  }
+
+  /** This app's chunks, with its parent's id, to the listener. */
+  private ChunkListener ownChunks() {
+    ChunkListener to = chunks;
+    if (to == ChunkListener.NONE) {
+      return to;
+    }
+    String parentId = parent == null ? null : parent.appId();
+    return c ->
+        to.onChunk(
+            new Chunk(
+                c.appId(), parentId, c.label(), c.action(), c.sequenceId(), c.attempt(), c.text()));
+  }
+
+  /** The chunks of child {@code index} of {@code parallel}, labelled, to this app's listener. */
+  private ChunkListener childChunks(ParallelAction parallel, int index) {
+    ChunkListener to = chunks;
+    if (to == ChunkListener.NONE) {
+      return to;
+    }
+    String label = Chunk.childLabel(parallel.name(), index);
+    return c -> to.onChunk(c.under(label));
   }
 
   /** Keys the action changed must be declared writes; every declared write must be present. */
@@ -551,7 +614,8 @@ public final class Application {
     for (int i = 0; i < tasks.size(); i++) {
       SubGraphTask task = tasks.get(i);
       int index = i;
-      calls.add(() -> runChild(task, index, retry, join, places));
+      ChunkListener childChunks = childChunks(parallel, i);
+      calls.add(() -> runChild(task, index, retry, join, places, childChunks));
     }
     List<Object> ends;
     try {
@@ -581,7 +645,12 @@ public final class Application {
 
   /** Runs one child of a local parallel step: its final state, its error, or CANCELLED. */
   private Object runChild(
-      SubGraphTask task, int index, RetryPolicy retry, LocalJoin join, LocalBudget places) {
+      SubGraphTask task,
+      int index,
+      RetryPolicy retry,
+      LocalJoin join,
+      LocalBudget places,
+      ChunkListener chunks) {
     try {
       if (places != null) {
         places.take(index);
@@ -596,7 +665,7 @@ public final class Application {
           return CANCELLED;
         }
         try {
-          State end = SubApplications.run(task, executor, join.boundary());
+          State end = SubApplications.run(task, executor, join.boundary(), chunks);
           if (join.pastDeadline()) {
             return join.failed() ? join.timedOut(task.appId()) : CANCELLED;
           }

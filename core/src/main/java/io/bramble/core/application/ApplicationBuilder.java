@@ -10,6 +10,7 @@ import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.persistence.Status;
 import io.bramble.core.state.State;
+import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.ApplicationInfo;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.ParentPointer;
@@ -37,6 +38,7 @@ public final class ApplicationBuilder {
   private final List<LifecycleHook> hooks = new ArrayList<>();
   private ParallelExecutor executor;
   private ParentPointer spawningParent;
+  private ChunkListener chunks = ChunkListener.NONE;
 
   private Persister initializer;
   private boolean resumeAtNextAction;
@@ -123,6 +125,15 @@ public final class ApplicationBuilder {
 
   public ApplicationBuilder withParallelExecutor(ParallelExecutor executor) {
     this.executor = executor;
+    return this;
+  }
+
+  /**
+   * Hands {@code listener} the partial results of every step as its action emits them, its local
+   * children's too (see {@link Application#stream} for one run).
+   */
+  public ApplicationBuilder withChunkListener(ChunkListener listener) {
+    this.chunks = listener == null ? ChunkListener.NONE : listener;
     return this;
   }
 
@@ -235,6 +246,7 @@ public final class ApplicationBuilder {
             List.copyOf(allHooks),
             executor != null ? executor : ThreadPoolParallelExecutor.shared(),
             spawningParent,
+            chunks,
             startState,
             next,
             nextSeq);
