@@ -6,6 +6,7 @@ import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -64,6 +65,7 @@ public final class JobClient implements AutoCloseable {
   private final KafkaProducer<String, JobRequest> producer;
   private final JobResults results;
   private final AvroSerde<TrackingEvent> eventSerde;
+  private final AvroSerde<StreamChunk> chunkSerde;
 
   public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
@@ -78,6 +80,7 @@ public final class JobClient implements AutoCloseable {
             cluster.topics().jobResults(),
             BrambleSerdes.forType(JobResult.class, schemas));
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
   }
 
   /** A job of {@code graph} as app {@code appId}: state, inputs, halts and the rest to add. */
@@ -151,6 +154,32 @@ public final class JobClient implements AutoCloseable {
       JobRequest job, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
       throws TimeoutException {
     return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, events);
+  }
+
+  /**
+   * Follows the stream of job {@code rootAppId}'s tree: the partial results its steps emit (every
+   * child's too, labelled), handed to {@code chunks} on a thread of the subscription's own as they
+   * arrive. From the time {@code fromMs} (a job's submission: {@code job.getSubmittedAtMs()}; 0:
+   * from the oldest the streams topic keeps, an hour by default). After the job's result, {@link
+   * ChunkSubscription#drain} delivers the rest: every chunk of a step is written before the step's
+   * result.
+   */
+  public ChunkSubscription subscribe(
+      String rootAppId, long fromMs, Consumer<StreamedChunk> chunks) {
+    return new ChunkSubscription(cluster, chunkSerde, rootAppId, fromMs, chunks);
+  }
+
+  /**
+   * Waits for the result of {@code job} (as {@link #await(JobRequest, Duration, Consumer)}),
+   * handing {@code chunks} every partial result of its tree before returning it.
+   */
+  public JobResult awaitStreaming(JobRequest job, Duration timeout, Consumer<StreamedChunk> chunks)
+      throws TimeoutException {
+    try (ChunkSubscription stream = subscribe(job.getAppId(), job.getSubmittedAtMs(), chunks)) {
+      JobResult result = await(job, timeout, null);
+      stream.drain(timeout);
+      return result;
+    }
   }
 
   /**
@@ -306,7 +335,7 @@ public final class JobClient implements AutoCloseable {
    * first events with the job record's own timestamp (the client's clock); 5 s of slack covers a
    * record batch's clock and costs reading a few seconds of other jobs' events.
    */
-  private static void seekToSubmission(
+  static void seekToSubmission(
       KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, long submittedAtMs) {
     if (submittedAtMs <= 0) {
       consumer.seekToBeginning(partitions);

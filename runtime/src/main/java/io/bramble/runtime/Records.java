@@ -2,6 +2,7 @@ package io.bramble.runtime;
 
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.state.State;
+import io.bramble.core.stream.Chunk;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
@@ -103,12 +104,13 @@ public final class Records {
 
   /**
    * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId}
-   * maps out; it runs sub-graph {@code subGraphPath} of the parent's graph, its first step in
-   * {@code pool}.
+   * maps out, labelled {@code label} under its parent; it runs sub-graph {@code subGraphPath} of
+   * the parent's graph, its first step in {@code pool}.
    */
   public static Task childTask(
       Task parent,
       long sequenceId,
+      String label,
       SubGraphTask child,
       int index,
       int count,
@@ -136,6 +138,7 @@ public final class Records {
         .setSubGraph(subGraphPath)
         .setPool(pool)
         .setAttempt(0)
+        .setLabel(Chunk.path(parent.getLabel(), label))
         .build();
   }
 
@@ -165,6 +168,7 @@ public final class Records {
         .setSubGraph(join.getSubGraph())
         .setPool(pool)
         .setAttempt(0)
+        .setLabel(join.getLabel())
         .build();
   }
 

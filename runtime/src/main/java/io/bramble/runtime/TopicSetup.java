@@ -125,6 +125,11 @@ public final class TopicSetup {
         NewTopic nt = new NewTopic(t, Optional.of(partitions), Optional.empty());
         if (topics.compacted().contains(t)) {
           nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        } else if (t.equals(topics.streams())) {
+          nt.configs(
+              Map.of(
+                  TopicConfig.RETENTION_MS_CONFIG,
+                  Long.toString(Topics.STREAM_RETENTION.toMillis())));
         }
         missing.add(nt);
       }

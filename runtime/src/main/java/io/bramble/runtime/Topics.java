@@ -2,6 +2,7 @@ package io.bramble.runtime;
 
 import io.bramble.core.runtime.Pools;
 import io.bramble.schemas.BrambleSchemas;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.TreeSet;
 /** Bramble's topic names under one prefix (default {@code bramble.}). */
 public record Topics(String prefix) {
   public static final String DEFAULT_PREFIX = BrambleSchemas.DEFAULT_TOPIC_PREFIX;
+
+  /** How long the streams topic keeps partial results: for following jobs live, not for keeps. */
+  public static final Duration STREAM_RETENTION = Duration.ofHours(1);
 
   public static Topics defaults() {
     return new Topics(DEFAULT_PREFIX);
@@ -49,6 +53,14 @@ public record Topics(String prefix) {
     return prefix + "events";
   }
 
+  /**
+   * Partial results of running steps, keyed by root app id (see {@link StreamPartitions}); kept for
+   * {@link #STREAM_RETENTION} only.
+   */
+  public String streams() {
+    return prefix + "streams";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }
@@ -69,6 +81,7 @@ public record Topics(String prefix) {
                 checkpoints(),
                 jobResults(),
                 events(),
+                streams(),
                 dlq()));
     new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
     return all;

@@ -4,6 +4,7 @@ import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -28,7 +29,7 @@ public final class BrambleSchemas {
 
   /**
    * Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints,
-   * job-results, events.
+   * job-results, events, streams.
    */
   public static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = valueTypes();
 
@@ -41,6 +42,7 @@ public final class BrambleSchemas {
     m.put("checkpoints", Checkpoint.class);
     m.put("job-results", JobResult.class);
     m.put("events", TrackingEvent.class);
+    m.put("streams", StreamChunk.class);
     return Collections.unmodifiableMap(m);
   }
 

@@ -57,6 +57,13 @@ class SchemaContractTest {
   void everyTopicCarriesItsDesignedMessage() {
     assertThat(BrambleSchemas.VALUE_TYPES)
         .containsOnlyKeys(
-            "jobs", "tasks", "fanouts", "results", "checkpoints", "job-results", "events");
+            "jobs",
+            "tasks",
+            "fanouts",
+            "results",
+            "checkpoints",
+            "job-results",
+            "events",
+            "streams");
   }
 }

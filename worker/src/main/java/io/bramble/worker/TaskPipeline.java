@@ -11,6 +11,7 @@ import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -55,6 +56,9 @@ final class TaskPipeline {
    */
   static final Duration STEP_START_DELAY = Duration.ofMillis(100);
 
+  /** At most one streams record per app and this window: bounds the volume of fast streams. */
+  static final Duration STREAM_WINDOW = Duration.ofMillis(50);
+
   /** How long a task waits for its partition's checkpoints to be read after a handover. */
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
 
@@ -71,6 +75,7 @@ final class TaskPipeline {
   private final AvroSerde<TaskResult> resultSerde;
   private final AvroSerde<FanOut> fanOutSerde;
   private final AvroSerde<TrackingEvent> eventSerde;
+  private final AvroSerde<StreamChunk> chunkSerde;
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong tasksDone = new AtomicLong();
 
@@ -99,6 +104,7 @@ final class TaskPipeline {
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
     this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
   }
 
@@ -247,16 +253,29 @@ final class TaskPipeline {
                         topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))),
             stepStarts,
             STEP_START_DELAY);
+    ChunkPublisher chunks =
+        new ChunkPublisher(
+            producer,
+            chunkSerde,
+            topics.streams(),
+            task,
+            workerId,
+            stepStarts,
+            STREAM_WINDOW,
+            metrics::streamed);
     TaskOutcome outcome =
         runner.run(
             task,
             persister,
             events,
+            chunks,
+            chunks,
             metrics.stepTimer(task.getGraph()),
             new StepSpans(tracing.tracer(), Context.current(), workerId),
             ownership(partition, task));
     try {
       long lastCheckpoint = persister.awaitWritten();
+      chunks.awaitWritten();
       publish(outcome);
       checkpoints.forget(task.getAppId(), lastCheckpoint);
       return outcome;

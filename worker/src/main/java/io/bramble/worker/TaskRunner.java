@@ -14,6 +14,8 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.runtime.Pools;
 import io.bramble.core.runtime.Seam;
 import io.bramble.core.state.State;
+import io.bramble.core.stream.Chunk;
+import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.runtime.Errors;
@@ -55,19 +57,23 @@ public final class TaskRunner {
    * child retry policy says, before its failure is reported.
    */
   public TaskOutcome run(Task task, Persister checkpoints) {
-    return run(task, checkpoints, null, new LifecycleHook[0]);
+    return run(task, checkpoints, null, ChunkListener.NONE);
   }
 
   /**
    * As {@link #run(Task, Persister)}, reporting every step to {@code tracker} (may be null) and
-   * {@code hooks}.
+   * {@code hooks}, and the partial results its actions emit to {@code chunks}.
    */
   public TaskOutcome run(
-      Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
+      Task task,
+      Persister checkpoints,
+      Tracker tracker,
+      ChunkListener chunks,
+      LifecycleHook... hooks) {
     RetryPolicy retry = childRetryPolicy(task);
     for (int attempt = 1; ; attempt++) {
       try {
-        return runChecked(task, checkpoints, tracker, hooks);
+        return runChecked(task, checkpoints, tracker, chunks, hooks);
       } catch (TaskRevokedException | TaskCancelledException stopped) {
         throw stopped;
       } catch (RuntimeException e) {
@@ -95,7 +101,11 @@ public final class TaskRunner {
   }
 
   private TaskOutcome runChecked(
-      Task task, Persister checkpoints, Tracker tracker, LifecycleHook... hooks) {
+      Task task,
+      Persister checkpoints,
+      Tracker tracker,
+      ChunkListener chunks,
+      LifecycleHook... hooks) {
     GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
@@ -109,6 +119,7 @@ public final class TaskRunner {
             .withIdentifiers(task.getAppId(), task.getPartitionKey())
             .withPersister(checkpoints)
             .withTracker(tracker)
+            .withChunkListener(chunks)
             .withHooks(hooks);
     if (task.getParent() != null) {
       builder.withSpawningParent(
@@ -215,6 +226,7 @@ public final class TaskRunner {
           Records.childTask(
               task,
               seq,
+              childLabel(entry, action, child, i),
               child,
               i,
               children.size(),
@@ -248,8 +260,16 @@ public final class TaskRunner {
                     : parallel.joinPolicy().needed(children.size()))
             .setChildTimeoutMs(parallel.childTimeout().map(Duration::toMillis).orElse(0L))
             .setChildren(childTasks)
+            .setLabel(task.getLabel())
             .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);
+  }
+
+  /** The graph provider's name for a child (its poem type, say), else its place in the fan-out. */
+  private static String childLabel(
+      GraphRegistry.Entry entry, String action, SubGraphTask child, int index) {
+    String named = entry.provider().childLabel(child.state());
+    return named == null || named.isBlank() ? Chunk.childLabel(action, index) : named;
   }
 
   /** A result for the task's parent (keyed by the parent's app id) or, for a root, for its job. */

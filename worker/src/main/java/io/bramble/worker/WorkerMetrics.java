@@ -27,6 +27,7 @@ final class WorkerMetrics {
   private final Counter deadLettered;
   private final Counter badCheckpoints;
   private final Counter cancelled;
+  private final Counter streamed;
   private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
 
@@ -73,7 +74,16 @@ final class WorkerMetrics {
                 "Tasks skipped or stopped at a step boundary because their app was cancelled")
             .tag("worker", workerId)
             .register(registry);
+    this.streamed =
+        Counter.builder("bramble.stream.records")
+            .description("Records of partial results written to the streams topic (coalesced)")
+            .tag("worker", workerId)
+            .register(registry);
     registry.gauge("bramble.tasks.in.flight", Tags.of("worker", workerId), inFlight);
+  }
+
+  void streamed() {
+    streamed.increment();
   }
 
   void started() {

@@ -25,13 +25,14 @@ public record Chunk(
   /** This chunk as seen one level up: its label under {@code childLabel}. */
   public Chunk under(String childLabel) {
     return new Chunk(
-        appId,
-        parentAppId,
-        label.isEmpty() ? childLabel : childLabel + "/" + label,
-        action,
-        sequenceId,
-        attempt,
-        text);
+        appId, parentAppId, path(childLabel, label), action, sequenceId, attempt, text);
+  }
+
+  /** The label of an app labelled {@code label} within an app labelled {@code parentLabel}. */
+  public static String path(String parentLabel, String label) {
+    return parentLabel.isEmpty()
+        ? label
+        : label.isEmpty() ? parentLabel : parentLabel + "/" + label;
   }
 
   /** The label of child {@code index} (in task order) of parallel action {@code parallelAction}. */

@@ -1,11 +1,15 @@
 package io.bramble.examples.poems;
 
+import io.bramble.llm.ChatMessage;
 import io.bramble.llm.ChatModel;
 import io.bramble.llm.OpenAiChatModel;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The poems model on a chat model of {@code bramble-llm} (an OpenAI-compatible endpoint, say): the
  * poet's and the editor's prompts, and the editor's "no more work" answer read as empty feedback.
+ * The poet's drafts stream token by token as the model sends them.
  */
 public final class ChatPoemModel implements PoemModel, AutoCloseable {
   /** The editor answers this (or nothing) when a poem needs no more work. */
@@ -23,7 +27,12 @@ public final class ChatPoemModel implements PoemModel, AutoCloseable {
 
   @Override
   public String write(
-      String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+      String poemType,
+      String subject,
+      int draftNumber,
+      String previousDraft,
+      String feedback,
+      Consumer<String> tokens) {
     String user =
         previousDraft.isEmpty()
             ? "Write a " + poemType + " about " + subject + "."
@@ -37,7 +46,11 @@ public final class ChatPoemModel implements PoemModel, AutoCloseable {
                 + feedback
                 + "\n\nWrite an improved draft.";
     return model.chat(
-        "You are a poet. Reply with the poem only, without commentary or a title line.", user);
+        List.of(
+            ChatMessage.system(
+                "You are a poet. Reply with the poem only, without commentary or a title line."),
+            ChatMessage.user(user)),
+        tokens);
   }
 
   @Override

@@ -1,14 +1,18 @@
 package io.bramble.examples.poems;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A deterministic stand-in for a language model: no network, instant, and the same text for the
  * same (type, subject, draft). The editor asks for changes until a draft is good enough (by default
  * a haiku after its first draft, a limerick after its second, anything else after its third), then
- * answers with empty feedback, so runs exercise both ways out of the write/edit loop.
+ * answers with empty feedback, so runs exercise both ways out of the write/edit loop. A draft
+ * streams a few words at a time, with a pause between pieces when made {@link #writingAtPace}, as a
+ * model's tokens would come.
  */
 public final class OfflinePoemModel implements PoemModel {
   private static final Map<String, Integer> DRAFTS_UNTIL_SATISFIED =
@@ -42,11 +46,25 @@ public final class OfflinePoemModel implements PoemModel {
           "the ending arrives too quickly; let the last line turn the poem",
           "too many adjectives; trust the nouns to carry %s");
 
+  /** How many words a streamed piece of a draft holds. */
+  private static final int WORDS_PER_PIECE = 3;
+
   private final Integer draftsUntilSatisfied;
+  private final Duration pause;
 
   /** The editor is satisfied after a number of drafts that depends on the poem type. */
   public OfflinePoemModel() {
-    this.draftsUntilSatisfied = null;
+    this(null, Duration.ZERO);
+  }
+
+  private OfflinePoemModel(Integer draftsUntilSatisfied, Duration pause) {
+    this.draftsUntilSatisfied = draftsUntilSatisfied;
+    this.pause = pause;
+  }
+
+  /** This model, pausing {@code pause} between the streamed pieces of a draft. */
+  public OfflinePoemModel writingAtPace(Duration pause) {
+    return new OfflinePoemModel(draftsUntilSatisfied, pause);
   }
 
   /** The editor is satisfied after {@code draftsUntilSatisfied} drafts of any type. */
@@ -56,6 +74,7 @@ public final class OfflinePoemModel implements PoemModel {
           "draftsUntilSatisfied must be at least 1, got " + draftsUntilSatisfied);
     }
     this.draftsUntilSatisfied = draftsUntilSatisfied;
+    this.pause = Duration.ZERO;
   }
 
   /** After how many drafts of {@code poemType} the editor stops giving feedback. */
@@ -69,7 +88,12 @@ public final class OfflinePoemModel implements PoemModel {
 
   @Override
   public String write(
-      String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+      String poemType,
+      String subject,
+      int draftNumber,
+      String previousDraft,
+      String feedback,
+      Consumer<String> tokens) {
     int seed = Math.floorMod((poemType + "|" + subject).hashCode(), 1 << 16) + draftNumber * 7;
     String a = pick(IMAGES, seed);
     String b = pick(IMAGES, seed + 3);
@@ -108,7 +132,29 @@ public final class OfflinePoemModel implements PoemModel {
                   "which " + v + ",",
                   "and " + b + ", which " + w + ".");
         };
-    return title + "\n" + body;
+    String draft = title + "\n" + body;
+    stream(draft, tokens);
+    return draft;
+  }
+
+  /** Hands {@code text} to {@code tokens} a few words at a time, pausing between pieces. */
+  private void stream(String text, Consumer<String> tokens) {
+    // Split after each space or line break, keeping them, so the pieces join back to the text.
+    String[] words = text.split("(?<=[ \n])");
+    for (int i = 0; i < words.length; i += WORDS_PER_PIECE) {
+      if (i > 0 && !pause.isZero()) {
+        try {
+          Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while writing a draft", e);
+        }
+      }
+      tokens.accept(
+          String.join(
+              "",
+              java.util.Arrays.copyOfRange(words, i, Math.min(words.length, i + WORDS_PER_PIECE))));
+    }
   }
 
   @Override

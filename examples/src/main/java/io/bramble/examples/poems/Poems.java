@@ -3,6 +3,7 @@ package io.bramble.examples.poems;
 import io.bramble.core.action.Action;
 import io.bramble.core.action.Input;
 import io.bramble.core.action.StepAction;
+import io.bramble.core.action.StreamingAction;
 import io.bramble.core.application.Application;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
@@ -12,6 +13,7 @@ import io.bramble.core.state.State;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The article's example: one poem per type, each written by its own write/edit loop, in parallel.
@@ -153,8 +155,11 @@ public final class Poems {
             });
   }
 
-  /** The poet: writes the next draft, taking the editor's feedback on the previous one. */
-  static final class Write extends StepAction {
+  /**
+   * The poet: writes the next draft, taking the editor's feedback on the previous one; the draft
+   * streams as it is written.
+   */
+  static final class Write extends StreamingAction {
     private final PoemModel model;
 
     Write(PoemModel model) {
@@ -173,7 +178,8 @@ public final class Poems {
     }
 
     @Override
-    protected Map<String, Object> run(State state, Map<String, Object> inputs) {
+    protected Map<String, Object> run(
+        State state, Map<String, Object> inputs, Consumer<String> out) {
       List<String> history = state.getList("draft_history");
       int number = (int) state.getLong("num_drafts") + 1;
       String draft =
@@ -182,7 +188,8 @@ public final class Poems {
               state.getString("poem_subject"),
               number,
               history.isEmpty() ? "" : history.get(history.size() - 1),
-              state.getString("feedback"));
+              state.getString("feedback"),
+              out);
       return Map.of("draft", draft, "num_drafts", (long) number);
     }
 

@@ -129,9 +129,14 @@ class PoemsTest {
 
     @Override
     public String write(
-        String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+        String poemType,
+        String subject,
+        int draftNumber,
+        String previousDraft,
+        String feedback,
+        java.util.function.Consumer<String> tokens) {
       writes.incrementAndGet();
-      return delegate.write(poemType, subject, draftNumber, previousDraft, feedback);
+      return delegate.write(poemType, subject, draftNumber, previousDraft, feedback, tokens);
     }
 
     @Override

@@ -23,6 +23,12 @@ public final class JobOutput {
    * resume: 0 too, it did what was asked.
    */
   public static int print(JobResult result, List<String> keys, PrintStream out, PrintStream err) {
+    return print(result, keys, out, err, false);
+  }
+
+  /** As above; {@code oneLine} prints the state as one line of JSON (after JSON lines). */
+  public static int print(
+      JobResult result, List<String> keys, PrintStream out, PrintStream err, boolean oneLine) {
     if (result.getStatus() == JobStatus.HALTED) {
       err.println(halted(result));
     } else if (result.getStatus() != JobStatus.COMPLETED) {
@@ -45,9 +51,11 @@ public final class JobOutput {
             });
     try {
       out.println(
-          StateJson.mapper()
-              .writerWithDefaultPrettyPrinter()
-              .writeValueAsString(StateJson.toNode(shown)));
+          oneLine
+              ? StateJson.mapper().writeValueAsString(StateJson.toNode(shown))
+              : StateJson.mapper()
+                  .writerWithDefaultPrettyPrinter()
+                  .writeValueAsString(StateJson.toNode(shown)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot print the final state: " + e.getMessage(), e);
     }

@@ -52,6 +52,8 @@ public final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Show progress, then print the job's next result.")
   boolean await;
 
+  @Mixin StreamOptions output;
+
   @Option(
       names = "--timeout",
       defaultValue = "PT10M",
@@ -88,14 +90,22 @@ public final class ResumeCommand implements Callable<Integer> {
                   + " ("
                   + resumed.action()
                   + ")");
-      if (!await) {
+      if (!await && !output.stream()) {
         context.out().println(resumed.rootAppId());
         return 0;
       }
-      ProgressBar bar = new ProgressBar(context.err());
-      JobResult result = client.await(resumed, timeout, bar);
-      bar.finish();
-      return JobOutput.print(result, List.of(), context.out(), context.err());
+      ProgressBar bar = output.stream() ? null : new ProgressBar(context.err());
+      JobResult result =
+          output.follow(
+              client,
+              resumed.rootAppId(),
+              resumed.requestedAtMs(),
+              context.out(),
+              () -> client.await(resumed, timeout, bar));
+      if (bar != null) {
+        bar.finish();
+      }
+      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }
 }

@@ -72,6 +72,8 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Show progress, then print the final state.")
   boolean await;
 
+  @Mixin StreamOptions output;
+
   @Option(
       names = "--timeout",
       defaultValue = "PT10M",
@@ -99,14 +101,23 @@ public final class SubmitCommand implements Callable<Integer> {
               .build();
       client.submit(job);
       context.err().println("submitted " + graph + " as app " + id);
-      if (!await) {
+      if (!await && !output.stream()) {
         context.out().println(id);
         return 0;
       }
-      ProgressBar bar = new ProgressBar(context.err());
-      JobResult result = client.await(job, timeout, bar);
-      bar.finish();
-      return JobOutput.print(result, List.of(), context.out(), context.err());
+      // A progress bar redrawn on the terminal would break into streamed lines.
+      ProgressBar bar = output.stream() ? null : new ProgressBar(context.err());
+      JobResult result =
+          output.follow(
+              client,
+              id,
+              job.getSubmittedAtMs(),
+              context.out(),
+              () -> client.await(job, timeout, bar));
+      if (bar != null) {
+        bar.finish();
+      }
+      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }
 }

@@ -18,7 +18,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code bramble watch APP_ID}: prints a job's events as they happen, then its final state. */
+/**
+ * {@code bramble watch APP_ID}: prints a job's events as they happen (with --stream, what its
+ * running steps emit too), then its final state.
+ */
 @Command(
     name = "watch",
     mixinStandardHelpOptions = true,
@@ -38,6 +41,8 @@ public final class WatchCommand implements Callable<Integer> {
       description = "How long to wait (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  @Mixin StreamOptions output;
+
   public WatchCommand(LauncherContext context) {
     this.context = context;
   }
@@ -46,8 +51,15 @@ public final class WatchCommand implements Callable<Integer> {
   public Integer call() throws TimeoutException {
     ClusterConfig config = cluster.resolve(context);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
-      JobResult result = client.await(appId, timeout, null, this::print);
-      return JobOutput.print(result, List.of(), context.out(), context.err());
+      // JSON lines are chunks and the state only; the events are for people.
+      JobResult result =
+          output.follow(
+              client,
+              appId,
+              0,
+              context.out(),
+              () -> client.await(appId, timeout, null, output.json() ? null : this::print));
+      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }
 

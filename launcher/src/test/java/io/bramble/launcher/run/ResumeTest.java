@@ -114,9 +114,14 @@ class ResumeTest {
 
     @Override
     public String write(
-        String poemType, String subject, int draftNumber, String previousDraft, String feedback) {
+        String poemType,
+        String subject,
+        int draftNumber,
+        String previousDraft,
+        String feedback,
+        java.util.function.Consumer<String> tokens) {
       count(poemType);
-      return delegate.write(poemType, subject, draftNumber, previousDraft, feedback);
+      return delegate.write(poemType, subject, draftNumber, previousDraft, feedback, tokens);
     }
 
     @Override

@@ -1,0 +1,63 @@
+package io.bramble.launcher.jobs;
+
+import io.bramble.client.ChunkSubscription;
+import io.bramble.client.JobClient;
+import io.bramble.schemas.avro.JobResult;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Option;
+
+/** {@code --stream} and {@code --json}: how a command that follows a job prints it. */
+public final class StreamOptions {
+  @Option(
+      names = "--stream",
+      description =
+          "Print the partial results of the job's running steps, every child's too, as they"
+              + " arrive (<child label> | <text>), before the final state.")
+  boolean stream;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON lines: one object per streamed chunk (root_app_id, app_id, parent_app_id,"
+              + " label, action, sequence_id, attempt, chunk), then the final state on one line.")
+  boolean json;
+
+  /** How long the stream may take to catch up once the result is there. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Waits for a job's result. */
+  @FunctionalInterface
+  interface Awaiting {
+    JobResult result() throws TimeoutException;
+  }
+
+  /**
+   * The job's result from {@code await}; with {@code --stream}, printing the stream of job {@code
+   * rootAppId} (from {@code fromMs}, 0: all the streams topic keeps) to {@code out} meanwhile, all
+   * of it before returning.
+   */
+  JobResult follow(JobClient client, String rootAppId, long fromMs, PrintStream out, Awaiting await)
+      throws TimeoutException {
+    if (!stream) {
+      return await.result();
+    }
+    ChunkPrinter printer = new ChunkPrinter(out, json);
+    try (ChunkSubscription chunks = client.subscribe(rootAppId, fromMs, printer)) {
+      JobResult result = await.result();
+      chunks.drain(DRAIN_TIMEOUT);
+      return result;
+    } finally {
+      printer.endLine();
+    }
+  }
+
+  public boolean stream() {
+    return stream;
+  }
+
+  public boolean json() {
+    return json;
+  }
+}
