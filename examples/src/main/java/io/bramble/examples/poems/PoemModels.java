@@ -10,6 +10,9 @@ public final class PoemModels {
   /** The offline model's pause between the pieces of a draft: streams that can be watched. */
   static final Duration OFFLINE_PACE = Duration.ofMillis(15);
 
+  /** Milliseconds the offline model pauses between the pieces of a draft (default 15). */
+  public static final String OFFLINE_PACE_MS = "BRAMBLE_POEMS_OFFLINE_PACE_MS";
+
   private PoemModels() {}
 
   /** {@link #fromEnvironment(Map)} on the process environment. */
@@ -25,6 +28,23 @@ public final class PoemModels {
   public static PoemModel fromEnvironment(Map<String, String> env) {
     return ChatModels.configured(env)
         .<PoemModel>map(config -> new ChatPoemModel(new OpenAiChatModel(config)))
-        .orElseGet(() -> new OfflinePoemModel().writingAtPace(OFFLINE_PACE));
+        .orElseGet(() -> new OfflinePoemModel().writingAtPace(offlinePace(env)));
+  }
+
+  private static Duration offlinePace(Map<String, String> env) {
+    String ms = env.get(OFFLINE_PACE_MS);
+    if (ms == null || ms.isBlank()) {
+      return OFFLINE_PACE;
+    }
+    try {
+      long pause = Long.parseLong(ms.strip());
+      if (pause >= 0) {
+        return Duration.ofMillis(pause);
+      }
+    } catch (NumberFormatException e) {
+      // said below
+    }
+    throw new IllegalArgumentException(
+        OFFLINE_PACE_MS + " must be a number of milliseconds, 0 or more; got '" + ms + "'");
   }
 }

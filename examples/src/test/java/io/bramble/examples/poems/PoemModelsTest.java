@@ -16,6 +16,16 @@ class PoemModelsTest {
   }
 
   @Test
+  void theOfflineModelsPaceIsAMillisecondCount() {
+    assertThat(PoemModels.fromEnvironment(Map.of(PoemModels.OFFLINE_PACE_MS, "0")))
+        .isInstanceOf(OfflinePoemModel.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PoemModels.fromEnvironment(Map.of(PoemModels.OFFLINE_PACE_MS, "fast")))
+        .hasMessageContaining("BRAMBLE_POEMS_OFFLINE_PACE_MS")
+        .hasMessageContaining("'fast'");
+  }
+
+  @Test
   void aBaseUrlSelectsAChatModelOnThatEndpoint() {
     PoemModel m =
         PoemModels.fromEnvironment(

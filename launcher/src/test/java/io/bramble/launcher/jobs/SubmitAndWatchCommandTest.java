@@ -2,6 +2,8 @@ package io.bramble.launcher.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.Console;
@@ -123,6 +125,76 @@ class SubmitAndWatchCommandTest {
         .as(second.err())
         .isZero();
     assertThat(second.out()).contains("\"decisions\"", "\"rejected\"", "\"summary\"");
+  }
+
+  @Test
+  void submitWaitStreamPrintsEachChildsDraftsAsTheyComeThenWatchStreamJsonReplaysThem()
+      throws Exception {
+    String[] where = {
+      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
+    };
+    Console submit = new Console();
+    int code =
+        submit.run(
+            concat(
+                new String[] {
+                  "submit",
+                  "poems",
+                  "--inputs",
+                  "{\"poem_types\": [\"sonnet\", \"haiku\"], \"poem_subject\": \"the sea\","
+                      + " \"max_drafts\": 2}",
+                  "--app-id",
+                  "cli-stream",
+                  "--wait",
+                  "--stream"
+                },
+                where));
+    assertThat(code).as(submit.err()).isZero();
+    List<String> lines = submit.out().lines().toList();
+    int state = lines.indexOf("{");
+    assertThat(state).as(submit.out()).isPositive();
+    assertThat(lines.subList(0, state))
+        .as("every line before the final state is a labelled chunk")
+        .allSatisfy(l -> assertThat(l).matches("(sonnet|haiku) \\| .+"))
+        .anySatisfy(l -> assertThat(l).startsWith("sonnet | "))
+        .anySatisfy(l -> assertThat(l).startsWith("haiku | "));
+    assertThat(String.join("\n", lines.subList(state, lines.size()))).contains("\"final_results\"");
+
+    Console watch = new Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-stream", "--stream", "--json"}, where)))
+        .as(watch.err())
+        .isZero();
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> objects = new ArrayList<>();
+    for (String line : watch.out().lines().toList()) {
+      objects.add(json.readTree(line));
+    }
+    JsonNode end = objects.remove(objects.size() - 1);
+    assertThat(objects)
+        .allSatisfy(
+            o -> {
+              assertThat(o.fieldNames())
+                  .toIterable()
+                  .contains(
+                      "root_app_id",
+                      "app_id",
+                      "parent_app_id",
+                      "action",
+                      "sequence_id",
+                      "chunk",
+                      "attempt",
+                      "label");
+              assertThat(o.get("root_app_id").asText()).isEqualTo("cli-stream");
+              assertThat(o.get("parent_app_id").asText()).isEqualTo("cli-stream");
+              assertThat(o.get("action").asText()).isEqualTo("write");
+            });
+    // The haiku is done after one draft: its one write step's chunks joined are its poem.
+    String haiku =
+        objects.stream()
+            .filter(o -> o.get("label").asText().equals("haiku"))
+            .map(o -> o.get("chunk").asText())
+            .collect(java.util.stream.Collectors.joining());
+    assertThat(haiku).isEqualTo(end.get("proposals").get(1).asText());
   }
 
   @Test
