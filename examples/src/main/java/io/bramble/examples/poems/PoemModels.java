@@ -1,5 +1,6 @@
 package io.bramble.examples.poems;
 
+import io.bramble.core.registry.GraphSetting;
 import io.bramble.llm.ChatModels;
 import io.bramble.llm.OpenAiChatModel;
 import java.time.Duration;
@@ -11,7 +12,14 @@ public final class PoemModels {
   static final Duration OFFLINE_PACE = Duration.ofMillis(15);
 
   /** Milliseconds the offline model pauses between the pieces of a draft (default 15). */
-  public static final String OFFLINE_PACE_MS = "BRAMBLE_POEMS_OFFLINE_PACE_MS";
+  public static final GraphSetting OFFLINE_PACE_SETTING =
+      new GraphSetting(
+          "poems.offline.pace-ms",
+          "Milliseconds the offline poems model pauses between the streamed pieces of a draft"
+              + " (default 15)");
+
+  /** {@link #OFFLINE_PACE_SETTING}'s environment variable. */
+  public static final String OFFLINE_PACE_MS = OFFLINE_PACE_SETTING.environmentVariable();
 
   private PoemModels() {}
 

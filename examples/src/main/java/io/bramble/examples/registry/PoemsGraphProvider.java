@@ -4,6 +4,7 @@ import io.bramble.core.graph.Graph;
 import io.bramble.core.registry.GraphParameter;
 import io.bramble.core.registry.GraphParameter.Type;
 import io.bramble.core.registry.GraphProvider;
+import io.bramble.core.registry.GraphSetting;
 import io.bramble.core.state.State;
 import io.bramble.examples.poems.PoemModel;
 import io.bramble.examples.poems.PoemModels;
@@ -48,6 +49,11 @@ public final class PoemsGraphProvider implements GraphProvider {
   @Override
   public String entrypoint() {
     return Poems.ENTRYPOINT;
+  }
+
+  @Override
+  public List<GraphSetting> settings() {
+    return List.of(PoemModels.OFFLINE_PACE_SETTING);
   }
 
   @Override
