@@ -71,6 +71,15 @@ function header(app) {
             ' (' + w.lag + (w.lag === 1 ? ' task' : ' tasks') + ' waiting in it) ')),
           el('span', {class: 'muted small'}, '· bramble worker --pools POOL'))
       : null,
+    app.live_output && app.live_output.length
+      ? el('div', {class: 'live-output', id: 'live-output'},
+          el('h3', {}, 'Live output'),
+          ...app.live_output.map(o => el('div', {class: 'live', 'data-app': o.app_id},
+            el('div', {class: 'live-label'},
+              el('a', {href: appUrl(o.app_id)}, o.label || o.action), ' · ', o.action, ' #' + o.sequence_id,
+              o.attempt > 1 ? el('span', {class: 'status status-halted'}, 'attempt ' + o.attempt) : ''),
+            el('pre', {class: 'live-text'}, o.text))))
+      : null,
   ];
 }
 

@@ -229,6 +229,40 @@ public final class AppIndex {
     touch(a, atMs);
   }
 
+  /**
+   * App {@code appId} of job {@code rootAppId} streamed {@code text} in run {@code runId} of its
+   * step {@code sequenceId}: its live output, which a new run of the step starts over.
+   */
+  public synchronized void streamed(
+      String rootAppId,
+      String appId,
+      String label,
+      String action,
+      long sequenceId,
+      String runId,
+      String text,
+      long atMs) {
+    App a = app(appId);
+    if (a.rootAppId == null) {
+      a.rootAppId = rootAppId;
+    }
+    Live live = a.live;
+    if (live == null || live.sequenceId != sequenceId) {
+      live = a.live = new Live(label, action, sequenceId);
+    }
+    if (!runId.equals(live.runId)) {
+      live.runId = runId;
+      live.attempt++;
+      live.text.setLength(0);
+    }
+    live.text.append(text);
+    if (live.text.length() > Live.MAX_TEXT) {
+      live.text.delete(0, live.text.length() - Live.MAX_TEXT);
+    }
+    app(rootAppId).liveApps.add(appId);
+    touch(a, atMs);
+  }
+
   /** App {@code appId} of job {@code rootAppId} was resumed: it, and its job, run again. */
   public synchronized void resumed(String appId, String rootAppId, long atMs) {
     App a = app(appId);
@@ -310,6 +344,19 @@ public final class AppIndex {
     for (String id : a.waiting) {
       App w = apps.get(id);
       waiting.addObject().put("app_id", id).put("halted_before", w == null ? null : w.haltedBefore);
+    }
+    ArrayNode live = d.putArray("live_output");
+    for (String id : a.liveApps.isEmpty() ? Set.of(a.appId) : a.liveApps) {
+      App l = apps.get(id);
+      if (l != null && l.live != null && l.endStatus == null) {
+        live.addObject()
+            .put("app_id", l.appId)
+            .put("label", l.live.label)
+            .put("action", l.live.action)
+            .put("sequence_id", l.live.sequenceId)
+            .put("attempt", l.live.attempt)
+            .put("text", l.live.text.toString());
+      }
     }
     ArrayNode pools = d.putArray("waiting_for_pools");
     a.waitingForPools.forEach((pool, lag) -> pools.addObject().put("pool", pool).put("lag", lag));
@@ -590,6 +637,12 @@ public final class AppIndex {
      */
     List<String> waiting = List.of();
 
+    /** What its running step streamed last, if anything. */
+    Live live;
+
+    /** A root: the apps of its tree that streamed, in the order they first did. */
+    final Set<String> liveApps = new LinkedHashSet<>();
+
     /** Pools where tasks of this job wait with no worker, with each one's waiting tasks. */
     final Map<String, Long> waitingForPools = new TreeMap<>();
 
@@ -608,6 +661,23 @@ public final class AppIndex {
 
     Group group(long sequenceId) {
       return groups.computeIfAbsent(sequenceId, Group::new);
+    }
+  }
+
+  /** The text an app's step streamed in its latest run, its last {@value #MAX_TEXT} characters. */
+  static final class Live {
+    static final int MAX_TEXT = 4000;
+    final String label;
+    final String action;
+    final long sequenceId;
+    String runId;
+    int attempt;
+    final StringBuilder text = new StringBuilder();
+
+    Live(String label, String action, long sequenceId) {
+      this.label = label;
+      this.action = action;
+      this.sequenceId = sequenceId;
     }
   }
 

@@ -8,6 +8,7 @@ import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.StateData;
+import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
@@ -30,16 +31,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Follows a cluster's events topic into an {@link AppIndex}: one thread with a consumer that is
- * assigned every partition (no consumer group, nothing committed), reads from the beginning and
- * keeps polling; partitions added later are picked up every 30 s. Committed records only
- * (read_committed: the coordinator writes events in its transactions).
+ * Follows a cluster's events topic (and its streams topic, for the live output of running steps)
+ * into an {@link AppIndex}: one thread with a consumer that is assigned every partition (no
+ * consumer group, nothing committed), reads from the beginning and keeps polling; partitions added
+ * later are picked up every 30 s. Committed records only (read_committed: the coordinator writes
+ * events in its transactions).
  */
 public final class KafkaEventStore implements UiStore {
   private static final Duration PARTITION_CHECK = Duration.ofSeconds(30);
 
   private final ClusterConfig cluster;
   private final AvroSerde<TrackingEvent> serde;
+  private final AvroSerde<StreamChunk> chunkSerde;
   private final AppIndex index = new AppIndex();
   private final KafkaConsumer<String, byte[]> consumer;
   private final Thread thread;
@@ -52,6 +55,7 @@ public final class KafkaEventStore implements UiStore {
   public KafkaEventStore(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
     this.serde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
     Map<String, Object> props = TopicReader.readerProps(cluster.clientProps());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-ui");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -93,13 +97,17 @@ public final class KafkaEventStore implements UiStore {
 
   private void follow() {
     String topic = cluster.topics().events();
+    String streams = cluster.topics().streams();
     List<TopicPartition> assigned = new ArrayList<>();
     Map<TopicPartition, Long> startEnd = null;
     long nextCheck = 0;
     try {
       while (running) {
         if (System.currentTimeMillis() >= nextCheck) {
-          List<TopicPartition> all = partitions(topic);
+          List<TopicPartition> all = new ArrayList<>(partitions(topic));
+          if (!all.isEmpty()) {
+            all.addAll(partitions(streams));
+          }
           if (all.size() > assigned.size()) {
             List<TopicPartition> added = all.stream().filter(tp -> !assigned.contains(tp)).toList();
             assigned.addAll(added);
@@ -153,6 +161,10 @@ public final class KafkaEventStore implements UiStore {
     if (r.value() == null) {
       return;
     }
+    if (r.topic().equals(cluster.topics().streams())) {
+      streamed(r);
+      return;
+    }
     TrackingEvent e;
     try {
       e = serde.deserialize(r.topic(), r.value());
@@ -162,6 +174,26 @@ public final class KafkaEventStore implements UiStore {
     }
     events.incrementAndGet();
     apply(index, e);
+  }
+
+  /** A chunk of a running step's stream: the app's live output. */
+  private void streamed(ConsumerRecord<String, byte[]> r) {
+    StreamChunk c;
+    try {
+      c = chunkSerde.deserialize(r.topic(), r.value());
+    } catch (RuntimeException bad) {
+      undecodable.incrementAndGet();
+      return;
+    }
+    index.streamed(
+        c.getRootAppId(),
+        c.getAppId(),
+        c.getLabel(),
+        c.getAction(),
+        c.getSequenceId(),
+        c.getRunId(),
+        c.getText(),
+        c.getEmittedAtMs());
   }
 
   /** Folds one event into {@code index}. */

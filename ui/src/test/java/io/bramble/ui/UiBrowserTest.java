@@ -10,6 +10,7 @@ import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -244,6 +245,43 @@ class UiBrowserTest {
     browser.get(ui.url() + "app?id=" + job);
     assertThat(text(By.id("waiting-for-pools")))
         .contains("Waiting for a worker of pool gpu (3 tasks waiting in it)");
+  }
+
+  @Test
+  void aJobPageShowsTheLiveOutputOfItsRunningChildren() throws Exception {
+    String job = "ui-live-1";
+    String events = cluster.cluster().topics().events();
+    String streams = cluster.cluster().topics().streams();
+    AvroSerde<TrackingEvent> serde = BrambleSerdes.forType(TrackingEvent.class, cluster.schemas());
+    AvroSerde<StreamChunk> chunks = BrambleSerdes.forType(StreamChunk.class, cluster.schemas());
+    Map<String, Object> props = cluster.cluster().clientProps();
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      TrackingEvent accepted = TrackingEvents.jobAccepted(job, "poems", "coordinator", 1_000);
+      producer.send(new ProducerRecord<>(events, job, serde.serialize(events, accepted))).get();
+      for (String text : List.of("When I consider ", "the sea and its ways,")) {
+        StreamChunk c =
+            StreamChunk.newBuilder()
+                .setRootAppId(job)
+                .setAppId("ui-live-child")
+                .setParentAppId(job)
+                .setLabel("sonnet")
+                .setAction("write")
+                .setSequenceId(0)
+                .setRunId("run-1")
+                .setIndex(0)
+                .setText(text)
+                .setWorkerId("worker-1")
+                .setEmittedAtMs(2_000)
+                .build();
+        producer.send(new ProducerRecord<>(streams, job, chunks.serialize(streams, c))).get();
+      }
+    }
+
+    browser.get(ui.url() + "app?id=" + job);
+    until(b -> b.findElement(By.id("live-output")).getText().contains("its ways,"));
+    assertThat(text(By.id("live-output")))
+        .contains("Live output", "sonnet", "write #0", "When I consider the sea and its ways,");
   }
 
   private void screenshot() throws Exception {

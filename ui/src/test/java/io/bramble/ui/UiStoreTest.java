@@ -253,6 +253,32 @@ class UiStoreTest {
   }
 
   @Test
+  void aRunningChildsStreamIsTheJobsLiveOutputStartingOverWithEachRunUntilTheChildEnds() {
+    AppIndex index = new AppIndex();
+    apply(index, event("job", EventKind.APP_CREATED, null, null).setGraphName("g").build());
+    index.streamed("job", "c1", "sonnet", "write", 0, "run-1", "When I ", 1_000);
+    index.streamed("job", "c1", "sonnet", "write", 0, "run-1", "consider", 1_050);
+    JsonNode live = index.detail("job").orElseThrow().get("live_output");
+    assertThat(live).hasSize(1);
+    assertThat(live.get(0).get("label").asText()).isEqualTo("sonnet");
+    assertThat(live.get(0).get("text").asText()).isEqualTo("When I consider");
+    assertThat(live.get(0).get("attempt").asInt()).isEqualTo(1);
+    assertThat(index.detail("c1").orElseThrow().get("live_output").get(0).get("text").asText())
+        .isEqualTo("When I consider");
+
+    // the step runs again after a crash: its text starts over, as attempt 2
+    index.streamed("job", "c1", "sonnet", "write", 0, "run-2", "When", 2_000);
+    live = index.detail("job").orElseThrow().get("live_output");
+    assertThat(live.get(0).get("text").asText()).isEqualTo("When");
+    assertThat(live.get(0).get("attempt").asInt()).isEqualTo(2);
+
+    apply(
+        index,
+        event("c1", EventKind.APP_ENDED, 1L, "final_draft").setStatus(AppStatus.COMPLETED).build());
+    assertThat(index.detail("job").orElseThrow().get("live_output")).isEmpty();
+  }
+
+  @Test
   void anApplicationIsRunningUntilItSaysHowItStoppedHoweverLongItIsQuiet() {
     AppIndex index = new AppIndex();
     apply(index, event("a", EventKind.APP_CREATED, null, null).setGraphName("g").build());
