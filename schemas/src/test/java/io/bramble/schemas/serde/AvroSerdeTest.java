@@ -140,7 +140,8 @@ class AvroSerdeTest {
             "bramble.results-value",
             "bramble.checkpoints-value",
             "bramble.job-results-value",
-            "bramble.events-value");
+            "bramble.events-value",
+            "bramble.streams-value");
     assertThat(BrambleSchemas.registerAll(reg, "bramble.")).isEqualTo(ids);
   }
 
