@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes the partial results of one task's steps to the streams topic, coalesced: the first emit of
@@ -25,9 +27,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * previous record of the step and go out together, so an app writes at most one record per window
  * however fast its model talks; a step's end sends what is left. Every record goes to the job's
  * partition ({@link StreamPartitions}). A task's outcome is written only after {@link
- * #awaitWritten()}, so a client that has the result has every chunk before it.
+ * #awaitWritten()}, so a client that has the result has every chunk before it. A chunk that cannot
+ * be written is logged and dropped: it never fails the step.
  */
 final class ChunkPublisher implements ChunkListener, LifecycleHook {
+  private static final Logger log = LoggerFactory.getLogger(ChunkPublisher.class);
+
   /** A record stays well under the broker's default 1 MiB limit. */
   private static final int MAX_TEXT = 256 * 1024;
 
@@ -118,9 +123,6 @@ final class ChunkPublisher implements ChunkListener, LifecycleHook {
     if (pending.length() == 0) {
       return;
     }
-    if (partition < 0) {
-      partition = StreamPartitions.of(task.getRootAppId(), producer.partitionsFor(topic).size());
-    }
     lastSentMs = System.currentTimeMillis();
     StreamChunk record =
         StreamChunk.newBuilder()
@@ -138,18 +140,26 @@ final class ChunkPublisher implements ChunkListener, LifecycleHook {
             .setEmittedAtMs(lastSentMs)
             .build();
     pending.setLength(0);
-    lastSend =
-        producer.send(
-            new ProducerRecord<>(
-                topic, partition, task.getRootAppId(), serde.serialize(topic, record)));
-    onRecord.run();
+    try {
+      if (partition < 0) {
+        partition = StreamPartitions.of(task.getRootAppId(), producer.partitionsFor(topic).size());
+      }
+      lastSend =
+          producer.send(
+              new ProducerRecord<>(
+                  topic, partition, task.getRootAppId(), serde.serialize(topic, record)));
+      onRecord.run();
+    } catch (RuntimeException e) {
+      // A stream is for watching: losing a piece of it must not fail the step that emitted it.
+      log.warn("could not stream a chunk of app {} to {}: {}", first.appId(), topic, e.toString());
+    }
   }
 
   /**
    * Sends what is pending and waits until every record is written (records of one partition are
    * written in order, so the last one's acknowledgement covers all).
    */
-  void awaitWritten() throws InterruptedException, ExecutionException {
+  void awaitWritten() throws InterruptedException {
     Future<RecordMetadata> last;
     synchronized (this) {
       flush();
@@ -157,7 +167,15 @@ final class ChunkPublisher implements ChunkListener, LifecycleHook {
       last = lastSend;
     }
     if (last != null) {
-      last.get();
+      try {
+        last.get();
+      } catch (ExecutionException e) {
+        log.warn(
+            "could not stream chunks of task {} to {}: {}",
+            task.getTaskId(),
+            topic,
+            e.getCause().toString());
+      }
     }
   }
 }
