@@ -27,15 +27,31 @@ class ChatPoemModelTest {
     server.createContext(
         "/v1/chat/completions",
         exchange -> {
-          requests.add(
-              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-          byte[] body =
-              ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake\",\"choices\":[{\"index\":0,"
-                      + "\"message\":{\"role\":\"assistant\",\"content\":\""
-                      + reply
-                      + "\"},\"finish_reason\":\"stop\"}]}")
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
+          String request =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          requests.add(request);
+          byte[] body;
+          if (request.contains("\"stream\":true")) {
+            // the reply as server-sent events, a word at a time
+            StringBuilder sse = new StringBuilder();
+            for (String piece : reply.split("(?<= )")) {
+              sse.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,")
+                  .append("\"model\":\"fake\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
+                  .append(piece)
+                  .append("\"},\"finish_reason\":null}]}\n\n");
+            }
+            sse.append("data: [DONE]\n\n");
+            body = sse.toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+          } else {
+            body =
+                ("{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+                        + "\"message\":{\"role\":\"assistant\",\"content\":\""
+                        + reply
+                        + "\"},\"finish_reason\":\"stop\"}]}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+          }
           exchange.sendResponseHeaders(200, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -69,6 +85,17 @@ class ChatPoemModelTest {
         .contains("the sea")
         .contains("old draft")
         .contains("more salt");
+  }
+
+  @Test
+  void aDraftStreamsTheModelsTokensAsTheyArrive() {
+    reply = "Salt on the wind";
+    List<String> tokens = new CopyOnWriteArrayList<>();
+    try (ChatPoemModel m = model()) {
+      assertThat(m.write("haiku", "the sea", 1, "", "", tokens::add)).isEqualTo("Salt on the wind");
+    }
+    assertThat(tokens).containsExactly("Salt ", "on ", "the ", "wind");
+    assertThat(requests.get(0)).contains("\"stream\":true");
   }
 
   @Test
