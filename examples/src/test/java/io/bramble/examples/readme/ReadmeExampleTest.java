@@ -9,6 +9,7 @@ import io.bramble.core.action.StepAction;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.Halt;
 import io.bramble.core.application.RunResult;
+import io.bramble.core.application.StreamingRun;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildIds;
@@ -17,6 +18,7 @@ import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.persistence.JdbcPersister;
 import io.bramble.core.state.State;
+import io.bramble.core.stream.Chunk;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +81,35 @@ class ReadmeExampleTest {
         .withTransition("count", "greet")
         .withTransition("greet", "result")
         .build();
+  }
+
+  @Test
+  void streaming() {
+    Action spell =
+        Action.builder("spell")
+            .reads("word")
+            .writes("spelled")
+            .run(
+                (state, inputs, ctx) -> {
+                  for (char c : state.getString("word").toCharArray()) {
+                    ctx.emit(c + " "); // partial results, before the step's result
+                  }
+                  return ActionOutcome.of(Map.of(), state.update("spelled", true));
+                });
+    Application app =
+        Application.builder()
+            .withActions(spell)
+            .withEntrypoint("spell")
+            .withState(State.of("word", "sea"))
+            .build();
+    StreamingRun run = app.stream(Halt.never(), Map.of()); // runs on a thread of its own
+    List<String> heard = new ArrayList<>();
+    for (Chunk c : run) { // the running steps' text, as it comes
+      heard.add(c.text());
+    }
+    RunResult result = run.result(); // then where the run stopped
+    assertThat(heard).containsExactly("s ", "e ", "a ");
+    assertThat(result.state().get("spelled")).isEqualTo(true);
   }
 
   @Test
