@@ -1,6 +1,7 @@
 package io.bramble.examples.poems;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,12 +70,15 @@ public final class OfflinePoemModel implements PoemModel {
 
   /** The editor is satisfied after {@code draftsUntilSatisfied} drafts of any type. */
   public OfflinePoemModel(int draftsUntilSatisfied) {
+    this(atLeastOne(draftsUntilSatisfied), Duration.ZERO);
+  }
+
+  private static int atLeastOne(int draftsUntilSatisfied) {
     if (draftsUntilSatisfied < 1) {
       throw new IllegalArgumentException(
           "draftsUntilSatisfied must be at least 1, got " + draftsUntilSatisfied);
     }
-    this.draftsUntilSatisfied = draftsUntilSatisfied;
-    this.pause = Duration.ZERO;
+    return draftsUntilSatisfied;
   }
 
   /** After how many drafts of {@code poemType} the editor stops giving feedback. */
@@ -152,8 +156,7 @@ public final class OfflinePoemModel implements PoemModel {
       }
       tokens.accept(
           String.join(
-              "",
-              java.util.Arrays.copyOfRange(words, i, Math.min(words.length, i + WORDS_PER_PIECE))));
+              "", Arrays.copyOfRange(words, i, Math.min(words.length, i + WORDS_PER_PIECE))));
     }
   }
 

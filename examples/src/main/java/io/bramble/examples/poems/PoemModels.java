@@ -5,6 +5,7 @@ import io.bramble.llm.ChatModels;
 import io.bramble.llm.OpenAiChatModel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /** Chooses the poems model from environment variables ({@link ChatModels}' variables). */
 public final class PoemModels {
@@ -23,9 +24,12 @@ public final class PoemModels {
 
   private PoemModels() {}
 
-  /** {@link #fromEnvironment(Map)} on the process environment. */
+  /**
+   * {@link #fromEnvironment(Map)} on the process environment; the offline pace from its setting
+   * (environment variable, else the properties file's {@code poems.offline.pace-ms}).
+   */
   public static PoemModel fromEnvironment() {
-    return fromEnvironment(System.getenv());
+    return of(System.getenv(), OFFLINE_PACE_SETTING.value());
   }
 
   /**
@@ -34,13 +38,17 @@ public final class PoemModels {
    * pace of a small model.
    */
   public static PoemModel fromEnvironment(Map<String, String> env) {
-    return ChatModels.configured(env)
-        .<PoemModel>map(config -> new ChatPoemModel(new OpenAiChatModel(config)))
-        .orElseGet(() -> new OfflinePoemModel().writingAtPace(offlinePace(env)));
+    return of(env, Optional.ofNullable(env.get(OFFLINE_PACE_MS)));
   }
 
-  private static Duration offlinePace(Map<String, String> env) {
-    String ms = env.get(OFFLINE_PACE_MS);
+  private static PoemModel of(Map<String, String> env, Optional<String> paceMs) {
+    return ChatModels.configured(env)
+        .<PoemModel>map(config -> new ChatPoemModel(new OpenAiChatModel(config)))
+        .orElseGet(() -> new OfflinePoemModel().writingAtPace(offlinePace(paceMs)));
+  }
+
+  private static Duration offlinePace(Optional<String> paceMs) {
+    String ms = paceMs.orElse(null);
     if (ms == null || ms.isBlank()) {
       return OFFLINE_PACE;
     }

@@ -26,6 +26,18 @@ class PoemModelsTest {
   }
 
   @Test
+  void theOfflinePaceIsReadFromTheGraphSettingsPropertyToo() {
+    // the launcher sets a properties file's poems.offline.pace-ms as this system property
+    System.setProperty("poems.offline.pace-ms", "slow");
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(PoemModels::fromEnvironment)
+          .hasMessageContaining("'slow'");
+    } finally {
+      System.clearProperty("poems.offline.pace-ms");
+    }
+  }
+
+  @Test
   void aBaseUrlSelectsAChatModelOnThatEndpoint() {
     PoemModel m =
         PoemModels.fromEnvironment(
