@@ -94,17 +94,14 @@ public final class ResumeCommand implements Callable<Integer> {
         context.out().println(resumed.rootAppId());
         return 0;
       }
-      ProgressBar bar = output.stream() ? null : new ProgressBar(context.err());
       JobResult result =
           output.follow(
               client,
               resumed.rootAppId(),
               resumed.requestedAtMs(),
               context.out(),
-              () -> client.await(resumed, timeout, bar));
-      if (bar != null) {
-        bar.finish();
-      }
+              context.err(),
+              progress -> client.await(resumed, timeout, progress));
       return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }

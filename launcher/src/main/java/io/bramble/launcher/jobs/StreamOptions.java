@@ -6,6 +6,7 @@ import io.bramble.schemas.avro.JobResult;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
 /** {@code --stream} and {@code --json}: how a command that follows a job prints it. */
@@ -27,25 +28,38 @@ public final class StreamOptions {
   /** How long the stream may take to catch up once the result is there. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Waits for a job's result. */
+  /** Waits for a job's result, reporting join progress to {@code progress} (may be null). */
   @FunctionalInterface
   interface Awaiting {
-    JobResult result() throws TimeoutException;
+    JobResult result(Consumer<JobClient.Progress> progress) throws TimeoutException;
   }
 
   /**
-   * The job's result from {@code await}; with {@code --stream}, printing the stream of job {@code
-   * rootAppId} (from {@code fromMs}, 0: all the streams topic keeps) to {@code out} meanwhile, all
-   * of it before returning.
+   * The job's result from {@code await}, with a progress bar on {@code progressTo} (null: none);
+   * with {@code --stream}, printing the stream of job {@code rootAppId} (from {@code fromMs}, 0:
+   * all the streams topic keeps) to {@code out} meanwhile instead, all of it before returning (a
+   * bar redrawn in place would break into the streamed lines).
    */
-  JobResult follow(JobClient client, String rootAppId, long fromMs, PrintStream out, Awaiting await)
+  JobResult follow(
+      JobClient client,
+      String rootAppId,
+      long fromMs,
+      PrintStream out,
+      PrintStream progressTo,
+      Awaiting await)
       throws TimeoutException {
     if (!stream) {
-      return await.result();
+      if (progressTo == null) {
+        return await.result(null);
+      }
+      ProgressBar bar = new ProgressBar(progressTo);
+      JobResult result = await.result(bar);
+      bar.finish();
+      return result;
     }
     ChunkPrinter printer = new ChunkPrinter(out, json);
     try (ChunkSubscription chunks = client.subscribe(rootAppId, fromMs, printer)) {
-      JobResult result = await.result();
+      JobResult result = await.result(null);
       chunks.drain(DRAIN_TIMEOUT);
       return result;
     } finally {

@@ -105,18 +105,14 @@ public final class SubmitCommand implements Callable<Integer> {
         context.out().println(id);
         return 0;
       }
-      // A progress bar redrawn on the terminal would break into streamed lines.
-      ProgressBar bar = output.stream() ? null : new ProgressBar(context.err());
       JobResult result =
           output.follow(
               client,
               id,
               job.getSubmittedAtMs(),
               context.out(),
-              () -> client.await(job, timeout, bar));
-      if (bar != null) {
-        bar.finish();
-      }
+              context.err(),
+              progress -> client.await(job, timeout, progress));
       return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }

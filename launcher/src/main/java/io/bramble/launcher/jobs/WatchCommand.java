@@ -58,7 +58,8 @@ public final class WatchCommand implements Callable<Integer> {
               appId,
               0,
               context.out(),
-              () -> client.await(appId, timeout, null, output.json() ? null : this::print));
+              null,
+              progress -> client.await(appId, timeout, null, output.json() ? null : this::print));
       return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
     }
   }
