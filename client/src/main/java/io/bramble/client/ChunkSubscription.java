@@ -74,15 +74,20 @@ public final class ChunkSubscription implements AutoCloseable {
   private void follow() {
     try {
       while (!closing) {
+        // A drain stays queued until done: a wakeup may cut its reading short (drain and close
+        // wake the consumer, whatever it is doing), and then it carries on from where it was.
         try {
-          consumer.poll(Duration.ofMillis(500)).forEach(this::handle);
+          CompletableFuture<Void> drain = drains.peek();
+          if (drain == null) {
+            consumer.poll(Duration.ofMillis(500)).forEach(this::handle);
+          } else {
+            TopicReader.readToEnd(
+                consumer, List.of(partition), Duration.ofSeconds(10), this::handle);
+            drains.remove(drain);
+            drain.complete(null);
+          }
         } catch (WakeupException woken) {
-          // a drain or a close: seen below
-        }
-        CompletableFuture<Void> drain;
-        while ((drain = drains.poll()) != null) {
-          TopicReader.readToEnd(consumer, List.of(partition), Duration.ofSeconds(10), this::handle);
-          drain.complete(null);
+          // a drain or a close: seen above
         }
       }
     } catch (RuntimeException e) {
