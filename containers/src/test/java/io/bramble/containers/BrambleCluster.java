@@ -97,10 +97,20 @@ final class BrambleCluster implements AutoCloseable {
                     .forPort(8081)
                     .forStatusCode(200)
                     .withStartupTimeout(STARTUP));
+    // The coordinator runs no user code: it starts from the launcher jar alone, without the
+    // image's graphs (/opt/bramble/graphs), as a deployment may run it.
     this.coordinator =
         bramble("coordinator", 8090)
             .withEnv("BRAMBLE_STATE_DIR", "/var/lib/bramble/coordinator")
             .withEnv("BRAMBLE_COMMIT_INTERVAL_MS", "50")
+            .withCreateContainerCmdModifier(
+                cmd ->
+                    cmd.withEntrypoint(
+                        "sh",
+                        "-c",
+                        "exec java $BRAMBLE_JAVA_OPTS -cp /opt/bramble/bramble.jar"
+                            + " io.bramble.launcher.Bramble \"$@\"",
+                        "bramble"))
             .withCommand("coordinator");
   }
 

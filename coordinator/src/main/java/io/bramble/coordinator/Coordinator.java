@@ -1,6 +1,5 @@
 package io.bramble.coordinator;
 
-import io.bramble.core.registry.GraphRegistry;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -12,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator service: the {@link CoordinatorTopology} run as an exactly-once Kafka Streams
- * app, and the {@link PoolMonitor} that tells jobs when a pool they wait for has no worker.
+ * app, and the {@link PoolMonitor} that tells jobs when a pool they wait for has no worker. It
+ * loads no graph: graph jars go to the workers only.
  */
 public final class Coordinator implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -29,6 +30,7 @@ public final class Coordinator implements AutoCloseable {
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics streamsMetrics;
   private final PoolMonitor pools;
+  private final Admin admin;
 
   /** How often every pool's workers and waiting tasks are looked at. */
   static final Duration POOL_CHECK_EVERY = Duration.ofSeconds(2);
@@ -39,26 +41,23 @@ public final class Coordinator implements AutoCloseable {
   private final ArrayDeque<Long> replacements = new ArrayDeque<>();
   private volatile Runnable onFailure = () -> {};
 
-  public Coordinator(CoordinatorConfig config, GraphRegistry registry, SchemaRegistry schemas) {
-    this(config, registry, schemas, new SimpleMeterRegistry());
+  public Coordinator(CoordinatorConfig config, SchemaRegistry schemas) {
+    this(config, schemas, new SimpleMeterRegistry());
   }
 
   /** A coordinator whose meters (jobs, joins, Kafka Streams metrics) go to {@code meters}. */
-  public Coordinator(
-      CoordinatorConfig config,
-      GraphRegistry registry,
-      SchemaRegistry schemas,
-      MeterRegistry meters) {
-    this(config, registry, schemas, meters, GlobalOpenTelemetry.get());
+  public Coordinator(CoordinatorConfig config, SchemaRegistry schemas, MeterRegistry meters) {
+    this(config, schemas, meters, GlobalOpenTelemetry.get());
   }
 
   /** As above, tracing jobs, fan-outs and reduces with {@code openTelemetry}. */
   public Coordinator(
       CoordinatorConfig config,
-      GraphRegistry registry,
       SchemaRegistry schemas,
       MeterRegistry meters,
       OpenTelemetry openTelemetry) {
+    this.admin = Admin.create(config.cluster().clientProps());
+    PoolTopics poolTopics = new PoolTopics(config.cluster().topics(), admin);
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -76,9 +75,9 @@ public final class Coordinator implements AutoCloseable {
     streams =
         new KafkaStreams(
             CoordinatorTopology.build(
-                config.cluster().topics(), registry, schemas, meters, openTelemetry),
+                config.cluster().topics(), poolTopics::exists, schemas, meters, openTelemetry),
             p);
-    pools = new PoolMonitor(config.cluster(), registry.pools(), schemas, meters);
+    pools = new PoolMonitor(config.cluster(), poolTopics, admin, schemas, meters);
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(this::onUncaught);
@@ -155,6 +154,7 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     pools.close();
+    admin.close(Duration.ofSeconds(2));
     streamsMetrics.close();
   }
 }

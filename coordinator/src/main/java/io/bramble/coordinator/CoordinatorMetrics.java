@@ -14,7 +14,6 @@ final class CoordinatorMetrics {
   private final Counter jobsFailed;
   private final Timer jobDuration;
   private final Counter joinsCompleted;
-  private final Counter joinsFailed;
   private final Timer joinWait;
 
   CoordinatorMetrics(MeterRegistry registry) {
@@ -31,15 +30,11 @@ final class CoordinatorMetrics {
             .register(registry);
     joinsCompleted =
         Counter.builder("bramble.joins.completed")
-            .description("Parallel steps reduced")
-            .register(registry);
-    joinsFailed =
-        Counter.builder("bramble.joins.failed")
-            .description("Parallel steps that failed")
+            .description("Joins completed and handed to a worker to reduce")
             .register(registry);
     joinWait =
         Timer.builder("bramble.join.wait")
-            .description("From a fan-out to its reduce")
+            .description("From a fan-out to its join's completion")
             .publishPercentileHistogram()
             .register(registry);
   }
@@ -52,8 +47,8 @@ final class CoordinatorMetrics {
     }
   }
 
-  void joinFinished(FanOut join, boolean succeeded, long nowMs) {
-    (succeeded ? joinsCompleted : joinsFailed).increment();
+  void joinFinished(FanOut join, long nowMs) {
+    joinsCompleted.increment();
     if (join.getCreatedAtMs() > 0) {
       joinWait.record(Duration.ofMillis(Math.max(0, nowMs - join.getCreatedAtMs())));
     }

@@ -1,6 +1,5 @@
 package io.bramble.coordinator;
 
-import io.bramble.core.registry.GraphRegistry;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.Checkpoint;
@@ -16,6 +15,7 @@ import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -29,17 +29,19 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending joins
- * and child tasks; results fill joins and, once complete, are reduced into the parent's
- * continuation task or result; moved apps' next tasks go to their pool's tasks topic; root results
- * become job results. The three sources share one sub-topology and its stores, so jobs, fanouts and
- * results must have equal partition counts (every record of one join is keyed by the parent's app
- * id and lands in one task).
+ * and child tasks; results fill joins and, once complete, become the task that reduces the join on
+ * a worker (the coordinator runs no user code and loads no graph); moved apps' next tasks go to
+ * their pool's tasks topic; root results become job results. The three sources share one
+ * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts (every
+ * record of one join is keyed by the parent's app id and lands in one task).
  */
 public final class CoordinatorTopology {
   private CoordinatorTopology() {}
 
-  public static Topology build(Topics topics, GraphRegistry registry, SchemaRegistry schemas) {
-    return build(topics, registry, schemas, new SimpleMeterRegistry(), OpenTelemetry.noop());
+  /** {@code poolExists}: whether a pool has a tasks topic (a move to one that has none fails). */
+  public static Topology build(
+      Topics topics, Predicate<String> poolExists, SchemaRegistry schemas) {
+    return build(topics, poolExists, schemas, new SimpleMeterRegistry(), OpenTelemetry.noop());
   }
 
   /**
@@ -47,13 +49,13 @@ public final class CoordinatorTopology {
    */
   public static Topology build(
       Topics topics,
-      GraphRegistry registry,
+      Predicate<String> poolExists,
       SchemaRegistry schemas,
       MeterRegistry meters,
       OpenTelemetry openTelemetry) {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
     Tracing tracing = new Tracing(openTelemetry);
-    JoinCompleter completer = new JoinCompleter(new JoinReducer(registry), metrics, tracing);
+    JoinCompleter completer = new JoinCompleter(metrics, tracing);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
@@ -63,9 +65,7 @@ public final class CoordinatorTopology {
     t.addSource("jobs", keyIn, valueIn, topics.jobs());
     t.addProcessor(
         "intake",
-        () ->
-            new JobIntakeProcessor(
-                BrambleSerdes.decoding(JobRequest.class, schemas), registry, tracing),
+        () -> new JobIntakeProcessor(BrambleSerdes.decoding(JobRequest.class, schemas), tracing),
         "jobs");
 
     t.addSource("fanouts", keyIn, valueIn, topics.fanouts());
@@ -84,7 +84,7 @@ public final class CoordinatorTopology {
                 completer,
                 metrics,
                 tracing,
-                registry.pools()),
+                poolExists),
         "results");
 
     t.addStateStore(

@@ -13,7 +13,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * fanouts → a pending join in the store, then the child tasks. The coordinator (not the worker)
  * publishes the children, so no child result can arrive before its join exists. A fan-out seen
- * before (a worker re-ran the step after a crash) is ignored.
+ * before (a worker re-ran the step after a crash) is ignored; one of a join done for an earlier
+ * request (its reduce failed, and the job is retried) opens it again.
  */
 final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private final JoinCompleter completer;
@@ -53,8 +54,9 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   @Override
   void process(String parentAppId, FanOut fanOut, long timestamp) {
     String joinId = fanOut.getJoinId();
-    if (joins.get(joinId) != null || done.get(joinId) != null) {
-      return;
+    Long doneFor = done.get(joinId);
+    if (joins.get(joinId) != null || (doneFor != null && doneFor >= fanOut.getRequestedAtMs())) {
+      return; // delivered again; a later request's (a retry's) opens the join again
     }
     Span span = startSpan("bramble.fan-out " + fanOut.getParallelAction(), parentAppId);
     try {

@@ -1,32 +1,27 @@
 package io.bramble.coordinator;
 
-import io.bramble.core.graph.Graph;
-import io.bramble.core.registry.GraphProvider;
-import io.bramble.core.registry.GraphRegistry;
-import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
-import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
-import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.Entry;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * jobs → root tasks. Checks what can be checked before any work runs (the graph exists, the state
- * has no internal keys, entrypoint and halts name actions); a job that fails a check gets a failed
- * JobResult naming the problem. A second job with an app id already seen is ignored, unless that
- * job failed: then the newer submission retries it, and the worker resumes it from its checkpoints
- * (completed steps and children are not run again).
+ * jobs → root tasks. Checks what can be checked without the graph (the state and inputs have no
+ * internal keys): a job that fails it gets a failed JobResult naming the problem; the checks that
+ * need the graph are the starting worker's ({@code JobStart}). A second job with an app id already
+ * seen is ignored, unless that job failed: then the newer submission retries it, and the worker
+ * resumes it from its checkpoints (completed steps and children are not run again).
  *
  * <p>A resume continues a halted app (a root or a child, kept in {@link StoreNames#HALTED} on the
  * partition of its id) with the resume's inputs, as the same app id at its next sequence id; a
@@ -34,16 +29,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * delivered twice runs once.
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
-  private final GraphRegistry registry;
   private KeyValueStore<String, JobRequest> jobs;
   private KeyValueStore<String, JobResult> jobResults;
   private KeyValueStore<String, Task> halted;
   private KeyValueStore<String, String> resumes;
 
-  JobIntakeProcessor(
-      DecodedDeserializer<JobRequest> decoder, GraphRegistry registry, Tracing tracing) {
+  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, Tracing tracing) {
     super(decoder, tracing);
-    this.registry = registry;
   }
 
   @Override
@@ -135,16 +127,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       return;
     }
     try {
-      Pauses.validate(
-          request.getHaltBefore(),
-          request.getHaltAfter(),
-          registry.get(waiting.getGraph(), waiting.getGraphVersion()));
-      for (String key : StateCodec.toMap(request.getInputs()).keySet()) {
-        if (StateInternals.isInternal(key)) {
-          throw new IllegalArgumentException(
-              "input '" + key + "' is reserved: inputs starting with __ are internal");
-        }
-      }
+      refuseInternalKeys(request.getInputs(), "input");
     } catch (RuntimeException e) {
       emit(
           Sinks.EVENTS,
@@ -204,36 +187,27 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     return "no halted app has id " + appId + " (it is unknown, or a child that is running or done)";
   }
 
-  private Task rootTask(JobRequest job) {
-    GraphRegistry.Entry entry = registry.get(job.getGraph(), job.getGraphVersion());
-    GraphProvider provider = entry.provider();
-    Graph graph = entry.graph();
-    Map<String, Object> given = StateCodec.toMap(job.getState());
-    for (String key : given.keySet()) {
-      if (StateInternals.isInternal(key)) {
+  /**
+   * The job's root task, as submitted: what needs its graph (the graph exists, its entrypoint and
+   * halts name actions, its defaults) is done by the worker that starts it.
+   */
+  private static Task rootTask(JobRequest job) {
+    refuseInternalKeys(job.getState(), "job state key");
+    refuseInternalKeys(job.getInputs(), "job input");
+    return Records.rootTask(job);
+  }
+
+  /** Keys starting with __ are the runtime's: {@code what} given by a client may not use them. */
+  private static void refuseInternalKeys(StateData given, String what) {
+    for (Entry entry : given.getEntries()) {
+      if (StateInternals.isInternal(entry.getKey())) {
         throw new IllegalArgumentException(
-            "job state key '"
-                + key
+            what
+                + " '"
+                + entry.getKey()
                 + "' is internal (keys starting with __ are set by the runtime)");
       }
     }
-    for (String key : StateCodec.toMap(job.getInputs()).keySet()) {
-      if (StateInternals.isInternal(key)) {
-        throw new IllegalArgumentException(
-            "job input '" + key + "' is reserved: inputs starting with __ are internal");
-      }
-    }
-    State state = provider.defaultState().merge(State.of(given));
-    String entrypoint = job.getEntrypoint() != null ? job.getEntrypoint() : provider.entrypoint();
-    graph.action(entrypoint);
-    Pauses.validate(job.getHaltBefore(), job.getHaltAfter(), entry);
-    return Records.rootTask(
-        job,
-        entry.version(),
-        entrypoint,
-        state,
-        provider.defaultHaltAfter(),
-        entry.stepPool(null, entrypoint));
   }
 
   @Override

@@ -5,7 +5,7 @@ import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
-import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -18,18 +18,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Ends a join: reduces, forwards the parent's continuation task or result (halted, when one of the
- * job's halts holds after the reduce), and replaces the join's records with a done marker (so
- * redeliveries are recognised and the store stays small). A join that failed gets no marker: a
- * retry of the job fans out the same join again.
+ * Ends a join: hands its parent to a worker of the parallel action's pool, with the outcomes of its
+ * children in task order (the worker runs the reduce, as a step, and continues the parent: the
+ * coordinator runs no user code), and replaces the join's records with a done marker holding the
+ * request the join completed for, so that the same fan-out delivered again is recognised and the
+ * store stays small. A fan-out of the join from a later request (a failed job's retry re-runs a
+ * reduce that failed) opens it again.
  */
 final class JoinCompleter {
-  private final JoinReducer reducer;
   private final CoordinatorMetrics metrics;
   private final Tracing tracing;
 
-  JoinCompleter(JoinReducer reducer, CoordinatorMetrics metrics, Tracing tracing) {
-    this.reducer = reducer;
+  JoinCompleter(CoordinatorMetrics metrics, Tracing tracing) {
     this.metrics = metrics;
     this.tracing = tracing;
   }
@@ -73,6 +73,23 @@ final class JoinCompleter {
     return list;
   }
 
+  /**
+   * The joins-done key of how many steps {@code joinId}'s children added to their job's count when
+   * it completed, so that completing it again (a retry) replaces them instead of adding them twice.
+   */
+  static String stepsKey(String joinId) {
+    return joinId + "#steps";
+  }
+
+  /** The latest request the join and its children's results follow from. */
+  static long requestedAt(FanOut join, List<TaskResult> results) {
+    long latest = join.getRequestedAtMs();
+    for (TaskResult r : results) {
+      latest = Math.max(latest, r.getRequestedAtMs());
+    }
+    return latest;
+  }
+
   void complete(
       ProcessorContext<String, Object> context,
       FanOut join,
@@ -83,7 +100,7 @@ final class JoinCompleter {
     Span span =
         tracing
             .tracer()
-            .spanBuilder("bramble.reduce " + join.getParallelAction())
+            .spanBuilder("bramble.join " + join.getParallelAction())
             .setParent(trace)
             .setAttribute(StepSpans.APP_ID, join.getParentAppId())
             .setAttribute(StepSpans.PROCESS, Events.PROCESS)
@@ -123,25 +140,11 @@ final class JoinCompleter {
       counts.delete(completedCountKey(join.getJoinId()));
     }
     long now = context.currentSystemTimeMs();
-    JoinReducer.Completion c = reducer.complete(join, results, children, now);
-    for (var event : c.events()) {
-      forward(context, event.getAppId(), event, timestamp, trace, Sinks.EVENTS);
-    }
-    boolean succeeded =
-        c.continuation() != null || c.parentResult().getStatus() != ResultStatus.FAILED;
-    if (succeeded) {
-      done.put(join.getJoinId(), now);
-      addSteps(context, join.getRootAppId(), results);
-    }
-    metrics.joinFinished(join, succeeded, now);
-    if (c.continuation() != null) {
-      forward(context, join.getParentAppId(), c.continuation(), timestamp, trace, Sinks.TASKS);
-    } else {
-      TaskResult r = c.parentResult();
-      for (String key : Records.resultKeys(r)) {
-        forward(context, key, r, timestamp, trace, Sinks.RESULTS);
-      }
-    }
+    done.put(join.getJoinId(), join.getRequestedAtMs());
+    addSteps(context, join, results);
+    metrics.joinFinished(join, now);
+    Task reduce = Records.reduceTask(join, results, children, requestedAt(join, results));
+    forward(context, join.getParentAppId(), reduce, timestamp, trace, Sinks.TASKS);
     forward(
         context,
         join.getParentAppId(),
@@ -153,17 +156,21 @@ final class JoinCompleter {
 
   /**
    * Adds the children's steps to their job's count: once per completed join, not a store write per
-   * child (a failed join adds none, so a retry that completes it is not counted twice).
+   * child; a join completed again (its reduce failed, the job was retried) replaces what it added.
    */
   private static void addSteps(
-      ProcessorContext<String, Object> context, String rootAppId, List<TaskResult> results) {
+      ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results) {
     KeyValueStore<String, Long> steps = context.getStateStore(StoreNames.APP_STEPS);
+    KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     long sum = 0;
     for (TaskResult r : results) {
       sum += r.getSequenceId() + 1;
     }
-    Long known = steps.get(rootAppId);
-    steps.put(rootAppId, (known == null ? 0 : known) + sum);
+    Long before = done.get(stepsKey(join.getJoinId()));
+    Long known = steps.get(join.getRootAppId());
+    steps.put(
+        join.getRootAppId(), (known == null ? 0 : known) - (before == null ? 0 : before) + sum);
+    done.put(stepsKey(join.getJoinId()), sum);
   }
 
   private void forward(

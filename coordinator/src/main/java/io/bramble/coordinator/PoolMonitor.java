@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -80,6 +79,7 @@ final class PoolMonitor implements AutoCloseable {
   private final MeterRegistry meters;
   private final List<Gauge> gauges = new ArrayList<>();
   private final Map<String, Seen> pools = new ConcurrentHashMap<>();
+  private final PoolTopics poolTopics;
   private final Admin admin;
   private final KafkaConsumer<String, byte[]> reader;
   private final KafkaProducer<String, byte[]> producer;
@@ -93,12 +93,22 @@ final class PoolMonitor implements AutoCloseable {
             return t;
           });
 
+  /**
+   * A monitor of the pools {@code poolTopics} finds (looked for again every round: a pool is
+   * watched from the round after a worker created its topic), asking the cluster through {@code
+   * admin}.
+   */
   PoolMonitor(
-      ClusterConfig cluster, Set<String> pools, SchemaRegistry schemas, MeterRegistry meters) {
+      ClusterConfig cluster,
+      PoolTopics poolTopics,
+      Admin admin,
+      SchemaRegistry schemas,
+      MeterRegistry meters) {
     this.cluster = cluster;
     this.meters = meters;
+    this.poolTopics = poolTopics;
+    this.admin = admin;
     Map<String, Object> props = cluster.clientProps();
-    this.admin = Admin.create(props);
     Map<String, Object> readerProps = TopicReader.readerProps(props);
     readerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "bramble-pool-monitor");
     this.reader =
@@ -109,20 +119,22 @@ final class PoolMonitor implements AutoCloseable {
         new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
     this.tasks = BrambleSerdes.decoding(Task.class, schemas);
     this.events = BrambleSerdes.forType(TrackingEvent.class, schemas);
-    for (String pool : new TreeSet<>(pools)) {
-      Seen seen = new Seen();
-      this.pools.put(pool, seen);
-      gauges.add(
-          Gauge.builder("bramble.pool.workers", seen.workers, AtomicLong::get)
-              .description("Members of the pool's worker group")
-              .tag("pool", pool)
-              .register(meters));
-      gauges.add(
-          Gauge.builder("bramble.pool.lag", seen.lag, AtomicLong::get)
-              .description("Offsets of the pool's tasks topic its workers have not committed")
-              .tag("pool", pool)
-              .register(meters));
-    }
+  }
+
+  /** Starts watching {@code pool}: its state and its gauges. */
+  private void watch(String pool) {
+    Seen seen = new Seen();
+    pools.put(pool, seen);
+    gauges.add(
+        Gauge.builder("bramble.pool.workers", seen.workers, AtomicLong::get)
+            .description("Members of the pool's worker group")
+            .tag("pool", pool)
+            .register(meters));
+    gauges.add(
+        Gauge.builder("bramble.pool.lag", seen.lag, AtomicLong::get)
+            .description("Offsets of the pool's tasks topic its workers have not committed")
+            .tag("pool", pool)
+            .register(meters));
   }
 
   void start(Duration every) {
@@ -130,6 +142,11 @@ final class PoolMonitor implements AutoCloseable {
   }
 
   private void checkAll() {
+    for (String pool : poolTopics.refresh()) {
+      if (!pools.containsKey(pool)) {
+        watch(pool);
+      }
+    }
     for (Map.Entry<String, Seen> pool : pools.entrySet()) {
       Seen seen = pool.getValue();
       try {
@@ -275,6 +292,5 @@ final class PoolMonitor implements AutoCloseable {
     gauges.forEach(meters::remove);
     producer.close(Duration.ofSeconds(2));
     reader.close(Duration.ofSeconds(2));
-    admin.close(Duration.ofSeconds(2));
   }
 }

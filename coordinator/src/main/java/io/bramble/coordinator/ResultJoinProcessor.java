@@ -22,9 +22,8 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -56,19 +55,19 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, String> resumes;
   private KeyValueStore<String, Long> moves;
   private KeyValueStore<String, String> deadlines;
-  private final Set<String> pools;
+  private final Predicate<String> poolExists;
 
-  /** {@code pools}: the pools whose tasks topics exist (those the graphs here use). */
+  /** {@code poolExists}: whether a pool has a tasks topic. */
   ResultJoinProcessor(
       DecodedDeserializer<TaskResult> decoder,
       JoinCompleter completer,
       CoordinatorMetrics metrics,
       Tracing tracing,
-      Set<String> pools) {
+      Predicate<String> poolExists) {
     super(decoder, tracing);
     this.completer = completer;
     this.metrics = metrics;
-    this.pools = Set.copyOf(pools);
+    this.poolExists = poolExists;
   }
 
   @Override
@@ -286,7 +285,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (last != null && last >= next.getSequenceId()) {
       return;
     }
-    if (!pools.contains(next.getPool())) {
+    if (!poolExists.test(next.getPool())) {
       process(key, unknownPool(result), timestamp);
       return;
     }
@@ -310,10 +309,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
                 + next.getPool()
                 + " for action '"
                 + next.getPosition()
-                + "', but no graph of the coordinator runs steps there, so it has no tasks topic"
-                + " (pools here: "
-                + new TreeSet<>(pools)
-                + "); do the coordinator and the workers load the same graph code?",
+                + "', but that pool has no tasks topic (a worker creates the topics of the pools its graphs use; has none with this"
+                + " graph started?)",
             next.getPosition()),
         moved.getSequenceId(),
         moved.getLastAction(),
@@ -352,7 +349,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     waitingChildren.forEach(w -> apps.addAll(w.getWaiting()));
     List<TaskResult> all = new ArrayList<>(waitingChildren);
     all.addAll(JoinCompleter.childrenOf(results, join.getJoinId()));
-    long requestedAt = JoinReducer.requestedAt(join, all);
+    long requestedAt = JoinCompleter.requestedAt(join, all);
     TaskResult parentWaits = Records.waitingForChildren(join, apps, requestedAt, now());
     if (join.getParent() == null) {
       finishJob(parentWaits, timestamp);
@@ -397,6 +394,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
           emit(Sinks.CHECKPOINTS, line.substring(4), null, timestamp);
         } else if (line.startsWith("join:")) {
           done.delete(line.substring(5));
+          done.delete(JoinCompleter.stepsKey(line.substring(5)));
         }
       }
       trees.delete(rootAppId);

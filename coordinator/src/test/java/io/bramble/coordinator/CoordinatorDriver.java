@@ -1,14 +1,19 @@
 package io.bramble.coordinator;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.worker.TaskOutcome;
+import io.bramble.worker.TaskRunner;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Properties;
@@ -44,7 +49,8 @@ final class CoordinatorDriver implements AutoCloseable {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
-        new TopologyTestDriver(CoordinatorTopology.build(topics, graphs, schemas), props, start);
+        new TopologyTestDriver(
+            CoordinatorTopology.build(topics, graphs.pools()::contains, schemas), props, start);
     jobs = input(topics.jobs(), JobRequest.class);
     fanouts = input(topics.fanouts(), FanOut.class);
     results = input(topics.results(), TaskResult.class);
@@ -56,6 +62,18 @@ final class CoordinatorDriver implements AutoCloseable {
       fanouts.pipeInput(f.key(), f.fanOut());
     } else if (outcome instanceof TaskOutcome.Finished r) {
       Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
+    }
+  }
+
+  /**
+   * Plays the workers for the joins the coordinator completed: every task it published since the
+   * last read must be one that reduces a join (no other task was released); each runs on {@code
+   * worker} and its outcome is sent back.
+   */
+  void reduce(TestOutputTopic<String, Task> tasks, TaskRunner worker, Persister checkpoints) {
+    for (Task task : tasks.readValuesToList()) {
+      assertThat(task.getJoined()).as("a task that reduces a join: %s", task).isNotNull();
+      send(worker.run(task, checkpoints));
     }
   }
 

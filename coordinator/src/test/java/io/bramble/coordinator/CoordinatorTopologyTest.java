@@ -181,7 +181,7 @@ class CoordinatorTopologyTest {
   }
 
   @Test
-  void aJobBecomesOneRootTaskAtTheEntrypointWithItsState() {
+  void aJobBecomesOneRootTaskWithItsStateForAWorkerOfTheDefaultPool() {
     jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L, 2L))));
 
     List<Task> published = tasks.readValuesToList();
@@ -189,7 +189,8 @@ class CoordinatorTopologyTest {
     Task root = published.get(0);
     assertThat(root.getAppId()).isEqualTo("job-1");
     assertThat(root.getTaskId()).isEqualTo("job-1@0");
-    assertThat(root.getPosition()).isEqualTo("squares");
+    assertThat(root.getPosition()).as("the graph's entrypoint: the worker knows it").isNull();
+    assertThat(root.getPool()).isEqualTo("default");
     assertThat(root.getSequenceId()).isZero();
     assertThat(root.getParent()).isNull();
     assertThat(StateCodec.toState(root.getState()).<Long>getList("xs")).containsExactly(1L, 2L);
@@ -210,13 +211,28 @@ class CoordinatorTopologyTest {
   }
 
   @Test
-  void aJobNamingAnUnknownGraphGetsAFailedResultNamingIt() {
+  void aJobNamingAnUnknownGraphFailsOnTheWorkerThatStartsItNamingIt() {
     jobs.pipeInput("job-1", job("job-1", "nope", State.empty()));
+    runToTheEnd();
+
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.getError().getMessage()).contains("unknown graph 'nope'");
+    assertThat(result.getGraph()).isEqualTo("nope");
+  }
+
+  @Test
+  void aJobWhoseStateHoldsAnInternalKeyIsRefusedBeforeAnyTask() {
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "sums", State.empty()))
+            .setState(StateCodec.fromMap(Map.of("__SEQUENCE_ID", 3L)))
+            .build());
 
     assertThat(tasks.isEmpty()).isTrue();
     JobResult result = theOnlyJobResult();
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("unknown graph 'nope'");
+    assertThat(result.getError().getMessage()).contains("job state key '__SEQUENCE_ID'");
   }
 
   @Test
@@ -366,8 +382,8 @@ class CoordinatorTopologyTest {
         .containsExactly(5L, 9L);
     // root: groups; each group: squares and total; the squares' children: one step each
     assertThat(result.getSteps()).isEqualTo(1 + 2 * 2 + 3);
-    // the inner parents' results travelled through the results topic, keyed by the outer parent
-    assertThat(resultsOut.readRecordsToList()).extracting(TestRecord::key).containsOnly("job-1");
+    // the coordinator reduced nothing itself: it wrote no result of its own
+    assertThat(resultsOut.isEmpty()).isTrue();
   }
 
   @Test

@@ -96,6 +96,7 @@ class JoinBudgetTest {
     List<Task> out = new ArrayList<>(tasks.readValuesToList());
     assertThat(out).hasSize(2);
     List<Long> released = new ArrayList<>();
+    List<Task> reduces = new ArrayList<>();
     while (!out.isEmpty()) {
       // The last one out reports first: order does not matter to the budget.
       Task child = out.remove(out.size() - 1);
@@ -103,7 +104,10 @@ class JoinBudgetTest {
       TaskOutcome result = worker.run(child, checkpoints);
       coordinator.send(result);
       coordinator.send(result); // delivered twice: it lets no second child out
-      List<Task> next = tasks.readValuesToList();
+      List<Task> next = new ArrayList<>();
+      for (Task t : tasks.readValuesToList()) {
+        (t.getJoined() == null ? next : reduces).add(t);
+      }
       assertThat(out.size() + next.size())
           .as("children out, not yet reported")
           .isLessThanOrEqualTo(2);
@@ -111,6 +115,8 @@ class JoinBudgetTest {
     }
 
     assertThat(released).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
+    assertThat(reduces).as("the join, reduced once on a worker").hasSize(1);
+    coordinator.send(worker.run(reduces.get(0), checkpoints));
     JobResult result = jobResults.readValue();
     assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
     assertThat(StateCodec.toState(result.getState()).<Long>getList("ys"))

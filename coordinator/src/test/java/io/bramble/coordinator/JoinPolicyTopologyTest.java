@@ -113,6 +113,11 @@ class JoinPolicyTopologyTest {
     return worker.run(child, checkpointStore);
   }
 
+  /** Plays the worker that reduces the completed join. */
+  private void reduce() {
+    coordinator.reduce(tasks, worker, checkpointStore);
+  }
+
   private List<String> cancelled() {
     return checkpoints.readValuesToList().stream()
         .filter(c -> c != null && c.getStatus() == CheckpointStatus.CANCELLED)
@@ -129,6 +134,7 @@ class JoinPolicyTopologyTest {
     coordinator.send(run(children.get(3)));
     assertThat(jobResults.isEmpty()).isTrue();
     coordinator.send(run(children.get(1)));
+    reduce();
 
     JobResult result = jobResults.readValue();
     assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
@@ -150,6 +156,7 @@ class JoinPolicyTopologyTest {
     coordinator.send(run(children.get(0)));
     assertThat(jobResults.isEmpty()).isTrue();
     coordinator.send(run(children.get(3)));
+    reduce();
 
     assertThat(StateCodec.toState(jobResults.readValue().getState()).<Long>getList("ys"))
         .containsExactly(1L, 9L, 16L);
@@ -162,10 +169,11 @@ class JoinPolicyTopologyTest {
     assertThat(children).hasSize(1);
 
     coordinator.send(run(children.get(0)));
+    reduce(); // children 1 and 2 were never released: the only task out reduces the join
 
     assertThat(StateCodec.toState(jobResults.readValue().getState()).<Long>getList("ys"))
         .containsExactly(1L);
-    assertThat(tasks.isEmpty()).as("children 1 and 2 were never released").isTrue();
+    assertThat(tasks.isEmpty()).isTrue();
   }
 
   @Test
@@ -174,10 +182,11 @@ class JoinPolicyTopologyTest {
     assertThat(children).hasSize(1);
 
     coordinator.driver.advanceWallClockTime(Duration.ofSeconds(11));
+    reduce(); // the queued children were not released: the only task out reduces the join
 
     State end = StateCodec.toState(jobResults.readValue().getState());
     assertThat(end.<String>getList("failed")).hasSize(3);
-    assertThat(tasks.isEmpty()).as("the queued children were not released").isTrue();
+    assertThat(tasks.isEmpty()).isTrue();
   }
 
   @Test
@@ -190,6 +199,7 @@ class JoinPolicyTopologyTest {
     assertThat(jobResults.isEmpty()).as("not yet due").isTrue();
 
     coordinator.driver.advanceWallClockTime(Duration.ofSeconds(6));
+    reduce();
 
     JobResult result = jobResults.readValue();
     assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);

@@ -179,8 +179,9 @@ class PoolRoutingTest {
 
     assertThat(ran.get("gpu")).containsExactly("embed", "embed", "embed");
     assertThat(ran.get("default"))
+        .as("the root's fan-out (at its entrypoint), each child's steps, then the reduce")
         .containsExactly(
-            "index_all", "retrieve", "retrieve", "retrieve", "store", "store", "store");
+            null, "retrieve", "retrieve", "retrieve", "store", "store", "store", "index_all");
     JobResult result = jobResults.readValue();
     assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
     State local =
@@ -195,12 +196,18 @@ class PoolRoutingTest {
   }
 
   @Test
-  void aRootWhoseFirstActionIsInAPoolStartsThere() {
+  void aRootWhoseFirstActionIsInAPoolMovesThereBeforeItsFirstStep() {
     submit("job-2", "gpu-first", State.empty());
 
-    assertThat(defaultTasks.isEmpty()).isTrue();
+    // The coordinator reads no graph: the job starts in the default pool, whose worker moves it.
+    assertThat(gpuTasks.isEmpty()).isTrue();
+    TaskResult move =
+        ((TaskOutcome.Finished) worker.run(defaultTasks.readValue(), checkpointStore)).result();
+    assertThat(move.getStatus()).isEqualTo(ResultStatus.MOVED);
+    results.pipeInput(move.getAppId(), move);
     Task root = gpuTasks.readValue();
     assertThat(root.getPosition()).isEqualTo("embed");
+    assertThat(root.getSequenceId()).isZero();
     send(worker.run(root, checkpointStore));
     Task next = defaultTasks.readValue();
     assertThat(next.getPosition()).isEqualTo("keep");
@@ -235,11 +242,11 @@ class PoolRoutingTest {
   }
 
   @Test
-  void aMoveToAPoolNoGraphHereUsesFailsTheAppNamingThePool() {
+  void aMoveToAPoolWithoutATasksTopicFailsTheAppNamingThePool() {
     submit("job-4", "gpu-first", State.empty());
-    Task root = gpuTasks.readValue();
+    Task root = defaultTasks.readValue();
     TaskResult move = ((TaskOutcome.Finished) worker.run(root, checkpointStore)).result();
-    move.getNext().setPool("tpu"); // a worker whose graph code differs from the coordinator's
+    move.getNext().setPool("tpu"); // a worker whose graph code differs from the others'
 
     results.pipeInput(move.getAppId(), move);
 
@@ -247,7 +254,8 @@ class PoolRoutingTest {
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result.getError().getMessage())
         .contains("moved to pool tpu")
-        .contains("no graph of the coordinator runs steps there");
+        .contains("that pool has no tasks topic");
     assertThat(defaultTasks.isEmpty()).isTrue();
+    assertThat(gpuTasks.isEmpty()).isTrue();
   }
 }

@@ -150,7 +150,6 @@ public final class DevCluster implements AutoCloseable {
         new Coordinator(
             CoordinatorConfig.of(cluster, dataDir.resolve("coordinator"))
                 .withCommitIntervalMs(settings.commitIntervalMs()),
-            graphs,
             schemas,
             meters,
             openTelemetry);
@@ -205,6 +204,20 @@ public final class DevCluster implements AutoCloseable {
 
   public List<Worker> workers() {
     return List.copyOf(workers);
+  }
+
+  /**
+   * Waits until every worker owns task partitions: the group's first rebalances are over, so a task
+   * started now is not handed to a worker that joined late (a long step would run twice).
+   */
+  public void awaitWorkersAssigned(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (workers.stream().anyMatch(w -> w.assignment().isEmpty())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("workers without task partitions after " + timeout);
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** The meters of the coordinator and every worker, in Prometheus' format via {@code scrape()}. */

@@ -92,7 +92,7 @@ class DistributedRunTest {
   @Test
   void aThousandChildFanOutCompletesWithResultsReducedInTaskOrderAndBothWorkersShareIt()
       throws Exception {
-    awaitEveryWorkerAssigned();
+    cluster.awaitWorkersAssigned(Duration.ofSeconds(60));
     Map<String, Long> before = new HashMap<>();
     cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
     JobResult result = run("fanout", State.of("n", 1000, "sleep_ms", 0));
@@ -142,7 +142,7 @@ class DistributedRunTest {
   void threeWorkersShareTheLoad() throws Exception {
     Worker third = cluster.startWorker();
     try {
-      awaitEveryWorkerAssigned();
+      cluster.awaitWorkersAssigned(Duration.ofSeconds(60));
       Map<String, Long> before = new HashMap<>();
       cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
       JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
@@ -268,7 +268,7 @@ class DistributedRunTest {
 
   @Test
   void aWorkerShutDownGracefullyMidJobRepeatsNoStep() throws Exception {
-    awaitEveryWorkerAssigned();
+    cluster.awaitWorkersAssigned(Duration.ofSeconds(60));
     String appId = "graceful-" + UUID.randomUUID();
     // Far more children than the two workers run at once (2 x 64), so the leaving worker still has
     // tasks queued, not started, when it goes: those must move, not run twice.
@@ -422,14 +422,6 @@ class DistributedRunTest {
   }
 
   /** Waits until a rebalance has given every worker some task partitions. */
-  private void awaitEveryWorkerAssigned() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (cluster.workers().stream().anyMatch(w -> w.assignment().isEmpty())
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
-  }
-
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
     return TopicReader.readAll(cluster.cluster(), topic, Duration.ofSeconds(30)).stream()

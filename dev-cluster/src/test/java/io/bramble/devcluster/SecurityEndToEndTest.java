@@ -115,7 +115,7 @@ class SecurityEndToEndTest {
     BrambleSchemas.registerAll(schemas, TOPICS.prefix());
     GraphRegistry graphs = GraphRegistry.load();
     coordinator =
-        new Coordinator(CoordinatorConfig.of(cluster, dir.resolve("coordinator")), graphs, schemas);
+        new Coordinator(CoordinatorConfig.of(cluster, dir.resolve("coordinator")), schemas);
     coordinator.start();
     assertThat(coordinator.awaitRunning(Duration.ofSeconds(60)))
         .as("coordinator RUNNING as the bramble user (state %s)", coordinator.state())

@@ -63,7 +63,8 @@ class TracingTest {
             "bramble.fan-out fan_out",
             "bramble.step tick",
             "bramble.step done",
-            "bramble.reduce fan_out",
+            "bramble.join fan_out",
+            "bramble.step fan_out",
             "bramble.step summarize",
             "bramble.job.done fanout");
     Set<String> processes =
@@ -74,6 +75,10 @@ class TracingTest {
         .contains("coordinator")
         .anyMatch(p -> p != null && p.startsWith("worker-"));
     assertThat(trace.stream().filter(s -> s.getName().equals("bramble.step tick"))).hasSize(6 * 3);
+    assertThat(trace.stream().filter(s -> s.getName().equals("bramble.step fan_out")))
+        .as("the reduce: a step on a worker")
+        .singleElement()
+        .satisfies(s -> assertThat(s.getAttributes().get(StepSpans.PROCESS)).startsWith("worker-"));
     assertThat(trace.stream().filter(s -> s.getName().startsWith("bramble.step")))
         .allSatisfy(s -> assertThat(s.getParentSpanId()).isNotEqualTo(SpanId.getInvalid()));
   }

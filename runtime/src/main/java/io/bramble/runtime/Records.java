@@ -1,21 +1,25 @@
 package io.bramble.runtime;
 
 import io.bramble.core.parallel.SubGraphTask;
+import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import io.bramble.core.stream.Chunk;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
+import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.JoinedChildren;
 import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.WaitingApp;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,35 +40,30 @@ public final class Records {
   }
 
   /**
-   * The first task of a job: its root app at {@code entrypoint}, step 0, in {@code pool}, ending at
-   * the graph's own {@code haltAfter} and pausing at the job's halts.
+   * The first task of a job: its root app at step 0, in the default pool, as submitted: the graph's
+   * defaults (version, state, entrypoint, halts) are added by the worker that starts it, which has
+   * the graph; the job's halts pause every app of its tree.
    */
-  public static Task rootTask(
-      JobRequest job,
-      String graphVersion,
-      String entrypoint,
-      State state,
-      List<String> haltAfter,
-      String pool) {
+  public static Task rootTask(JobRequest job) {
     return Task.newBuilder()
         .setTaskId(stepId(job.getAppId(), 0))
         .setAppId(job.getAppId())
         .setGraph(job.getGraph())
-        .setGraphVersion(graphVersion)
+        .setGraphVersion(job.getGraphVersion())
         .setPartitionKey(job.getPartitionKey())
         .setRootAppId(job.getAppId())
-        .setPosition(entrypoint)
+        .setPosition(job.getEntrypoint())
         .setSequenceId(0)
-        .setState(StateCodec.toAvro(state))
+        .setState(job.getState())
         .setInputs(job.getInputs())
         .setHaltBefore(List.of())
-        .setHaltAfter(haltAfter)
+        .setHaltAfter(List.of())
         .setPauseBefore(job.getHaltBefore())
         .setPauseAfter(job.getHaltAfter())
         .setRequestedAtMs(job.getSubmittedAtMs())
         .setParent(null)
         .setSubGraph(null)
-        .setPool(pool)
+        .setPool(Pools.DEFAULT)
         .setAttempt(0)
         .build();
   }
@@ -99,6 +98,7 @@ public final class Records {
         .setState(StateCodec.toAvro(state))
         .setPool(pool)
         .setAttempt(0)
+        .setJoined(null)
         .build();
   }
 
@@ -143,21 +143,41 @@ public final class Records {
   }
 
   /**
-   * The task that continues {@code join}'s parent after its reduce: at {@code position}, step
-   * {@code sequenceId}, in {@code pool}.
+   * The task that completes {@code join}: its parent at the parallel action, from the state it had
+   * before the step, with the outcomes of the children that reported ({@code results}, in task
+   * order) of its {@code children}; the worker that takes it (of the parallel action's pool) runs
+   * the reduce and continues the parent. {@code requestedAtMs}: the latest request the join and its
+   * results follow from.
    */
-  public static Task continuation(
-      FanOut join, String position, long sequenceId, State state, long requestedAtMs, String pool) {
+  public static Task reduceTask(
+      FanOut join, List<TaskResult> results, int children, long requestedAtMs) {
+    List<ChildOutcome> outcomes = new ArrayList<>(results.size());
+    for (TaskResult r : results) {
+      boolean completed = r.getStatus() == ResultStatus.COMPLETED;
+      outcomes.add(
+          ChildOutcome.newBuilder()
+              .setIndex(r.getParent().getChildIndex())
+              .setAppId(r.getAppId())
+              .setCompleted(completed)
+              .setState(completed ? r.getState() : null)
+              .setError(
+                  completed
+                      ? null
+                      : r.getError() != null
+                          ? r.getError()
+                          : Errors.of("unknown", "no error given", null))
+              .build());
+    }
     return Task.newBuilder()
-        .setTaskId(stepId(join.getParentAppId(), sequenceId))
+        .setTaskId(stepId(join.getParentAppId(), join.getParentSequenceId()))
         .setAppId(join.getParentAppId())
         .setGraph(join.getGraph())
         .setGraphVersion(join.getGraphVersion())
         .setPartitionKey(join.getPartitionKey())
         .setRootAppId(join.getRootAppId())
-        .setPosition(position)
-        .setSequenceId(sequenceId)
-        .setState(StateCodec.toAvro(state))
+        .setPosition(join.getParallelAction())
+        .setSequenceId(join.getParentSequenceId())
+        .setState(join.getParentState())
         .setInputs(join.getInputs())
         .setHaltBefore(join.getHaltBefore())
         .setHaltAfter(join.getHaltAfter())
@@ -166,9 +186,10 @@ public final class Records {
         .setRequestedAtMs(requestedAtMs)
         .setParent(join.getParent())
         .setSubGraph(join.getSubGraph())
-        .setPool(pool)
+        .setPool(join.getReducePool())
         .setAttempt(0)
         .setLabel(join.getLabel())
+        .setJoined(new JoinedChildren(children, outcomes))
         .build();
   }
 

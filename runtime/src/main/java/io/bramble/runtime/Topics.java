@@ -33,6 +33,17 @@ public record Topics(String prefix) {
     return Pools.DEFAULT.equals(pool) ? tasks() : tasks() + "." + pool;
   }
 
+  /** The pool whose tasks topic {@code topic} is, or null when it is none. */
+  public String poolOf(String topic) {
+    if (topic.equals(tasks())) {
+      return Pools.DEFAULT;
+    }
+    String prefix = tasks() + ".";
+    return topic.startsWith(prefix) && topic.length() > prefix.length()
+        ? topic.substring(prefix.length())
+        : null;
+  }
+
   public String fanouts() {
     return prefix + "fanouts";
   }

@@ -5,11 +5,13 @@ import io.bramble.core.application.Application;
 import io.bramble.core.application.ApplicationBuilder;
 import io.bramble.core.application.Halt;
 import io.bramble.core.graph.Graph;
+import io.bramble.core.parallel.ChildFailure;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
+import io.bramble.core.persistence.Status;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.runtime.Pools;
 import io.bramble.core.runtime.Seam;
@@ -19,9 +21,12 @@ import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
 import io.bramble.runtime.Errors;
+import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JoinedChildren;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -32,10 +37,11 @@ import java.util.Map;
 
 /**
  * Runs one task's action loop: from its checkpoint when one is ahead of the task, else from the
- * task's position; until the application ends, halts, reaches a parallel action, whose child tasks
- * it computes (the map) for the coordinator, or reaches an action of another pool than the task's,
- * where it moves (a task for that pool, which the coordinator publishes). Never throws: failures
- * become failed results.
+ * task's position (first completing its parallel step there, when the task carries the step's
+ * joined children: the reduce runs here, never on the coordinator); until the application ends,
+ * halts, reaches a parallel action, whose child tasks it computes (the map) for the coordinator, or
+ * reaches an action of another pool than the task's, where it moves (a task for that pool, which
+ * the coordinator publishes). Never throws: failures become failed results.
  */
 public final class TaskRunner {
   private final GraphRegistry registry;
@@ -101,12 +107,13 @@ public final class TaskRunner {
   }
 
   private TaskOutcome runChecked(
-      Task task,
+      Task given,
       Persister checkpoints,
       Tracker tracker,
       ChunkListener chunks,
       LifecycleHook... hooks) {
-    GraphRegistry.Entry entry = registry.get(task.getGraph(), task.getGraphVersion());
+    GraphRegistry.Entry entry = registry.get(given.getGraph(), given.getGraphVersion());
+    Task task = JobStart.is(given) ? JobStart.prepare(given, entry) : checkPauses(given, entry);
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
     Graph graph = runnable.graph();
     Halt pauses = Halt.of(task.getPauseBefore(), task.getPauseAfter()).within(graph);
@@ -129,7 +136,7 @@ public final class TaskRunner {
     }
     PersistedState checkpoint =
         checkpoints.load(task.getPartitionKey(), task.getAppId()).orElse(null);
-    boolean resumed = checkpoint != null && checkpoint.sequenceId() >= task.getSequenceId();
+    boolean resumed = isAhead(checkpoint, task);
     if (resumed) {
       builder.initializeFrom(checkpoints, true, null, null);
     } else {
@@ -148,20 +155,83 @@ public final class TaskRunner {
       return stopped(task, app, pauses, appPool);
     }
     long firstStep = app.nextSequenceId();
+    if (!resumed && task.getJoined() != null) {
+      Seam.Stop reduced = reduce(app, task.getJoined(), halt, inputs);
+      if (reduced == Seam.Stop.ENDED || reduced == Seam.Stop.HALTED) {
+        return stopped(task, app, pauses, appPool);
+      }
+    }
     Seam.Stop stop =
         seam.runUntilParallel(
             halt, action -> Pools.ofStep(action, appPool).equals(task.getPool()), inputs);
+    boolean progressed =
+        resumed
+            || app.nextSequenceId() > firstStep
+            || (JobStart.is(task) && Pools.DEFAULT.equals(task.getPool()));
     return switch (stop) {
       case AT_PARALLEL -> fanOut(task, entry, app, inputs);
-      case CONTINUES -> moved(task, app, appPool, resumed || app.nextSequenceId() > firstStep);
+      case CONTINUES -> moved(task, app, appPool, progressed);
       default -> stopped(task, app, pauses, appPool);
     };
   }
 
   /**
+   * {@code task}, whose halts (a resume may name new ones) must name actions of its graph's tree:
+   * the coordinator, which reads no graph, could not check them.
+   */
+  private static Task checkPauses(Task task, GraphRegistry.Entry entry) {
+    if (!task.getPauseBefore().isEmpty() || !task.getPauseAfter().isEmpty()) {
+      try {
+        Pauses.validate(task.getPauseBefore(), task.getPauseAfter(), entry);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("app " + task.getAppId() + ": " + e.getMessage(), e);
+      }
+    }
+    return task;
+  }
+
+  /**
+   * Whether {@code checkpoint} is ahead of {@code task}, so the app resumes from it: it holds the
+   * task's step or a later one. For a task that completes a parallel step, the step must have
+   * completed: a reduce that failed runs again from the task's children.
+   */
+  private static boolean isAhead(PersistedState checkpoint, Task task) {
+    if (checkpoint == null || checkpoint.sequenceId() < task.getSequenceId()) {
+      return false;
+    }
+    return task.getJoined() == null
+        || checkpoint.sequenceId() > task.getSequenceId()
+        || checkpoint.status() == Status.COMPLETED;
+  }
+
+  /**
+   * Completes the app's parallel step from the outcomes its join gathered: the reduce runs here, as
+   * a step (retried as its action says, checkpointed, tracked).
+   */
+  private static Seam.Stop reduce(
+      Application app, JoinedChildren joined, Halt halt, Map<String, Object> inputs) {
+    List<State> succeeded = new ArrayList<>();
+    List<ChildFailure> failures = new ArrayList<>();
+    for (ChildOutcome child : joined.getOutcomes()) {
+      if (child.getCompleted()) {
+        succeeded.add(StateCodec.toState(child.getState()));
+      } else {
+        failures.add(
+            new ChildFailure(
+                child.getIndex(),
+                child.getAppId(),
+                child.getError().getType(),
+                child.getError().getMessage()));
+      }
+    }
+    return app.seam().completeParallelStep(succeeded, failures, joined.getChildren(), halt, inputs);
+  }
+
+  /**
    * The app's next step runs in another pool: a task for it there. A task that ran nothing and was
-   * not resumed from a checkpoint came here by the coordinator's or another worker's reading of the
-   * graph; sending it on would bounce it between processes that disagree, so it fails instead.
+   * not resumed from a checkpoint came here by another worker's reading of the graph; sending it on
+   * would bounce it between processes that disagree, so it fails instead. (A job's first task is
+   * the exception: the coordinator, which reads no graph, sends it to the default pool.)
    */
   private static TaskOutcome moved(Task task, Application app, String appPool, boolean progressed) {
     String next = app.nextAction();
@@ -178,8 +248,7 @@ public final class TaskRunner {
               + next
               + "' runs in pool "
               + pool
-              + " by this worker's graph; do the coordinator and the workers load the same graph"
-              + " code?");
+              + " by this worker's graph; do all workers load the same graph code?");
     }
     Task there = Records.continuing(task, next, app.nextSequenceId(), app.state(), pool);
     TaskResult moved =
@@ -261,6 +330,7 @@ public final class TaskRunner {
             .setChildTimeoutMs(parallel.childTimeout().map(Duration::toMillis).orElse(0L))
             .setChildren(childTasks)
             .setLabel(task.getLabel())
+            .setReducePool(entry.stepPool(task.getSubGraph(), action))
             .build();
     return new TaskOutcome.FannedOut(task.getAppId(), fanOut);
   }

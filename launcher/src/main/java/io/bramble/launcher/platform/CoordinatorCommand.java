@@ -2,7 +2,6 @@ package io.bramble.launcher.platform;
 
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
-import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
@@ -29,7 +28,8 @@ import picocli.CommandLine.Option;
     name = "coordinator",
     mixinStandardHelpOptions = true,
     description =
-        "Runs the coordinator (job intake, fan-out, join and reduce) against a Kafka cluster.")
+        "Runs the coordinator (job intake, fan-outs and joins; it loads no graph) against a Kafka"
+            + " cluster.")
 public final class CoordinatorCommand implements Callable<Integer> {
   public static final int DEFAULT_HEALTH_PORT = 8090;
 
@@ -90,14 +90,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
         health,
         () -> {
           SchemaRegistryClient schemas = config.schemaRegistry();
-          TopicSetup.ensure(config, context.graphs().pools());
+          // The pools' tasks topics are the workers' to create: they know the graphs.
+          TopicSetup.ensure(config);
           BrambleSchemas.registerAll(schemas, config.topics().prefix());
-          GraphRegistry graphs = context.graphs();
           Coordinator coordinator =
               new Coordinator(
                   new CoordinatorConfig(
                       config, config.topics().prefix() + "coordinator", dir, commitMs),
-                  graphs,
                   schemas,
                   meters);
           coordinator.onFailure(
@@ -117,8 +116,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
                       + config.bootstrapServers()
                       + ", topics "
                       + config.topics().prefix()
-                      + "*, graphs "
-                      + graphs.names()
+                      + "* (no graph code: the workers run every step)"
                       + (health == null ? "" : ", health on :" + health.port()));
           return coordinator::close;
         });

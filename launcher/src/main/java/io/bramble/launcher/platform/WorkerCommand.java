@@ -14,6 +14,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
@@ -106,8 +108,12 @@ public final class WorkerCommand implements Callable<Integer> {
     Shutdown.runUntilSignal(
         health,
         () -> {
-          TopicSetup.ensure(config, settings.pools().keySet());
           GraphRegistry graphs = context.graphs();
+          // Every pool the graphs use gets its tasks topic here: the coordinator, which reads no
+          // graph, sends a task only to a pool whose topic exists.
+          Set<String> pools = new TreeSet<>(graphs.pools());
+          pools.addAll(settings.pools().keySet());
+          TopicSetup.ensure(config, pools);
           for (String pool : settings.pools().keySet()) {
             if (!graphs.pools().contains(pool)) {
               context

@@ -43,7 +43,12 @@ public final class ChaosGraph implements GraphProvider {
 
   /** The job's input: {@code n} children whose three steps sleep {@code sleepMs} each. */
   public static State input(int n, int sleepMs) {
-    return State.of("n", n, "sleep_ms", sleepMs);
+    return input(n, sleepMs, 0);
+  }
+
+  /** As {@link #input(int, int)}, the reduce sleeping {@code reduceMs} (a model merging drafts). */
+  public static State input(int n, int sleepMs, int reduceMs) {
+    return State.of("n", n, "sleep_ms", sleepMs, "reduce_ms", reduceMs);
   }
 
   private static Graph build() {
@@ -86,7 +91,7 @@ public final class ChaosGraph implements GraphProvider {
                         s.update("items", LongStream.range(0, s.getLong("n")).boxed().toList())));
     ParallelAction fanOut =
         MapStates.builder("fan_out")
-            .reads("items", "sleep_ms")
+            .reads("items", "sleep_ms", "reduce_ms")
             .writes("outs", "seen_items", "seen_apps")
             .subGraph(RunnableGraph.of(child, "step", "done"))
             .states(
@@ -98,9 +103,12 @@ public final class ChaosGraph implements GraphProvider {
                         .toList())
             .reduce(
                 (s, children) -> {
-                  // The reduce runs in the coordinator and has no context: recorded under the
-                  // pseudo app id "-".
+                  // A reduce has no context: recorded (as it starts) under the pseudo app id "-".
                   ExecutionRecorder.record("-", -1, "reduce");
+                  Object reduceMs = s.get("reduce_ms");
+                  if (reduceMs != null) {
+                    pause((Long) reduceMs);
+                  }
                   return s.update("outs", children.stream().map(c -> c.get("out")).toList())
                       .update("seen_items", children.stream().map(c -> c.get("item")).toList())
                       .update("seen_apps", children.stream().map(c -> c.get("app")).toList());
@@ -121,6 +129,15 @@ public final class ChaosGraph implements GraphProvider {
         .withTransition("prepare", "fan_out")
         .withTransition("fan_out", "summarize")
         .build();
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted in the reduce", e);
+    }
   }
 
   private static Action recorded(Action action) {

@@ -2,6 +2,7 @@ package io.bramble.launcher.processes;
 
 import io.bramble.embedded.BrokerMain;
 import io.bramble.launcher.Bramble;
+import io.bramble.launcher.graphs.GraphClassPath;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,7 +35,12 @@ public final class ProcessCluster implements AutoCloseable {
   /** A process killed with {@code kill -9} at {@code atMs}. */
   public record Killed(String name, long pid, long atMs) {}
 
-  private record Command(List<String> args, String readyPrefix) {}
+  /** A process's arguments, its ready line, and whether graph code is on its class path. */
+  private record Command(List<String> args, String readyPrefix, boolean graphs) {
+    Command(List<String> args, String readyPrefix) {
+      this(args, readyPrefix, true);
+    }
+  }
 
   /**
    * Small heaps for 2 cores; Bramble's own logs and group membership changes at INFO, for
@@ -57,6 +63,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final Path dir;
   private final Map<String, String> environment;
   private final String classPath;
+  private final String coordinatorClassPath;
   private final Map<String, Command> commands = new LinkedHashMap<>();
   private final Map<String, Incarnation> running = new LinkedHashMap<>();
   private final Map<String, Integer> starts = new LinkedHashMap<>();
@@ -71,6 +78,7 @@ public final class ProcessCluster implements AutoCloseable {
         snapshot(
             System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
             dir.resolve("classes"));
+    this.coordinatorClassPath = withoutGraphs(classPath);
     Runtime.getRuntime().addShutdownHook(killAllOnExit);
   }
 
@@ -109,12 +117,15 @@ public final class ProcessCluster implements AutoCloseable {
     return awaitReady("broker").substring("READY ".length()).trim();
   }
 
-  /** Starts {@code bramble coordinator}; see {@link #awaitReady}. */
+  /**
+   * Starts {@code bramble coordinator} on {@link #coordinatorClassPath()}, without any graph code
+   * (and without {@code BRAMBLE_CLASSPATH}): it runs no user code; see {@link #awaitReady}.
+   */
   public void startCoordinator(List<String> clusterArgs, Path stateDir) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "coordinator"));
     args.addAll(clusterArgs);
     args.addAll(List.of("--state-dir", stateDir.toString(), "--health-port", "0"));
-    start("coordinator", new Command(args, "bramble coordinator"));
+    start("coordinator", new Command(args, "bramble coordinator", false));
   }
 
   /** Starts {@code bramble worker --worker-id id}; see {@link #awaitReady}. */
@@ -215,13 +226,16 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTIONS);
-    cmd.addAll(List.of("-cp", classPath));
+    cmd.addAll(List.of("-cp", command.graphs() ? classPath : coordinatorClassPath));
     cmd.addAll(command.args());
     Path out = dir.resolve(name + "-" + n + ".out");
     Path err = dir.resolve(name + "-" + n + ".err");
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
     pb.environment().putAll(environment);
+    if (!command.graphs()) {
+      pb.environment().remove(GraphClassPath.ENV);
+    }
     try {
       running.put(name, new Incarnation(name, n, pb.start(), out, err));
     } catch (IOException e) {
@@ -298,6 +312,33 @@ public final class ProcessCluster implements AutoCloseable {
     }
     return String.join(File.pathSeparator, entries);
   }
+
+  /** The coordinator's class path: the platform without the example graphs and the tests' ones. */
+  public String coordinatorClassPath() {
+    return coordinatorClassPath;
+  }
+
+  /**
+   * {@code classPath} without its entries that hold graph code: the examples and the test classes
+   * (the snapshot names each copy after where it came from, see {@link #snapshot}).
+   */
+  private static String withoutGraphs(String classPath) {
+    List<String> kept = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      Path p = Path.of(entry);
+      boolean graphs =
+          p.getFileName().toString().matches("\\d+-bramble-examples.*")
+              || Files.exists(p.resolve(GRAPH_SERVICES));
+      if (!graphs) {
+        kept.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, kept);
+  }
+
+  /** Where a folder of graph code registers its graph providers. */
+  private static final String GRAPH_SERVICES =
+      "META-INF/services/io.bramble.core.registry.GraphProvider";
 
   public static String tail(Path file, int lines) {
     try {

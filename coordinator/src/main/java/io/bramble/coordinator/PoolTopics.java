@@ -1,0 +1,64 @@
+package io.bramble.coordinator;
+
+import io.bramble.runtime.Topics;
+import java.util.Collection;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pools whose tasks topics exist, where a task can be sent. The coordinator reads no graph, so
+ * it learns the pools from the cluster: workers create the tasks topic of every pool their graphs
+ * use. Looked up again when a pool is not known yet (a new pool's first task), so a pool is never
+ * refused for being newer than the last look.
+ */
+final class PoolTopics {
+  private static final Logger log = LoggerFactory.getLogger(PoolTopics.class);
+
+  private final Topics topics;
+  private final Admin admin;
+  private volatile Set<String> known = Set.of();
+
+  PoolTopics(Topics topics, Admin admin) {
+    this.topics = topics;
+    this.admin = admin;
+  }
+
+  /** Whether {@code pool} has a tasks topic. */
+  boolean exists(String pool) {
+    return known.contains(pool) || refresh().contains(pool);
+  }
+
+  /** The pools known at the last look. */
+  Set<String> known() {
+    return known;
+  }
+
+  /** Looks at the cluster's topics again; the pools found (those known before, if it cannot). */
+  Set<String> refresh() {
+    try {
+      known = poolsIn(admin.listTopics().names().get(10, TimeUnit.SECONDS));
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("could not list the tasks topics of the pools: {}", e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return known;
+  }
+
+  private Set<String> poolsIn(Collection<String> topicNames) {
+    Set<String> pools = new TreeSet<>();
+    for (String t : topicNames) {
+      String pool = topics.poolOf(t);
+      if (pool != null) {
+        pools.add(pool);
+      }
+    }
+    return Set.copyOf(pools);
+  }
+}
