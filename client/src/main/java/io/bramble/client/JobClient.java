@@ -3,6 +3,11 @@ package io.bramble.client;
 import io.bramble.core.state.State;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.values.ValueOffload;
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStores;
+import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -67,6 +72,9 @@ public final class JobClient implements AutoCloseable {
   private final AvroSerde<TrackingEvent> eventSerde;
   private final AvroSerde<StreamChunk> chunkSerde;
 
+  /** Opened on first need: a client that moves only small states opens no value store. */
+  private ValueStore values;
+
   public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
@@ -98,10 +106,14 @@ public final class JobClient implements AutoCloseable {
     return job(appId, graph).state(state).inputs(inputs).build();
   }
 
-  /** Produces the job and waits for the broker's acknowledgement. */
+  /**
+   * Produces the job and waits for the broker's acknowledgement. A state value too large for a
+   * record is first kept in the cluster's value store (once), and the job carries its reference.
+   */
   public void submit(JobRequest job) {
+    JobRequest sent = withLargeValuesStored(job);
     try {
-      producer.send(new ProducerRecord<>(cluster.topics().jobs(), job.getAppId(), job)).get();
+      producer.send(new ProducerRecord<>(cluster.topics().jobs(), sent.getAppId(), sent)).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while submitting job " + job.getAppId(), e);
@@ -388,9 +400,47 @@ public final class JobClient implements AutoCloseable {
     joins.track(e, rootAppId).ifPresent(progress);
   }
 
+  /**
+   * The final (or, halted, current) state of a job's result; a value kept in the value store is
+   * read from it when its key is read.
+   */
+  public State stateOf(JobResult result) {
+    return StateCodec.toState(result.getState(), valueFetcher());
+  }
+
+  /** Reads values kept in the cluster's value store (opening it on first use). */
+  public ValueFetcher valueFetcher() {
+    return ref -> values().fetch(ref);
+  }
+
+  private JobRequest withLargeValuesStored(JobRequest job) {
+    State given = StateCodec.toState(job.getState());
+    if (job.getResume() || !ValueOffload.hasLarge(given, cluster.values())) {
+      return job;
+    }
+    ValueOffload offload = new ValueOffload(values(), cluster.values(), job.getAppId());
+    State state = offload.offload(given);
+    return JobRequest.newBuilder(job)
+        .setState(StateCodec.toAvro(state))
+        .setStored(offload.stored())
+        .build();
+  }
+
+  private synchronized ValueStore values() {
+    if (values == null) {
+      values = ValueStores.open(cluster, "bramble-client");
+    }
+    return values;
+  }
+
   @Override
   public void close() {
     results.close();
     producer.close(Duration.ofSeconds(5));
+    synchronized (this) {
+      if (values != null) {
+        values.close();
+      }
+    }
   }
 }

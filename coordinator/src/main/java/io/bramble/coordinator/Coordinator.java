@@ -1,5 +1,8 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStores;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -8,8 +11,11 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -31,6 +37,16 @@ public final class Coordinator implements AutoCloseable {
   private final KafkaStreamsMetrics streamsMetrics;
   private final PoolMonitor pools;
   private final Admin admin;
+  private final ValueStore values;
+
+  /** Removes completed jobs' stored values, off the stream thread. */
+  private final ExecutorService valueCleanup =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "bramble-value-cleanup");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** How often every pool's workers and waiting tasks are looked at. */
   static final Duration POOL_CHECK_EVERY = Duration.ofSeconds(2);
@@ -58,6 +74,7 @@ public final class Coordinator implements AutoCloseable {
       OpenTelemetry openTelemetry) {
     this.admin = Admin.create(config.cluster().clientProps());
     PoolTopics poolTopics = new PoolTopics(config.cluster().topics(), admin);
+    this.values = ValueStores.open(config.cluster(), config.applicationId());
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -75,7 +92,12 @@ public final class Coordinator implements AutoCloseable {
     streams =
         new KafkaStreams(
             CoordinatorTopology.build(
-                config.cluster().topics(), poolTopics::exists, schemas, meters, openTelemetry),
+                config.cluster().topics(),
+                poolTopics::exists,
+                this::removeValues,
+                schemas,
+                meters,
+                openTelemetry),
             p);
     pools = new PoolMonitor(config.cluster(), poolTopics, admin, schemas, meters);
     streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -112,6 +134,21 @@ public final class Coordinator implements AutoCloseable {
     }
     log.error("coordinator stream thread failed; replacing it", e);
     return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+  }
+
+  private void removeValues(String rootAppId, List<StoredRef> refs) {
+    valueCleanup.execute(
+        () -> {
+          try {
+            values.delete(refs);
+          } catch (RuntimeException e) {
+            log.warn(
+                "could not remove the {} stored values of job {}: {}",
+                refs.size(),
+                rootAppId,
+                e.toString());
+          }
+        });
   }
 
   /** Runs {@code action} if the coordinator stops for good (its Streams app reached ERROR). */
@@ -154,6 +191,13 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     pools.close();
+    valueCleanup.shutdown();
+    try {
+      valueCleanup.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    values.close();
     admin.close(Duration.ofSeconds(2));
     streamsMetrics.close();
   }

@@ -41,15 +41,23 @@ public final class CoordinatorTopology {
   /** {@code poolExists}: whether a pool has a tasks topic (a move to one that has none fails). */
   public static Topology build(
       Topics topics, Predicate<String> poolExists, SchemaRegistry schemas) {
-    return build(topics, poolExists, schemas, new SimpleMeterRegistry(), OpenTelemetry.noop());
+    return build(
+        topics,
+        poolExists,
+        ValueCleanup.NONE,
+        schemas,
+        new SimpleMeterRegistry(),
+        OpenTelemetry.noop());
   }
 
   /**
-   * The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry}.
+   * The topology, counting jobs and joins in {@code meters} and tracing with {@code openTelemetry};
+   * {@code valueCleanup} removes a completed job's stored values.
    */
-  public static Topology build(
+  static Topology build(
       Topics topics,
       Predicate<String> poolExists,
+      ValueCleanup valueCleanup,
       SchemaRegistry schemas,
       MeterRegistry meters,
       OpenTelemetry openTelemetry) {
@@ -84,7 +92,8 @@ public final class CoordinatorTopology {
                 completer,
                 metrics,
                 tracing,
-                poolExists),
+                poolExists,
+                valueCleanup),
         "results");
 
     t.addStateStore(

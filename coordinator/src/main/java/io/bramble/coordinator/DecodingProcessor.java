@@ -12,12 +12,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -99,17 +97,7 @@ abstract class DecodingProcessor<T extends IndexedRecord>
       return appId;
     }
     // Only poison records get here: a scan of the trees is fine.
-    KeyValueStore<String, String> trees = context.getStateStore(StoreNames.TREES);
-    String line = "app:" + appId + "\n";
-    try (KeyValueIterator<String, String> it = trees.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, String> tree = it.next();
-        if (tree.value.contains(line)) {
-          return tree.key;
-        }
-      }
-    }
-    return null;
+    return new JobTrees(context.getStateStore(StoreNames.TREES)).rootOf(appId);
   }
 
   /**

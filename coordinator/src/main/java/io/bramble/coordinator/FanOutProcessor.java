@@ -21,7 +21,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private KeyValueStore<String, FanOut> joins;
   private KeyValueStore<String, Long> counts;
   private KeyValueStore<String, Long> done;
-  private KeyValueStore<String, String> trees;
+  private JobTrees trees;
 
   FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer, Tracing tracing) {
     super(decoder, tracing);
@@ -34,21 +34,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     joins = context.getStateStore(StoreNames.JOINS);
     counts = context.getStateStore(StoreNames.JOIN_COUNTS);
     done = context.getStateStore(StoreNames.JOINS_DONE);
-    trees = context.getStateStore(StoreNames.TREES);
-  }
-
-  /** Adds the join and its children to the root's tree, for clean-up when the job completes. */
-  private void remember(String rootAppId, String joinId, List<Task> children) {
-    StringBuilder lines = new StringBuilder();
-    String known = trees.get(rootAppId);
-    if (known != null) {
-      lines.append(known);
-    }
-    lines.append("join:").append(joinId).append('\n');
-    for (Task child : children) {
-      lines.append("app:").append(child.getAppId()).append('\n');
-    }
-    trees.put(rootAppId, lines.toString());
+    trees = new JobTrees(context.getStateStore(StoreNames.TREES));
   }
 
   @Override
@@ -78,7 +64,8 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
       deadlines.put(JoinDeadlines.key(now() + fanOut.getChildTimeoutMs(), joinId), joinId);
     }
     counts.put(joinId, 0L);
-    remember(fanOut.getRootAppId(), joinId, children);
+    trees.addJoin(fanOut.getRootAppId(), joinId, children.stream().map(Task::getAppId).toList());
+    trees.addValues(fanOut.getRootAppId(), fanOut.getStored());
     for (Task child : JoinBudget.start(context, joinId, children, fanOut.getMaxConcurrency())) {
       emit(Sinks.TASKS, child.getAppId(), child, timestamp);
     }

@@ -1,6 +1,7 @@
 package io.bramble.coordinator;
 
 import io.bramble.core.state.StateInternals;
+import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
@@ -81,6 +82,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       }
     }
     jobs.put(appId, job);
+    new JobTrees(context.getStateStore(StoreNames.TREES)).addValues(appId, job.getStored());
     Span span = startSpan("bramble.job " + job.getGraph(), appId);
     try {
       start(appId, job, timestamp);
@@ -128,6 +130,13 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     }
     try {
       refuseInternalKeys(request.getInputs(), "input");
+      if (!waiting.getHaltNames().isEmpty()) {
+        Pauses.check(
+            request.getHaltBefore(),
+            request.getHaltAfter(),
+            waiting.getHaltNames(),
+            waiting.getGraph());
+      }
     } catch (RuntimeException e) {
       emit(
           Sinks.EVENTS,

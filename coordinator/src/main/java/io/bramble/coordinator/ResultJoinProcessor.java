@@ -13,6 +13,7 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.WaitingApp;
@@ -21,7 +22,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyValue;
@@ -56,18 +59,25 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private KeyValueStore<String, Long> moves;
   private KeyValueStore<String, String> deadlines;
   private final Predicate<String> poolExists;
+  private final ValueCleanup valueCleanup;
+  private JobTrees trees;
 
-  /** {@code poolExists}: whether a pool has a tasks topic. */
+  /**
+   * {@code poolExists}: whether a pool has a tasks topic; {@code valueCleanup} removes a completed
+   * job's stored values.
+   */
   ResultJoinProcessor(
       DecodedDeserializer<TaskResult> decoder,
       JoinCompleter completer,
       CoordinatorMetrics metrics,
       Tracing tracing,
-      Predicate<String> poolExists) {
+      Predicate<String> poolExists,
+      ValueCleanup valueCleanup) {
     super(decoder, tracing);
     this.completer = completer;
     this.metrics = metrics;
     this.poolExists = poolExists;
+    this.valueCleanup = valueCleanup;
   }
 
   @Override
@@ -84,11 +94,15 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     resumes = context.getStateStore(StoreNames.RESUMES);
     moves = context.getStateStore(StoreNames.MOVES);
     deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
+    trees = new JobTrees(context.getStateStore(StoreNames.TREES));
     context.schedule(JoinDeadlines.CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
+    if (key.equals(Records.resultKey(result))) {
+      rememberValues(result); // once: a halted child's second copy (under its own id) aside
+    }
     if (result.getStatus() == ResultStatus.MOVED) {
       move(key, result, timestamp);
       return;
@@ -378,8 +392,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    * A completed job's per-app records are no longer needed: tombstones for every checkpoint of its
    * tree, and the joins' done markers. (A failed job keeps them: a retry resumes from them.)
    */
-  private void cleanUp(String rootAppId, long timestamp) {
-    KeyValueStore<String, String> trees = context.getStateStore(StoreNames.TREES);
+  private void cleanUp(TaskResult root, long timestamp) {
+    String rootAppId = root.getAppId();
     KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
     appSteps.delete(rootAppId);
@@ -387,17 +401,41 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (moves.get(rootAppId) != null) {
       moves.delete(rootAppId);
     }
-    String tree = trees.get(rootAppId);
-    if (tree != null) {
-      for (String line : tree.split("\n")) {
-        if (line.startsWith("app:")) {
-          emit(Sinks.CHECKPOINTS, line.substring(4), null, timestamp);
-        } else if (line.startsWith("join:")) {
-          done.delete(line.substring(5));
-          done.delete(JoinCompleter.stepsKey(line.substring(5)));
-        }
-      }
-      trees.delete(rootAppId);
+    JobTrees.Tree tree = trees.take(rootAppId);
+    tree.apps().forEach(app -> emit(Sinks.CHECKPOINTS, app, null, timestamp));
+    for (String join : tree.joins()) {
+      done.delete(join);
+      done.delete(JoinCompleter.stepsKey(join));
+    }
+    // The job's result holds its final state: the values it refers to stay with it.
+    Set<String> kept = new HashSet<>();
+    if (root.getState() != null) {
+      root.getState().getEntries().stream()
+          .map(e -> e.getValue().getValue())
+          .filter(StoredRef.class::isInstance)
+          .forEach(v -> kept.add(((StoredRef) v).getKey()));
+    }
+    List<StoredRef> unused =
+        tree.values().stream().filter(v -> !kept.contains(v.getKey())).toList();
+    if (!unused.isEmpty()) {
+      valueCleanup.remove(rootAppId, unused);
+    }
+  }
+
+  /** Adds the values {@code result}'s task kept in the value store to its job's tree. */
+  private void rememberValues(TaskResult result) {
+    if (result.getStored().isEmpty()) {
+      return;
+    }
+    String root = null;
+    if (result.getParent() == null) {
+      root = result.getAppId();
+    } else {
+      FanOut join = joins.get(result.getParent().getJoinId());
+      root = join == null ? null : join.getRootAppId();
+    }
+    if (root != null) {
+      trees.addValues(root, result.getStored());
     }
   }
 
@@ -445,7 +483,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
     metrics.jobFinished(jobResult);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {
-      cleanUp(appId, timestamp);
+      cleanUp(result, timestamp);
     }
     emit(
         Sinks.EVENTS,

@@ -104,7 +104,9 @@ class WorkerPoolsTest {
         .isEqualTo(localRun("pools-1").userValues());
     Map<String, Set<String>> ran = actionsByProcess(events);
     assertThat(ran.get(gpu.workerId())).containsExactly("embed");
-    assertThat(ran.get(cpu.workerId())).containsExactlyInAnyOrder("retrieve", "store", "report");
+    assertThat(ran.get(cpu.workerId()))
+        .as("index_all: its reduce, a step on the worker of its pool")
+        .containsExactlyInAnyOrder("index_all", "retrieve", "store", "report");
     long embeds =
         events.stream()
             .filter(e -> e.getKind() == EventKind.STEP_END && "embed".equals(e.getAction()))

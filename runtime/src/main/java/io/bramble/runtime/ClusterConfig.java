@@ -1,5 +1,6 @@
 package io.bramble.runtime;
 
+import io.bramble.runtime.values.ValueStoreConfig;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.util.HashMap;
 import java.util.Locale;
@@ -15,10 +16,33 @@ public record ClusterConfig(
     String registryUrl,
     Topics topics,
     int partitions,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    ValueStoreConfig values) {
 
   public ClusterConfig {
     clientProperties = Map.copyOf(clientProperties);
+  }
+
+  /** A cluster whose large state values go to the default store (its values topic). */
+  public ClusterConfig(
+      String bootstrapServers,
+      String registryUrl,
+      Topics topics,
+      int partitions,
+      Map<String, String> clientProperties) {
+    this(
+        bootstrapServers,
+        registryUrl,
+        topics,
+        partitions,
+        clientProperties,
+        ValueStoreConfig.defaults());
+  }
+
+  /** This cluster with its large state values kept as {@code values} says. */
+  public ClusterConfig withValues(ValueStoreConfig values) {
+    return new ClusterConfig(
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
   }
 
   public static ClusterConfig of(String bootstrapServers, String registryUrl) {
@@ -26,11 +50,13 @@ public record ClusterConfig(
   }
 
   public ClusterConfig withTopics(Topics topics) {
-    return new ClusterConfig(bootstrapServers, registryUrl, topics, partitions, clientProperties);
+    return new ClusterConfig(
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
   }
 
   public ClusterConfig withPartitions(int partitions) {
-    return new ClusterConfig(bootstrapServers, registryUrl, topics, partitions, clientProperties);
+    return new ClusterConfig(
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
   }
 
   /**
@@ -72,6 +98,8 @@ public record ClusterConfig(
         + partitions
         + ", clientProperties="
         + shown
+        + ", values="
+        + values
         + "]";
   }
 

@@ -77,7 +77,8 @@ public final class Records {
         Task.newBuilder(halted)
             .setInputs(resume.getInputs())
             .setRequestedAtMs(resume.getSubmittedAtMs())
-            .setAttempt(0);
+            .setAttempt(0)
+            .setHaltNames(List.of());
     if (!resume.getHaltBefore().isEmpty() || !resume.getHaltAfter().isEmpty()) {
       b.setPauseBefore(resume.getHaltBefore()).setPauseAfter(resume.getHaltAfter());
     }
@@ -104,14 +105,16 @@ public final class Records {
 
   /**
    * Child {@code index} of {@code count} that {@code parent}'s parallel step {@code sequenceId}
-   * maps out, labelled {@code label} under its parent; it runs sub-graph {@code subGraphPath} of
-   * the parent's graph, its first step in {@code pool}.
+   * maps out, starting from {@code state} (the child's, its large values stored), labelled {@code
+   * label} under its parent; it runs sub-graph {@code subGraphPath} of the parent's graph, its
+   * first step in {@code pool}.
    */
   public static Task childTask(
       Task parent,
       long sequenceId,
       String label,
       SubGraphTask child,
+      State state,
       int index,
       int count,
       String subGraphPath,
@@ -125,7 +128,7 @@ public final class Records {
         .setRootAppId(parent.getRootAppId())
         .setPosition(child.graph().entrypoint())
         .setSequenceId(0)
-        .setState(StateCodec.toAvro(child.state()))
+        .setState(StateCodec.toAvro(state))
         .setInputs(StateCodec.fromMap(child.inputs()))
         .setHaltBefore(List.of())
         .setHaltAfter(child.graph().haltAfter())
@@ -292,12 +295,13 @@ public final class Records {
                 stepId(join.getParentAppId(), join.getParentSequenceId()),
                 join.getParent(),
                 ResultStatus.HALTED,
-                StateCodec.toState(join.getParentState()),
+                null,
                 null,
                 join.getParentSequenceId() - 1,
                 join.getParallelAction(),
                 requestedAtMs,
                 nowMs))
+        .setState(join.getParentState())
         .setWaiting(waiting)
         .build();
   }

@@ -72,6 +72,11 @@ public record Topics(String prefix) {
     return prefix + "streams";
   }
 
+  /** State values too large for a record, chunked (the default value store), compacted. */
+  public String values() {
+    return prefix + "values";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }
@@ -93,6 +98,7 @@ public record Topics(String prefix) {
                 jobResults(),
                 events(),
                 streams(),
+                values(),
                 dlq()));
     new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
     return all;
@@ -100,6 +106,6 @@ public record Topics(String prefix) {
 
   /** Topics compacted by key: only the latest record per app id matters. */
   public List<String> compacted() {
-    return List.of(checkpoints(), jobResults());
+    return List.of(checkpoints(), jobResults(), values());
   }
 }

@@ -1,11 +1,16 @@
 package io.bramble.schemas;
 
+import io.bramble.core.state.DeferredValue;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
 import io.bramble.schemas.avro.Entry;
 import io.bramble.schemas.avro.MapValue;
 import io.bramble.schemas.avro.StateData;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Value;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -13,6 +18,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
  * Converts {@link State}s and their JSON-like values to and from the Avro types {@link StateData}
@@ -46,7 +56,7 @@ public final class StateCodec {
 
   /** Every entry of {@code state}, internal ({@code __}) keys included, in order. */
   public static StateData toAvro(State state) {
-    return fromMap(state.asMap());
+    return fromMap(StateInternals.raw(state));
   }
 
   /**
@@ -54,7 +64,15 @@ public final class StateCodec {
    * empty state.
    */
   public static State toState(StateData data) {
-    return data == null ? State.empty() : StateInternals.restore(toMap(data));
+    return toState(data, ValueFetcher.NONE);
+  }
+
+  /**
+   * The state {@code data} holds; a value kept in a value store stays there until a step reads its
+   * key, then {@code fetcher} reads it.
+   */
+  public static State toState(StateData data, ValueFetcher fetcher) {
+    return data == null ? State.empty() : StateInternals.restore(toMap(data.getEntries(), fetcher));
   }
 
   /** A map of allowed values (a state's or an inputs map) as an ordered entry list. */
@@ -64,7 +82,7 @@ public final class StateCodec {
 
   /** The map {@code data} holds, in entry order; unmodifiable. Null gives an empty map. */
   public static Map<String, Object> toMap(StateData data) {
-    return data == null ? Map.of() : toMap(data.getEntries());
+    return data == null ? Map.of() : toMap(data.getEntries(), ValueFetcher.NONE);
   }
 
   /**
@@ -80,8 +98,39 @@ public final class StateCodec {
    * The Java value {@code value} holds (see the class comment for the types). A null Value is null.
    */
   public static Object toObject(Value value) {
-    return value == null ? null : fromUnion(value.getValue());
+    return toObject(value, ValueFetcher.NONE);
   }
+
+  private static Object toObject(Value value, ValueFetcher fetcher) {
+    return value == null ? null : fromUnion(value.getValue(), fetcher);
+  }
+
+  /** {@code value} as bytes for a value store: the Avro binary encoding of its {@link Value}. */
+  public static byte[] encodeValue(Object value) {
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+      VALUE_WRITER.write(toValue(value), encoder);
+      encoder.flush();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The value {@link #encodeValue} encoded. */
+  public static Object decodeValue(byte[] bytes) {
+    try {
+      return toObject(VALUE_READER.read(null, DecoderFactory.get().binaryDecoder(bytes, null)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("a stored value does not decode: " + e.getMessage(), e);
+    }
+  }
+
+  private static final SpecificDatumWriter<Value> VALUE_WRITER =
+      new SpecificDatumWriter<>(Value.class);
+  private static final SpecificDatumReader<Value> VALUE_READER =
+      new SpecificDatumReader<>(Value.class);
 
   // ---- encoding ----------------------------------------------------------------------------
 
@@ -107,6 +156,12 @@ public final class StateCodec {
   }
 
   private static Object toUnion(Object v, String path, int depth) {
+    if (v instanceof StoredValue stored) {
+      return stored.ref();
+    }
+    if (v instanceof DeferredValue deferred) {
+      v = deferred.value();
+    }
     if (v == null
         || v instanceof Boolean
         || v instanceof Long
@@ -164,15 +219,24 @@ public final class StateCodec {
 
   // ---- decoding ----------------------------------------------------------------------------
 
-  private static Map<String, Object> toMap(List<Entry> entries) {
+  private static Map<String, Object> toMap(List<Entry> entries, ValueFetcher fetcher) {
     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, entries.size() * 2));
     for (Entry e : entries) {
-      map.put(e.getKey(), toObject(e.getValue()));
+      Object u = e.getValue() == null ? null : e.getValue().getValue();
+      // A stored value stays a reference until its key is read; only whole values are stored.
+      map.put(
+          e.getKey(),
+          u instanceof StoredRef ref
+              ? new StoredValue(ref, fetcher)
+              : toObject(e.getValue(), fetcher));
     }
     return Collections.unmodifiableMap(map);
   }
 
-  private static Object fromUnion(Object u) {
+  private static Object fromUnion(Object u, ValueFetcher fetcher) {
+    if (u instanceof StoredRef ref) {
+      return new StoredValue(ref, fetcher).value(); // inside a list or map: read now
+    }
     if (u == null
         || u instanceof Boolean
         || u instanceof Long
@@ -193,12 +257,12 @@ public final class StateCodec {
       List<?> items = (List<?>) u;
       List<Object> list = new ArrayList<>(items.size());
       for (Object item : items) {
-        list.add(toObject((Value) item));
+        list.add(toObject((Value) item, fetcher));
       }
       return Collections.unmodifiableList(list);
     }
     if (u instanceof MapValue) {
-      return toMap(((MapValue) u).getEntries());
+      return toMap(((MapValue) u).getEntries(), fetcher);
     }
     throw new IllegalArgumentException(
         "unexpected Avro value of type " + u.getClass().getName() + " in a Value");

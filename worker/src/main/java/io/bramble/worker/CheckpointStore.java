@@ -4,6 +4,7 @@ import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Status;
 import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.serde.AvroSerde;
@@ -93,6 +94,7 @@ final class CheckpointStore implements AutoCloseable {
   private final byte[] writerId;
   private final Thread reader;
   private final BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable;
+  private final ValueFetcher values;
   private final AtomicLong recordsRead = new AtomicLong();
   private volatile boolean running = true;
 
@@ -108,7 +110,8 @@ final class CheckpointStore implements AutoCloseable {
 
   /**
    * {@code writerId} names this process on the checkpoints it writes; {@code onUndecodable} hears
-   * of every checkpoint record that does not decode, with the reason.
+   * of every checkpoint record that does not decode, with the reason; a checkpointed state's stored
+   * values are read through {@code values} when a step reads them.
    */
   CheckpointStore(
       Map<String, Object> clientProps,
@@ -116,7 +119,8 @@ final class CheckpointStore implements AutoCloseable {
       AvroSerde<Checkpoint> serde,
       String workerId,
       String writerId,
-      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
+      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable,
+      ValueFetcher values) {
     this(
         new KafkaConsumer<>(
             readerProps(clientProps, workerId),
@@ -127,7 +131,8 @@ final class CheckpointStore implements AutoCloseable {
         serde,
         workerId,
         writerId,
-        onUndecodable);
+        onUndecodable,
+        values);
   }
 
   /**
@@ -141,8 +146,10 @@ final class CheckpointStore implements AutoCloseable {
       AvroSerde<Checkpoint> serde,
       String workerId,
       String writerId,
-      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable) {
+      BiConsumer<ConsumerRecord<String, byte[]>, String> onUndecodable,
+      ValueFetcher values) {
     this.consumer = consumer;
+    this.values = values;
     this.readBackProps = Map.copyOf(readBackProps);
     this.onUndecodable = onUndecodable;
     this.serde = serde;
@@ -539,13 +546,13 @@ final class CheckpointStore implements AutoCloseable {
     return h != null && Arrays.equals(h.value(), writerId);
   }
 
-  static PersistedState toPersisted(Checkpoint c) {
+  private PersistedState toPersisted(Checkpoint c) {
     return new PersistedState(
         c.getPartitionKey(),
         c.getAppId(),
         c.getSequenceId(),
         c.getPosition(),
-        StateCodec.toState(c.getState()),
+        StateCodec.toState(c.getState(), values),
         c.getStatus() == CheckpointStatus.COMPLETED ? Status.COMPLETED : Status.FAILED);
   }
 

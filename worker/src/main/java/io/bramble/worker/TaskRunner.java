@@ -15,6 +15,7 @@ import io.bramble.core.persistence.Status;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.runtime.Pools;
 import io.bramble.core.runtime.Seam;
+import io.bramble.core.runtime.ValueOffloader;
 import io.bramble.core.state.State;
 import io.bramble.core.stream.Chunk;
 import io.bramble.core.stream.ChunkListener;
@@ -23,7 +24,11 @@ import io.bramble.core.tracking.Tracker;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
+import io.bramble.runtime.values.ValueOffload;
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStoreConfig;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JoinedChildren;
@@ -46,15 +51,47 @@ import java.util.Map;
 public final class TaskRunner {
   private final GraphRegistry registry;
   private final Runnable onRetry;
+  private final ValueStore values;
+  private final ValueStoreConfig valuesConfig;
 
+  /** A runner that keeps every state value in its records (no value store), as tests use it. */
   public TaskRunner(GraphRegistry registry) {
-    this(registry, () -> {});
+    this(registry, () -> {}, null, ValueStoreConfig.defaults());
   }
 
-  /** {@code onRetry} hears of every retry of a failed child. */
-  public TaskRunner(GraphRegistry registry, Runnable onRetry) {
+  /**
+   * {@code onRetry} hears of every retry of a failed child; state values too large for a record go
+   * to {@code values} (null: none do) as {@code valuesConfig} says.
+   */
+  public TaskRunner(
+      GraphRegistry registry, Runnable onRetry, ValueStore values, ValueStoreConfig valuesConfig) {
     this.registry = registry;
     this.onRetry = onRetry;
+    this.values = values;
+    this.valuesConfig = valuesConfig;
+  }
+
+  /** Where the values of {@code task}'s job go, or none. */
+  private ValueOffloader offloadFor(Task task) {
+    return values == null
+        ? ValueOffloader.NONE
+        : new ValueOffload(values, valuesConfig, task.getRootAppId());
+  }
+
+  private ValueFetcher fetcher() {
+    return values == null ? ValueFetcher.NONE : values;
+  }
+
+  /** {@code outcome}, listing the values its task kept in the value store. */
+  private static TaskOutcome withStored(TaskOutcome outcome, ValueOffloader offload) {
+    if (offload instanceof ValueOffload o && !o.stored().isEmpty()) {
+      if (outcome instanceof TaskOutcome.Finished f) {
+        f.result().setStored(o.stored());
+      } else if (outcome instanceof TaskOutcome.FannedOut f) {
+        f.fanOut().setStored(o.stored());
+      }
+    }
+    return outcome;
   }
 
   /**
@@ -77,14 +114,16 @@ public final class TaskRunner {
       ChunkListener chunks,
       LifecycleHook... hooks) {
     RetryPolicy retry = childRetryPolicy(task);
+    ValueOffloader offload = offloadFor(task);
     for (int attempt = 1; ; attempt++) {
       try {
-        return runChecked(task, checkpoints, tracker, chunks, hooks);
+        return withStored(runChecked(task, checkpoints, offload, tracker, chunks, hooks), offload);
       } catch (TaskRevokedException | TaskCancelledException stopped) {
         throw stopped;
       } catch (RuntimeException e) {
         if (!retry.retries(e, attempt)) {
-          return finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null);
+          return withStored(
+              finished(task, ResultStatus.FAILED, null, e, task.getSequenceId(), null), offload);
         }
         onRetry.run();
         retry.pauseAfter(attempt);
@@ -109,6 +148,7 @@ public final class TaskRunner {
   private TaskOutcome runChecked(
       Task given,
       Persister checkpoints,
+      ValueOffloader offload,
       Tracker tracker,
       ChunkListener chunks,
       LifecycleHook... hooks) {
@@ -127,6 +167,7 @@ public final class TaskRunner {
             .withPersister(checkpoints)
             .withTracker(tracker)
             .withChunkListener(chunks)
+            .withValueOffloader(offload)
             .withHooks(hooks);
     if (task.getParent() != null) {
       builder.withSpawningParent(
@@ -141,7 +182,7 @@ public final class TaskRunner {
       builder.initializeFrom(checkpoints, true, null, null);
     } else {
       String position = task.getPosition() != null ? task.getPosition() : runnable.entrypoint();
-      builder.withEntrypoint(position).withState(StateCodec.toState(task.getState()));
+      builder.withEntrypoint(position).withState(StateCodec.toState(task.getState(), fetcher()));
     }
     Application app = builder.build();
     if (!resumed) {
@@ -152,13 +193,13 @@ public final class TaskRunner {
     Seam seam = app.seam();
     if (resumed && seam.isDone(halt)) {
       // Already got this far before a crash: report it again, run nothing.
-      return stopped(task, app, pauses, appPool);
+      return stopped(task, entry, app, pauses, appPool);
     }
     long firstStep = app.nextSequenceId();
     if (!resumed && task.getJoined() != null) {
-      Seam.Stop reduced = reduce(app, task.getJoined(), halt, inputs);
+      Seam.Stop reduced = reduce(app, task.getJoined(), halt, inputs, fetcher());
       if (reduced == Seam.Stop.ENDED || reduced == Seam.Stop.HALTED) {
-        return stopped(task, app, pauses, appPool);
+        return stopped(task, entry, app, pauses, appPool);
       }
     }
     Seam.Stop stop =
@@ -169,9 +210,9 @@ public final class TaskRunner {
             || app.nextSequenceId() > firstStep
             || (JobStart.is(task) && Pools.DEFAULT.equals(task.getPool()));
     return switch (stop) {
-      case AT_PARALLEL -> fanOut(task, entry, app, inputs);
+      case AT_PARALLEL -> fanOut(task, entry, app, inputs, offload);
       case CONTINUES -> moved(task, app, appPool, progressed);
-      default -> stopped(task, app, pauses, appPool);
+      default -> stopped(task, entry, app, pauses, appPool);
     };
   }
 
@@ -209,12 +250,16 @@ public final class TaskRunner {
    * a step (retried as its action says, checkpointed, tracked).
    */
   private static Seam.Stop reduce(
-      Application app, JoinedChildren joined, Halt halt, Map<String, Object> inputs) {
+      Application app,
+      JoinedChildren joined,
+      Halt halt,
+      Map<String, Object> inputs,
+      ValueFetcher fetcher) {
     List<State> succeeded = new ArrayList<>();
     List<ChildFailure> failures = new ArrayList<>();
     for (ChildOutcome child : joined.getOutcomes()) {
       if (child.getCompleted()) {
-        succeeded.add(StateCodec.toState(child.getState()));
+        succeeded.add(StateCodec.toState(child.getState(), fetcher));
       } else {
         failures.add(
             new ChildFailure(
@@ -266,12 +311,17 @@ public final class TaskRunner {
    * The result of an app that stopped: halted when one of its job's halts holds in front of its
    * next action (it waits for a resume), else completed (it ended, or reached a halt of its graph).
    */
-  private static TaskOutcome stopped(Task task, Application app, Halt pauses, String appPool) {
+  private static TaskOutcome stopped(
+      Task task, GraphRegistry.Entry entry, Application app, Halt pauses, String appPool) {
     long last = app.nextSequenceId() - 1;
     if (app.hasNext() && app.seam().isDone(pauses)) {
       String pool = Pools.ofStep(app.graph().action(app.nextAction()), appPool);
       Task resume =
-          Records.continuing(task, app.nextAction(), app.nextSequenceId(), app.state(), pool);
+          Task.newBuilder(
+                  Records.continuing(
+                      task, app.nextAction(), app.nextSequenceId(), app.state(), pool))
+              .setHaltNames(Pauses.names(entry))
+              .build();
       TaskResult halted =
           Records.halted(
               task, app.state(), last, app.priorAction(), resume, System.currentTimeMillis());
@@ -281,7 +331,11 @@ public final class TaskRunner {
   }
 
   private TaskOutcome fanOut(
-      Task task, GraphRegistry.Entry entry, Application app, Map<String, Object> inputs) {
+      Task task,
+      GraphRegistry.Entry entry,
+      Application app,
+      Map<String, Object> inputs,
+      ValueOffloader offload) {
     String action = app.nextAction();
     ParallelAction parallel = (ParallelAction) app.graph().action(action);
     long seq = app.nextSequenceId();
@@ -297,6 +351,7 @@ public final class TaskRunner {
               seq,
               childLabel(entry, action, child, i),
               child,
+              offload.offload(child.state()), // children share the stored copy of a value
               i,
               children.size(),
               path,

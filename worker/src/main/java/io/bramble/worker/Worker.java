@@ -2,6 +2,8 @@ package io.bramble.worker;
 
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.runtime.Tracing;
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -44,6 +46,7 @@ public final class Worker implements AutoCloseable {
   private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
+  private final ValueStore values;
   private final TaskPipeline pipeline;
   private final WorkerMetrics metrics;
   private final List<TaskConsumer> tasks = new ArrayList<>();
@@ -87,6 +90,7 @@ public final class Worker implements AutoCloseable {
     bind(new KafkaClientMetrics(producer));
     // Names this process on its checkpoints, so it can skip their echo (a restart is a new one).
     String writerId = config.workerId() + "/" + UUID.randomUUID();
+    this.values = ValueStores.open(config.cluster(), config.workerId());
     this.checkpoints =
         new CheckpointStore(
             config.cluster().clientProps(),
@@ -94,12 +98,13 @@ public final class Worker implements AutoCloseable {
             BrambleSerdes.forType(Checkpoint.class, schemas),
             config.workerId(),
             writerId,
-            this::deadLetterCheckpoint);
+            this::deadLetterCheckpoint,
+            values);
     this.pipeline =
         new TaskPipeline(
             config.workerId(),
             config.cluster().topics(),
-            new TaskRunner(registry, metrics::retried),
+            new TaskRunner(registry, metrics::retried, values, config.cluster().values()),
             new Tracing(openTelemetry),
             metrics,
             producer,
@@ -244,6 +249,7 @@ public final class Worker implements AutoCloseable {
     tasks.forEach(TaskConsumer::close);
     stepStarts.shutdownNow();
     checkpoints.close();
+    values.close();
     producer.close(Duration.ofSeconds(5));
     clientMetrics.forEach(KafkaClientMetrics::close);
   }

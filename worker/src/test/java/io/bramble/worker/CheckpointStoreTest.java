@@ -9,6 +9,7 @@ import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedKafka;
 import io.bramble.runtime.Records;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
@@ -94,7 +95,8 @@ class CheckpointStoreTest {
             serde,
             "worker-" + writer,
             writer,
-            (record, reason) -> undecodable.add(record.offset() + ": " + reason));
+            (record, reason) -> undecodable.add(record.offset() + ": " + reason),
+            ValueFetcher.NONE);
     s.start();
     stores.add(s);
     return s;
@@ -326,7 +328,15 @@ class CheckpointStoreTest {
     consumer.updateEndOffsets(Map.of(p0, 0L));
     consumer.setPollException(new KafkaException("the broker went away for good"));
     CheckpointStore store =
-        new CheckpointStore(consumer, Map.of(), topic, serde, "worker-1", "w1", (r, reason) -> {});
+        new CheckpointStore(
+            consumer,
+            Map.of(),
+            topic,
+            serde,
+            "worker-1",
+            "w1",
+            (r, reason) -> {},
+            ValueFetcher.NONE);
     stores.add(store);
     store.start();
     store.assigned(tasks(0));

@@ -15,6 +15,7 @@ import io.bramble.core.parallel.SubGraphTask;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.persistence.Status;
 import io.bramble.core.runtime.Seam;
+import io.bramble.core.runtime.ValueOffloader;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateValues;
@@ -58,6 +59,8 @@ public final class Application {
   /** Where the partial results of this app's steps and its local children's go. */
   private ChunkListener chunks;
 
+  private final ValueOffloader offloader;
+
   private State state;
   private String next;
   private long nextSequenceId;
@@ -78,6 +81,7 @@ public final class Application {
       ParallelExecutor executor,
       ParentPointer parent,
       ChunkListener chunks,
+      ValueOffloader offloader,
       State state,
       String next,
       long nextSequenceId) {
@@ -90,7 +94,8 @@ public final class Application {
     this.executor = executor;
     this.parent = parent;
     this.chunks = chunks;
-    this.state = state;
+    this.offloader = offloader;
+    this.state = offloader.offload(state);
     this.next = next;
     this.nextSequenceId = nextSequenceId;
   }
@@ -384,7 +389,10 @@ public final class Application {
     for (int attempt = 1; outcome == null; attempt++) {
       try {
         ActionOutcome o = body.run(context(action, seq, attempt), inputs);
-        after = StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
+        after =
+            offloader.offload(
+                StateInternals.withStep(
+                    checkWrites(action, before, o.state()), seq, action.name()));
         following = graph.next(action.name(), after);
         outcome = o;
       } catch (Throwable t) {
@@ -519,12 +527,14 @@ public final class Application {
       throw new ActionException("action '" + action.name() + "' returned no state");
     }
     List<String> writes = action.writes();
-    for (Map.Entry<String, Object> e : after.asMap().entrySet()) {
+    // As held: a deferred value passed on unchanged is compared by identity, not loaded.
+    Map<String, Object> was = StateInternals.raw(before);
+    for (Map.Entry<String, Object> e : StateInternals.raw(after).entrySet()) {
       String key = e.getKey();
       if (StateInternals.isInternal(key) || writes.contains(key)) {
         continue;
       }
-      if (!before.has(key) || !StateValues.deepEquals(before.get(key), e.getValue())) {
+      if (!was.containsKey(key) || !StateValues.deepEquals(was.get(key), e.getValue())) {
         throw new ActionException(
             "action '"
                 + action.name()

@@ -9,6 +9,7 @@ import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Persister;
 import io.bramble.core.persistence.Status;
+import io.bramble.core.runtime.ValueOffloader;
 import io.bramble.core.state.State;
 import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.ApplicationInfo;
@@ -39,6 +40,7 @@ public final class ApplicationBuilder {
   private ParallelExecutor executor;
   private ParentPointer spawningParent;
   private ChunkListener chunks = ChunkListener.NONE;
+  private ValueOffloader offloader = ValueOffloader.NONE;
 
   private Persister initializer;
   private boolean resumeAtNextAction;
@@ -134,6 +136,15 @@ public final class ApplicationBuilder {
    */
   public ApplicationBuilder withChunkListener(ChunkListener listener) {
     this.chunks = listener == null ? ChunkListener.NONE : listener;
+    return this;
+  }
+
+  /**
+   * Where a runtime keeps the state's large values ({@link ValueOffloader}); the state is handed to
+   * it after every step. Local runs need none.
+   */
+  public ApplicationBuilder withValueOffloader(ValueOffloader offloader) {
+    this.offloader = offloader == null ? ValueOffloader.NONE : offloader;
     return this;
   }
 
@@ -247,6 +258,7 @@ public final class ApplicationBuilder {
             executor != null ? executor : ThreadPoolParallelExecutor.shared(),
             spawningParent,
             chunks,
+            offloader,
             startState,
             next,
             nextSeq);

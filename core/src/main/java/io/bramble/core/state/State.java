@@ -72,7 +72,7 @@ public final class State {
   // ---- reads -------------------------------------------------------------------------------
 
   public Object get(String key) {
-    return values.get(key);
+    return loaded(values.get(key));
   }
 
   /** The value at {@code key} as {@code type}; a clear error if missing or of another type. */
@@ -80,7 +80,7 @@ public final class State {
     if (!values.containsKey(key)) {
       throw new StateException("state has no key '" + key + "' (keys: " + keys() + ")");
     }
-    Object v = values.get(key);
+    Object v = loaded(values.get(key));
     if (v != null && !type.isInstance(v)) {
       throw new StateException(
           "state key '"
@@ -94,7 +94,7 @@ public final class State {
   }
 
   public Object getOrDefault(String key, Object fallback) {
-    return values.containsKey(key) ? values.get(key) : fallback;
+    return values.containsKey(key) ? loaded(values.get(key)) : fallback;
   }
 
   public String getString(String key) {
@@ -125,16 +125,30 @@ public final class State {
 
   /** Every key and value, internal keys included; unmodifiable. */
   public Map<String, Object> asMap() {
-    return values;
+    return loadedAll(values, false);
   }
 
   /** The user's keys and values, without internal ({@code __}) keys. */
   public Map<String, Object> userValues() {
+    return loadedAll(values, true);
+  }
+
+  /** The values as held: a {@link DeferredValue} stays one (for runtimes, which store states). */
+  Map<String, Object> raw() {
+    return values;
+  }
+
+  /** {@code v}, loaded if it is deferred. */
+  private static Object loaded(Object v) {
+    return v instanceof DeferredValue d ? d.value() : v;
+  }
+
+  private static Map<String, Object> loadedAll(Map<String, Object> values, boolean userOnly) {
     Map<String, Object> m = new LinkedHashMap<>();
     values.forEach(
         (k, v) -> {
-          if (!isInternal(k)) {
-            m.put(k, v);
+          if (!userOnly || !isInternal(k)) {
+            m.put(k, loaded(v));
           }
         });
     return Collections.unmodifiableMap(m);
@@ -184,7 +198,7 @@ public final class State {
   /** Appends every item to the list at {@code key}, creating it if missing. */
   public State extend(String key, Collection<?> items) {
     userKey(key, "append/extend");
-    Object current = values.get(key);
+    Object current = loaded(values.get(key));
     if (current != null && !(current instanceof List)) {
       throw new StateException(
           "cannot append to state key '"
@@ -203,7 +217,7 @@ public final class State {
   /** Adds {@code by} to the integer at {@code key}, creating it (from 0) if missing. */
   public State increment(String key, long by) {
     userKey(key, "increment");
-    Object current = values.get(key);
+    Object current = loaded(values.get(key));
     if (current != null && !(current instanceof Long)) {
       throw new StateException(
           "cannot increment state key '"
@@ -275,7 +289,9 @@ public final class State {
   State withoutInternal() {
     for (String k : values.keySet()) {
       if (isInternal(k)) {
-        return new State(userValues());
+        Map<String, Object> m = new LinkedHashMap<>(values);
+        m.keySet().removeIf(State::isInternal);
+        return new State(Collections.unmodifiableMap(m));
       }
     }
     return this;

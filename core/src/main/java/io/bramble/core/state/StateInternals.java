@@ -31,6 +31,14 @@ public final class StateInternals {
     return state.withInternal(key, value);
   }
 
+  /**
+   * {@code state}'s values as held, a {@link DeferredValue} not loaded: for the runtimes that store
+   * and send states.
+   */
+  public static Map<String, Object> raw(State state) {
+    return state.raw();
+  }
+
   /** {@code state} without its internal keys. */
   public static State withoutInternal(State state) {
     return state.withoutInternal();

@@ -59,6 +59,16 @@ public final class StateJson {
     if (v == null) {
       return NODES.nullNode();
     }
+    if (v instanceof DeferredValue d) {
+      // Kept in a value store: its size and beginning, without reading it.
+      ObjectNode stored = NODES.objectNode();
+      stored.put("bytes", d.bytes());
+      stored.put("sha256", d.digest());
+      stored.put("preview", d.preview());
+      ObjectNode node = NODES.objectNode();
+      node.set("stored", stored);
+      return node;
+    }
     if (v instanceof Boolean b) {
       return NODES.booleanNode(b);
     }

@@ -24,6 +24,9 @@ public final class StateValues {
    * allowed.
    */
   public static Object normalize(String key, Object value) {
+    if (value instanceof DeferredValue) {
+      return value; // a runtime's: kept as it is, loaded when read
+    }
     if (value == null
         || value instanceof Boolean
         || value instanceof Long
@@ -80,6 +83,15 @@ public final class StateValues {
     if (a == b) {
       return true;
     }
+    if (a instanceof DeferredValue da && b instanceof DeferredValue db) {
+      return da.digest().equals(db.digest()) || deepEquals(da.value(), db.value());
+    }
+    if (a instanceof DeferredValue d) {
+      return deepEquals(d.value(), b);
+    }
+    if (b instanceof DeferredValue d) {
+      return deepEquals(a, d.value());
+    }
     if (a == null || b == null) {
       return false;
     }
@@ -119,6 +131,9 @@ public final class StateValues {
 
   /** Hash code consistent with {@link #deepEquals}. */
   public static int deepHashCode(Object v) {
+    if (v instanceof DeferredValue d) {
+      return deepHashCode(d.value());
+    }
     if (v == null) {
       return 0;
     }

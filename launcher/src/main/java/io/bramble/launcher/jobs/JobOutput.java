@@ -2,8 +2,10 @@ package io.bramble.launcher.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateJson;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.WaitingApp;
@@ -23,12 +25,22 @@ public final class JobOutput {
    * resume: 0 too, it did what was asked.
    */
   public static int print(JobResult result, List<String> keys, PrintStream out, PrintStream err) {
-    return print(result, keys, out, err, false);
+    return print(result, keys, out, err, false, List.of(), ValueFetcher.NONE);
   }
 
-  /** As above; {@code oneLine} prints the state as one line of JSON (after JSON lines). */
+  /**
+   * As above; {@code oneLine} prints the state as one line of JSON (after JSON lines). A value kept
+   * in the value store prints as its size and beginning ({@code {"stored": {"bytes": …, "sha256":
+   * …, "preview": …}}}), unless {@code read} names its key: then {@code values} reads it whole.
+   */
   public static int print(
-      JobResult result, List<String> keys, PrintStream out, PrintStream err, boolean oneLine) {
+      JobResult result,
+      List<String> keys,
+      PrintStream out,
+      PrintStream err,
+      boolean oneLine,
+      List<String> read,
+      ValueFetcher values) {
     if (result.getStatus() == JobStatus.HALTED) {
       err.println(halted(result));
     } else if (result.getStatus() != JobStatus.COMPLETED) {
@@ -39,14 +51,14 @@ public final class JobOutput {
               + (result.getError() == null ? "no error given" : result.getError().getMessage()));
       return 1;
     }
-    State state = StateCodec.toState(result.getState());
+    State state = StateCodec.toState(result.getState(), values);
     Map<String, Object> shown = new LinkedHashMap<>();
-    state
-        .userValues()
+    StateInternals.raw(state)
         .forEach(
             (k, v) -> {
-              if (keys.isEmpty() || keys.contains(k)) {
-                shown.put(k, v);
+              if (!StateInternals.isInternal(k) && (keys.isEmpty() || keys.contains(k))) {
+                // a stored value not asked for prints as its size and beginning (StateJson)
+                shown.put(k, read.contains(k) ? state.get(k) : v);
               }
             });
     try {

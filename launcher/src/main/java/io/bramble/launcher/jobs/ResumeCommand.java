@@ -102,7 +102,14 @@ public final class ResumeCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(resumed, timeout, progress));
-      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
+      return JobOutput.print(
+          result,
+          List.of(),
+          context.out(),
+          context.err(),
+          output.json(),
+          output.values(),
+          client.valueFetcher());
     }
   }
 }

@@ -5,6 +5,8 @@ import io.bramble.client.JobClient;
 import io.bramble.schemas.avro.JobResult;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
@@ -24,6 +26,14 @@ public final class StreamOptions {
           "Print JSON lines: one object per streamed chunk (root_app_id, app_id, parent_app_id,"
               + " label, action, sequence_id, attempt, chunk), then the final state on one line.")
   boolean json;
+
+  @Option(
+      names = "--value",
+      paramLabel = "KEY",
+      description =
+          "Print the final state's value of KEY whole, though it is kept in the value store (such a"
+              + " value prints as its size and beginning otherwise); repeatable.")
+  List<String> values = new ArrayList<>();
 
   /** How long the stream may take to catch up once the result is there. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -69,6 +79,11 @@ public final class StreamOptions {
 
   public boolean stream() {
     return stream;
+  }
+
+  /** The keys whose stored values are printed whole. */
+  public List<String> values() {
+    return values;
   }
 
   public boolean json() {

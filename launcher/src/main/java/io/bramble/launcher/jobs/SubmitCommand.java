@@ -113,7 +113,14 @@ public final class SubmitCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(job, timeout, progress));
-      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
+      return JobOutput.print(
+          result,
+          List.of(),
+          context.out(),
+          context.err(),
+          output.json(),
+          output.values(),
+          client.valueFetcher());
     }
   }
 }

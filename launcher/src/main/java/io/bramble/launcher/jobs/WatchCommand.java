@@ -60,7 +60,14 @@ public final class WatchCommand implements Callable<Integer> {
               context.out(),
               null,
               progress -> client.await(appId, timeout, null, output.json() ? null : this::print));
-      return JobOutput.print(result, List.of(), context.out(), context.err(), output.json());
+      return JobOutput.print(
+          result,
+          List.of(),
+          context.out(),
+          context.err(),
+          output.json(),
+          output.values(),
+          client.valueFetcher());
     }
   }
 

@@ -7,7 +7,6 @@ import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.jobs.JobOutput;
 import io.bramble.launcher.jobs.ProgressBar;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -61,7 +60,7 @@ final class DistributedRun {
       JobResult result = client.await(job, Duration.ofHours(1), options.quiet ? null : bar);
       bar.finish();
       if (!options.quiet && result.getStatus() == JobStatus.COMPLETED) {
-        String text = entry.provider().summary(StateCodec.toState(result.getState()));
+        String text = entry.provider().summary(client.stateOf(result));
         if (text != null) {
           out.println();
           out.println(text);
@@ -71,7 +70,15 @@ final class DistributedRun {
       if (!options.quiet) {
         out.println("final state:");
       }
-      int code = JobOutput.print(result, entry.provider().resultKeys(), out, context.err());
+      int code =
+          JobOutput.print(
+              result,
+              entry.provider().resultKeys(),
+              out,
+              context.err(),
+              false,
+              entry.provider().resultKeys(),
+              client.valueFetcher());
       if (result.getStatus() == JobStatus.HALTED) {
         context
             .err()
