@@ -8,6 +8,7 @@ import io.bramble.embedded.EmbeddedKafka;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicSetup;
+import io.bramble.runtime.values.ValueStoreConfig;
 import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.worker.Worker;
@@ -32,10 +33,19 @@ public final class DevCluster implements AutoCloseable {
    * What {@code bramble dev} takes of the separate processes' settings: the coordinator's commit
    * interval and each worker's concurrency.
    */
-  public record Settings(long commitIntervalMs, int workerConcurrency) {
+  public record Settings(long commitIntervalMs, int workerConcurrency, ValueStoreConfig values) {
+    public Settings(long commitIntervalMs, int workerConcurrency) {
+      this(commitIntervalMs, workerConcurrency, ValueStoreConfig.defaults());
+    }
+
     public static Settings defaults() {
       return new Settings(
           CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS, WorkerConfig.DEFAULT_CONCURRENCY);
+    }
+
+    /** These settings, large state values kept as {@code values} says. */
+    public Settings withValues(ValueStoreConfig values) {
+      return new Settings(commitIntervalMs, workerConcurrency, values);
     }
   }
 
@@ -75,7 +85,9 @@ public final class DevCluster implements AutoCloseable {
     this.registryServer = EmbeddedSchemaRegistry.start(kafka.bootstrapServers(), registryPort);
     this.schemas = SchemaRegistryClient.builder(registryServer.url()).build();
     this.cluster =
-        ClusterConfig.of(kafka.bootstrapServers(), registryServer.url()).withPartitions(partitions);
+        ClusterConfig.of(kafka.bootstrapServers(), registryServer.url())
+            .withPartitions(partitions)
+            .withValues(settings.values());
     TopicSetup.ensure(cluster, graphs.pools());
     BrambleSchemas.registerAll(schemas, cluster.topics().prefix());
   }

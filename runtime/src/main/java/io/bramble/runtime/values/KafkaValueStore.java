@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -96,18 +97,27 @@ public final class KafkaValueStore implements ValueStore {
           "could not store value " + key + " in topic " + topic + ": " + e.getCause(), e);
     }
     cache.put(sha256, bytes);
-    return StoredRef.newBuilder()
-        .setStore(ValueStoreConfig.KAFKA)
-        .setKey(key)
-        .setBytes(bytes.length)
-        .setSha256(sha256)
-        .setPreview(preview)
-        .setLocator(locator.toString())
-        .build();
+    StoredRef ref =
+        StoredRef.newBuilder()
+            .setStore(ValueStoreConfig.KAFKA)
+            .setKey(key)
+            .setBytes(bytes.length)
+            .setSha256(sha256)
+            .setPreview(preview)
+            .setLocator(locator.toString())
+            .build();
+    cache.remember(ref);
+    return ref;
+  }
+
+  @Override
+  public Optional<StoredRef> known(String key) {
+    return cache.known(key);
   }
 
   @Override
   public byte[] fetch(StoredRef ref) {
+    cache.remember(ref);
     byte[] cached = cache.get(ref.getSha256());
     if (cached != null) {
       return cached;

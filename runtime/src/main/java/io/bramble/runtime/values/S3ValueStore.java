@@ -3,6 +3,7 @@ package io.bramble.runtime.values;
 import io.bramble.schemas.avro.StoredRef;
 import java.net.URI;
 import java.util.Collection;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -53,18 +54,27 @@ public final class S3ValueStore implements ValueStore {
   public StoredRef put(String key, byte[] bytes, String sha256, String preview) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
     cache.put(sha256, bytes);
-    return StoredRef.newBuilder()
-        .setStore(ValueStoreConfig.S3_KIND)
-        .setKey(key)
-        .setBytes(bytes.length)
-        .setSha256(sha256)
-        .setPreview(preview)
-        .setLocator("s3://" + bucket + "/" + key)
-        .build();
+    StoredRef ref =
+        StoredRef.newBuilder()
+            .setStore(ValueStoreConfig.S3_KIND)
+            .setKey(key)
+            .setBytes(bytes.length)
+            .setSha256(sha256)
+            .setPreview(preview)
+            .setLocator("s3://" + bucket + "/" + key)
+            .build();
+    cache.remember(ref);
+    return ref;
+  }
+
+  @Override
+  public Optional<StoredRef> known(String key) {
+    return cache.known(key);
   }
 
   @Override
   public byte[] fetch(StoredRef ref) {
+    cache.remember(ref);
     byte[] cached = cache.get(ref.getSha256());
     if (cached != null) {
       return cached;

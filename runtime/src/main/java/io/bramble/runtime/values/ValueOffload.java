@@ -8,6 +8,7 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.StoredValue;
 import io.bramble.schemas.avro.StoredRef;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,9 @@ public final class ValueOffload implements ValueOffloader {
   private final ValueStoreConfig config;
   private final String scope;
   private final Map<String, StoredRef> stored = new LinkedHashMap<>();
+
+  /** Values stored by this offload, by identity: the same object in many states is hashed once. */
+  private final Map<Object, StoredRef> byIdentity = new IdentityHashMap<>();
 
   /** {@code scope}: the job's root app id, under which its values are kept. */
   public ValueOffload(ValueStore store, ValueStoreConfig config, String scope) {
@@ -59,6 +63,10 @@ public final class ValueOffload implements ValueOffloader {
   }
 
   private StoredValue store(String key, Object value) {
+    StoredRef known = byIdentity.get(value);
+    if (known != null) {
+      return StoredValue.stored(known, value);
+    }
     byte[] bytes = StateCodec.encodeValue(value);
     if (bytes.length > config.maxBytes()) {
       throw new IllegalArgumentException(
@@ -73,11 +81,17 @@ public final class ValueOffload implements ValueOffloader {
               + " bytes)");
     }
     String sha256 = StoredValue.sha256(bytes);
+    String storeKey = scope + "/" + sha256;
     StoredRef ref = stored.get(sha256);
     if (ref == null) {
-      ref = store.put(scope + "/" + sha256, bytes, sha256, preview(value));
+      // read from the store and put back in a state (a child's, say): stored already
+      ref = store.known(storeKey).orElse(null);
+    }
+    if (ref == null) {
+      ref = store.put(storeKey, bytes, sha256, preview(value));
       stored.put(sha256, ref);
     }
+    byIdentity.put(value, ref);
     return StoredValue.stored(ref, value);
   }
 
