@@ -3,6 +3,7 @@ package io.bramble.launcher.settings;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;
+import io.bramble.runtime.values.ValueStoreConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -87,6 +88,32 @@ public final class ClusterOptions {
     conf.checkClientProperties(clientProperties);
     Map<String, String> client = new LinkedHashMap<>(conf.clientProperties());
     client.putAll(clientProperties);
-    return new ClusterConfig(bootstrap, registry, new Topics(prefix), n, client);
+    return new ClusterConfig(bootstrap, registry, new Topics(prefix), n, client, values(conf));
+  }
+
+  /** Where large state values go: {@link Setting#VALUES_STORE} and the settings beside it. */
+  private ValueStoreConfig values(Configuration conf) {
+    String kind = conf.string(Setting.VALUES_STORE, null, ValueStoreConfig.KAFKA);
+    long threshold =
+        conf.longValue(
+            Setting.VALUES_THRESHOLD_BYTES, null, ValueStoreConfig.DEFAULT_THRESHOLD_BYTES, 1);
+    long max =
+        conf.longValue(Setting.VALUES_MAX_BYTES, null, ValueStoreConfig.DEFAULT_MAX_BYTES, 1);
+    ValueStoreConfig.S3 s3 = null;
+    if (ValueStoreConfig.S3_KIND.equals(kind)) {
+      s3 =
+          new ValueStoreConfig.S3(
+              conf.string(Setting.VALUES_S3_ENDPOINT, null, ""),
+              conf.string(Setting.VALUES_S3_REGION, null, "us-east-1"),
+              conf.string(Setting.VALUES_S3_BUCKET, null, ""),
+              null,
+              null,
+              Boolean.parseBoolean(conf.string(Setting.VALUES_S3_PATH_STYLE, null, "false")));
+    }
+    try {
+      return new ValueStoreConfig(kind, threshold, max, s3);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 }

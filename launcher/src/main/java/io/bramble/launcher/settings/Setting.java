@@ -106,6 +106,41 @@ public enum Setting {
       "registry.port",
       "8081",
       "bramble dev's schema registry port"),
+  VALUES_STORE(
+      null,
+      "BRAMBLE_VALUES_STORE",
+      "values.store",
+      "kafka",
+      "where state values too large for a record are kept: kafka (the values topic) or s3 (a bucket)"),
+  VALUES_THRESHOLD_BYTES(
+      null,
+      "BRAMBLE_VALUES_THRESHOLD_BYTES",
+      "values.threshold.bytes",
+      "16384",
+      "a state value of this many bytes or more is kept in the value store, records carry a reference"),
+  VALUES_MAX_BYTES(
+      null,
+      "BRAMBLE_VALUES_MAX_BYTES",
+      "values.max.bytes",
+      "67108864",
+      "the largest state value kept; a larger one fails its step, naming its key and size"),
+  VALUES_S3_BUCKET(
+      null, "BRAMBLE_VALUES_S3_BUCKET", "values.s3.bucket", "", "the s3 value store's bucket"),
+  VALUES_S3_ENDPOINT(
+      null,
+      "BRAMBLE_VALUES_S3_ENDPOINT",
+      "values.s3.endpoint",
+      "AWS",
+      "the s3 value store's endpoint, for an S3-compatible server (MinIO, Ceph, …)"),
+  VALUES_S3_REGION(
+      null, "BRAMBLE_VALUES_S3_REGION", "values.s3.region", "us-east-1", "the bucket's region"),
+  VALUES_S3_PATH_STYLE(
+      null,
+      "BRAMBLE_VALUES_S3_PATH_STYLE",
+      "values.s3.path-style",
+      "false",
+      "path-style bucket URLs (most S3-compatible servers need true); credentials come from the"
+          + " AWS SDK's default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile, a role)"),
   LLM_BASE_URL(
       null,
       ChatModels.BASE_URL,

@@ -16,6 +16,7 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.values.ValueStoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -128,6 +129,31 @@ class ConfigurationTest {
   void aBadPartitionCountIsNamed() {
     assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_PARTITIONS", "many"))))
         .hasMessageContaining("partitions must be a number, got 'many'");
+  }
+
+  @Test
+  void theValueStoreIsTheValuesTopicUnlessABucketIsConfigured(@TempDir Path dir) throws Exception {
+    assertThat(parse().resolve(env(Map.of())).values()).isEqualTo(ValueStoreConfig.defaults());
+
+    Path file = dir.resolve("bramble.properties");
+    Files.writeString(
+        file,
+        "values.store=s3\nvalues.s3.bucket=agents\nvalues.s3.endpoint=http://minio:9000\n"
+            + "values.s3.path-style=true\nvalues.threshold.bytes=4096\n");
+    ValueStoreConfig values = parse("--config", file.toString()).resolve(env(Map.of())).values();
+    assertThat(values.kind()).isEqualTo("s3");
+    assertThat(values.thresholdBytes()).isEqualTo(4096);
+    assertThat(values.s3().bucket()).isEqualTo("agents");
+    assertThat(values.s3().endpoint()).isEqualTo("http://minio:9000");
+    assertThat(values.s3().pathStyle()).isTrue();
+  }
+
+  @Test
+  void aValueStoreThatCannotWorkIsNamed() {
+    assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_VALUES_STORE", "s4"))))
+        .hasMessageContaining("value store must be kafka or s3, got 's4'");
+    assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_VALUES_STORE", "s3"))))
+        .hasMessageContaining("the s3 value store needs a bucket");
   }
 
   @Test
