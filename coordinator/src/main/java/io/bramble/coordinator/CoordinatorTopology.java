@@ -10,7 +10,6 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
-import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,13 +18,11 @@ import java.util.function.Predicate;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.RecordContext;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending joins
@@ -64,181 +61,78 @@ public final class CoordinatorTopology {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
     Tracing tracing = new Tracing(openTelemetry);
     JoinCompleter completer = new JoinCompleter(metrics, tracing);
+    CoordinatorStores stores = new CoordinatorStores(schemas);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
+    String[] processors = {"intake", "fan-out", "join"};
 
-    Topology t = new Topology();
-
-    t.addSource("jobs", keyIn, valueIn, topics.jobs());
-    t.addProcessor(
-        "intake",
-        () -> new JobIntakeProcessor(BrambleSerdes.decoding(JobRequest.class, schemas), tracing),
-        "jobs");
-
-    t.addSource("fanouts", keyIn, valueIn, topics.fanouts());
-    t.addProcessor(
-        "fan-out",
-        () ->
-            new FanOutProcessor(BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing),
-        "fanouts");
-
-    t.addSource("results", keyIn, valueIn, topics.results());
-    t.addProcessor(
-        "join",
-        () ->
-            new ResultJoinProcessor(
-                BrambleSerdes.decoding(TaskResult.class, schemas),
-                completer,
-                metrics,
-                tracing,
-                poolExists,
-                valueCleanup),
-        "results");
-
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOBS),
-            Serdes.String(),
-            avro(JobRequest.class, schemas)),
-        "intake",
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOB_RESULTS),
-            Serdes.String(),
-            avro(JobResult.class, schemas)),
-        "intake",
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOINS),
-            Serdes.String(),
-            avro(FanOut.class, schemas)),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOIN_RESULTS),
-            Serdes.String(),
-            avro(TaskResult.class, schemas)),
-        "join");
-    t.addStateStore(
-        // Cached: a join's count changes with every child result; the changelog gets its value
-        // once per commit, not once per child.
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(StoreNames.JOIN_COUNTS),
-                Serdes.String(),
-                Serdes.Long())
-            .withCachingEnabled(),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOINS_DONE), Serdes.String(), Serdes.Long()),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.APP_STEPS), Serdes.String(), Serdes.Long()),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.TREES), Serdes.String(), Serdes.String()),
-        "intake",
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.HALTED),
-            Serdes.String(),
-            avro(Task.class, schemas)),
-        "intake",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.RESUMES), Serdes.String(), Serdes.String()),
-        "intake",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOIN_WAITING),
-            Serdes.String(),
-            avro(TaskResult.class, schemas)),
-        "fan-out",
-        "join");
-
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOIN_QUEUED),
-            Serdes.String(),
-            avro(Task.class, schemas)),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.JOIN_DEADLINES),
-            Serdes.String(),
-            Serdes.String()),
-        "fan-out",
-        "join");
-    t.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.MOVES), Serdes.String(), Serdes.Long()),
-        "intake",
-        "fan-out",
-        "join");
-
-    // Every task to its pool's topic.
-    t.addSink(
-        Sinks.TASKS,
-        (String key, Object task, RecordContext record) -> topics.tasks(((Task) task).getPool()),
-        keyOut,
-        serializer(Task.class, schemas),
-        "intake",
-        "fan-out",
-        "join");
-    t.addSink(
-        Sinks.RESULTS,
-        topics.results(),
-        keyOut,
-        serializer(TaskResult.class, schemas),
-        "fan-out",
-        "join");
-    t.addSink(
-        Sinks.JOB_RESULTS,
-        topics.jobResults(),
-        keyOut,
-        serializer(JobResult.class, schemas),
-        "intake",
-        "fan-out",
-        "join");
-    t.addSink(
-        Sinks.EVENTS,
-        topics.events(),
-        keyOut,
-        serializer(TrackingEvent.class, schemas),
-        "intake",
-        "fan-out",
-        "join");
-    t.addSink(
-        Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), "intake", "fan-out", "join");
-    // Tombstones of a completed job's tree, and cancellations of children a join completed without.
-    t.addSink(
-        Sinks.CHECKPOINTS,
-        topics.checkpoints(),
-        keyOut,
-        serializer(Checkpoint.class, schemas),
-        "join");
-    return t;
-  }
-
-  private static <T extends SpecificRecord> AvroSerde<T> avro(
-      Class<T> type, SchemaRegistry schemas) {
-    return BrambleSerdes.forType(type, schemas);
+    return new Topology()
+        // sources: one sub-topology, so one join's records (all keyed by its parent) meet
+        .addSource("jobs", keyIn, valueIn, topics.jobs())
+        .addSource("fanouts", keyIn, valueIn, topics.fanouts())
+        .addSource("results", keyIn, valueIn, topics.results())
+        // processors: intake, fan-out, join
+        .addProcessor(
+            "intake",
+            stores.using(
+                () ->
+                    new JobIntakeProcessor(
+                        BrambleSerdes.decoding(JobRequest.class, schemas), tracing)),
+            "jobs")
+        .addProcessor(
+            "fan-out",
+            stores.using(
+                () ->
+                    new FanOutProcessor(
+                        BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing)),
+            "fanouts")
+        .addProcessor(
+            "join",
+            stores.using(
+                () ->
+                    new ResultJoinProcessor(
+                        BrambleSerdes.decoding(TaskResult.class, schemas),
+                        completer,
+                        metrics,
+                        tracing,
+                        poolExists,
+                        valueCleanup)),
+            "results")
+        // sinks: every task to its pool's topic; the rest to their topics
+        .addSink(
+            Sinks.TASKS,
+            (String key, Object task, RecordContext record) ->
+                topics.tasks(((Task) task).getPool()),
+            keyOut,
+            serializer(Task.class, schemas),
+            processors)
+        .addSink(
+            Sinks.RESULTS,
+            topics.results(),
+            keyOut,
+            serializer(TaskResult.class, schemas),
+            processors)
+        .addSink(
+            Sinks.JOB_RESULTS,
+            topics.jobResults(),
+            keyOut,
+            serializer(JobResult.class, schemas),
+            processors)
+        .addSink(
+            Sinks.EVENTS,
+            topics.events(),
+            keyOut,
+            serializer(TrackingEvent.class, schemas),
+            processors)
+        .addSink(Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), processors)
+        // tombstones of a completed job's tree; cancellations of children a join completed without
+        .addSink(
+            Sinks.CHECKPOINTS,
+            topics.checkpoints(),
+            keyOut,
+            serializer(Checkpoint.class, schemas),
+            processors);
   }
 
   @SuppressWarnings("unchecked")

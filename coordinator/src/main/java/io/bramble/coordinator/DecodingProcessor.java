@@ -16,7 +16,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decodes each record's Avro value; a record that does not decode goes to the dead-letter topic
@@ -27,6 +26,8 @@ abstract class DecodingProcessor<T extends IndexedRecord>
   private final DecodedDeserializer<T> decoder;
   protected final Tracing tracing;
   protected ProcessorContext<String, Object> context;
+  protected JobStores jobs;
+  protected JoinStores joins;
 
   /** The trace the current record belongs to; what is emitted carries it on. */
   protected Context traceContext = Context.root();
@@ -39,6 +40,8 @@ abstract class DecodingProcessor<T extends IndexedRecord>
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
+    this.jobs = new JobStores(context);
+    this.joins = new JoinStores(context);
   }
 
   @Override
@@ -92,12 +95,10 @@ abstract class DecodingProcessor<T extends IndexedRecord>
    * The root app id of the job whose tree holds app {@code appId}, or null when no job knows it.
    */
   private String rootOf(String appId) {
-    KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
-    if (jobs.get(appId) != null) {
+    if (jobs.requests.get(appId) != null) {
       return appId;
     }
-    // Only poison records get here: a scan of the trees is fine.
-    return new JobTrees(context.getStateStore(StoreNames.TREES)).rootOf(appId);
+    return jobs.trees.rootOf(appId); // only poison records get here: a scan is fine
   }
 
   /**
@@ -105,12 +106,10 @@ abstract class DecodingProcessor<T extends IndexedRecord>
    * result already: a bad record never overwrites a job's outcome.
    */
   void failJob(String appId, String message) {
-    KeyValueStore<String, JobRequest> jobs = context.getStateStore(StoreNames.JOBS);
-    KeyValueStore<String, JobResult> jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
-    if (jobResults.get(appId) != null) {
+    if (jobs.results.get(appId) != null) {
       return;
     }
-    JobRequest job = jobs.get(appId);
+    JobRequest job = jobs.requests.get(appId);
     long now = now();
     JobResult result =
         Records.invalidJob(
@@ -119,7 +118,7 @@ abstract class DecodingProcessor<T extends IndexedRecord>
             message,
             job == null ? now : job.getSubmittedAtMs(),
             now);
-    jobResults.put(appId, result);
+    jobs.results.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, now);
   }
 

@@ -7,8 +7,6 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * fanouts → a pending join in the store, then the child tasks. The coordinator (not the worker)
@@ -18,10 +16,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private final JoinCompleter completer;
-  private KeyValueStore<String, FanOut> joins;
-  private KeyValueStore<String, Long> counts;
-  private KeyValueStore<String, Long> done;
-  private JobTrees trees;
 
   FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer, Tracing tracing) {
     super(decoder, tracing);
@@ -29,19 +23,11 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
   }
 
   @Override
-  public void init(ProcessorContext<String, Object> context) {
-    super.init(context);
-    joins = context.getStateStore(StoreNames.JOINS);
-    counts = context.getStateStore(StoreNames.JOIN_COUNTS);
-    done = context.getStateStore(StoreNames.JOINS_DONE);
-    trees = new JobTrees(context.getStateStore(StoreNames.TREES));
-  }
-
-  @Override
   void process(String parentAppId, FanOut fanOut, long timestamp) {
     String joinId = fanOut.getJoinId();
-    Long doneFor = done.get(joinId);
-    if (joins.get(joinId) != null || (doneFor != null && doneFor >= fanOut.getRequestedAtMs())) {
+    Long doneFor = joins.done.get(joinId);
+    if (joins.pending.get(joinId) != null
+        || (doneFor != null && doneFor >= fanOut.getRequestedAtMs())) {
       return; // delivered again; a later request's (a retry's) opens the join again
     }
     Span span = startSpan("bramble.fan-out " + fanOut.getParallelAction(), parentAppId);
@@ -58,15 +44,15 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
     // A join that may end before all its children report keeps them: to cancel the others.
     boolean endsEarly = fanOut.getJoinNeeded() > 0 || fanOut.getChildTimeoutMs() > 0;
     FanOut pending = endsEarly ? fanOut : FanOut.newBuilder(fanOut).setChildren(List.of()).build();
-    joins.put(joinId, pending);
+    joins.pending.put(joinId, pending);
     if (fanOut.getChildTimeoutMs() > 0 && !children.isEmpty()) {
-      KeyValueStore<String, String> deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
-      deadlines.put(JoinDeadlines.key(now() + fanOut.getChildTimeoutMs(), joinId), joinId);
+      joins.deadlines.put(JoinDeadlines.key(now() + fanOut.getChildTimeoutMs(), joinId), joinId);
     }
-    counts.put(joinId, 0L);
-    trees.addJoin(fanOut.getRootAppId(), joinId, children.stream().map(Task::getAppId).toList());
-    trees.addValues(fanOut.getRootAppId(), fanOut.getStored());
-    for (Task child : JoinBudget.start(context, joinId, children, fanOut.getMaxConcurrency())) {
+    joins.counts.put(joinId, 0L);
+    jobs.trees.addJoin(
+        fanOut.getRootAppId(), joinId, children.stream().map(Task::getAppId).toList());
+    jobs.trees.addValues(fanOut.getRootAppId(), fanOut.getStored());
+    for (Task child : JoinBudget.start(joins, joinId, children, fanOut.getMaxConcurrency())) {
       emit(Sinks.TASKS, child.getAppId(), child, timestamp);
     }
     emit(
@@ -82,7 +68,7 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
             now()),
         timestamp);
     if (children.isEmpty()) {
-      completer.complete(context, pending, List.of(), 0, timestamp, traceContext);
+      completer.complete(context, jobs, joins, pending, 0, timestamp, traceContext);
     }
   }
 }

@@ -14,8 +14,6 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.Locale;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * jobs → root tasks. Checks what can be checked without the graph (the state and inputs have no
@@ -30,22 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * delivered twice runs once.
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
-  private KeyValueStore<String, JobRequest> jobs;
-  private KeyValueStore<String, JobResult> jobResults;
-  private KeyValueStore<String, Task> halted;
-  private KeyValueStore<String, String> resumes;
-
   JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, Tracing tracing) {
     super(decoder, tracing);
-  }
-
-  @Override
-  public void init(ProcessorContext<String, Object> context) {
-    super.init(context);
-    jobs = context.getStateStore(StoreNames.JOBS);
-    jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
-    halted = context.getStateStore(StoreNames.HALTED);
-    resumes = context.getStateStore(StoreNames.RESUMES);
   }
 
   @Override
@@ -59,9 +43,9 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       resume(appId, job, timestamp);
       return;
     }
-    JobRequest earlier = jobs.get(appId);
+    JobRequest earlier = jobs.requests.get(appId);
     if (earlier != null) {
-      JobResult prior = jobResults.get(appId);
+      JobResult prior = jobs.results.get(appId);
       boolean retry =
           prior != null
               && prior.getStatus() == JobStatus.FAILED
@@ -74,15 +58,14 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
             timestamp);
         return;
       }
-      jobResults.delete(appId);
+      jobs.results.delete(appId);
       // The retry re-runs the failed step, which may be one its root moved for before.
-      KeyValueStore<String, Long> moves = context.getStateStore(StoreNames.MOVES);
-      if (moves.get(appId) != null) {
-        moves.delete(appId);
+      if (joins.moves.get(appId) != null) {
+        joins.moves.delete(appId);
       }
     }
-    jobs.put(appId, job);
-    new JobTrees(context.getStateStore(StoreNames.TREES)).addValues(appId, job.getStored());
+    jobs.requests.put(appId, job);
+    jobs.trees.addValues(appId, job.getStored());
     Span span = startSpan("bramble.job " + job.getGraph(), appId);
     try {
       start(appId, job, timestamp);
@@ -109,7 +92,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
 
   private void resume(String appId, JobRequest request, long timestamp) {
     String requestId = request.getRequestId() == null ? "" : request.getRequestId();
-    ResumeMark last = ResumeMark.decode(resumes.get(appId));
+    ResumeMark last = ResumeMark.decode(jobs.resumes.get(appId));
     if (last != null && !requestId.isEmpty() && last.requestId().equals(requestId)) {
       emit(
           Sinks.EVENTS,
@@ -118,7 +101,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
           timestamp);
       return;
     }
-    Task waiting = halted.get(appId);
+    Task waiting = jobs.halted.get(appId);
     if (waiting == null) {
       emit(
           Sinks.EVENTS,
@@ -150,10 +133,10 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
           timestamp);
       return;
     }
-    halted.delete(appId);
-    resumes.put(appId, new ResumeMark(requestId, waiting.getSequenceId()).encode());
+    jobs.halted.delete(appId);
+    jobs.resumes.put(appId, new ResumeMark(requestId, waiting.getSequenceId()).encode());
     if (waiting.getParent() == null) {
-      jobResults.delete(appId);
+      jobs.results.delete(appId);
     }
     // The job runs again: its halted result no longer stands (a child's root is kept elsewhere;
     // its store entry is replaced by the job's next result).
@@ -175,7 +158,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
 
   /** Why {@code appId} cannot be resumed, as far as this partition knows it. */
   private String whyNotHalted(String appId) {
-    JobResult result = jobResults.get(appId);
+    JobResult result = jobs.results.get(appId);
     if (result != null && result.getStatus() == JobStatus.HALTED) {
       return "app "
           + appId
@@ -190,7 +173,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
           + result.getStatus().name().toLowerCase(Locale.ROOT)
           + ", not halted";
     }
-    if (jobs.get(appId) != null) {
+    if (jobs.requests.get(appId) != null) {
       return "app " + appId + " is running, not halted";
     }
     return "no halted app has id " + appId + " (it is unknown, or a child that is running or done)";

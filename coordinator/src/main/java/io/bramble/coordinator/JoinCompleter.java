@@ -9,13 +9,10 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Ends a join: hands its parent to a worker of the parallel action's pool, with the outcomes of its
@@ -34,53 +31,6 @@ final class JoinCompleter {
     this.tracing = tracing;
   }
 
-  /** The store key of child {@code index}'s result: sorts in child order. */
-  static String resultKey(String joinId, int index) {
-    return joinId + "/" + String.format("%08d", index);
-  }
-
-  /**
-   * The join-counts key of how many of {@code joinId}'s children wait (halted); absent until one
-   * does, so a join without halts reads one cached key per result and writes none.
-   */
-  static String waitingCountKey(String joinId) {
-    return joinId + "#waiting";
-  }
-
-  /**
-   * The join-counts key of how many of {@code joinId}'s children completed; kept only for a join
-   * that completes early (first N, quorum).
-   */
-  static String completedCountKey(String joinId) {
-    return joinId + "#completed";
-  }
-
-  /** What {@code store} holds for {@code joinId}'s children, in child order. */
-  static List<TaskResult> childrenOf(KeyValueStore<String, TaskResult> store, String joinId) {
-    List<TaskResult> list = new ArrayList<>();
-    try (KeyValueIterator<String, TaskResult> it = store.range(joinId + "/", joinId + "/~")) {
-      it.forEachRemaining(kv -> list.add(kv.value));
-    }
-    return list;
-  }
-
-  /** The results stored for {@code joinId}, in child order, removed from the store. */
-  static List<TaskResult> takeResults(KeyValueStore<String, TaskResult> results, String joinId) {
-    List<TaskResult> list = childrenOf(results, joinId);
-    for (TaskResult r : list) {
-      results.delete(resultKey(joinId, r.getParent().getChildIndex()));
-    }
-    return list;
-  }
-
-  /**
-   * The joins-done key of how many steps {@code joinId}'s children added to their job's count when
-   * it completed, so that completing it again (a retry) replaces them instead of adding them twice.
-   */
-  static String stepsKey(String joinId) {
-    return joinId + "#steps";
-  }
-
   /** The latest request the join and its children's results follow from. */
   static long requestedAt(FanOut join, List<TaskResult> results) {
     long latest = join.getRequestedAtMs();
@@ -90,13 +40,19 @@ final class JoinCompleter {
     return latest;
   }
 
+  /**
+   * Completes {@code join} of {@code children} with the results its children reported (taken from
+   * {@code joins}, in child order; the others were cancelled or never ran).
+   */
   void complete(
       ProcessorContext<String, Object> context,
+      JobStores jobs,
+      JoinStores joins,
       FanOut join,
-      List<TaskResult> results,
       int children,
       long timestamp,
       Context trace) {
+    List<TaskResult> results = JoinStores.childrenOf(joins.results, join.getJoinId());
     Span span =
         tracing
             .tracer()
@@ -107,51 +63,40 @@ final class JoinCompleter {
             .setAttribute("bramble.children", (long) results.size())
             .startSpan();
     try {
-      completeIn(context, join, results, children, timestamp, trace.with(span));
+      forget(joins, join);
+      long now = context.currentSystemTimeMs();
+      joins.done.put(join.getJoinId(), join.getRequestedAtMs());
+      addSteps(jobs, joins, join, results);
+      metrics.joinFinished(join, now);
+      Context inSpan = trace.with(span);
+      Task reduce = Records.reduceTask(join, results, children, requestedAt(join, results));
+      forward(context, join.getParentAppId(), reduce, timestamp, inSpan, Sinks.TASKS);
+      forward(
+          context,
+          join.getParentAppId(),
+          TrackingEvents.joinProgress(join, results.size(), children, true, Events.PROCESS, now),
+          timestamp,
+          inSpan,
+          Sinks.EVENTS);
     } finally {
       span.end();
     }
   }
 
-  private void completeIn(
-      ProcessorContext<String, Object> context,
-      FanOut join,
-      List<TaskResult> results,
-      int children,
-      long timestamp,
-      Context trace) {
-    KeyValueStore<String, FanOut> joins = context.getStateStore(StoreNames.JOINS);
-    KeyValueStore<String, Long> counts = context.getStateStore(StoreNames.JOIN_COUNTS);
-    KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
-    joins.delete(join.getJoinId());
-    counts.delete(join.getJoinId());
-    KeyValueStore<String, Long> moves = context.getStateStore(StoreNames.MOVES);
-    List<String> moved = new ArrayList<>();
-    try (KeyValueIterator<String, Long> it =
-        moves.range(join.getJoinId() + "/", join.getJoinId() + "/~")) {
-      it.forEachRemaining(kv -> moved.add(kv.key));
+  /** Removes what the join kept while it was pending: its record, counts, slots, moves, budget. */
+  private static void forget(JoinStores joins, FanOut join) {
+    String joinId = join.getJoinId();
+    joins.pending.delete(joinId);
+    joins.counts.delete(joinId);
+    JoinStores.deleteChildren(joins.results, joinId);
+    JoinStores.deleteChildren(joins.moves, joinId);
+    if (joins.counts.get(JoinStores.waitingCountKey(joinId)) != null) {
+      joins.counts.delete(JoinStores.waitingCountKey(joinId));
     }
-    moved.forEach(moves::delete);
-    if (counts.get(waitingCountKey(join.getJoinId())) != null) {
-      counts.delete(waitingCountKey(join.getJoinId()));
-    }
-    JoinBudget.forget(context, join.getJoinId());
+    JoinBudget.forget(joins, joinId);
     if (join.getJoinNeeded() > 0) {
-      counts.delete(completedCountKey(join.getJoinId()));
+      joins.counts.delete(JoinStores.completedCountKey(joinId));
     }
-    long now = context.currentSystemTimeMs();
-    done.put(join.getJoinId(), join.getRequestedAtMs());
-    addSteps(context, join, results);
-    metrics.joinFinished(join, now);
-    Task reduce = Records.reduceTask(join, results, children, requestedAt(join, results));
-    forward(context, join.getParentAppId(), reduce, timestamp, trace, Sinks.TASKS);
-    forward(
-        context,
-        join.getParentAppId(),
-        TrackingEvents.joinProgress(join, results.size(), children, true, Events.PROCESS, now),
-        timestamp,
-        trace,
-        Sinks.EVENTS);
   }
 
   /**
@@ -159,18 +104,17 @@ final class JoinCompleter {
    * child; a join completed again (its reduce failed, the job was retried) replaces what it added.
    */
   private static void addSteps(
-      ProcessorContext<String, Object> context, FanOut join, List<TaskResult> results) {
-    KeyValueStore<String, Long> steps = context.getStateStore(StoreNames.APP_STEPS);
-    KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
+      JobStores jobs, JoinStores joins, FanOut join, List<TaskResult> results) {
     long sum = 0;
     for (TaskResult r : results) {
       sum += r.getSequenceId() + 1;
     }
-    Long before = done.get(stepsKey(join.getJoinId()));
-    Long known = steps.get(join.getRootAppId());
-    steps.put(
+    String stepsKey = JoinStores.stepsKey(join.getJoinId());
+    Long before = joins.done.get(stepsKey);
+    Long known = jobs.childSteps.get(join.getRootAppId());
+    jobs.childSteps.put(
         join.getRootAppId(), (known == null ? 0 : known) - (before == null ? 0 : before) + sum);
-    done.put(stepsKey(join.getJoinId()), sum);
+    joins.done.put(stepsKey, sum);
   }
 
   private void forward(

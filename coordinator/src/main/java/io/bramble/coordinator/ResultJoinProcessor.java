@@ -9,7 +9,6 @@ import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.FanOut;
-import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.ResultStatus;
@@ -22,6 +21,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -31,12 +31,12 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * results ⋈ pending joins. A child's result is stored once per child index (a duplicate is
- * dropped); when every child has reported, the join completes. A root's result becomes the job's
- * result, published once (a halted one is replaced by the result of the run its resume starts).
+ * results ⋈ pending joins, one branch per how an app stands. A child's result is stored once per
+ * child index (a duplicate is dropped); when the join's policy is met, it completes. A root's
+ * result becomes the job's result, published once (a halted one is replaced by the result of the
+ * run its resume starts). A moved app's next task goes to its pool, once.
  *
  * <p>Per-branch pauses: a halted child (paused at one of its job's halts) is kept where its resume
  * arrives (its report under its own id) and marked waiting in its parent's join, not counted as
@@ -47,20 +47,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private final JoinCompleter completer;
   private final CoordinatorMetrics metrics;
-  private KeyValueStore<String, FanOut> joins;
-  private KeyValueStore<String, TaskResult> results;
-  private KeyValueStore<String, Long> counts;
-  private KeyValueStore<String, JobRequest> jobs;
-  private KeyValueStore<String, JobResult> jobResults;
-  private KeyValueStore<String, Long> appSteps;
-  private KeyValueStore<String, TaskResult> waiting;
-  private KeyValueStore<String, Task> halted;
-  private KeyValueStore<String, String> resumes;
-  private KeyValueStore<String, Long> moves;
-  private KeyValueStore<String, String> deadlines;
   private final Predicate<String> poolExists;
   private final ValueCleanup valueCleanup;
-  private JobTrees trees;
+
+  /** A child's report that fills an open slot of its join. */
+  private record Report(FanOut join, String slot, long done, int total) {}
 
   /**
    * {@code poolExists}: whether a pool has a tasks topic; {@code valueCleanup} removes a completed
@@ -83,71 +74,46 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   @Override
   public void init(ProcessorContext<String, Object> context) {
     super.init(context);
-    joins = context.getStateStore(StoreNames.JOINS);
-    results = context.getStateStore(StoreNames.JOIN_RESULTS);
-    counts = context.getStateStore(StoreNames.JOIN_COUNTS);
-    jobs = context.getStateStore(StoreNames.JOBS);
-    jobResults = context.getStateStore(StoreNames.JOB_RESULTS);
-    appSteps = context.getStateStore(StoreNames.APP_STEPS);
-    waiting = context.getStateStore(StoreNames.JOIN_WAITING);
-    halted = context.getStateStore(StoreNames.HALTED);
-    resumes = context.getStateStore(StoreNames.RESUMES);
-    moves = context.getStateStore(StoreNames.MOVES);
-    deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
-    trees = new JobTrees(context.getStateStore(StoreNames.TREES));
     context.schedule(JoinDeadlines.CHECK_EVERY, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
-    if (key.equals(Records.resultKey(result))) {
-      rememberValues(result); // once: a halted child's second copy (under its own id) aside
+    // A halted child reports twice: to its parent's join and under its own id (what resumes it).
+    boolean ownReport = result.getParent() != null && key.equals(result.getAppId());
+    if (!ownReport) {
+      rememberValues(result);
     }
-    if (result.getStatus() == ResultStatus.MOVED) {
-      move(key, result, timestamp);
-      return;
+    switch (result.getStatus()) {
+      case MOVED -> moved(key, result, timestamp);
+      case HALTED -> halted(result, ownReport, timestamp);
+      default -> ended(result, timestamp);
     }
-    boolean halt = result.getStatus() == ResultStatus.HALTED;
+  }
+
+  /** An app that completed or failed: a root's ends its job, a child's fills its join's slot. */
+  private void ended(TaskResult result, long timestamp) {
     if (result.getParent() == null) {
-      if (halt && !keepHalted(result)) {
-        return;
-      }
       finishJob(result, timestamp);
       return;
     }
-    if (key.equals(result.getAppId())) {
-      keepHalted(result); // a halted child's report under its own id: what resumes it
+    Report report = open(result);
+    if (report == null) {
       return;
     }
-    String joinId = result.getParent().getJoinId();
-    FanOut join = joins.get(joinId);
-    if (join == null) {
-      return; // the join already completed: a redelivered result
-    }
-    String slot = JoinCompleter.resultKey(joinId, result.getParent().getChildIndex());
-    if (results.get(slot) != null) {
-      return; // this child already reported
-    }
-    long done = counts.get(joinId);
-    int total = result.getParent().getChildCount();
-    String waitingKey = JoinCompleter.waitingCountKey(joinId);
-    Long waitingCount = counts.get(waitingKey);
-    if (halt) {
-      if (waiting.get(slot) == null) {
-        counts.put(waitingKey, (waitingCount == null ? 0 : waitingCount) + 1);
-      }
-      waiting.put(slot, result);
-      emitIfEveryChildWaits(join, done, total, timestamp);
-      return;
-    }
-    if (waitingCount != null && waiting.get(slot) != null) {
+    FanOut join = report.join();
+    String joinId = join.getJoinId();
+    String waitingKey = JoinStores.waitingCountKey(joinId);
+    Long waitingCount = joins.counts.get(waitingKey);
+    if (waitingCount != null && joins.waiting.get(report.slot()) != null) {
       // A resumed child (or a parent whose children were) has finished.
-      waiting.delete(slot);
-      counts.put(waitingKey, waitingCount - 1);
+      joins.waiting.delete(report.slot());
+      joins.counts.put(waitingKey, waitingCount - 1);
     }
-    results.put(slot, result);
-    done++;
-    counts.put(joinId, done);
+    joins.results.put(report.slot(), result);
+    long done = report.done() + 1;
+    int total = report.total();
+    joins.counts.put(joinId, done);
     long completed = countCompleted(join, result);
     boolean over =
         join.getJoinNeeded() > 0
@@ -158,18 +124,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       if (done < total) {
         cancelUnreported(join, timestamp);
       }
-      completer.complete(
-          context,
-          join,
-          JoinCompleter.takeResults(results, joinId),
-          total,
-          timestamp,
-          traceContext);
+      completer.complete(context, jobs, joins, join, total, timestamp, traceContext);
       return;
     }
     for (Task next :
         JoinBudget.release(
-            context, joinId, result.getParent().getChildIndex(), total, join.getMaxConcurrency())) {
+            joins, joinId, result.getParent().getChildIndex(), total, join.getMaxConcurrency())) {
       emit(Sinks.TASKS, next.getAppId(), next, timestamp);
     }
     if (done % progressEvery(total) == 0) {
@@ -181,6 +141,51 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   }
 
   /**
+   * An app that waits for a resume (or for children that do): a root's job is halted; a child is
+   * kept where its resume arrives, and marked waiting in its parent's join.
+   */
+  private void halted(TaskResult result, boolean ownReport, long timestamp) {
+    if (result.getParent() == null) {
+      if (keepHalted(result)) {
+        finishJob(result, timestamp);
+      }
+      return;
+    }
+    if (ownReport) {
+      keepHalted(result);
+      return;
+    }
+    Report report = open(result);
+    if (report == null) {
+      return;
+    }
+    String waitingKey = JoinStores.waitingCountKey(report.join().getJoinId());
+    if (joins.waiting.get(report.slot()) == null) {
+      Long waitingCount = joins.counts.get(waitingKey);
+      joins.counts.put(waitingKey, (waitingCount == null ? 0 : waitingCount) + 1);
+    }
+    joins.waiting.put(report.slot(), result);
+    emitIfEveryChildWaits(report.join(), report.done(), report.total(), timestamp);
+  }
+
+  /**
+   * The report of child {@code result} to its join, or null when nothing is open for it: its join
+   * completed already, or its slot is filled (a redelivered result).
+   */
+  private Report open(TaskResult result) {
+    String joinId = result.getParent().getJoinId();
+    FanOut join = joins.pending.get(joinId);
+    if (join == null) {
+      return null;
+    }
+    String slot = JoinStores.slot(joinId, result.getParent().getChildIndex());
+    if (joins.results.get(slot) != null) {
+      return null;
+    }
+    return new Report(join, slot, joins.counts.get(joinId), result.getParent().getChildCount());
+  }
+
+  /**
    * How many children of a join that completes early (first N, quorum) have completed, with {@code
    * result}; 0 for a join that waits for every child (it counts reports only).
    */
@@ -188,12 +193,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (join.getJoinNeeded() <= 0) {
       return 0;
     }
-    String key = JoinCompleter.completedCountKey(join.getJoinId());
-    Long completed = counts.get(key);
+    String key = JoinStores.completedCountKey(join.getJoinId());
+    Long completed = joins.counts.get(key);
     long now =
         (completed == null ? 0 : completed)
             + (result.getStatus() == ResultStatus.COMPLETED ? 1 : 0);
-    counts.put(key, now);
+    joins.counts.put(key, now);
     return now;
   }
 
@@ -204,9 +209,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    */
   private void cancelUnreported(FanOut join, long timestamp) {
     for (Task child : join.getChildren()) {
-      String slot = JoinCompleter.resultKey(join.getJoinId(), child.getParent().getChildIndex());
-      if (results.get(slot) == null) {
-        waiting.delete(slot);
+      String slot = JoinStores.slot(join.getJoinId(), child.getParent().getChildIndex());
+      if (joins.results.get(slot) == null) {
+        joins.waiting.delete(slot);
         emit(
             Sinks.CHECKPOINTS,
             child.getAppId(),
@@ -223,12 +228,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   private void expire(long nowMs) {
     List<KeyValue<String, String>> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it =
-        deadlines.range("", JoinDeadlines.key(nowMs, "\uffff"))) {
+        joins.deadlines.range("", JoinDeadlines.key(nowMs, "\uffff"))) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> d : due) {
-      deadlines.delete(d.key);
-      FanOut join = joins.get(d.value);
+      joins.deadlines.delete(d.key);
+      FanOut join = joins.pending.get(d.value);
       if (join == null) {
         continue;
       }
@@ -236,13 +241,13 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       // Last child first: under a budget the queued ones time out before a released one's
       // timeout could release them.
       List<Task> children = new ArrayList<>(join.getChildren());
-      java.util.Collections.reverse(children);
+      Collections.reverse(children);
       for (Task child : children) {
-        if (joins.get(join.getJoinId()) == null) {
+        if (joins.pending.get(join.getJoinId()) == null) {
           break; // the timeouts so far completed the join
         }
-        String slot = JoinCompleter.resultKey(join.getJoinId(), child.getParent().getChildIndex());
-        if (results.get(slot) != null) {
+        String slot = JoinStores.slot(join.getJoinId(), child.getParent().getChildIndex());
+        if (joins.results.get(slot) != null) {
           continue;
         }
         emit(
@@ -276,26 +281,25 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   /**
    * A moved app's next task goes to its pool's tasks topic, once. Dropped: a move delivered again
    * (its worker's task was, after a crash), and one of an app whose outcome is in (its join
-   * completed, its slot is filled, its job finished). A pool with no tasks topic here fails the
-   * app.
+   * completed, its slot is filled, its job finished). A pool with no tasks topic fails the app.
    */
-  private void move(String key, TaskResult result, long timestamp) {
+  private void moved(String key, TaskResult result, long timestamp) {
     Task next = result.getNext();
     String mark;
     if (result.getParent() == null) {
-      JobResult known = jobResults.get(result.getAppId());
+      JobResult known = jobs.results.get(result.getAppId());
       if (known != null && known.getStatus() != JobStatus.HALTED) {
         return;
       }
       mark = result.getAppId();
     } else {
       String joinId = result.getParent().getJoinId();
-      mark = JoinCompleter.resultKey(joinId, result.getParent().getChildIndex());
-      if (joins.get(joinId) == null || results.get(mark) != null) {
+      mark = JoinStores.slot(joinId, result.getParent().getChildIndex());
+      if (joins.pending.get(joinId) == null || joins.results.get(mark) != null) {
         return;
       }
     }
-    Long last = moves.get(mark);
+    Long last = joins.moves.get(mark);
     if (last != null && last >= next.getSequenceId()) {
       return;
     }
@@ -303,7 +307,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       process(key, unknownPool(result), timestamp);
       return;
     }
-    moves.put(mark, next.getSequenceId());
+    joins.moves.put(mark, next.getSequenceId());
     emit(Sinks.TASKS, result.getAppId(), next, timestamp);
   }
 
@@ -323,8 +327,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
                 + next.getPool()
                 + " for action '"
                 + next.getPosition()
-                + "', but that pool has no tasks topic (a worker creates the topics of the pools its graphs use; has none with this"
-                + " graph started?)",
+                + "', but that pool has no tasks topic (a worker creates the topics of the"
+                + " pools its graphs use; has none with this graph started?)",
             next.getPosition()),
         moved.getSequenceId(),
         moved.getLastAction(),
@@ -342,11 +346,11 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (resume == null) {
       return true; // a parent waiting for its children: nothing of its own to resume
     }
-    ResumeMark last = ResumeMark.decode(resumes.get(result.getAppId()));
+    ResumeMark last = ResumeMark.decode(jobs.resumes.get(result.getAppId()));
     if (last != null && last.sequenceId() >= resume.getSequenceId()) {
       return false;
     }
-    halted.put(result.getAppId(), resume);
+    jobs.halted.put(result.getAppId(), resume);
     return true;
   }
 
@@ -355,14 +359,14 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    * them: reported halted to its own parent's join, or, for a root, as its job's halted result.
    */
   private void emitIfEveryChildWaits(FanOut join, long done, int total, long timestamp) {
-    List<TaskResult> waitingChildren = JoinCompleter.childrenOf(waiting, join.getJoinId());
+    List<TaskResult> waitingChildren = JoinStores.childrenOf(joins.waiting, join.getJoinId());
     if (waitingChildren.isEmpty() || done + waitingChildren.size() < total) {
       return;
     }
     List<WaitingApp> apps = new ArrayList<>();
     waitingChildren.forEach(w -> apps.addAll(w.getWaiting()));
     List<TaskResult> all = new ArrayList<>(waitingChildren);
-    all.addAll(JoinCompleter.childrenOf(results, join.getJoinId()));
+    all.addAll(JoinStores.childrenOf(joins.results, join.getJoinId()));
     long requestedAt = JoinCompleter.requestedAt(join, all);
     TaskResult parentWaits = Records.waitingForChildren(join, apps, requestedAt, now());
     if (join.getParent() == null) {
@@ -388,26 +392,42 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
         timestamp);
   }
 
+  /** Adds the values {@code result}'s task kept in the value store to its job's tree. */
+  private void rememberValues(TaskResult result) {
+    if (result.getStored().isEmpty()) {
+      return;
+    }
+    String root;
+    if (result.getParent() == null) {
+      root = result.getAppId();
+    } else {
+      FanOut join = joins.pending.get(result.getParent().getJoinId());
+      root = join == null ? null : join.getRootAppId();
+    }
+    if (root != null) {
+      jobs.trees.addValues(root, result.getStored());
+    }
+  }
+
   /**
    * A completed job's per-app records are no longer needed: tombstones for every checkpoint of its
-   * tree, and the joins' done markers. (A failed job keeps them: a retry resumes from them.)
+   * tree, its joins' done markers, and the values its tasks stored that its result does not hold.
+   * (A failed job keeps them: a retry resumes from them.)
    */
   private void cleanUp(TaskResult root, long timestamp) {
     String rootAppId = root.getAppId();
-    KeyValueStore<String, Long> done = context.getStateStore(StoreNames.JOINS_DONE);
     emit(Sinks.CHECKPOINTS, rootAppId, null, timestamp);
-    appSteps.delete(rootAppId);
-    resumes.delete(rootAppId);
-    if (moves.get(rootAppId) != null) {
-      moves.delete(rootAppId);
+    jobs.childSteps.delete(rootAppId);
+    jobs.resumes.delete(rootAppId);
+    if (joins.moves.get(rootAppId) != null) {
+      joins.moves.delete(rootAppId);
     }
-    JobTrees.Tree tree = trees.take(rootAppId);
+    JobTrees.Tree tree = jobs.trees.take(rootAppId);
     tree.apps().forEach(app -> emit(Sinks.CHECKPOINTS, app, null, timestamp));
     for (String join : tree.joins()) {
-      done.delete(join);
-      done.delete(JoinCompleter.stepsKey(join));
+      joins.done.delete(join);
+      joins.done.delete(JoinStores.stepsKey(join));
     }
-    // The job's result holds its final state: the values it refers to stay with it.
     Set<String> kept = new HashSet<>();
     if (root.getState() != null) {
       root.getState().getEntries().stream()
@@ -422,38 +442,21 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
   }
 
-  /** Adds the values {@code result}'s task kept in the value store to its job's tree. */
-  private void rememberValues(TaskResult result) {
-    if (result.getStored().isEmpty()) {
-      return;
-    }
-    String root = null;
-    if (result.getParent() == null) {
-      root = result.getAppId();
-    } else {
-      FanOut join = joins.get(result.getParent().getJoinId());
-      root = join == null ? null : join.getRootAppId();
-    }
-    if (root != null) {
-      trees.addValues(root, result.getStored());
-    }
-  }
-
   /** The root's steps and those of every child of its tree (summed as its joins completed). */
   private long treeSteps(TaskResult root) {
-    Long children = appSteps.get(root.getAppId());
+    Long children = jobs.childSteps.get(root.getAppId());
     return root.getSequenceId() + 1 + (children == null ? 0 : children);
   }
 
   private void finishJob(TaskResult result, long timestamp) {
     String appId = result.getAppId();
-    JobResult known = jobResults.get(appId);
+    JobResult known = jobs.results.get(appId);
     if (known != null && known.getStatus() != JobStatus.HALTED) {
       return; // published already: a redelivered result
     }
-    JobRequest job = jobs.get(appId);
-    JobResult jobResult = Records.jobResult(result, job, treeSteps(result), now());
-    jobResults.put(appId, jobResult);
+    JobResult jobResult =
+        Records.jobResult(result, jobs.requests.get(appId), treeSteps(result), now());
+    jobs.results.put(appId, jobResult);
     // The job as one span: from its submission to its result.
     Span span =
         tracing

@@ -244,6 +244,30 @@ class ReduceOnWorkerTest {
   }
 
   @Test
+  void aJobWithoutAnInputItsFirstActionRequiresFailsNamingTheInput() {
+    GraphRegistry registry =
+        GraphRegistry.of(
+            GraphProvider.of(
+                "greet",
+                Graph.builder()
+                    .withActions(
+                        Action.builder("greet")
+                            .writes("greeting")
+                            .inputs("name")
+                            .update((s, in) -> s.update("greeting", "hello " + in.get("name"))))
+                    .build(),
+                "greet"));
+    Task start = Task.newBuilder(jobStart(State.empty())).setGraph("greet").build();
+
+    TaskResult result = resultOf(new TaskRunner(registry).run(start, checkpoints));
+
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(result.getError().getMessage())
+        .contains("job job-1 of graph 'greet'")
+        .contains("action 'greet' requires input 'name', which the job does not give");
+  }
+
+  @Test
   void aJobWhoseHaltNamesNoActionFailsNamingTheHalt() {
     Task start = Task.newBuilder(jobStart(State.empty())).setPauseBefore(List.of("totl")).build();
 

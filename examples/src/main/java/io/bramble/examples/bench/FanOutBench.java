@@ -12,7 +12,9 @@ import java.util.stream.LongStream;
  * The application {@code bramble bench} times (registered as {@value #NAME}): one parallel step
  * fanning out to N children, each child {@code tick → tick → tick → done} (three no-op ticks
  * counted in {@code ticks}, then {@code done} writes {@code out = item * 2}); the reduce collects
- * {@code out} in task order and checks it.
+ * {@code out} in task order and checks it. A job whose state holds a {@code document} hands it to
+ * every child, whose {@code done} reads it (adds its length to {@code out}'s check): the cost of a
+ * fan-out over a document.
  */
 public final class FanOutBench {
   public static final String NAME = "bench_fanout";
@@ -29,9 +31,15 @@ public final class FanOutBench {
             .update((s, in) -> s.increment("ticks"));
     Action done =
         Action.builder("done")
-            .reads("item")
-            .writes("out")
-            .update((s, in) -> s.update("out", s.getLong("item") * 2));
+            .reads("item", "document")
+            .writes("out", "document_length")
+            .update(
+                (s, in) ->
+                    s.update(
+                        "out",
+                        s.getLong("item") * 2,
+                        "document_length",
+                        s.has("document") ? (long) s.getString("document").length() : 0L));
     Graph g =
         Graph.builder()
             .withActions(tick, done)
@@ -41,16 +49,22 @@ public final class FanOutBench {
     return RunnableGraph.of(g, "tick", "done");
   }
 
+  /** Child {@code i}'s state: its item, and the parent's document if it has one. */
+  private static State child(State parent, long i) {
+    State child = State.of("item", i, "ticks", 0L);
+    return parent.has("document") ? child.update("document", parent.get("document")) : child;
+  }
+
   public static Graph graph() {
     Action fanOut =
         MapStates.builder(ENTRYPOINT)
-            .reads("children")
+            .reads("children", "document")
             .writes("outs")
             .subGraph(childGraph())
             .states(
                 (state, inputs) ->
                     LongStream.range(0, state.getLong("children"))
-                        .mapToObj(i -> State.of("item", i, "ticks", 0L))
+                        .mapToObj(i -> child(state, i))
                         .toList())
             .reduce(
                 (state, children) -> {

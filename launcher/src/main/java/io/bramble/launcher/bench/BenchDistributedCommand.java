@@ -63,6 +63,15 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       description = "Jobs run before measuring (default: ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(
+      names = "--document-bytes",
+      paramLabel = "BYTES",
+      defaultValue = "0",
+      description =
+          "A document of this many bytes in each job's state, held by every child and read by its"
+              + " last step (default: ${DEFAULT-VALUE}, none).")
+  int documentBytes;
+
   @Mixin BenchCluster clusterOptions;
 
   @Option(
@@ -78,11 +87,18 @@ public final class BenchDistributedCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, TimeoutException {
-    if (children < 1 || jobs < 1 || warmup < 0 || clusterOptions.workers < 1 || roundTrips < 1) {
+    if (children < 1
+        || jobs < 1
+        || warmup < 0
+        || clusterOptions.workers < 1
+        || roundTrips < 1
+        || documentBytes < 0) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "need --children, --jobs, --workers, --round-trips >= 1 and --warmup >= 0");
+          "need --children, --jobs, --workers, --round-trips >= 1 and --warmup, --document-bytes"
+              + " >= 0");
     }
+    String document = documentBytes == 0 ? null : BenchFanOut.document(documentBytes);
     GraphRegistry graphs = BenchFanOut.graphs(context);
     if (graphs == null) {
       return 1;
@@ -93,26 +109,28 @@ public final class BenchDistributedCommand implements Callable<Integer> {
         JobClient client = cluster.client()) {
       out.printf(
           Locale.ROOT,
-          "bench distributed: jobs of %d children x (tick, tick, tick, done); %d warm-up jobs, %d"
-              + " measured, one at a time; %s; %d cores%n",
+          "bench distributed: jobs of %d children x (tick, tick, tick, done)%s; %d warm-up jobs,"
+              + " %d measured, one at a time; %s; %d cores%n",
           children,
+          document == null ? "" : ", each holding a " + documentBytes + "-byte document",
           warmup,
           jobs,
           clusterOptions.describe(),
           Runtime.getRuntime().availableProcessors());
       double[] raw = RoundTrip.measure(cluster.cluster(), roundTrips);
       report(out, "raw round trip", raw);
-      report(out, "warm-up", run(client, "warmup", warmup));
-      double[] measured = run(client, "job", jobs);
+      report(out, "warm-up", run(client, "warmup", warmup, document));
+      double[] measured = run(client, "job", jobs, document);
       report(out, "measured", measured);
       out.println("coordinator commits: " + CommitCost.describe(cluster.meters()));
       timeline(client, out);
       out.printf(
           Locale.ROOT,
-          "{\"bench\":\"distributed\",\"children\":%d,\"jobs\":%d,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
-              + "\"raw_round_trip_p50_ms\":%.3f}%n",
+          "{\"bench\":\"distributed\",\"children\":%d,\"jobs\":%d,\"document_bytes\":%d,"
+              + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"raw_round_trip_p50_ms\":%.3f}%n",
           children,
           jobs,
+          documentBytes,
           Percentiles.of(measured, 50),
           Percentiles.of(measured, 99),
           Percentiles.of(raw, 50));
@@ -123,10 +141,11 @@ public final class BenchDistributedCommand implements Callable<Integer> {
   }
 
   /** Runs {@code n} jobs one after another; returns each one's milliseconds, submit to result. */
-  private double[] run(JobClient client, String prefix, int n) throws TimeoutException {
+  private double[] run(JobClient client, String prefix, int n, String document)
+      throws TimeoutException {
     double[] ms = new double[n];
     for (int i = 0; i < n; i++) {
-      JobRequest job = BenchFanOut.job(prefix + "-" + i, children);
+      JobRequest job = BenchFanOut.job(prefix + "-" + i, children, document);
       long t0 = System.nanoTime();
       client.submit(job);
       JobResult result = client.await(job, Duration.ofMinutes(2), null);

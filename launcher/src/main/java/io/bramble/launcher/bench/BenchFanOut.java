@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -48,8 +49,27 @@ final class BenchFanOut {
    * A job of the bench graph with {@code children} children, its id starting with {@code prefix}.
    */
   static JobRequest job(String prefix, int children) {
+    return job(prefix, children, null);
+  }
+
+  /** As above, every child holding {@code document} (none when null). */
+  static JobRequest job(String prefix, int children, String document) {
+    State state = State.of("children", (long) children);
     return JobClient.request(
-        prefix + "-" + System.nanoTime(), GRAPH, State.of("children", (long) children), Map.of());
+        prefix + "-" + System.nanoTime(),
+        GRAPH,
+        document == null ? state : state.update("document", document),
+        Map.of());
+  }
+
+  /** A text of {@code bytes} ASCII letters and spaces, the same every run. */
+  static String document(int bytes) {
+    Random random = new Random(bytes);
+    StringBuilder sb = new StringBuilder(bytes);
+    while (sb.length() < bytes) {
+      sb.append(random.nextInt(6) == 0 ? ' ' : (char) ('a' + random.nextInt(26)));
+    }
+    return sb.toString();
   }
 
   /** A fresh directory for a dev cluster's data; {@link #delete} removes it. */

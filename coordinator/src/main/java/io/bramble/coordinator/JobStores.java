@@ -1,0 +1,30 @@
+package io.bramble.coordinator;
+
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.Task;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * What the coordinator keeps of jobs, by app id (see {@link StoreNames} for each store): the
+ * requests accepted, their results, the apps waiting for a resume and the resumes accepted, the
+ * steps of each job's children, and what each job's tree left behind.
+ */
+final class JobStores {
+  final KeyValueStore<String, JobRequest> requests;
+  final KeyValueStore<String, JobResult> results;
+  final KeyValueStore<String, Task> halted;
+  final KeyValueStore<String, String> resumes;
+  final KeyValueStore<String, Long> childSteps;
+  final JobTrees trees;
+
+  JobStores(ProcessorContext<?, ?> context) {
+    requests = context.getStateStore(StoreNames.JOBS);
+    results = context.getStateStore(StoreNames.JOB_RESULTS);
+    halted = context.getStateStore(StoreNames.HALTED);
+    resumes = context.getStateStore(StoreNames.RESUMES);
+    childSteps = context.getStateStore(StoreNames.APP_STEPS);
+    trees = new JobTrees(context.getStateStore(StoreNames.TREES));
+  }
+}
