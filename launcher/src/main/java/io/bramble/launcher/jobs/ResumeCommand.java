@@ -10,7 +10,6 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -102,14 +101,7 @@ public final class ResumeCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(resumed, timeout, progress));
-      return JobOutput.print(
-          result,
-          List.of(),
-          context.out(),
-          context.err(),
-          output.json(),
-          output.values(),
-          client.valueFetcher());
+      return output.print(result, client, context.out(), context.err());
     }
   }
 }

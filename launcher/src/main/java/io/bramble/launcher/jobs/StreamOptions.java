@@ -81,9 +81,12 @@ public final class StreamOptions {
     return stream;
   }
 
-  /** The keys whose stored values are printed whole. */
-  public List<String> values() {
-    return values;
+  /**
+   * Prints {@code result} as these options say (JSON on one line or pretty; the stored values of
+   * {@code --value} keys whole, read through {@code client}); returns the exit code.
+   */
+  int print(JobResult result, JobClient client, PrintStream out, PrintStream err) {
+    return JobOutput.print(result, List.of(), out, err, json, values, client.valueFetcher());
   }
 
   public boolean json() {

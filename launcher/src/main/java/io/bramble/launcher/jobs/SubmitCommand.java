@@ -10,7 +10,6 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -113,14 +112,7 @@ public final class SubmitCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(job, timeout, progress));
-      return JobOutput.print(
-          result,
-          List.of(),
-          context.out(),
-          context.err(),
-          output.json(),
-          output.values(),
-          client.valueFetcher());
+      return output.print(result, client, context.out(), context.err());
     }
   }
 }

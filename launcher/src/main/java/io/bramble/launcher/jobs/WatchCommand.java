@@ -9,7 +9,6 @@ import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
@@ -60,14 +59,7 @@ public final class WatchCommand implements Callable<Integer> {
               context.out(),
               null,
               progress -> client.await(appId, timeout, null, output.json() ? null : this::print));
-      return JobOutput.print(
-          result,
-          List.of(),
-          context.out(),
-          context.err(),
-          output.json(),
-          output.values(),
-          client.valueFetcher());
+      return output.print(result, client, context.out(), context.err());
     }
   }
 

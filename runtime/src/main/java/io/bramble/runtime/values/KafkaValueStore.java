@@ -12,7 +12,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,11 +31,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The default value store: the platform's compacted values topic, nothing more to run. A value is
  * cut into chunks under the broker's record limit, keyed {@code <key>#<i>}, all in the partition of
  * its key ({@link #partitionOf}); its reference lists their offsets, so reading it is a seek per
- * chunk, not a scan. Deleting writes a tombstone per chunk (compaction then drops them). Values
- * read or written here are kept in a small cache, so the children of one fan-out on one worker read
- * their shared document once.
+ * chunk, not a scan. Deleting writes a tombstone per chunk (compaction then drops them).
  */
-public final class KafkaValueStore implements ValueStore {
+public final class KafkaValueStore extends CachingValueStore {
   /** Under the broker's default 1 MiB record limit, with room for the key and headers. */
   static final int CHUNK_BYTES = 512 * 1024;
 
@@ -45,9 +42,9 @@ public final class KafkaValueStore implements ValueStore {
   private final String topic;
   private final KafkaProducer<String, byte[]> producer;
   private final KafkaConsumer<String, byte[]> reader;
-  private final ValueCache cache = new ValueCache(64L * 1024 * 1024);
 
   public KafkaValueStore(ClusterConfig cluster, String clientId) {
+    super(ValueStoreConfig.KAFKA);
     this.topic = cluster.topics().values();
     Map<String, Object> producerProps = new HashMap<>(cluster.clientProps());
     producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-values");
@@ -75,7 +72,7 @@ public final class KafkaValueStore implements ValueStore {
   }
 
   @Override
-  public StoredRef put(String key, byte[] bytes, String sha256, String preview) {
+  String write(String key, byte[] bytes) {
     int partition = partitionOf(key, producer.partitionsFor(topic).size());
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     int chunks = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
@@ -96,32 +93,11 @@ public final class KafkaValueStore implements ValueStore {
       throw new IllegalStateException(
           "could not store value " + key + " in topic " + topic + ": " + e.getCause(), e);
     }
-    cache.put(sha256, bytes);
-    StoredRef ref =
-        StoredRef.newBuilder()
-            .setStore(ValueStoreConfig.KAFKA)
-            .setKey(key)
-            .setBytes(bytes.length)
-            .setSha256(sha256)
-            .setPreview(preview)
-            .setLocator(locator.toString())
-            .build();
-    cache.remember(ref);
-    return ref;
+    return locator.toString();
   }
 
   @Override
-  public Optional<StoredRef> known(String key) {
-    return cache.known(key);
-  }
-
-  @Override
-  public byte[] fetch(StoredRef ref) {
-    cache.remember(ref);
-    byte[] cached = cache.get(ref.getSha256());
-    if (cached != null) {
-      return cached;
-    }
+  byte[] read(StoredRef ref) {
     Location where = Location.parse(ref);
     TopicPartition tp = new TopicPartition(topic, where.partition());
     ByteArrayOutputStream out = new ByteArrayOutputStream((int) ref.getBytes());
@@ -131,9 +107,7 @@ public final class KafkaValueStore implements ValueStore {
         out.writeBytes(readAt(tp, offset, ref));
       }
     }
-    byte[] bytes = out.toByteArray();
-    cache.put(ref.getSha256(), bytes);
-    return bytes;
+    return out.toByteArray();
   }
 
   private byte[] readAt(TopicPartition tp, long offset, StoredRef ref) {

@@ -3,7 +3,6 @@ package io.bramble.runtime.values;
 import io.bramble.schemas.avro.StoredRef;
 import java.net.URI;
 import java.util.Collection;
-import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -19,15 +18,14 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Large state values in an S3-compatible bucket (AWS S3, MinIO, Ceph, …): one object per value,
- * named by its key ({@code <root app id>/<sha256>}), so a job's values share a prefix. Values read
- * or written here are kept in a small cache, as in {@link KafkaValueStore}.
+ * named by its key ({@code <root app id>/<sha256>}), so a job's values share a prefix.
  */
-public final class S3ValueStore implements ValueStore {
+public final class S3ValueStore extends CachingValueStore {
   private final S3Client s3;
   private final String bucket;
-  private final ValueCache cache = new ValueCache(64L * 1024 * 1024);
 
   public S3ValueStore(ValueStoreConfig.S3 config) {
+    super(ValueStoreConfig.S3_KIND);
     AwsCredentialsProvider credentials =
         config.accessKey() == null || config.accessKey().isBlank()
             ? DefaultCredentialsProvider.builder().build()
@@ -51,38 +49,15 @@ public final class S3ValueStore implements ValueStore {
   }
 
   @Override
-  public StoredRef put(String key, byte[] bytes, String sha256, String preview) {
+  String write(String key, byte[] bytes) {
     s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
-    cache.put(sha256, bytes);
-    StoredRef ref =
-        StoredRef.newBuilder()
-            .setStore(ValueStoreConfig.S3_KIND)
-            .setKey(key)
-            .setBytes(bytes.length)
-            .setSha256(sha256)
-            .setPreview(preview)
-            .setLocator("s3://" + bucket + "/" + key)
-            .build();
-    cache.remember(ref);
-    return ref;
+    return "s3://" + bucket + "/" + key;
   }
 
   @Override
-  public Optional<StoredRef> known(String key) {
-    return cache.known(key);
-  }
-
-  @Override
-  public byte[] fetch(StoredRef ref) {
-    cache.remember(ref);
-    byte[] cached = cache.get(ref.getSha256());
-    if (cached != null) {
-      return cached;
-    }
+  byte[] read(StoredRef ref) {
     try {
-      byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(ref.getKey())).asByteArray();
-      cache.put(ref.getSha256(), bytes);
-      return bytes;
+      return s3.getObjectAsBytes(b -> b.bucket(bucket).key(ref.getKey())).asByteArray();
     } catch (NoSuchKeyException e) {
       throw new IllegalStateException(
           "the stored value "
