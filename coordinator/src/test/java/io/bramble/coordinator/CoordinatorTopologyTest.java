@@ -435,6 +435,41 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void aResumeWhoseHaltNamesNoActionOfTheGraphIsRefusedAndTheAppStaysHalted() {
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(1L))))
+            .setHaltBefore(List.of("total"))
+            .build());
+    runToTheEnd();
+    assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.HALTED);
+    events.readValuesToList();
+
+    // The coordinator reads no graph: the halted app's task says what a halt may name.
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(resume("job-1", "r1", Map.of()))
+            .setHaltAfter(List.of("totl"))
+            .build());
+
+    assertThat(tasks.isEmpty()).isTrue();
+    assertThat(eventsOf(EventKind.RESUME_REFUSED))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getError().getMessage())
+                    .contains("halt after names 'totl'")
+                    .contains("graph 'sums'")
+                    .contains("[squares, total, square]"));
+
+    jobs.pipeInput("job-1", resume("job-1", "r2", Map.of()));
+    assertThat(tasks.readValuesToList())
+        .singleElement()
+        .extracting(Task::getPosition)
+        .isEqualTo("total");
+  }
+
+  @Test
   void aResumeOfAnAppThatIsNotHaltedIsRefusedSayingWhy() {
     jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L))));
     runToTheEnd();
