@@ -60,7 +60,10 @@ public final class CoordinatorTopology {
       OpenTelemetry openTelemetry) {
     CoordinatorMetrics metrics = new CoordinatorMetrics(meters);
     Tracing tracing = new Tracing(openTelemetry);
-    JoinCompleter completer = new JoinCompleter(metrics, tracing);
+    Serializer<Object> tasks = serializer(Task.class, schemas);
+    JoinCompleter completer =
+        new JoinCompleter(
+            metrics, tracing, task -> tasks.serialize(topics.tasks(task.getPool()), task).length);
     CoordinatorStores stores = new CoordinatorStores(schemas);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();

@@ -33,7 +33,8 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   }
 
   @Override
-  void process(String appId, JobRequest job, long timestamp) {
+  void process(String appId, JobRequest given, long timestamp) {
+    JobRequest job = given;
     if (!appId.equals(job.getAppId())) {
       failJob(
           appId, "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'");
@@ -59,6 +60,12 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
         return;
       }
       jobs.results.delete(appId);
+      // Later than every request of the failed run (a resume's clock may be ahead of this
+      // client's): the joins done for those are opened again by the retry's fan-outs.
+      job =
+          JobRequest.newBuilder(job)
+              .setSubmittedAtMs(Math.max(job.getSubmittedAtMs(), prior.getSubmittedAtMs() + 1))
+              .build();
       // The retry re-runs the failed step, which may be one its root moved for before.
       if (joins.moves.get(appId) != null) {
         joins.moves.delete(appId);

@@ -71,7 +71,7 @@ final class JobTrees {
     return null;
   }
 
-  /** Removes and returns {@code rootAppId}'s tree (each value once). */
+  /** Removes and returns {@code rootAppId}'s tree (each value written once, by its locator). */
   Tree take(String rootAppId) {
     List<String> apps = new ArrayList<>();
     List<String> joins = new ArrayList<>();
@@ -88,8 +88,8 @@ final class JobTrees {
         joins.add(line.substring(5));
       } else if (line.startsWith("value:")) {
         String[] f = line.substring(6).split("\t");
-        if (f.length == 5 && !seen.contains(f[0])) {
-          seen.add(f[0]);
+        if (f.length == 5 && !seen.contains(f[0] + "\t" + f[2])) {
+          seen.add(f[0] + "\t" + f[2]);
           values.add(new StoredRef(f[1], f[0], Long.parseLong(f[3]), f[4], "", f[2]));
         }
       }

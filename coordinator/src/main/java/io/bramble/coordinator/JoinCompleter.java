@@ -1,15 +1,18 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Errors;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -23,12 +26,23 @@ import org.apache.kafka.streams.processor.api.Record;
  * reduce that failed) opens it again.
  */
 final class JoinCompleter {
+  /**
+   * The most a task that reduces a join may hold: under the 1 MiB the coordinator's producer and
+   * the broker take by default. The children's large values travel by reference; a join whose
+   * children's states are larger than this all the same fails its parent instead of a task that
+   * could never be written (which would stop the coordinator's partition).
+   */
+  static final int MAX_REDUCE_TASK_BYTES = 1_000_000;
+
   private final CoordinatorMetrics metrics;
   private final Tracing tracing;
+  private final ToIntFunction<Task> sizeOf;
 
-  JoinCompleter(CoordinatorMetrics metrics, Tracing tracing) {
+  /** {@code sizeOf}: the bytes a task takes as a record. */
+  JoinCompleter(CoordinatorMetrics metrics, Tracing tracing, ToIntFunction<Task> sizeOf) {
     this.metrics = metrics;
     this.tracing = tracing;
+    this.sizeOf = sizeOf;
   }
 
   /** The latest request the join and its children's results follow from. */
@@ -70,7 +84,15 @@ final class JoinCompleter {
       metrics.joinFinished(join, now);
       Context inSpan = trace.with(span);
       Task reduce = Records.reduceTask(join, results, children, requestedAt(join, results));
-      forward(context, join.getParentAppId(), reduce, timestamp, inSpan, Sinks.TASKS);
+      int bytes = sizeOf.applyAsInt(reduce);
+      if (bytes > MAX_REDUCE_TASK_BYTES) {
+        TaskResult failed = tooLarge(join, results, bytes, now);
+        for (String key : Records.resultKeys(failed)) {
+          forward(context, key, failed, timestamp, inSpan, Sinks.RESULTS);
+        }
+      } else {
+        forward(context, join.getParentAppId(), reduce, timestamp, inSpan, Sinks.TASKS);
+      }
       forward(
           context,
           join.getParentAppId(),
@@ -81,6 +103,36 @@ final class JoinCompleter {
     } finally {
       span.end();
     }
+  }
+
+  /** The parent's result when its children's final states are too large for one task together. */
+  private static TaskResult tooLarge(FanOut join, List<TaskResult> results, int bytes, long now) {
+    return Records.result(
+        join.getParentAppId(),
+        Records.stepId(join.getParentAppId(), join.getParentSequenceId()),
+        join.getParent(),
+        ResultStatus.FAILED,
+        null,
+        Errors.of(
+            "io.bramble.JoinTooLarge",
+            "parallel action '"
+                + join.getParallelAction()
+                + "' of app "
+                + join.getParentAppId()
+                + ": the final states of its "
+                + results.size()
+                + " children take "
+                + bytes
+                + " bytes together, more than the "
+                + MAX_REDUCE_TASK_BYTES
+                + " the task that reduces them may carry; keep large values in them (from"
+                + " BRAMBLE_VALUES_THRESHOLD_BYTES up they travel by reference), or let each child"
+                + " end with only what the reduce needs",
+            join.getParallelAction()),
+        join.getParentSequenceId(),
+        join.getParallelAction(),
+        requestedAt(join, results),
+        now);
   }
 
   /** Removes what the join kept while it was pending: its record, counts, slots, moves, budget. */

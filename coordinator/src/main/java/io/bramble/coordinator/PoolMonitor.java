@@ -142,7 +142,8 @@ final class PoolMonitor implements AutoCloseable {
   }
 
   private void checkAll() {
-    for (String pool : poolTopics.refresh()) {
+    Set<String> found = poolTopics.refresh();
+    for (String pool : found == null ? Set.<String>of() : found) {
       if (!pools.containsKey(pool)) {
         watch(pool);
       }

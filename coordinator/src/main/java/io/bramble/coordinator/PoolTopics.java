@@ -29,26 +29,29 @@ final class PoolTopics {
     this.admin = admin;
   }
 
-  /** Whether {@code pool} has a tasks topic. */
+  /**
+   * Whether {@code pool} has a tasks topic. A pool not known yet is looked up once more; when the
+   * cluster cannot be asked, it is taken to exist (a passing fault must not fail an app for good).
+   */
   boolean exists(String pool) {
-    return known.contains(pool) || refresh().contains(pool);
+    if (known.contains(pool)) {
+      return true;
+    }
+    Set<String> found = refresh();
+    return found == null || found.contains(pool);
   }
 
-  /** The pools known at the last look. */
-  Set<String> known() {
-    return known;
-  }
-
-  /** Looks at the cluster's topics again; the pools found (those known before, if it cannot). */
+  /** Looks at the cluster's topics again; the pools found, or null if it cannot. */
   Set<String> refresh() {
     try {
-      known = poolsIn(admin.listTopics().names().get(10, TimeUnit.SECONDS));
+      known = poolsIn(admin.listTopics().names().get(5, TimeUnit.SECONDS));
+      return known;
     } catch (ExecutionException | TimeoutException e) {
       log.warn("could not list the tasks topics of the pools: {}", e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return known;
+    return null;
   }
 
   private Set<String> poolsIn(Collection<String> topicNames) {

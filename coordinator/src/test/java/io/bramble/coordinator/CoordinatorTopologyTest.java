@@ -6,6 +6,7 @@ import io.bramble.core.persistence.InMemoryPersister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.DeadLetters;
+import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
@@ -13,6 +14,7 @@ import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -302,6 +304,37 @@ class CoordinatorTopologyTest {
         .containsExactlyElementsOf(LongStream.iterate(2, n -> n < 40, n -> n + 2).boxed().toList());
     assertThat(progress.get(progress.size() - 1).getReduced()).isTrue();
     assertThat(progress.get(progress.size() - 1).getDone()).isEqualTo(40L);
+  }
+
+  @Test
+  void aJoinWhoseChildrenAreTooLargeForOneTaskFailsItsParentInsteadOfStoppingThePartition() {
+    List<Task> children = fannedOut("job-1", List.of(1L, 2L, 3L, 4L));
+    String draft = "d".repeat(300_000); // a worker with a value store would keep it by reference
+    for (Task child : children) {
+      results.pipeInput(
+          "job-1",
+          Records.result(
+              child.getAppId(),
+              child.getTaskId(),
+              child.getParent(),
+              ResultStatus.COMPLETED,
+              State.of("x", 1L, "draft", draft),
+              null,
+              0,
+              "square",
+              START.toEpochMilli(),
+              START.toEpochMilli()));
+    }
+
+    assertThat(tasks.isEmpty()).as("no task that could never be written").isTrue();
+    List<TaskResult> parent = resultsOut.readValuesToList();
+    assertThat(parent).singleElement().satisfies(r -> results.pipeInput("job-1", r));
+    JobResult result = theOnlyJobResult();
+    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.getError().getType()).isEqualTo("io.bramble.JoinTooLarge");
+    assertThat(result.getError().getMessage())
+        .contains("parallel action 'squares' of app job-1")
+        .contains("the final states of its 4 children take");
   }
 
   @Test

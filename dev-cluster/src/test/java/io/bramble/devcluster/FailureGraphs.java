@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 /** Graphs whose user code fails in the ways the failure-handling tests need. */
@@ -32,13 +33,24 @@ final class FailureGraphs {
     return provider("needs_input", Graph.builder().withActions(greet).build(), "greet");
   }
 
-  /** too_big: writes a string of "size" characters into state. */
+  /**
+   * too_big: writes 100 strings of "size" characters under p0…p99: each below the value store's
+   * threshold (so none travels by reference), too large for a record together.
+   */
   static GraphProvider tooBig() {
+    String[] parts = IntStream.range(0, 100).mapToObj(i -> "p" + i).toArray(String[]::new);
     Action grow =
         Action.builder("grow")
             .reads("size")
-            .writes("blob")
-            .update((s, in) -> s.update("blob", "x".repeat((int) s.getLong("size"))));
+            .writes(parts)
+            .update(
+                (s, in) -> {
+                  State grown = s;
+                  for (String part : parts) {
+                    grown = grown.update(part, "x".repeat((int) s.getLong("size")));
+                  }
+                  return grown;
+                });
     return provider("too_big", Graph.builder().withActions(grow).build(), "grow");
   }
 

@@ -154,9 +154,12 @@ class FailureHandlingTest {
 
   @Test
   void aStateLargerThanTheBrokerAcceptsFailsTheJobClearly() throws Exception {
-    JobResult result = run("too_big", State.of("size", 3_000_000), Map.of());
+    // 100 values of 15,000 characters: each below the value store's threshold, 1.5 MB together
+    JobResult result = run("too_big", State.of("size", 15_000), Map.of());
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("larger than the broker accepts");
+    assertThat(result.getError().getMessage())
+        .contains("larger than the broker accepts")
+        .contains("many smaller ones still add up");
   }
 
   @Test

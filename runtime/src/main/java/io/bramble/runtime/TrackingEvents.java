@@ -1,12 +1,15 @@
 package io.bramble.runtime;
 
 import io.bramble.core.graph.GraphView;
+import io.bramble.core.state.DeferredValue;
 import io.bramble.core.state.StateValues;
 import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.ApplicationInfo;
 import io.bramble.core.tracking.SpawnLink;
 import io.bramble.core.tracking.StepEnd;
 import io.bramble.core.tracking.StepStart;
+import io.bramble.runtime.values.ValueSizes;
+import io.bramble.runtime.values.ValueStoreConfig;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ActionShape;
 import io.bramble.schemas.avro.AppStatus;
@@ -295,17 +298,29 @@ public final class TrackingEvents {
             .toList());
   }
 
-  /** Values a step handed around; anything that is not state-like is shown as text. */
+  /**
+   * Values a step handed around (its inputs, its result); anything that is not state-like is shown
+   * as text, and a large one by its beginning: an event is for watching, and the state it carries
+   * keeps large values by reference.
+   */
   private static StateData values(Map<String, ?> values) {
     Map<String, Object> m = new LinkedHashMap<>();
     values.forEach(
         (k, v) -> {
-          try {
-            m.put(k, StateValues.normalize(k, v));
-          } catch (RuntimeException notStateLike) {
-            m.put(k, String.valueOf(v));
+          if (v instanceof DeferredValue || ValueSizes.below(v, LARGE)) {
+            try {
+              m.put(k, StateValues.normalize(k, v));
+            } catch (RuntimeException notStateLike) {
+              m.put(k, String.valueOf(v));
+            }
+          } else {
+            String text = String.valueOf(v);
+            m.put(k, text.substring(0, Math.min(200, text.length())) + "… (large: not in events)");
           }
         });
     return StateCodec.fromMap(m);
   }
+
+  /** From this size on a value a step handed around is shown by its beginning only. */
+  private static final long LARGE = ValueStoreConfig.DEFAULT_THRESHOLD_BYTES;
 }

@@ -219,11 +219,11 @@ public final class StateCodec {
 
   // ---- decoding ----------------------------------------------------------------------------
 
+  /** A state's entries: a stored value stays a reference until a step reads its key. */
   private static Map<String, Object> toMap(List<Entry> entries, ValueFetcher fetcher) {
     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, entries.size() * 2));
     for (Entry e : entries) {
       Object u = e.getValue() == null ? null : e.getValue().getValue();
-      // A stored value stays a reference until its key is read; only whole values are stored.
       map.put(
           e.getKey(),
           u instanceof StoredRef ref
@@ -233,9 +233,18 @@ public final class StateCodec {
     return Collections.unmodifiableMap(map);
   }
 
+  /** A map value's entries, inside a state value: everything read now. */
+  private static Map<String, Object> toNestedMap(List<Entry> entries, ValueFetcher fetcher) {
+    Map<String, Object> map = new LinkedHashMap<>(Math.max(4, entries.size() * 2));
+    for (Entry e : entries) {
+      map.put(e.getKey(), toObject(e.getValue(), fetcher));
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
   private static Object fromUnion(Object u, ValueFetcher fetcher) {
     if (u instanceof StoredRef ref) {
-      return new StoredValue(ref, fetcher).value(); // inside a list or map: read now
+      return new StoredValue(ref, fetcher).value(); // only whole values are stored: read now
     }
     if (u == null
         || u instanceof Boolean
@@ -262,7 +271,7 @@ public final class StateCodec {
       return Collections.unmodifiableList(list);
     }
     if (u instanceof MapValue) {
-      return toMap(((MapValue) u).getEntries(), fetcher);
+      return toNestedMap(((MapValue) u).getEntries(), fetcher);
     }
     throw new IllegalArgumentException(
         "unexpected Avro value of type " + u.getClass().getName() + " in a Value");

@@ -295,7 +295,9 @@ final class TaskPipeline {
                       + task.getAppId()
                       + " produced a record larger than the broker accepts ("
                       + e.getCause().getMessage()
-                      + "); keep large data out of state, e.g. store it elsewhere and keep a reference"),
+                      + "); values from BRAMBLE_VALUES_THRESHOLD_BYTES up travel by reference,"
+                      + " but many smaller ones still add up: keep fewer of them in state, or"
+                      + " lower the threshold"),
               task.getSequenceId(),
               null);
       publish(tooLarge);

@@ -389,10 +389,7 @@ public final class Application {
     for (int attempt = 1; outcome == null; attempt++) {
       try {
         ActionOutcome o = body.run(context(action, seq, attempt), inputs);
-        after =
-            offloader.offload(
-                StateInternals.withStep(
-                    checkWrites(action, before, o.state()), seq, action.name()));
+        after = StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
         following = graph.next(action.name(), after);
         outcome = o;
       } catch (Throwable t) {
@@ -402,6 +399,12 @@ public final class Application {
         }
         throw failed(action, seq, before, started, t);
       }
+    }
+    try {
+      // Outside the retries: a value the store refuses is no reason to run the action again.
+      after = offloader.offload(after);
+    } catch (RuntimeException e) {
+      throw failed(action, seq, before, started, e);
     }
     state = after;
     next = following;

@@ -1,6 +1,7 @@
 package io.bramble.core.graph;
 
 import io.bramble.core.state.State;
+import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateValues;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -134,7 +135,7 @@ public final class Condition {
                 + "' reads key '"
                 + k
                 + "', which is not in the state (keys: "
-                + state.userValues().keySet()
+                + state.keys().stream().filter(key -> !StateInternals.isInternal(key)).toList()
                 + ")");
       }
     }

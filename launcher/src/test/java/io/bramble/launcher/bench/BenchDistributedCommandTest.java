@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The command's shape on a small run; the figures themselves live in BENCHMARKS.md. */
 class BenchDistributedCommandTest {
   @Test
-  void theLastLineIsOneJsonObjectWithTheJobPercentilesAndTheRawRoundTrip() throws Exception {
+  void theLastLineIsOneJsonObjectWithTheJobPercentilesTheDocumentAndTheRawRoundTrip()
+      throws Exception {
     Console c = new Console();
     int code =
         c.run(
@@ -24,7 +25,9 @@ class BenchDistributedCommandTest {
             "--warmup",
             "1",
             "--round-trips",
-            "5");
+            "5",
+            "--document-bytes",
+            "40000");
 
     assertThat(code).as(c.err()).isZero();
     List<String> lines = c.outLines();
@@ -34,6 +37,10 @@ class BenchDistributedCommandTest {
     assertThat(json.get("bench").asText()).isEqualTo("distributed");
     assertThat(json.get("children").asInt()).isEqualTo(3);
     assertThat(json.get("jobs").asInt()).isEqualTo(2);
+    assertThat(json.get("document_bytes").asInt())
+        .as("each child held a document: kept once in the value store")
+        .isEqualTo(40000);
+    assertThat(lines).anyMatch(l -> l.contains("each holding a 40000-byte document"));
     assertThat(json.get("p50_ms").asDouble()).isPositive();
     assertThat(json.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(json.get("p50_ms").asDouble());
     assertThat(json.get("raw_round_trip_p50_ms").asDouble()).isPositive();

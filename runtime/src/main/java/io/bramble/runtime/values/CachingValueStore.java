@@ -22,6 +22,20 @@ abstract class CachingValueStore implements ValueStore {
   /** Reads the bytes of {@code ref}. */
   abstract byte[] read(StoredRef ref);
 
+  /** Refuses a reference to another kind of store than this one, naming both. */
+  final void checkKind(StoredRef ref) {
+    if (!kind.equals(ref.getStore())) {
+      throw new IllegalStateException(
+          "the stored value "
+              + ref.getKey()
+              + " is in the "
+              + ref.getStore()
+              + " value store, but this process keeps values in the "
+              + kind
+              + " store (BRAMBLE_VALUES_STORE): every process of a cluster needs the same one");
+    }
+  }
+
   @Override
   public final StoredRef put(String key, byte[] bytes, String sha256, String preview) {
     String locator = write(key, bytes);
@@ -46,6 +60,7 @@ abstract class CachingValueStore implements ValueStore {
 
   @Override
   public final byte[] fetch(StoredRef ref) {
+    checkKind(ref);
     cache.remember(ref);
     byte[] cached = cache.get(ref.getSha256());
     if (cached != null) {

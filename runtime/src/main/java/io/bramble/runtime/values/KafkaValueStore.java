@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -29,9 +30,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The default value store: the platform's compacted values topic, nothing more to run. A value is
- * cut into chunks under the broker's record limit, keyed {@code <key>#<i>}, all in the partition of
- * its key ({@link #partitionOf}); its reference lists their offsets, so reading it is a seek per
- * chunk, not a scan. Deleting writes a tombstone per chunk (compaction then drops them).
+ * cut into chunks under the broker's record limit, keyed {@code <key>/<write id>#<i>}, all in the
+ * partition of its key ({@link #partitionOf}); its reference lists their offsets, so reading it is
+ * a seek per chunk, not a scan. Deleting writes a tombstone per chunk (compaction then drops them).
  */
 public final class KafkaValueStore extends CachingValueStore {
   /** Under the broker's default 1 MiB record limit, with room for the key and headers. */
@@ -66,22 +67,29 @@ public final class KafkaValueStore extends CachingValueStore {
     return StreamPartitions.of(key, partitions);
   }
 
-  /** The key of chunk {@code index} of the value stored as {@code key}. */
-  public static String chunkKey(String key, int index) {
-    return key + "#" + index;
+  /**
+   * The key of chunk {@code index} of the value stored as {@code key} by write {@code writeId}: two
+   * writes of one value (a retry, two workers) never share a key, so compaction never removes the
+   * chunks a reference points at.
+   */
+  public static String chunkKey(String key, String writeId, int index) {
+    return key + "/" + writeId + "#" + index;
   }
 
   @Override
   String write(String key, byte[] bytes) {
     int partition = partitionOf(key, producer.partitionsFor(topic).size());
+    String writeId = UUID.randomUUID().toString().substring(0, 8);
     List<Future<RecordMetadata>> sent = new ArrayList<>();
     int chunks = Math.max(1, (bytes.length + CHUNK_BYTES - 1) / CHUNK_BYTES);
     for (int i = 0; i < chunks; i++) {
       byte[] chunk =
           Arrays.copyOfRange(bytes, i * CHUNK_BYTES, Math.min(bytes.length, (i + 1) * CHUNK_BYTES));
-      sent.add(producer.send(new ProducerRecord<>(topic, partition, chunkKey(key, i), chunk)));
+      sent.add(
+          producer.send(new ProducerRecord<>(topic, partition, chunkKey(key, writeId, i), chunk)));
     }
-    StringBuilder locator = new StringBuilder().append(partition).append(':');
+    StringBuilder locator =
+        new StringBuilder().append(partition).append(':').append(writeId).append(':');
     try {
       for (int i = 0; i < sent.size(); i++) {
         locator.append(i == 0 ? "" : ",").append(sent.get(i).get().offset());
@@ -155,10 +163,12 @@ public final class KafkaValueStore extends CachingValueStore {
   @Override
   public void delete(Collection<StoredRef> refs) {
     for (StoredRef ref : refs) {
+      checkKind(ref);
       Location where = Location.parse(ref);
       for (int i = 0; i < where.offsets().length; i++) {
         producer.send(
-            new ProducerRecord<>(topic, where.partition(), chunkKey(ref.getKey(), i), null));
+            new ProducerRecord<>(
+                topic, where.partition(), chunkKey(ref.getKey(), where.writeId(), i), null));
       }
     }
     producer.flush();
@@ -172,21 +182,24 @@ public final class KafkaValueStore extends CachingValueStore {
     }
   }
 
-  /** Where a value's chunks are: {@code partition:offset,offset,…}. */
-  record Location(int partition, long[] offsets) {
+  /** Where a value's chunks are: {@code partition:writeId:offset,offset,…}. */
+  record Location(int partition, String writeId, long[] offsets) {
     static Location parse(StoredRef ref) {
-      String locator = ref.getLocator();
-      int colon = locator.indexOf(':');
-      if (colon < 1) {
+      String[] parts = ref.getLocator().split(":");
+      if (parts.length != 3) {
         throw new IllegalArgumentException(
-            "stored value " + ref.getKey() + " has no values-topic locator: '" + locator + "'");
+            "stored value "
+                + ref.getKey()
+                + " has no values-topic locator: '"
+                + ref.getLocator()
+                + "'");
       }
-      String[] offsets = locator.substring(colon + 1).split(",");
+      String[] offsets = parts[2].split(",");
       long[] parsed = new long[offsets.length];
       for (int i = 0; i < offsets.length; i++) {
         parsed[i] = Long.parseLong(offsets[i]);
       }
-      return new Location(Integer.parseInt(locator.substring(0, colon)), parsed);
+      return new Location(Integer.parseInt(parts[0]), parts[1], parsed);
     }
   }
 }

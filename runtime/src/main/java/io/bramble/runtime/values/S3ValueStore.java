@@ -76,6 +76,7 @@ public final class S3ValueStore extends CachingValueStore {
   @Override
   public void delete(Collection<StoredRef> refs) {
     for (StoredRef ref : refs) {
+      checkKind(ref);
       s3.deleteObject(b -> b.bucket(bucket).key(ref.getKey()));
     }
   }

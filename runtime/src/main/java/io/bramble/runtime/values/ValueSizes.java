@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.Map;
 
 /** Whether a state value is smaller than a size, counted cheaply and no further than needed. */
-final class ValueSizes {
+public final class ValueSizes {
   private ValueSizes() {}
 
   /**
    * Whether {@code value} encodes to fewer than {@code limit} bytes (about: Avro's framing aside).
    */
-  static boolean below(Object value, long limit) {
+  public static boolean below(Object value, long limit) {
     return size(value, limit) < limit;
   }
 

@@ -46,7 +46,7 @@ class KafkaValueStoreTest extends ValueStoreContract {
     List<ConsumerRecord<String, byte[]>> records =
         TopicReader.readAll(cluster, cluster.topics().values(), Duration.ofSeconds(30));
     List<ConsumerRecord<String, byte[]>> chunks =
-        records.stream().filter(r -> r.key().startsWith(ref.getKey() + "#")).toList();
+        records.stream().filter(r -> r.key().startsWith(ref.getKey() + "/")).toList();
     assertThat(chunks).filteredOn(r -> r.value() != null).isNotEmpty();
     assertThat(chunks)
         .filteredOn(r -> r.value() == null)
