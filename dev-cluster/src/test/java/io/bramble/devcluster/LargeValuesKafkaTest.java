@@ -38,7 +38,7 @@ class LargeValuesKafkaTest extends LargeValuesContract {
         .untilAsserted(
             () -> {
               List<ConsumerRecord<String, byte[]>> chunks =
-                  values().stream().filter(r -> r.key().startsWith(key + "#")).toList();
+                  values().stream().filter(r -> r.key().startsWith(key + "/")).toList();
               assertThat(chunks).filteredOn(r -> r.value() != null).isNotEmpty();
               assertThat(chunks.stream().filter(r -> r.value() == null).map(r -> r.key()))
                   .containsExactlyInAnyOrderElementsOf(
