@@ -70,7 +70,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Configuration conf = cluster.configuration(context);
+    Configuration conf = cluster.configurationWithoutGraphs(context);
     ClusterConfig config = cluster.resolve(conf);
     Path dir = conf.path(Setting.STATE_DIR, stateDir, Setting.STATE_DIR.defaultValue());
     long commitMs =

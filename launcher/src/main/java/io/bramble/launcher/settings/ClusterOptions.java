@@ -71,6 +71,14 @@ public final class ClusterOptions {
         spec.commandLine(), configFile, context.env(), context.graphSettings());
   }
 
+  /**
+   * As {@link #configuration}, for a process that loads no graph (the coordinator): settings no
+   * Bramble setting reads are warned about, not refused (they may be the workers' graphs').
+   */
+  public Configuration configurationWithoutGraphs(LauncherContext context) {
+    return Configuration.loadWithoutGraphs(spec.commandLine(), configFile, context.env());
+  }
+
   /** The settings resolved against {@code context}'s environment. */
   public ClusterConfig resolve(LauncherContext context) {
     return resolve(configuration(context));

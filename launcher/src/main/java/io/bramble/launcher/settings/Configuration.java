@@ -59,6 +59,25 @@ public final class Configuration {
       Path configFlag,
       Map<String, String> env,
       Collection<GraphSetting> graphSettings) {
+    return load(commandLine, configFlag, env, graphSettings, true);
+  }
+
+  /**
+   * As {@link #load(CommandLine, Path, Map, Collection)} for a process that loads no graph (the
+   * coordinator): a {@code BRAMBLE_*} variable or a file key that no Bramble setting reads may be a
+   * graph's, read by the workers, so it is only warned about.
+   */
+  public static Configuration loadWithoutGraphs(
+      CommandLine commandLine, Path configFlag, Map<String, String> env) {
+    return load(commandLine, configFlag, env, List.of(), false);
+  }
+
+  private static Configuration load(
+      CommandLine commandLine,
+      Path configFlag,
+      Map<String, String> env,
+      Collection<GraphSetting> graphSettings,
+      boolean graphsHere) {
     Set<String> graphKeys = new TreeSet<>();
     Set<String> graphEnv = new TreeSet<>();
     graphSettings.forEach(
@@ -66,7 +85,24 @@ public final class Configuration {
           graphKeys.add(g.key());
           graphEnv.add(g.environmentVariable());
         });
-    checkEnvironment(commandLine, env, graphEnv);
+    if (graphsHere) {
+      checkEnvironment(commandLine, env, graphEnv);
+    } else {
+      // A variable close to one of Bramble's is a typo of it, not a graph's: still refused.
+      Map<String, String> likeBrambles = new TreeMap<>();
+      env.forEach(
+          (k, v) -> {
+            if (!k.startsWith(ENV_PREFIX) || Setting.environmentVariables().contains(k)) {
+              return;
+            }
+            if (looksLike(k, Setting.environmentVariables())) {
+              likeBrambles.put(k, v);
+            } else {
+              warn(commandLine, "environment variable " + k + " is no Bramble setting");
+            }
+          });
+      checkEnvironment(commandLine, likeBrambles, graphEnv);
+    }
     String envFile = env.get(Setting.CONFIG.env());
     Path file =
         configFlag != null
@@ -89,6 +125,13 @@ public final class Configuration {
                           && !ClientConfigKeys.isKnown(k))
               .sorted()
               .toList();
+      if (!graphsHere) {
+        List<String> notBrambles = unknown.stream().filter(k -> !looksLike(k, known())).toList();
+        if (!notBrambles.isEmpty()) {
+          warn(commandLine, file + ": keys no Bramble setting reads: " + notBrambles);
+        }
+        unknown = unknown.stream().filter(k -> looksLike(k, known())).toList();
+      }
       if (!unknown.isEmpty()) {
         throw new CommandLine.ParameterException(
             commandLine,
@@ -111,6 +154,16 @@ public final class Configuration {
       }
     }
     return new Configuration(commandLine, env, file, props, graphKeys);
+  }
+
+  private static void warn(CommandLine commandLine, String problem) {
+    commandLine
+        .getErr()
+        .println(
+            "warning: "
+                + problem
+                + " (ignored here: this process loads no graph; a graph's settings are the"
+                + " workers')");
   }
 
   /**
@@ -343,6 +396,23 @@ public final class Configuration {
                   : ""));
     }
     return String.join(", ", parts);
+  }
+
+  /**
+   * Whether {@code name} is probably a mistyped one of {@code known}: close to one, or a part of
+   * one's dotted name ({@code registry.url} for {@code schema.registry.url}).
+   */
+  private static boolean looksLike(String name, Collection<String> known) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (String k : known) {
+      String l = k.toLowerCase(Locale.ROOT);
+      if (distance(n, l) <= Math.max(2, n.length() / 5)
+          || l.endsWith("." + n)
+          || l.endsWith("_" + n.replace("bramble_", ""))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static int distance(String a, String b) {

@@ -12,6 +12,8 @@ import io.bramble.launcher.chaos.ExecutionLog.Takeover;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.launcher.processes.ProcessCluster.Killed;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -163,7 +165,15 @@ class ChaosTest {
             (System.currentTimeMillis() - submittedAt) / 1e3,
             (events.get(events.size() - 1).killed().atMs() - submittedAt) / 1e3);
       }
-      verify(result, appId, ExecutionLog.read(executions), events, replay + ", logs in " + dir);
+      try (ValueStore values = ValueStores.open(cluster, "chaos-test")) {
+        verify(
+            result,
+            StateCodec.toState(result.getState(), values),
+            appId,
+            ExecutionLog.read(executions),
+            events,
+            replay + ", logs in " + dir);
+      }
     } finally {
       if (registry != null) {
         registry.close();
@@ -172,12 +182,17 @@ class ChaosTest {
     }
   }
 
+  /** Checks the job's {@code result}, its final {@code state} (stored values read when asked). */
   private void verify(
-      JobResult result, String appId, ExecutionLog log, List<ChaosEvent> events, String context) {
+      JobResult result,
+      State state,
+      String appId,
+      ExecutionLog log,
+      List<ChaosEvent> events,
+      String context) {
     assertThat(result.getStatus())
         .as("job status (error %s); %s", result.getError(), context)
         .isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState());
 
     // Same final state as an undisturbed run (same app id, so the same child ids).
     State expected;

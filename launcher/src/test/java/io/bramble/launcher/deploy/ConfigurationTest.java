@@ -17,6 +17,8 @@ import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.values.ValueStoreConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -129,6 +131,24 @@ class ConfigurationTest {
   void aBadPartitionCountIsNamed() {
     assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_PARTITIONS", "many"))))
         .hasMessageContaining("partitions must be a number, got 'many'");
+  }
+
+  @Test
+  void theCoordinatorLoadsNoGraphSoAGraphsSettingInASharedEnvironmentIsOnlyWarnedAbout() {
+    StringWriter err = new StringWriter();
+    CommandLine commandLine = new CommandLine(new Probe()).setErr(new PrintWriter(err, true));
+    Map<String, String> shared =
+        Map.of("BRAMBLE_MYFLOW_SUFFIX", "!", "BRAMBLE_BOOTSTRAP_SERVERS", "broker:9092");
+
+    Configuration conf = Configuration.loadWithoutGraphs(commandLine, null, shared);
+
+    assertThat(conf.string(Setting.BOOTSTRAP_SERVERS, null, "x")).isEqualTo("broker:9092");
+    assertThat(err.toString())
+        .contains("warning: environment variable BRAMBLE_MYFLOW_SUFFIX is no Bramble setting")
+        .contains("this process loads no graph");
+    assertThatThrownBy(() -> parse().resolve(env(Map.of("BRAMBLE_MYFLOW_SUFIX", "!"))))
+        .as("where graphs are loaded, an unknown variable is still refused")
+        .hasMessageContaining("BRAMBLE_MYFLOW_SUFIX");
   }
 
   @Test

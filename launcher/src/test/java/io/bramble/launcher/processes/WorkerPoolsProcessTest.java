@@ -125,7 +125,9 @@ class WorkerPoolsProcessTest {
             }
           }
         }
-        assertThat(ran.get("cpu")).containsExactlyInAnyOrder("retrieve", "store", "report");
+        assertThat(ran.get("cpu"))
+            .as("index_all: its reduce, a step on the worker of its pool")
+            .containsExactlyInAnyOrder("index_all", "retrieve", "store", "report");
         assertThat(ran.get("gpu-1")).containsExactly("embed");
         assertThat(ran.get("gpu-2")).containsExactly("embed");
         assertThat(embeddedAfter)
