@@ -9,7 +9,6 @@ import io.bramble.examples.collatz.Collatz;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TopicReader;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
@@ -193,7 +192,7 @@ class BrambleInContainersIT {
    */
   private void assertCollatzEndedAsInTheJvm(Job job) throws Exception {
     JobResult result = completed(job);
-    State state = StateCodec.toState(result.getState());
+    State state = client.stateOf(result);
     assertThat(state.getMap("lengths")).as("%s: lengths", job.appId()).hasSize((int) CHILDREN);
     assertThat(state).as("%s: final state", job.appId()).isEqualTo(collatzLocally);
     assertJoinedEveryChildOnce(job.appId(), CHILDREN);
@@ -208,7 +207,7 @@ class BrambleInContainersIT {
     Map<String, Object> inputs = Poems.inputs(List.of("sonnet", "limerick", "haiku"), "the sea", 2);
     State local = Poems.application(new OfflinePoemModel()).run(inputs).state();
     Job job = submit("poems-containers", "poems", State.empty(), inputs);
-    State distributed = StateCodec.toState(completed(job).getState());
+    State distributed = client.stateOf(completed(job));
     assertThat(distributed).isEqualTo(local);
     assertThat(distributed.getString("final_results")).contains("sonnet", "limerick", "haiku");
   }
@@ -313,7 +312,7 @@ class BrambleInContainersIT {
         job.appId(),
         String.format("%.1f", job.seconds()),
         job.result().isDone() ? "done" : "still running");
-    State state = StateCodec.toState(completed(job).getState());
+    State state = client.stateOf(completed(job));
     assertThat(state).as("final state").isEqualTo(local);
     assertJoinedEveryChildOnce(job.appId(), to);
     assertThat(resultRecords(job.appId())).isEqualTo(1);
