@@ -11,11 +11,11 @@ import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.StreamPartitions;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -112,11 +111,6 @@ class SlowReduceTest {
     }
   }
 
-  /** The partition of {@code appId}'s records on the coordinator's topics (all keyed by it). */
-  private static int partitionOf(String appId) {
-    return Utils.toPositive(Utils.murmur2(appId.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
-  }
-
   private static JobRequest job(String appId, String tag, long reduceMs) {
     return JobClient.request(
         appId,
@@ -134,7 +128,9 @@ class SlowReduceTest {
       cluster.awaitWorkersAssigned(Duration.ofMinutes(1));
       String slowId = "slow-1";
       String quickId = "quick-1";
-      for (int i = 2; partitionOf(quickId) != partitionOf(slowId); i++) {
+      for (int i = 2;
+          StreamPartitions.of(quickId, PARTITIONS) != StreamPartitions.of(slowId, PARTITIONS);
+          i++) {
         quickId = "quick-" + i;
       }
       JobRequest slow = job(slowId, "slow", REDUCE_MS);

@@ -33,6 +33,7 @@ import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JoinedChildren;
 import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import java.time.Duration;
@@ -84,12 +85,14 @@ public final class TaskRunner {
 
   /** {@code outcome}, listing the values its task kept in the value store. */
   private static TaskOutcome withStored(TaskOutcome outcome, ValueOffloader offload) {
-    if (offload instanceof ValueOffload o && !o.stored().isEmpty()) {
-      if (outcome instanceof TaskOutcome.Finished f) {
-        f.result().setStored(o.stored());
-      } else if (outcome instanceof TaskOutcome.FannedOut f) {
-        f.fanOut().setStored(o.stored());
-      }
+    List<StoredRef> stored = offload instanceof ValueOffload o ? o.stored() : List.of();
+    if (stored.isEmpty()) {
+      return outcome;
+    }
+    if (outcome instanceof TaskOutcome.Finished f) {
+      f.result().setStored(stored);
+    } else if (outcome instanceof TaskOutcome.FannedOut f) {
+      f.fanOut().setStored(stored);
     }
     return outcome;
   }

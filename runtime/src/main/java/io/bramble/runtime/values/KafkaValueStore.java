@@ -63,7 +63,7 @@ public final class KafkaValueStore extends CachingValueStore {
   /**
    * The partition of the values topic that holds every chunk of the value stored as {@code key}.
    */
-  public static int partitionOf(String key, int partitions) {
+  private static int partitionOf(String key, int partitions) {
     return StreamPartitions.of(key, partitions);
   }
 
@@ -72,7 +72,7 @@ public final class KafkaValueStore extends CachingValueStore {
    * writes of one value (a retry, two workers) never share a key, so compaction never removes the
    * chunks a reference points at.
    */
-  public static String chunkKey(String key, String writeId, int index) {
+  private static String chunkKey(String key, String writeId, int index) {
     return key + "/" + writeId + "#" + index;
   }
 
