@@ -51,6 +51,7 @@ final class CoordinatorStores {
             store(StoreNames.JOIN_WAITING, avro(TaskResult.class, schemas)),
             store(StoreNames.JOIN_QUEUED, avro(Task.class, schemas)),
             store(StoreNames.JOIN_DEADLINES, string),
+            store(StoreNames.JOIN_CHILDREN, string),
             store(StoreNames.MOVES, count));
   }
 

@@ -6,6 +6,7 @@ import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JoinedPage;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.processor.RecordContext;
  * a worker (the coordinator runs no user code and loads no graph); moved apps' next tasks go to
  * their pool's tasks topic; root results become job results. The three sources share one
  * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts (every
- * record of one join is keyed by the parent's app id and lands in one task).
+ * record of one join is keyed by the parent's app id and lands in one task). A join too wide for
+ * one task sends its children's outcomes as pages of the joined topic.
  */
 public final class CoordinatorTopology {
   private CoordinatorTopology() {}
@@ -63,7 +65,10 @@ public final class CoordinatorTopology {
     Serializer<Object> tasks = serializer(Task.class, schemas);
     JoinCompleter completer =
         new JoinCompleter(
-            metrics, tracing, task -> tasks.serialize(topics.tasks(task.getPool()), task).length);
+            metrics,
+            tracing,
+            task -> tasks.serialize(topics.tasks(task.getPool()), task).length,
+            topics.joined());
     CoordinatorStores stores = new CoordinatorStores(schemas);
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
@@ -129,6 +134,13 @@ public final class CoordinatorTopology {
             serializer(TrackingEvent.class, schemas),
             processors)
         .addSink(Sinks.DLQ, topics.dlq(), keyOut, new ByteArraySerializer(), processors)
+        // outcomes of joins too wide for one task (and their tombstones, once the job completes)
+        .addSink(
+            Sinks.JOINED,
+            topics.joined(),
+            keyOut,
+            serializer(JoinedPage.class, schemas),
+            processors)
         // tombstones of a completed job's tree; cancellations of children a join completed without
         .addSink(
             Sinks.CHECKPOINTS,

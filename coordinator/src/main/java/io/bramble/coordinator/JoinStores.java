@@ -23,6 +23,7 @@ final class JoinStores {
   final KeyValueStore<String, Task> queued;
   final KeyValueStore<String, String> deadlines;
   final KeyValueStore<String, Long> moves;
+  final KeyValueStore<String, String> children;
 
   JoinStores(ProcessorContext<?, ?> context) {
     pending = context.getStateStore(StoreNames.JOINS);
@@ -33,6 +34,7 @@ final class JoinStores {
     queued = context.getStateStore(StoreNames.JOIN_QUEUED);
     deadlines = context.getStateStore(StoreNames.JOIN_DEADLINES);
     moves = context.getStateStore(StoreNames.MOVES);
+    children = context.getStateStore(StoreNames.JOIN_CHILDREN);
   }
 
   /** The key of child {@code index} of join {@code joinId} in the per-child stores. */
@@ -48,9 +50,37 @@ final class JoinStores {
     return joinId + "#waiting";
   }
 
+  /**
+   * The counts key of the latest request a child's report followed from, when later than the join's
+   * own (a resume); absent until one is.
+   */
+  static String latestRequestKey(String joinId) {
+    return joinId + "#latest";
+  }
+
   /** The counts key of how many children completed; kept only for a join that ends early. */
   static String completedCountKey(String joinId) {
     return joinId + "#completed";
+  }
+
+  /**
+   * The counts key of how many children the coordinator has received of a fan-out sent in several
+   * records; absent for one sent as one.
+   */
+  static String receivedCountKey(String joinId) {
+    return joinId + "#received";
+  }
+
+  /**
+   * How many of {@code join}'s children the coordinator has received so far (all of a join kept
+   * before joins had a child count, whose fan-out was one record).
+   */
+  int received(FanOut join) {
+    Long received = counts.get(receivedCountKey(join.getJoinId()));
+    if (received != null) {
+      return received.intValue();
+    }
+    return join.getChildCount() < 0 ? Integer.MAX_VALUE : join.getChildCount();
   }
 
   /** The counts key of how many children a budget released; absent for a join without one. */

@@ -11,6 +11,8 @@ import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.OutcomePages;
+import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
@@ -101,6 +103,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (report == null) {
       return;
     }
+    noteRequest(report.join(), result);
     FanOut join = report.join();
     String joinId = join.getJoinId();
     String waitingKey = JoinStores.waitingCountKey(joinId);
@@ -129,7 +132,11 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
     for (Task next :
         JoinBudget.release(
-            joins, joinId, result.getParent().getChildIndex(), total, join.getMaxConcurrency())) {
+            joins,
+            joinId,
+            result.getParent().getChildIndex(),
+            joins.received(join),
+            join.getMaxConcurrency())) {
       emit(Sinks.TASKS, next.getAppId(), next, timestamp);
     }
     if (done % progressEvery(total) == 0) {
@@ -159,6 +166,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (report == null) {
       return;
     }
+    noteRequest(report.join(), result);
     String waitingKey = JoinStores.waitingCountKey(report.join().getJoinId());
     if (joins.waiting.get(report.slot()) == null) {
       Long waitingCount = joins.counts.get(waitingKey);
@@ -186,6 +194,21 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
   }
 
   /**
+   * Keeps the latest request a child's report follows from, when later than its join's (a resume of
+   * it, or of its descendants): what the parent's own halted report follows from.
+   */
+  private void noteRequest(FanOut join, TaskResult result) {
+    if (result.getRequestedAtMs() <= join.getRequestedAtMs()) {
+      return;
+    }
+    String key = JoinStores.latestRequestKey(join.getJoinId());
+    Long latest = joins.counts.get(key);
+    if (latest == null || latest < result.getRequestedAtMs()) {
+      joins.counts.put(key, result.getRequestedAtMs());
+    }
+  }
+
+  /**
    * How many children of a join that completes early (first N, quorum) have completed, with {@code
    * result}; 0 for a join that waits for every child (it counts reports only).
    */
@@ -208,17 +231,28 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    * boundary and its unstarted task is skipped; what it reports later finds no join.
    */
   private void cancelUnreported(FanOut join, long timestamp) {
-    for (Task child : join.getChildren()) {
-      String slot = JoinStores.slot(join.getJoinId(), child.getParent().getChildIndex());
-      if (joins.results.get(slot) == null) {
-        joins.waiting.delete(slot);
+    for (KeyValue<String, String> child : children(join)) {
+      if (joins.results.get(child.key) == null) {
+        joins.waiting.delete(child.key);
         emit(
             Sinks.CHECKPOINTS,
-            child.getAppId(),
-            Records.cancelled(child.getAppId(), child.getPartitionKey(), now()),
+            child.value,
+            Records.cancelled(child.value, join.getPartitionKey(), now()),
             timestamp);
       }
     }
+  }
+
+  /**
+   * The slots and app ids of {@code join}'s children, in child order (of a join that keeps them).
+   */
+  private List<KeyValue<String, String>> children(FanOut join) {
+    List<KeyValue<String, String>> children = new ArrayList<>();
+    String joinId = join.getJoinId();
+    try (KeyValueIterator<String, String> it = joins.children.range(joinId + "/", joinId + "/~")) {
+      it.forEachRemaining(children::add);
+    }
+    return children;
   }
 
   /**
@@ -240,41 +274,48 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       traceContext = Context.root();
       // Last child first: under a budget the queued ones time out before a released one's
       // timeout could release them.
-      List<Task> children = new ArrayList<>(join.getChildren());
+      List<KeyValue<String, String>> children = children(join);
       Collections.reverse(children);
-      for (Task child : children) {
+      for (KeyValue<String, String> child : children) {
         if (joins.pending.get(join.getJoinId()) == null) {
           break; // the timeouts so far completed the join
         }
-        String slot = JoinStores.slot(join.getJoinId(), child.getParent().getChildIndex());
-        if (joins.results.get(slot) != null) {
+        if (joins.results.get(child.key) != null) {
           continue;
         }
         emit(
             Sinks.CHECKPOINTS,
-            child.getAppId(),
-            Records.cancelled(child.getAppId(), child.getPartitionKey(), nowMs),
+            child.value,
+            Records.cancelled(child.value, join.getPartitionKey(), nowMs),
             nowMs);
         process(join.getParentAppId(), timedOut(join, child, nowMs), nowMs);
       }
     }
   }
 
-  private static TaskResult timedOut(FanOut join, Task child, long nowMs) {
+  /** The result of {@code child} (its slot and app id) when it timed out. */
+  private static TaskResult timedOut(FanOut join, KeyValue<String, String> child, long nowMs) {
     Duration timeout = Duration.ofMillis(join.getChildTimeoutMs());
+    String appId = child.value;
+    int index = Integer.parseInt(child.key.substring(child.key.lastIndexOf('/') + 1));
     return Records.result(
-        child.getAppId(),
-        child.getTaskId(),
-        child.getParent(),
+        appId,
+        Records.stepId(appId, 0),
+        new ParentRef(
+            join.getParentAppId(),
+            join.getParentSequenceId(),
+            join.getJoinId(),
+            index,
+            join.getChildCount()),
         ResultStatus.FAILED,
         null,
         Errors.of(
             ChildTimedOutException.class.getName(),
-            ChildTimedOutException.message(child.getAppId(), join.getParallelAction(), timeout),
+            ChildTimedOutException.message(appId, join.getParallelAction(), timeout),
             null),
-        child.getSequenceId(),
+        0,
         null,
-        child.getRequestedAtMs(),
+        join.getRequestedAtMs(),
         nowMs);
   }
 
@@ -359,15 +400,24 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
    * them: reported halted to its own parent's join, or, for a root, as its job's halted result.
    */
   private void emitIfEveryChildWaits(FanOut join, long done, int total, long timestamp) {
-    List<TaskResult> waitingChildren = JoinStores.childrenOf(joins.waiting, join.getJoinId());
-    if (waitingChildren.isEmpty() || done + waitingChildren.size() < total) {
-      return;
+    Long waitingCount = joins.counts.get(JoinStores.waitingCountKey(join.getJoinId()));
+    if (waitingCount == null || waitingCount == 0 || done + waitingCount < total) {
+      return; // counted, not scanned: a wide join's children halt one by one
     }
     List<WaitingApp> apps = new ArrayList<>();
-    waitingChildren.forEach(w -> apps.addAll(w.getWaiting()));
-    List<TaskResult> all = new ArrayList<>(waitingChildren);
-    all.addAll(JoinStores.childrenOf(joins.results, join.getJoinId()));
-    long requestedAt = JoinCompleter.requestedAt(join, all);
+    String joinId = join.getJoinId();
+    try (KeyValueIterator<String, TaskResult> it =
+        joins.waiting.range(joinId + "/", joinId + "/~")) {
+      while (it.hasNext() && apps.size() < Records.MAX_WAITING_LISTED) {
+        for (WaitingApp app : it.next().value.getWaiting()) {
+          if (apps.size() < Records.MAX_WAITING_LISTED) {
+            apps.add(app);
+          }
+        }
+      }
+    }
+    Long latest = joins.counts.get(JoinStores.latestRequestKey(joinId));
+    long requestedAt = Math.max(join.getRequestedAtMs(), latest == null ? 0 : latest);
     TaskResult parentWaits = Records.waitingForChildren(join, apps, requestedAt, now());
     if (join.getParent() == null) {
       finishJob(parentWaits, timestamp);
@@ -411,8 +461,8 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
 
   /**
    * A completed job's per-app records are no longer needed: tombstones for every checkpoint of its
-   * tree, its joins' done markers, and the values its tasks stored that its result does not hold.
-   * (A failed job keeps them: a retry resumes from them.)
+   * tree and every page of its wide joins, its joins' done markers, and the values its tasks stored
+   * that its result does not hold. (A failed job keeps them: a retry resumes from them.)
    */
   private void cleanUp(TaskResult root, long timestamp) {
     String rootAppId = root.getAppId();
@@ -424,6 +474,11 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     }
     JobTrees.Tree tree = jobs.trees.take(rootAppId);
     tree.apps().forEach(app -> emit(Sinks.CHECKPOINTS, app, null, timestamp));
+    for (OutcomePages pages : tree.pages()) {
+      for (int i = 0; i < pages.getCount(); i++) {
+        emit(Sinks.JOINED, pages.getKey() + "#" + i, null, timestamp);
+      }
+    }
     for (String join : tree.joins()) {
       joins.done.delete(join);
       joins.done.delete(JoinStores.stepsKey(join));

@@ -8,6 +8,7 @@ final class Sinks {
   static final String EVENTS = "events-sink";
   static final String DLQ = "dlq-sink";
   static final String CHECKPOINTS = "checkpoints-sink";
+  static final String JOINED = "joined-sink";
 
   private Sinks() {}
 }

@@ -8,7 +8,7 @@ final class StoreNames {
   /** app id → the JobResult, once published (a late duplicate result is ignored). */
   static final String JOB_RESULTS = "job-results";
 
-  /** join id → the pending join: the FanOut without its child tasks. */
+  /** join id → the pending join: the first record of its FanOut, without its child tasks. */
   static final String JOINS = "joins";
 
   /** join id + "/" + child index → the child's result; one per index, so none counts twice. */
@@ -27,8 +27,8 @@ final class StoreNames {
   static final String APP_STEPS = "app-steps";
 
   /**
-   * root app id → the apps and joins of its tree ("app:ID" / "join:ID" lines), cleaned up when the
-   * job completes.
+   * root app id + "/" + entry number → apps, joins, values and pages of its tree (see {@link
+   * JobTrees}), cleaned up when the job completes.
    */
   static final String TREES = "trees";
 
@@ -68,6 +68,12 @@ final class StoreNames {
    * those not done by then count as failed.
    */
   static final String JOIN_DEADLINES = "join-deadlines";
+
+  /**
+   * join id + "/" + child index → the child's app id, for a join that may complete before every
+   * child reports (a first-N or quorum policy, a child timeout): the children it cancels then.
+   */
+  static final String JOIN_CHILDREN = "join-children";
 
   private StoreNames() {}
 }

@@ -6,16 +6,24 @@ import io.bramble.core.persistence.Persister;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Topics;
+import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JoinedPage;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
+import io.bramble.worker.FanOutPages;
+import io.bramble.worker.JoinedPages;
 import io.bramble.worker.TaskOutcome;
 import io.bramble.worker.TaskRunner;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
@@ -36,6 +44,9 @@ final class CoordinatorDriver implements AutoCloseable {
   final TestInputTopic<String, SpecificRecord> fanouts;
   final TestInputTopic<String, SpecificRecord> results;
   private final InMemorySchemaRegistry schemas;
+  private final Topics topics;
+  private final TestOutputTopic<String, JoinedPage> joined;
+  private final Map<String, JoinedPage> pages = new HashMap<>();
 
   CoordinatorDriver(
       Topics topics,
@@ -44,6 +55,7 @@ final class CoordinatorDriver implements AutoCloseable {
       Path stateDir,
       Instant start) {
     this.schemas = schemas;
+    this.topics = topics;
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "coordinator-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -54,15 +66,48 @@ final class CoordinatorDriver implements AutoCloseable {
     jobs = input(topics.jobs(), JobRequest.class);
     fanouts = input(topics.fanouts(), FanOut.class);
     results = input(topics.results(), TaskResult.class);
+    joined = output(topics.joined(), JoinedPage.class);
   }
 
   /** Sends a worker's outcome as its pipeline does (a halted child also under its own id). */
   void send(TaskOutcome outcome) {
     if (outcome instanceof TaskOutcome.FannedOut f) {
-      fanouts.pipeInput(f.key(), f.fanOut());
+      for (FanOutPages.Page page : fanOutPages(f.fanOut())) {
+        fanouts.pipeInput(f.key(), page.fanOut());
+      }
     } else if (outcome instanceof TaskOutcome.Finished r) {
       Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
     }
+  }
+
+  /** {@code fanOut} as the records a worker's pipeline writes of it. */
+  List<FanOutPages.Page> fanOutPages(FanOut fanOut) {
+    Serializer<FanOut> serializer = BrambleSerdes.forType(FanOut.class, schemas).serializer();
+    return FanOutPages.split(
+        fanOut, f -> serializer.serialize(topics.fanouts(), f), FanOutPages.MAX_PAGE_BYTES);
+  }
+
+  /**
+   * The joined topic as a worker reads it: every page the coordinator wrote so far (a page removed
+   * is not found).
+   */
+  JoinedPages joinedPages() {
+    return ref -> {
+      joined.readKeyValuesToList().forEach(kv -> pages.put(kv.key, kv.value));
+      List<ChildOutcome> outcomes = new ArrayList<>();
+      for (int i = 0; i < ref.getCount(); i++) {
+        JoinedPage page = pages.get(ref.getKey() + "#" + i);
+        assertThat(page).as("page %s of %s", i, ref.getKey()).isNotNull();
+        outcomes.addAll(page.getOutcomes());
+      }
+      return outcomes;
+    };
+  }
+
+  /** The pages of the joined topic now (removed ones as null), by key. */
+  Map<String, JoinedPage> joinedTopic() {
+    joined.readKeyValuesToList().forEach(kv -> pages.put(kv.key, kv.value));
+    return pages;
   }
 
   /**

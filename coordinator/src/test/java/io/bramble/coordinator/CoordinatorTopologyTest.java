@@ -307,10 +307,12 @@ class CoordinatorTopologyTest {
   }
 
   @Test
-  void aJoinWhoseChildrenAreTooLargeForOneTaskFailsItsParentInsteadOfStoppingThePartition() {
+  void aJoinWithAChildTooLargeForAnyRecordFailsItsParentInsteadOfStoppingThePartition() {
     List<Task> children = fannedOut("job-1", List.of(1L, 2L, 3L, 4L));
-    String draft = "d".repeat(300_000); // a worker with a value store would keep it by reference
+    // A worker with a value store would keep it by reference.
+    String draft = "d".repeat(1_100_000);
     for (Task child : children) {
+      int index = child.getParent().getChildIndex();
       results.pipeInput(
           "job-1",
           Records.result(
@@ -318,7 +320,7 @@ class CoordinatorTopologyTest {
               child.getTaskId(),
               child.getParent(),
               ResultStatus.COMPLETED,
-              State.of("x", 1L, "draft", draft),
+              State.of("x", 1L, "draft", index == 2 ? draft : "short"),
               null,
               0,
               "square",
@@ -333,8 +335,9 @@ class CoordinatorTopologyTest {
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result.getError().getType()).isEqualTo("io.bramble.JoinTooLarge");
     assertThat(result.getError().getMessage())
+        .contains("child 2 (app " + children.get(2).getAppId() + ")")
         .contains("parallel action 'squares' of app job-1")
-        .contains("the final states of its 4 children take");
+        .contains("ended with a final state of 1100");
   }
 
   @Test

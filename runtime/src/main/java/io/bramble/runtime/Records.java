@@ -14,12 +14,12 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.JoinedChildren;
+import io.bramble.schemas.avro.OutcomePages;
 import io.bramble.schemas.avro.ParentRef;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.WaitingApp;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -146,31 +146,43 @@ public final class Records {
   }
 
   /**
+   * The most apps a halted report lists as waiting (a job whose wide fan-out halts in every child
+   * would otherwise list them all in one record): the first ones in child order; as those are
+   * resumed and finish, the next report lists the next.
+   */
+  public static final int MAX_WAITING_LISTED = 1_000;
+
+  /** How child {@code result} ended, for the task that reduces its join. */
+  public static ChildOutcome outcome(TaskResult result) {
+    boolean completed = result.getStatus() == ResultStatus.COMPLETED;
+    return ChildOutcome.newBuilder()
+        .setIndex(result.getParent().getChildIndex())
+        .setAppId(result.getAppId())
+        .setCompleted(completed)
+        .setState(completed ? result.getState() : null)
+        .setError(
+            completed
+                ? null
+                : result.getError() != null
+                    ? result.getError()
+                    : Errors.of("unknown", "no error given", null))
+        .build();
+  }
+
+  /**
    * The task that completes {@code join}: its parent at the parallel action, from the state it had
-   * before the step, with the outcomes of the children that reported ({@code results}, in task
-   * order) of its {@code children}; the worker that takes it (of the parallel action's pool) runs
-   * the reduce and continues the parent. {@code requestedAtMs}: the latest request the join and its
-   * results follow from.
+   * before the step, with the outcomes of the children that reported (in task order: {@code
+   * outcomes}, or, for a join too wide for one task, {@code pages} that hold them) of its {@code
+   * children}; the worker that takes it (of the parallel action's pool) runs the reduce and
+   * continues the parent. {@code requestedAtMs}: the latest request the join and its results follow
+   * from.
    */
   public static Task reduceTask(
-      FanOut join, List<TaskResult> results, int children, long requestedAtMs) {
-    List<ChildOutcome> outcomes = new ArrayList<>(results.size());
-    for (TaskResult r : results) {
-      boolean completed = r.getStatus() == ResultStatus.COMPLETED;
-      outcomes.add(
-          ChildOutcome.newBuilder()
-              .setIndex(r.getParent().getChildIndex())
-              .setAppId(r.getAppId())
-              .setCompleted(completed)
-              .setState(completed ? r.getState() : null)
-              .setError(
-                  completed
-                      ? null
-                      : r.getError() != null
-                          ? r.getError()
-                          : Errors.of("unknown", "no error given", null))
-              .build());
-    }
+      FanOut join,
+      List<ChildOutcome> outcomes,
+      OutcomePages pages,
+      int children,
+      long requestedAtMs) {
     return Task.newBuilder()
         .setTaskId(stepId(join.getParentAppId(), join.getParentSequenceId()))
         .setAppId(join.getParentAppId())
@@ -192,7 +204,7 @@ public final class Records {
         .setPool(join.getReducePool())
         .setAttempt(0)
         .setLabel(join.getLabel())
-        .setJoined(new JoinedChildren(children, outcomes))
+        .setJoined(new JoinedChildren(children, outcomes, pages))
         .build();
   }
 

@@ -122,7 +122,8 @@ public final class TopicSetup {
     List<NewTopic> missing = new ArrayList<>();
     for (String t : all) {
       if (!existing.contains(t)) {
-        NewTopic nt = new NewTopic(t, Optional.of(partitions), Optional.empty());
+        int n = t.equals(topics.joined()) ? 1 : partitions;
+        NewTopic nt = new NewTopic(t, Optional.of(n), Optional.empty());
         if (topics.compacted().contains(t)) {
           nt.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         } else if (t.equals(topics.streams())) {

@@ -77,6 +77,15 @@ public record Topics(String prefix) {
     return prefix + "values";
   }
 
+  /**
+   * The outcomes of joins too wide for the task that reduces them, in pages ({@code
+   * io.bramble.schemas.avro.JoinedPage}); one partition (a page's reader finds it there by time),
+   * compacted (the coordinator removes a job's pages when it completes).
+   */
+  public String joined() {
+    return prefix + "joined";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }
@@ -99,6 +108,7 @@ public record Topics(String prefix) {
                 events(),
                 streams(),
                 values(),
+                joined(),
                 dlq()));
     new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
     return all;
@@ -106,6 +116,6 @@ public record Topics(String prefix) {
 
   /** Topics compacted by key: only the latest record per app id matters. */
   public List<String> compacted() {
-    return List.of(checkpoints(), jobResults(), values());
+    return List.of(checkpoints(), jobResults(), values(), joined());
   }
 }

@@ -127,20 +127,27 @@ public final class TrackingEvents {
         .build();
   }
 
-  /** A parallel step of {@code parentAppId} fanned out to {@code childAppIds} (in task order). */
+  /**
+   * A parallel step of {@code parentAppId} fanned out to {@code total} children, of which this
+   * event names {@code childAppIds} (in task order, from child {@code firstChild} on): a wide
+   * fan-out is reported in several events, as it arrives.
+   */
   public static TrackingEvent fannedOut(
       String parentAppId,
       long sequenceId,
       String action,
       String rootAppId,
+      int firstChild,
       List<String> childAppIds,
+      long total,
       String process,
       long nowMs) {
     return base(parentAppId, EventKind.FANOUT, rootAppId, process, nowMs)
         .setSequenceId(sequenceId)
         .setAction(action)
+        .setChildIndex(firstChild)
         .setChildAppIds(childAppIds)
-        .setTotal((long) childAppIds.size())
+        .setTotal(total)
         .build();
   }
 

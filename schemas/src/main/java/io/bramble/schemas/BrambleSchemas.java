@@ -4,6 +4,7 @@ import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JoinedPage;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -29,7 +30,7 @@ public final class BrambleSchemas {
 
   /**
    * Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints,
-   * job-results, events, streams.
+   * job-results, events, streams, joined.
    */
   public static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = valueTypes();
 
@@ -43,6 +44,7 @@ public final class BrambleSchemas {
     m.put("job-results", JobResult.class);
     m.put("events", TrackingEvent.class);
     m.put("streams", StreamChunk.class);
+    m.put("joined", JoinedPage.class);
     return Collections.unmodifiableMap(m);
   }
 

@@ -156,19 +156,23 @@ public final class AppIndex {
     link(parentAppId, sequenceId, action, childAppId, childIndex);
   }
 
-  /** The coordinator launched {@code childAppIds} (in task order) for a parallel step. */
+  /**
+   * The coordinator launched {@code childAppIds} (in task order, from child {@code firstChild} on)
+   * of the {@code total} of a parallel step.
+   */
   public synchronized void fanOut(
       String parentAppId,
       long sequenceId,
       String action,
       long total,
+      int firstChild,
       List<String> childAppIds,
       long atMs) {
     Group g = app(parentAppId).group(sequenceId);
     g.action = action != null ? action : g.action;
     g.total = Math.max(g.total, total);
     for (int i = 0; i < childAppIds.size(); i++) {
-      link(parentAppId, sequenceId, action, childAppIds.get(i), i);
+      link(parentAppId, sequenceId, action, childAppIds.get(i), firstChild + i);
     }
     touch(apps.get(parentAppId), atMs);
   }

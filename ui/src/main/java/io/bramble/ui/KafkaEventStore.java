@@ -243,6 +243,7 @@ public final class KafkaEventStore implements UiStore {
               seq,
               e.getAction(),
               e.getTotal() == null ? e.getChildAppIds().size() : e.getTotal(),
+              e.getChildIndex() == null ? 0 : e.getChildIndex(),
               e.getChildAppIds(),
               at);
       case JOIN_PROGRESS ->

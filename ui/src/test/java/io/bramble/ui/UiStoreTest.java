@@ -144,7 +144,8 @@ class UiStoreTest {
             .build());
     apply(
         index,
-        TrackingEvents.fannedOut("job", 1L, "fan", "job", List.of("a", "b", "c"), "w", 1_000));
+        TrackingEvents.fannedOut(
+            "job", 1L, "fan", "job", 0, List.of("a", "b", "c"), 3, "w", 1_000));
     apply(
         index,
         event("b", EventKind.APP_CREATED, null, null)
@@ -194,7 +195,8 @@ class UiStoreTest {
     apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
     apply(
         index,
-        TrackingEvents.fannedOut("job", 1L, "fan", "job", List.of("a", "b", "c"), "w", 1_000));
+        TrackingEvents.fannedOut(
+            "job", 1L, "fan", "job", 0, List.of("a", "b", "c"), 3, "w", 1_000));
     for (String child : List.of("a", "b", "c")) {
       apply(
           index,

@@ -317,9 +317,19 @@ final class TaskPipeline {
         out.add(new ProducerRecord<>(topics.results(), key, value));
       }
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
-      out.add(
-          new ProducerRecord<>(
-              topics.fanouts(), f.key(), fanOutSerde.serialize(topics.fanouts(), f.fanOut())));
+      List<FanOutPages.Page> pages;
+      try {
+        pages =
+            FanOutPages.split(
+                f.fanOut(),
+                fanOut -> fanOutSerde.serialize(topics.fanouts(), fanOut),
+                FanOutPages.MAX_PAGE_BYTES);
+      } catch (RecordTooLargeException e) {
+        throw new ExecutionException(e);
+      }
+      for (FanOutPages.Page page : pages) {
+        out.add(new ProducerRecord<>(topics.fanouts(), f.key(), page.bytes()));
+      }
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }

@@ -54,19 +54,26 @@ public final class TaskRunner {
   private final Runnable onRetry;
   private final ValueStore values;
   private final ValueStoreConfig valuesConfig;
+  private final JoinedPages pages;
 
   /** A runner that keeps every state value in its records (no value store), as tests use it. */
   public TaskRunner(GraphRegistry registry) {
-    this(registry, () -> {}, null, ValueStoreConfig.defaults());
+    this(registry, () -> {}, null, ValueStoreConfig.defaults(), JoinedPages.NONE);
   }
 
   /**
    * {@code onRetry} hears of every retry of a failed child; state values too large for a record go
-   * to {@code values} (null: none do) as {@code valuesConfig} says.
+   * to {@code values} (null: none do) as {@code valuesConfig} says; the outcomes of joins too wide
+   * for their task are read from {@code pages}.
    */
   public TaskRunner(
-      GraphRegistry registry, Runnable onRetry, ValueStore values, ValueStoreConfig valuesConfig) {
+      GraphRegistry registry,
+      Runnable onRetry,
+      ValueStore values,
+      ValueStoreConfig valuesConfig,
+      JoinedPages pages) {
     this.registry = registry;
+    this.pages = pages;
     this.onRetry = onRetry;
     this.values = values;
     this.valuesConfig = valuesConfig;
@@ -200,7 +207,7 @@ public final class TaskRunner {
     }
     long firstStep = app.nextSequenceId();
     if (!resumed && task.getJoined() != null) {
-      Seam.Stop reduced = reduce(app, task.getJoined(), halt, inputs, fetcher());
+      Seam.Stop reduced = reduce(app, task.getJoined(), pages, halt, inputs, fetcher());
       if (reduced == Seam.Stop.ENDED || reduced == Seam.Stop.HALTED) {
         return stopped(task, entry, app, pauses, appPool);
       }
@@ -255,12 +262,15 @@ public final class TaskRunner {
   private static Seam.Stop reduce(
       Application app,
       JoinedChildren joined,
+      JoinedPages pages,
       Halt halt,
       Map<String, Object> inputs,
       ValueFetcher fetcher) {
     List<State> succeeded = new ArrayList<>();
     List<ChildFailure> failures = new ArrayList<>();
-    for (ChildOutcome child : joined.getOutcomes()) {
+    List<ChildOutcome> outcomes =
+        joined.getPages() == null ? joined.getOutcomes() : pages.read(joined.getPages());
+    for (ChildOutcome child : outcomes) {
       if (child.getCompleted()) {
         succeeded.add(StateCodec.toState(child.getState(), fetcher));
       } else {

@@ -5,6 +5,7 @@ import io.bramble.runtime.Tracing;
 import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.JoinedPage;
 import io.bramble.schemas.registry.SchemaRegistry;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -104,7 +105,14 @@ public final class Worker implements AutoCloseable {
         new TaskPipeline(
             config.workerId(),
             config.cluster().topics(),
-            new TaskRunner(registry, metrics::retried, values, config.cluster().values()),
+            new TaskRunner(
+                registry,
+                metrics::retried,
+                values,
+                config.cluster().values(),
+                new KafkaJoinedPages(
+                    config.cluster().clientProps(),
+                    BrambleSerdes.forType(JoinedPage.class, schemas).deserializer())),
             new Tracing(openTelemetry),
             metrics,
             producer,

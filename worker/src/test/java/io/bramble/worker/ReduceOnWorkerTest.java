@@ -135,7 +135,12 @@ class ReduceOnWorkerTest {
       results.add(((TaskOutcome.Finished) runner.run(child, checkpoints)).result());
     }
     FanOut join = FanOut.newBuilder(fanOut).setChildren(List.of()).build();
-    return Records.reduceTask(join, results, fanOut.getChildren().size(), 0L);
+    return Records.reduceTask(
+        join,
+        results.stream().map(Records::outcome).toList(),
+        null,
+        fanOut.getChildren().size(),
+        0L);
   }
 
   private static TaskResult resultOf(TaskOutcome outcome) {
