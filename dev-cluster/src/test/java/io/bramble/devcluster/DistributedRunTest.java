@@ -7,6 +7,7 @@ import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.Records;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.runtime.Topics;
@@ -110,6 +111,44 @@ class DistributedRunTest {
     assertThat(state.<Long>getList("outs"))
         .isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
     assertThat(state.getLong("sum")).isEqualTo(999L * 1000);
+  }
+
+  @Test
+  void aTwentyThousandChildFanOutCompletesAndNoRecordOfItGrowsWithItsWidth() throws Exception {
+    int n = 20_000;
+    String appId = "wide-" + UUID.randomUUID();
+    client.submit(JobClient.request(appId, "fanout", State.of("n", n, "sleep_ms", 0), Map.of()));
+    JobResult result = client.await(appId, Duration.ofMinutes(5), null);
+
+    assertThat(result.getStatus())
+        .as("error: %s", result.getError())
+        .isEqualTo(JobStatus.COMPLETED);
+    State state = StateCodec.toState(result.getState(), client.valueFetcher());
+    assertThat(state.<Long>getList("outs"))
+        .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
+    assertThat(state.getLong("sum")).isEqualTo((long) n * (n - 1));
+    assertThat(result.getSteps())
+        .as("the root's three steps, each child's four")
+        .isEqualTo(3 + 4L * n);
+
+    Topics topics = cluster.cluster().topics();
+    List<ConsumerRecord<String, byte[]>> fanOuts = recordsFor(topics.fanouts(), appId);
+    assertThat(fanOuts).as("the fan-out, in pages").hasSizeGreaterThan(1);
+    assertThat(fanOuts).allSatisfy(r -> assertThat(r.value().length).isLessThan(512 * 1024 + 1));
+    // (A worker that re-ran the root after a rebalance sends the same pages again.)
+    assertThat(childAppIds(appId).stream().distinct().count()).as("children").isEqualTo(n);
+    String pageKey = Records.stepId(appId, 1) + "@";
+    List<ConsumerRecord<String, byte[]>> pages =
+        TopicReader.readAll(cluster.cluster(), topics.joined(), Duration.ofSeconds(30)).stream()
+            .filter(r -> r.key().startsWith(pageKey))
+            .toList();
+    List<ConsumerRecord<String, byte[]>> written =
+        pages.stream().filter(r -> r.value() != null).toList();
+    assertThat(written).as("the children's outcomes, in pages").hasSizeGreaterThan(1);
+    assertThat(written).allSatisfy(r -> assertThat(r.value().length).isLessThan(1024 * 1024));
+    assertThat(pages.size())
+        .as("each page removed once the job completed")
+        .isEqualTo(2 * written.size());
   }
 
   @Test
