@@ -31,6 +31,7 @@ public final class AppIndex {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final Map<String, App> apps = new HashMap<>();
+  private final Map<GraphView, GraphView> shapes = new HashMap<>();
   private final LongSupplier clock;
   private long version;
 
@@ -70,7 +71,8 @@ public final class AppIndex {
     App a = app(appId);
     a.created = true;
     a.graph = graphName != null ? graphName : a.graph;
-    a.shape = graph != null ? graph : a.shape;
+    // Every child of a fan-out reports the same sub-graph: one copy serves them all.
+    a.shape = graph != null ? shapes.computeIfAbsent(graph, g -> g) : a.shape;
     a.entrypoint = entrypoint != null ? entrypoint : a.entrypoint;
     a.partitionKey = partitionKey != null ? partitionKey : a.partitionKey;
     a.rootAppId = rootAppId != null ? rootAppId : a.rootAppId;
