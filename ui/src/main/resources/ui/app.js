@@ -15,22 +15,40 @@ const ui = {
   timer: null,
 };
 
+// A value kept in the value store shows as its size, digest and beginning; its button loads it
+// whole, on demand.
+function valueView(v) {
+  const pre = el('pre', {}, jsonText(v));
+  if (!v || typeof v !== 'object' || !v.stored || !v.stored.sha256) return pre;
+  const button = el('button', {class: 'load-value', type: 'button', onclick: async () => {
+    button.disabled = true;
+    try {
+      const {data} = await getJson('/api/value?sha256=' + encodeURIComponent(v.stored.sha256));
+      pre.textContent = jsonText(data.value);
+      button.remove();
+    } catch (e) {
+      button.textContent = 'Could not load it (' + e.message + ')';
+    }
+  }}, 'Load all ' + v.stored.bytes + ' bytes');
+  return el('div', {class: 'stored-value'}, pre, button);
+}
+
 function kv(obj) {
   const keys = obj ? Object.keys(obj) : [];
   if (keys.length === 0) return el('p', {class: 'muted small'}, 'none');
   return el('table', {class: 'kv'}, keys.map(k => el('tr', {'data-key': k},
-    el('th', {}, k), el('td', {}, el('pre', {}, jsonText(obj[k]))))));
+    el('th', {}, k), el('td', {}, valueView(obj[k])))));
 }
 
 function diffTable(diff) {
   const rows = [];
   for (const [k, v] of Object.entries(diff.added || {})) {
     rows.push(el('tr', {class: 'diff-added', 'data-key': k}, el('td', {class: 'sign'}, '+'), el('th', {}, k),
-      el('td', {colspan: 2}, el('pre', {}, jsonText(v)))));
+      el('td', {colspan: 2}, valueView(v))));
   }
   for (const [k, v] of Object.entries(diff.changed || {})) {
     rows.push(el('tr', {class: 'diff-changed', 'data-key': k}, el('td', {class: 'sign'}, '~'), el('th', {}, k),
-      el('td', {class: 'from'}, el('pre', {}, jsonText(v.from))), el('td', {class: 'to'}, el('pre', {}, jsonText(v.to)))));
+      el('td', {class: 'from'}, valueView(v.from)), el('td', {class: 'to'}, valueView(v.to))));
   }
   for (const [k, v] of Object.entries(diff.removed || {})) {
     rows.push(el('tr', {class: 'diff-removed', 'data-key': k}, el('td', {class: 'sign'}, '−'), el('th', {}, k),

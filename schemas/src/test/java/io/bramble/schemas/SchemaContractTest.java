@@ -64,6 +64,7 @@ class SchemaContractTest {
             "checkpoints",
             "job-results",
             "events",
-            "streams");
+            "streams",
+            "joined");
   }
 }

@@ -5,9 +5,14 @@ import io.bramble.core.state.StateJson;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TrackingEvents;
+import io.bramble.runtime.values.ValueStore;
+import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.StoredValue;
 import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.Entry;
 import io.bramble.schemas.avro.StateData;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
@@ -17,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,6 +58,8 @@ public final class KafkaEventStore implements UiStore {
   private final AtomicLong undecodable = new AtomicLong();
   private volatile boolean running = true;
   private volatile String problem;
+  private final Map<String, StoredRef> stored = new ConcurrentHashMap<>();
+  private ValueStore values;
 
   public KafkaEventStore(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
@@ -173,7 +182,48 @@ public final class KafkaEventStore implements UiStore {
       return;
     }
     events.incrementAndGet();
+    rememberStored(e);
     apply(index, e);
+  }
+
+  /** The references of the stored values an event's states show, so the page can load them. */
+  private void rememberStored(TrackingEvent e) {
+    for (StateData data : new StateData[] {e.getState(), e.getInputs(), e.getStepResult()}) {
+      if (data == null) {
+        continue;
+      }
+      for (Entry entry : data.getEntries()) {
+        if (entry.getValue() != null && entry.getValue().getValue() instanceof StoredRef ref) {
+          stored.put(ref.getSha256(), ref);
+        }
+      }
+    }
+  }
+
+  /**
+   * A stored value the events showed by its digest, read whole from its value store (the page asks
+   * for it on demand); empty when no event showed it, or when it was removed with its job.
+   */
+  @Override
+  public Optional<JsonNode> value(String sha256) {
+    StoredRef ref = stored.get(sha256);
+    if (ref == null) {
+      return Optional.empty();
+    }
+    Object value;
+    try {
+      value = new StoredValue(ref, values()).value();
+    } catch (RuntimeException removed) {
+      return Optional.empty();
+    }
+    return Optional.of(StateJson.toNode(value));
+  }
+
+  private synchronized ValueStore values() {
+    if (values == null) {
+      values = ValueStores.open(cluster, "bramble-ui");
+    }
+    return values;
   }
 
   /** A chunk of a running step's stream: the app's live output. */
@@ -285,6 +335,11 @@ public final class KafkaEventStore implements UiStore {
       thread.join(5000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    synchronized (this) {
+      if (values != null) {
+        values.close();
+      }
     }
   }
 }

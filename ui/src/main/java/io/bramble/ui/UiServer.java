@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  * GET /api/apps?q=&amp;offset=&amp;limit=          root apps newest first (q: any app whose id contains it)
  * GET /api/app?id=ID                      steps, state diffs, graph (SVG), parallel steps
  * GET /api/children?id=ID&amp;seq=&amp;offset=&amp;limit=   a page of an app's children (seq: of one step)
+ * GET /api/value?sha256=DIGEST            a value kept in the value store, whole (the page loads it on demand)
  * GET /api/info                           the source
  * GET /health/live, /health/ready
  * </pre>
@@ -178,6 +179,15 @@ public final class UiServer implements AutoCloseable {
                     offset,
                     limit),
                 q.get("id"));
+        case "/api/value" -> {
+          String sha256 = required(q, "sha256");
+          Optional<JsonNode> value = store.value(sha256);
+          if (value.isPresent()) {
+            json(ex, 200, JsonNodeFactory.instance.objectNode().set("value", value.get()));
+          } else {
+            json(ex, 404, error("no stored value " + sha256 + " here (removed with its job?)"));
+          }
+        }
         case "/api/info" ->
             json(
                 ex,

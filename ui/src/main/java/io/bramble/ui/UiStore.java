@@ -1,5 +1,6 @@
 package io.bramble.ui;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 
@@ -32,6 +33,14 @@ public interface UiStore extends AutoCloseable {
   /** Children of {@code appId}'s step {@code sequenceId} (null: of every step), a page of them. */
   default Optional<ObjectNode> children(String appId, Long sequenceId, int offset, int limit) {
     return index().children(appId, sequenceId, offset, limit);
+  }
+
+  /**
+   * A value kept in a value store, whole, by its digest (what the states show of it: its size, its
+   * digest and its beginning); empty when this store cannot read it.
+   */
+  default Optional<JsonNode> value(String sha256) {
+    return Optional.empty();
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.bramble.client.JobClient;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
+import io.bramble.examples.bench.FanOutBench;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobResult;
@@ -57,6 +58,10 @@ class UiBrowserTest {
   private static final String CHROMIUM = "/usr/bin/chromium";
   private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final String JOB = "ui-poems-1";
+  private static final String DOCUMENT_JOB = "ui-document-1";
+
+  /** Larger than the value store's threshold: the job's records carry it by reference. */
+  private static final String DOCUMENT = "The sea, the sea. ".repeat(2_000) + "The end.";
 
   @TempDir static Path dir;
   private DevCluster cluster;
@@ -78,6 +83,14 @@ class UiBrowserTest {
       JobResult result = client.await(JOB, Duration.ofMinutes(2), null);
       assertThat(result.getStatus())
           .as("error: %s", result.getError())
+          .isEqualTo(JobStatus.COMPLETED);
+      client.submit(
+          JobClient.request(
+              DOCUMENT_JOB,
+              FanOutBench.NAME,
+              State.of("children", 2L, "document", DOCUMENT),
+              Map.of()));
+      assertThat(client.await(DOCUMENT_JOB, Duration.ofMinutes(2), null).getStatus())
           .isEqualTo(JobStatus.COMPLETED);
     }
     KafkaEventStore store = new KafkaEventStore(cluster.cluster(), cluster.schemas());
@@ -120,6 +133,30 @@ class UiBrowserTest {
     if (cluster != null) {
       cluster.close();
     }
+  }
+
+  @Test
+  void aStoredValueShowsItsBeginningAndItsButtonLoadsItWhole() {
+    browser.get(ui.url() + "app?id=" + DOCUMENT_JOB);
+    until(b -> b.findElement(By.id("app-id")).getText().equals(DOCUMENT_JOB));
+    WebElement value =
+        until(
+            b ->
+                b.findElement(
+                    By.cssSelector(
+                        "details.step[data-action='fan_out'] details.full-state"
+                            + " tr[data-key='document'] .stored-value")));
+    String shown = value.findElement(By.tagName("pre")).getAttribute("textContent");
+    assertThat(shown)
+        .contains("\"bytes\"", "\"preview\": \"The sea, the sea.")
+        .doesNotContain("The end.");
+
+    WebElement load = value.findElement(By.cssSelector("button.load-value"));
+    assertThat(load.getAttribute("textContent")).startsWith("Load all ");
+    ((JavascriptExecutor) browser).executeScript("arguments[0].click()", load);
+
+    until(b -> value.findElement(By.tagName("pre")).getAttribute("textContent").equals(DOCUMENT));
+    assertThat(value.findElements(By.cssSelector("button.load-value"))).isEmpty();
   }
 
   @Test

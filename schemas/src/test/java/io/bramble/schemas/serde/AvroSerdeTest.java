@@ -141,7 +141,8 @@ class AvroSerdeTest {
             "bramble.checkpoints-value",
             "bramble.job-results-value",
             "bramble.events-value",
-            "bramble.streams-value");
+            "bramble.streams-value",
+            "bramble.joined-value");
     assertThat(BrambleSchemas.registerAll(reg, "bramble.")).isEqualTo(ids);
   }
 
