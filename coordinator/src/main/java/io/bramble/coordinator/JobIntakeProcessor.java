@@ -89,7 +89,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       failJob(appId, e.getMessage());
       return;
     }
-    emit(Sinks.TASKS, appId, root, timestamp);
+    emit(Sinks.TASKS, appId, jobs.withChildSteps(root), timestamp);
     emit(
         Sinks.EVENTS,
         appId,
@@ -148,7 +148,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     // The job runs again: its halted result no longer stands (a child's root is kept elsewhere;
     // its store entry is replaced by the job's next result).
     emit(Sinks.JOB_RESULTS, waiting.getRootAppId(), null, timestamp);
-    emit(Sinks.TASKS, appId, Records.resumed(waiting, request), timestamp);
+    emit(Sinks.TASKS, appId, jobs.withChildSteps(Records.resumed(waiting, request)), timestamp);
     emit(
         Sinks.EVENTS,
         appId,

@@ -27,4 +27,16 @@ final class JobStores {
     childSteps = context.getStateStore(StoreNames.APP_STEPS);
     trees = new JobTrees(context.getStateStore(StoreNames.TREES));
   }
+
+  /**
+   * {@code task}, and when it runs a root, with the steps its job's children have run so far: what
+   * the worker that ends the root counts in the job's result.
+   */
+  Task withChildSteps(Task task) {
+    if (task.getParent() != null) {
+      return task;
+    }
+    Long steps = childSteps.get(task.getRootAppId());
+    return steps == null ? task : Task.newBuilder(task).setChildSteps(steps).build();
+  }
 }

@@ -116,7 +116,9 @@ final class JoinCompleter {
       if (g.tooLarge != null) {
         failed = tooLarge(join, g, now);
       } else {
-        Task reduce = Records.reduceTask(join, g.outcomes, pages, children, g.requestedAt);
+        Task reduce =
+            jobs.withChildSteps(
+                Records.reduceTask(join, g.outcomes, pages, children, g.requestedAt));
         int bytes = sizeOf.applyAsInt(reduce);
         if (bytes > MAX_REDUCE_TASK_BYTES) {
           failed = parentTooLarge(join, g, bytes, now);

@@ -349,7 +349,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       return;
     }
     joins.moves.put(mark, next.getSequenceId());
-    emit(Sinks.TASKS, result.getAppId(), next, timestamp);
+    emit(Sinks.TASKS, result.getAppId(), jobs.withChildSteps(next), timestamp);
   }
 
   private TaskResult unknownPool(TaskResult moved) {
@@ -524,7 +524,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
             .setAttribute("bramble.status", jobResult.getStatus().name())
             .startSpan();
     span.end();
-    emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    if (!result.getJobResultWritten()) {
+      emit(Sinks.JOB_RESULTS, appId, jobResult, timestamp);
+    }
     if (jobResult.getStatus() == JobStatus.HALTED) {
       emit(
           Sinks.EVENTS,

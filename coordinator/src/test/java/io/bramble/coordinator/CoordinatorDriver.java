@@ -9,6 +9,7 @@ import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.ChildOutcome;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JoinedPage;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -47,6 +48,7 @@ final class CoordinatorDriver implements AutoCloseable {
   private final Topics topics;
   private final TestOutputTopic<String, JoinedPage> joined;
   private final Map<String, JoinedPage> pages = new HashMap<>();
+  private final JobResultsTopic jobResults;
 
   CoordinatorDriver(
       Topics topics,
@@ -67,6 +69,12 @@ final class CoordinatorDriver implements AutoCloseable {
     fanouts = input(topics.fanouts(), FanOut.class);
     results = input(topics.results(), TaskResult.class);
     joined = output(topics.joined(), JoinedPage.class);
+    jobResults = new JobResultsTopic(output(topics.jobResults(), JobResult.class));
+  }
+
+  /** The job-results topic: what the coordinator wrote and what the workers {@link #send} wrote. */
+  JobResultsTopic jobResults() {
+    return jobResults;
   }
 
   /** Sends a worker's outcome as its pipeline does (a halted child also under its own id). */
@@ -77,6 +85,9 @@ final class CoordinatorDriver implements AutoCloseable {
       }
     } else if (outcome instanceof TaskOutcome.Finished r) {
       Records.resultKeys(r.result()).forEach(key -> results.pipeInput(key, r.result()));
+      if (r.jobResult() != null) {
+        jobResults.writtenByWorker(r.jobResult());
+      }
     }
   }
 

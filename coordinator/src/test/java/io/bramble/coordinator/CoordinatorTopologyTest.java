@@ -76,7 +76,7 @@ class CoordinatorTopologyTest {
   private TestInputTopic<String, SpecificRecord> results;
   private TestOutputTopic<String, Task> tasks;
   private TestOutputTopic<String, TaskResult> resultsOut;
-  private TestOutputTopic<String, JobResult> jobResults;
+  private JobResultsTopic jobResults;
   private TestOutputTopic<String, TrackingEvent> events;
   private TestOutputTopic<String, byte[]> dlq;
   private TestOutputTopic<String, byte[]> checkpoints;
@@ -90,7 +90,7 @@ class CoordinatorTopologyTest {
     results = coordinator.results;
     tasks = coordinator.output(topics.tasks(), Task.class);
     resultsOut = coordinator.output(topics.results(), TaskResult.class);
-    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    jobResults = coordinator.jobResults();
     events = coordinator.output(topics.events(), TrackingEvent.class);
     dlq =
         driver.createOutputTopic(
@@ -450,10 +450,10 @@ class CoordinatorTopologyTest {
               assertThat(t.getPosition()).isEqualTo("total");
               assertThat(t.getSequenceId()).isEqualTo(halted.getSteps() - 2);
             });
-    assertThat(jobResults.readRecordsToList())
+    assertThat(jobResults.readKeyValuesToList())
         .as("its halted result no longer stands")
         .singleElement()
-        .satisfies(r -> assertThat(r.value()).isNull());
+        .satisfies(r -> assertThat(r.value).isNull());
     assertThat(eventsOf(EventKind.RESUMED))
         .singleElement()
         .satisfies(e -> assertThat(e.getRequestId()).isEqualTo("r1"));
@@ -572,14 +572,56 @@ class CoordinatorTopologyTest {
   }
 
   @Test
-  void jobResultTimesComeFromTheStreamsClock() {
+  void theWorkerThatEndsARootWritesItsJobsResultAndTheCoordinatorOnlyCleansUp() {
+    List<Task> children = fannedOut("job-1", List.of(1L, 2L, 3L));
+    children.forEach(child -> send(work(child)));
+    Task reduce = tasks.readValue();
+    assertThat(reduce.getChildSteps()).as("the children's steps, counted at the join").isEqualTo(3);
+    TaskOutcome.Finished end = (TaskOutcome.Finished) work(reduce);
+    assertThat(end.result().getJobResultWritten()).isTrue();
+    send(end);
+    send(end); // a worker that died before its offset was committed runs the task again
+
+    assertThat(jobResults.readWritten())
+        .as("written by the workers only, once per run of the root's last task")
+        .hasSize(2)
+        .allSatisfy(
+            w -> {
+              assertThat(w.byWorker()).isTrue();
+              assertThat(w.value().getStatus()).isEqualTo(JobStatus.COMPLETED);
+              assertThat(w.value().getSteps())
+                  .as("squares and total, one step per child")
+                  .isEqualTo(2 + 3);
+              assertThat(w.value().getSubmittedAtMs()).isEqualTo(START.toEpochMilli());
+            });
+    assertThat(checkpoints.readRecordsToList())
+        .as("the coordinator cleaned up after it")
+        .extracting(TestRecord::key)
+        .contains("job-1");
+    assertThat(eventsOf(EventKind.JOB_DONE)).hasSize(1);
+  }
+
+  @Test
+  void aRootsResultThatDoesNotSayItsJobsResultIsWrittenGetsOneFromTheCoordinatorOnItsClock() {
     List<TaskResult> done = resultsOf(fannedOut("job-1", List.of(1L)));
     driver.advanceWallClockTime(Duration.ofMinutes(5));
     done.forEach(r -> results.pipeInput("job-1", r));
-    runToTheEnd();
+    TaskOutcome.Finished end = (TaskOutcome.Finished) work(tasks.readValue());
+    // as a worker of a version before workers wrote job results sends it
+    TaskResult root = TaskResult.newBuilder(end.result()).setJobResultWritten(false).build();
+    results.pipeInput("job-1", root);
+    results.pipeInput("job-1", root);
 
-    assertThat(theOnlyJobResult().getFinishedAtMs())
-        .isEqualTo(START.plus(Duration.ofMinutes(5)).toEpochMilli());
+    assertThat(jobResults.readWritten())
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.byWorker()).isFalse();
+              assertThat(w.value().getSteps()).isEqualTo(2 + 1);
+              assertThat(w.value().getFinishedAtMs())
+                  .as("the Streams clock")
+                  .isEqualTo(START.plus(Duration.ofMinutes(5)).toEpochMilli());
+            });
   }
 
   @Test

@@ -46,7 +46,7 @@ class JoinBudgetTest {
   private final InMemoryPersister checkpoints = new InMemoryPersister();
   private CoordinatorDriver coordinator;
   private TestOutputTopic<String, Task> tasks;
-  private TestOutputTopic<String, JobResult> jobResults;
+  private JobResultsTopic jobResults;
 
   /** One child per x, at most two at once; the reduce lists the squares in task order. */
   static Graph budgeted() {
@@ -71,7 +71,7 @@ class JoinBudgetTest {
     coordinator =
         new CoordinatorDriver(topics, graphs, new InMemorySchemaRegistry(), stateDir, START);
     tasks = coordinator.output(topics.tasks(), Task.class);
-    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    jobResults = coordinator.jobResults();
   }
 
   @AfterEach

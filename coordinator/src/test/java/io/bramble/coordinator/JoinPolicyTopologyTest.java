@@ -48,7 +48,7 @@ class JoinPolicyTopologyTest {
   private CoordinatorDriver coordinator;
   private TaskRunner worker;
   private TestOutputTopic<String, Task> tasks;
-  private TestOutputTopic<String, JobResult> jobResults;
+  private JobResultsTopic jobResults;
   private TestOutputTopic<String, Checkpoint> checkpoints;
 
   /**
@@ -86,7 +86,7 @@ class JoinPolicyTopologyTest {
     coordinator =
         new CoordinatorDriver(topics, graphs, new InMemorySchemaRegistry(), stateDir, START);
     tasks = coordinator.output(topics.tasks(), Task.class);
-    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    jobResults = coordinator.jobResults();
     checkpoints = coordinator.output(topics.checkpoints(), Checkpoint.class);
     List<Long> xs = LongStream.rangeClosed(1, children).boxed().toList();
     coordinator.jobs.pipeInput(

@@ -61,7 +61,7 @@ class PoolRoutingTest {
   private TestInputTopic<String, SpecificRecord> results;
   private TestOutputTopic<String, Task> defaultTasks;
   private TestOutputTopic<String, Task> gpuTasks;
-  private TestOutputTopic<String, JobResult> jobResults;
+  private JobResultsTopic jobResults;
 
   /** retrieve → embed (pool gpu) → store, per document; the parent sums the lengths. */
   static Graph index() {
@@ -125,7 +125,7 @@ class PoolRoutingTest {
     results = coordinator.results;
     defaultTasks = coordinator.output(topics.tasks(), Task.class);
     gpuTasks = coordinator.output(topics.tasks("gpu"), Task.class);
-    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    jobResults = coordinator.jobResults();
   }
 
   @AfterEach

@@ -59,7 +59,7 @@ class WideFanOutTest {
   private CoordinatorDriver coordinator;
   private TaskRunner worker;
   private TestOutputTopic<String, Task> tasks;
-  private TestOutputTopic<String, JobResult> jobResults;
+  private JobResultsTopic jobResults;
 
   /** Squares of xs, at most 100 children at once. */
   static Graph budgeted() {
@@ -88,7 +88,7 @@ class WideFanOutTest {
         new TaskRunner(
             graphs, () -> {}, null, ValueStoreConfig.defaults(), coordinator.joinedPages());
     tasks = coordinator.output(topics.tasks(), Task.class);
-    jobResults = coordinator.output(topics.jobResults(), JobResult.class);
+    jobResults = coordinator.jobResults();
   }
 
   @AfterEach

@@ -340,6 +340,39 @@ public final class Records {
 
   /** A job's outcome from its root's result; {@code steps} counts the whole tree's. */
   public static JobResult jobResult(TaskResult root, JobRequest job, long steps, long nowMs) {
+    return jobResult(
+        root,
+        job == null ? "unknown" : job.getGraph(),
+        Math.max(job == null ? 0 : job.getSubmittedAtMs(), root.getRequestedAtMs()),
+        steps,
+        nowMs);
+  }
+
+  /**
+   * The outcome of the job whose root task {@code task} ended with {@code root}, as the worker that
+   * ran it writes it: the task carries the graph, the latest request and its children's steps.
+   */
+  public static JobResult jobResult(TaskResult root, Task task, long nowMs) {
+    return jobResult(
+        root,
+        task.getGraph(),
+        root.getRequestedAtMs(),
+        root.getSequenceId() + 1 + task.getChildSteps(),
+        nowMs);
+  }
+
+  /**
+   * Whether the worker that ends {@code result} writes its job's result (see
+   * TaskResult.jobResultWritten).
+   */
+  public static boolean endsJob(TaskResult result) {
+    return result.getParent() == null
+        && (result.getStatus() == ResultStatus.COMPLETED
+            || result.getStatus() == ResultStatus.FAILED);
+  }
+
+  private static JobResult jobResult(
+      TaskResult root, String graph, long submittedAtMs, long steps, long nowMs) {
     JobStatus status =
         switch (root.getStatus()) {
           case COMPLETED -> JobStatus.COMPLETED;
@@ -349,12 +382,11 @@ public final class Records {
     boolean halted = status == JobStatus.HALTED;
     return JobResult.newBuilder()
         .setAppId(root.getAppId())
-        .setGraph(job == null ? "unknown" : job.getGraph())
+        .setGraph(graph)
         .setStatus(status)
         .setState(root.getState())
         .setError(root.getError())
-        .setSubmittedAtMs(
-            Math.max(job == null ? 0 : job.getSubmittedAtMs(), root.getRequestedAtMs()))
+        .setSubmittedAtMs(submittedAtMs)
         .setFinishedAtMs(nowMs)
         .setSteps(steps)
         .setNextAction(!halted ? null : nextActionOf(root))

@@ -32,9 +32,17 @@ import java.util.Map;
 public final class TrackingEvents {
   private TrackingEvents() {}
 
+  /**
+   * Every field at its default, built once: a builder started from it has every field set, where a
+   * fresh one has Avro deep-copy each unset field's default at every build (a tenth of a step's
+   * time, measured with JFR).
+   */
+  private static final TrackingEvent DEFAULTS =
+      TrackingEvent.newBuilder().setAppId("").setKind(EventKind.APP_CREATED).build();
+
   private static TrackingEvent.Builder base(
       String appId, EventKind kind, String rootAppId, String process, long nowMs) {
-    return TrackingEvent.newBuilder()
+    return TrackingEvent.newBuilder(DEFAULTS)
         .setAppId(appId)
         .setKind(kind)
         .setRootAppId(rootAppId)

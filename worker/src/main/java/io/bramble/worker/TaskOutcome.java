@@ -1,11 +1,20 @@
 package io.bramble.worker;
 
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TaskResult;
 
 /** What running a task produced: a result (completed or failed) or a fan-out to children. */
 public sealed interface TaskOutcome {
-  record Finished(String key, TaskResult result) implements TaskOutcome {}
+  /**
+   * An app's result, under {@code key}; for a root that completed or failed, also its job's result
+   * ({@code jobResult}), which the worker writes itself (its {@code result} says so).
+   */
+  record Finished(String key, TaskResult result, JobResult jobResult) implements TaskOutcome {
+    public Finished(String key, TaskResult result) {
+      this(key, result, null);
+    }
+  }
 
   record FannedOut(String key, FanOut fanOut) implements TaskOutcome {}
 }

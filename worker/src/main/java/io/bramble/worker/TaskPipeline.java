@@ -10,6 +10,7 @@ import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.Task;
@@ -73,6 +74,7 @@ final class TaskPipeline {
   private final ScheduledExecutorService stepStarts;
   private final AvroSerde<Checkpoint> checkpointSerde;
   private final AvroSerde<TaskResult> resultSerde;
+  private final AvroSerde<JobResult> jobResultSerde;
   private final AvroSerde<FanOut> fanOutSerde;
   private final AvroSerde<TrackingEvent> eventSerde;
   private final AvroSerde<StreamChunk> chunkSerde;
@@ -102,6 +104,7 @@ final class TaskPipeline {
     this.stepStarts = stepStarts;
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
+    this.jobResultSerde = BrambleSerdes.forType(JobResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
     this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
@@ -307,7 +310,10 @@ final class TaskPipeline {
 
   /**
    * Writes the outcome (a result under every key it goes by, see {@link Records#resultKeys}), each
-   * record carrying the current trace context in its headers.
+   * record carrying the current trace context in its headers. A root that ended also gets its job's
+   * result here, sent with its own (one produce request, as a rule): the client has it one
+   * coordinator hop sooner. Written again if this task is (a worker dying before its offset is
+   * committed): the topic is compacted by app id, and the repeat tells the same outcome.
    */
   private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
@@ -315,6 +321,13 @@ final class TaskPipeline {
       byte[] value = resultSerde.serialize(topics.results(), f.result());
       for (String key : Records.resultKeys(f.result())) {
         out.add(new ProducerRecord<>(topics.results(), key, value));
+      }
+      if (f.jobResult() != null) {
+        out.add(
+            new ProducerRecord<>(
+                topics.jobResults(),
+                f.jobResult().getAppId(),
+                jobResultSerde.serialize(topics.jobResults(), f.jobResult())));
       }
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
       List<FanOutPages.Page> pages;
@@ -333,9 +346,13 @@ final class TaskPipeline {
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (ProducerRecord<String, byte[]> r : out) {
       tracing.inject(Context.current(), r.headers());
-      producer.send(r).get();
+      sent.add(producer.send(r));
+    }
+    for (Future<RecordMetadata> f : sent) {
+      f.get();
     }
   }
 }

@@ -430,6 +430,13 @@ public final class TaskRunner {
             lastAction,
             task.getRequestedAtMs(),
             System.currentTimeMillis());
-    return new TaskOutcome.Finished(Records.resultKey(result), result);
+    if (!Records.endsJob(result)) {
+      return new TaskOutcome.Finished(Records.resultKey(result), result);
+    }
+    result.setJobResultWritten(true);
+    return new TaskOutcome.Finished(
+        Records.resultKey(result),
+        result,
+        Records.jobResult(result, task, result.getFinishedAtMs()));
   }
 }

@@ -15,6 +15,8 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -154,6 +156,26 @@ class TaskRunnerTest {
   }
 
   @Test
+  void aRootThatEndsCarriesItsJobsResultCountingItsChildrensSteps() {
+    Task last =
+        Task.newBuilder(task("total", 7, State.of("ys", List.of(1L, 4L))))
+            .setChildSteps(12)
+            .setRequestedAtMs(1_234)
+            .build();
+
+    TaskOutcome.Finished done = (TaskOutcome.Finished) runner.run(last, checkpoints);
+
+    assertThat(done.result().getJobResultWritten()).isTrue();
+    JobResult job = done.jobResult();
+    assertThat(job.getAppId()).isEqualTo("app-1");
+    assertThat(job.getGraph()).isEqualTo("counter");
+    assertThat(job.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(job.getSteps()).as("steps 0..7 of the root, and its children's").isEqualTo(8 + 12);
+    assertThat(job.getSubmittedAtMs()).isEqualTo(1_234);
+    assertThat(StateCodec.toState(job.getState()).getLong("total")).isEqualTo(5L);
+  }
+
+  @Test
   void aParallelStepStopsTheTaskAndMapsItsChildrenForTheCoordinator() {
     TaskOutcome outcome =
         runner.run(task("count", 0, State.of("count", 0L, "xs", List.of(2L, 3L))), checkpoints);
@@ -191,6 +213,8 @@ class TaskRunnerTest {
 
     TaskOutcome.Finished done = (TaskOutcome.Finished) runner.run(child, checkpoints);
     assertThat(done.key()).as("results travel under the parent's app id").isEqualTo("app-1");
+    assertThat(done.jobResult()).as("a child ends no job").isNull();
+    assertThat(done.result().getJobResultWritten()).isFalse();
     assertThat(done.result().getParent().getChildIndex()).isZero();
     assertThat(StateCodec.toState(done.result().getState()).getLong("y")).isEqualTo(25L);
   }
@@ -226,11 +250,13 @@ class TaskRunnerTest {
   @Test
   void aFailingStepGivesAFailedResultNamingTheActionAndKeepsThePreStepCheckpoint() {
     checkFails.set(true);
-    TaskResult result =
-        ((TaskOutcome.Finished) runner.run(task("check", 3, State.of("count", 3L)), checkpoints))
-            .result();
+    TaskOutcome.Finished done =
+        (TaskOutcome.Finished) runner.run(task("check", 3, State.of("count", 3L)), checkpoints);
+    TaskResult result = done.result();
 
     assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(done.jobResult().getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(done.jobResult().getError().getMessage()).contains("the checker is down");
     assertThat(result.getError().getAction()).isEqualTo("check");
     assertThat(result.getError().getMessage()).contains("the checker is down");
     PersistedState saved = checkpoints.load(null, "app-1").orElseThrow();

@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -114,6 +117,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
           w.records,
           w.jobsDone,
           recordsPerTask);
+      out.println("records per job, by topic: " + perJob(w));
       out.printf(
           Locale.ROOT,
           "{\"bench\":\"throughput\",\"children\":%d,\"in_flight\":%d,\"seconds\":%d,"
@@ -133,8 +137,24 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     }
   }
 
-  /** What a window of jobs in flight produced. */
-  private record Window(long jobsInWindow, double seconds, long jobsDone, long records) {}
+  /**
+   * What a window of jobs in flight produced: {@code records} written in all, {@code byTopic} of
+   * them per topic.
+   */
+  private record Window(
+      long jobsInWindow, double seconds, long jobsDone, long records, Map<String, Long> byTopic) {}
+
+  /** The records each topic got per job, most first (topics that got none left out). */
+  private static String perJob(Window w) {
+    return w.byTopic().entrySet().stream()
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(
+            e ->
+                String.format(
+                    Locale.ROOT, "%s %.1f", e.getKey(), e.getValue() / (double) w.jobsDone()))
+        .collect(Collectors.joining(", "));
+  }
 
   /**
    * Keeps {@code jobsInFlight} jobs submitted, each result awaited through the client, replacing
@@ -145,7 +165,7 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       throws InterruptedException {
     BlockingQueue<JobResult> finished = new LinkedBlockingQueue<>();
     Set<String> running = new HashSet<>();
-    long recordsBefore = KafkaRecords.total(admin);
+    Map<String, Long> recordsBefore = KafkaRecords.byTopic(admin);
     long t0 = System.nanoTime();
     long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
     long inWindow = 0;
@@ -181,7 +201,9 @@ public final class BenchThroughputCommand implements Callable<Integer> {
         }
       }
     }
-    long recordsAfter = KafkaRecords.total(admin);
-    return new Window(inWindow, (closedAt - t0) / 1e9, done, recordsAfter - recordsBefore);
+    Map<String, Long> written = new TreeMap<>(KafkaRecords.byTopic(admin));
+    recordsBefore.forEach((topic, before) -> written.merge(topic, -before, Long::sum));
+    long records = written.values().stream().mapToLong(Long::longValue).sum();
+    return new Window(inWindow, (closedAt - t0) / 1e9, done, records, written);
   }
 }

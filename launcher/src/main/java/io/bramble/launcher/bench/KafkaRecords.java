@@ -2,6 +2,7 @@ package io.bramble.launcher.bench;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -18,6 +19,11 @@ final class KafkaRecords {
   private KafkaRecords() {}
 
   static long total(Admin admin) {
+    return byTopic(admin).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The records each topic holds (the sum of its partitions' end offsets). */
+  static Map<String, Long> byTopic(Admin admin) {
     try {
       var names = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
       Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get();
@@ -29,11 +35,13 @@ final class KafkaRecords {
                       p ->
                           latest.put(
                               new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-      long sum = 0;
-      for (var e : admin.listOffsets(latest).all().get().values()) {
-        sum += e.offset();
-      }
-      return sum;
+      Map<String, Long> records = new TreeMap<>();
+      admin
+          .listOffsets(latest)
+          .all()
+          .get()
+          .forEach((tp, e) -> records.merge(tp.topic(), e.offset(), Long::sum));
+      return records;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

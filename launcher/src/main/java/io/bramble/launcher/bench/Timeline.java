@@ -10,8 +10,9 @@ import java.util.function.Predicate;
 /**
  * Where the time of one job went, hop by hop, from its tracking events (wall-clock milliseconds,
  * one machine): the coordinator's intake, the root's task taken up by a worker, the fan-out
- * reaching the coordinator, the children's first and last steps, the join reduced, the job done,
- * and the client holding the result.
+ * reaching the coordinator, the children's first and last steps, the join completed at the
+ * coordinator, its reduce taken up by a worker, the root ended there (its job's result written),
+ * the coordinator's end of the job, and the client holding the result.
  */
 final class Timeline {
   private Timeline() {}
@@ -47,9 +48,20 @@ final class Timeline {
         "last child step done",
         last(events, e -> e.getKind() == EventKind.STEP_END && !isRoot(e, rootAppId)));
     hops.put(
-        "join reduced",
+        "join complete",
         first(events, e -> e.getKind() == EventKind.JOIN_PROGRESS && e.getReduced()));
-    hops.put("job done", first(events, e -> e.getKind() == EventKind.JOB_DONE));
+    hops.put(
+        "reduce on a worker",
+        events.stream()
+            .filter(e -> e.getKind() == EventKind.STEP_END && isRoot(e, rootAppId))
+            .filter(e -> e.getStartedAtMs() != null)
+            .mapToLong(TrackingEvent::getStartedAtMs)
+            .max()
+            .orElse(-1));
+    hops.put(
+        "root ended on the worker",
+        first(events, e -> e.getKind() == EventKind.APP_ENDED && isRoot(e, rootAppId)));
+    hops.put("job done at the coordinator", first(events, e -> e.getKind() == EventKind.JOB_DONE));
     hops.put("client has the result", resultSeenAtMs);
     hops.replaceAll((hop, at) -> at < 0 ? -1 : at - submittedAtMs);
     return hops;
