@@ -507,6 +507,12 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     String appId = result.getAppId();
     JobResult known = jobs.results.get(appId);
     if (known != null && known.getStatus() != JobStatus.HALTED) {
+      if (result.getJobResultWritten()) {
+        // A worker ran the root's task again (it died before committing its offset, or a failed
+        // step was tried again) and wrote the job's result again, perhaps another one: the job
+        // ended with the first root result read here, so the topic ends with that one.
+        emit(Sinks.JOB_RESULTS, appId, known, timestamp);
+      }
       return; // published already: a redelivered result
     }
     JobResult jobResult =

@@ -34,8 +34,8 @@ public final class TrackingEvents {
 
   /**
    * Every field at its default, built once: a builder started from it has every field set, where a
-   * fresh one has Avro deep-copy each unset field's default at every build (a tenth of a step's
-   * time, measured with JFR).
+   * fresh one has Avro look up and copy each unset field's schema default at every build (about a
+   * tenth of a worker's task threads' time in JFR).
    */
   private static final TrackingEvent DEFAULTS =
       TrackingEvent.newBuilder().setAppId("").setKind(EventKind.APP_CREATED).build();

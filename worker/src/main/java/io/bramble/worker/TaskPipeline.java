@@ -311,9 +311,10 @@ final class TaskPipeline {
   /**
    * Writes the outcome (a result under every key it goes by, see {@link Records#resultKeys}), each
    * record carrying the current trace context in its headers. A root that ended also gets its job's
-   * result here, sent with its own (one produce request, as a rule): the client has it one
-   * coordinator hop sooner. Written again if this task is (a worker dying before its offset is
-   * committed): the topic is compacted by app id, and the repeat tells the same outcome.
+   * result here, once its own is acknowledged: the client has it one coordinator commit sooner, and
+   * the coordinator has the root's result in its input before anyone can act on the job's (a retry
+   * of a failed job finds it failed). Written again if this task runs again (its worker died before
+   * committing its offset): the coordinator then writes the job's first outcome once more.
    */
   private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
@@ -346,13 +347,9 @@ final class TaskPipeline {
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }
-    List<Future<RecordMetadata>> sent = new ArrayList<>();
     for (ProducerRecord<String, byte[]> r : out) {
       tracing.inject(Context.current(), r.headers());
-      sent.add(producer.send(r));
-    }
-    for (Future<RecordMetadata> f : sent) {
-      f.get();
+      producer.send(r).get();
     }
   }
 }
