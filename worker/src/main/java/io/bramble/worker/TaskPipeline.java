@@ -277,9 +277,7 @@ final class TaskPipeline {
             new StepSpans(tracing.tracer(), Context.current(), workerId),
             ownership(partition, task));
     try {
-      long lastCheckpoint = persister.awaitWritten();
-      chunks.awaitWritten();
-      publish(outcome);
+      long lastCheckpoint = publish(outcome, persister, chunks);
       checkpoints.forget(task.getAppId(), lastCheckpoint);
       return outcome;
     } catch (ExecutionException e) {
@@ -303,32 +301,42 @@ final class TaskPipeline {
                       + " lower the threshold"),
               task.getSequenceId(),
               null);
-      publish(tooLarge);
+      awaitAll(send(records(tooLarge)));
+      sendJobResult(tooLarge);
       return tooLarge;
     }
   }
 
   /**
-   * Writes the outcome (a result under every key it goes by, see {@link Records#resultKeys}), each
-   * record carrying the current trace context in its headers. A root that ended also gets its job's
-   * result here, once its own is acknowledged: the client has it one coordinator commit sooner, and
-   * the coordinator has the root's result in its input before anyone can act on the job's (a retry
-   * of a failed job finds it failed). Written again if this task runs again (its worker died before
-   * committing its offset): the coordinator then writes the job's first outcome once more.
+   * Writes the outcome and waits until it and the task's checkpoints and streamed chunks are
+   * acknowledged; returns the offset of the last checkpoint. The outcome goes out beside the last
+   * checkpoint rather than after its acknowledgement: one produce round trip (and the producer's
+   * linger) less on every worker hop of a job. A worker that dies between the two acknowledgements
+   * runs the last step again, as one that dies during it does; a checkpoint the producer refused at
+   * once (too large) is followed by no outcome but the failure.
    */
-  private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+  private long publish(TaskOutcome outcome, CheckpointPersister persister, ChunkPublisher chunks)
+      throws InterruptedException, ExecutionException {
+    persister.throwIfRefused();
+    List<Future<RecordMetadata>> sent = send(records(outcome));
+    long lastCheckpoint = persister.awaitWritten();
+    chunks.awaitWritten();
+    awaitAll(sent);
+    sendJobResult(outcome);
+    return lastCheckpoint;
+  }
+
+  /**
+   * The outcome's records: a result under every key it goes by (see {@link Records#resultKeys}), or
+   * a fan-out in pages.
+   */
+  private List<ProducerRecord<String, byte[]>> records(TaskOutcome outcome)
+      throws ExecutionException {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
     if (outcome instanceof TaskOutcome.Finished f) {
       byte[] value = resultSerde.serialize(topics.results(), f.result());
       for (String key : Records.resultKeys(f.result())) {
         out.add(new ProducerRecord<>(topics.results(), key, value));
-      }
-      if (f.jobResult() != null) {
-        out.add(
-            new ProducerRecord<>(
-                topics.jobResults(),
-                f.jobResult().getAppId(),
-                jobResultSerde.serialize(topics.jobResults(), f.jobResult())));
       }
     } else if (outcome instanceof TaskOutcome.FannedOut f) {
       List<FanOutPages.Page> pages;
@@ -347,9 +355,42 @@ final class TaskPipeline {
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }
-    for (ProducerRecord<String, byte[]> r : out) {
+    return out;
+  }
+
+  /**
+   * A root that ended writes its job's result, once its own result is acknowledged: the client has
+   * it one coordinator commit sooner, and the coordinator has the root's result in its input before
+   * anyone can act on the job's (a retry of a failed job finds it failed). Written again if this
+   * task runs again (its worker died before committing its offset): the coordinator then writes the
+   * job's first outcome once more.
+   */
+  private void sendJobResult(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+    if (outcome instanceof TaskOutcome.Finished f && f.jobResult() != null) {
+      awaitAll(
+          send(
+              List.of(
+                  new ProducerRecord<>(
+                      topics.jobResults(),
+                      f.jobResult().getAppId(),
+                      jobResultSerde.serialize(topics.jobResults(), f.jobResult())))));
+    }
+  }
+
+  /** Sends every record at once, each with the current trace context in its headers. */
+  private List<Future<RecordMetadata>> send(List<ProducerRecord<String, byte[]>> records) {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    for (ProducerRecord<String, byte[]> r : records) {
       tracing.inject(Context.current(), r.headers());
-      producer.send(r).get();
+      sent.add(producer.send(r));
+    }
+    return sent;
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sent)
+      throws InterruptedException, ExecutionException {
+    for (Future<RecordMetadata> s : sent) {
+      s.get();
     }
   }
 }
