@@ -1,6 +1,7 @@
 package io.bramble.coordinator;
 
 import io.bramble.core.state.StateInternals;
+import io.bramble.runtime.DeclaredInputs;
 import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.Tracing;
@@ -24,8 +25,9 @@ import java.util.Locale;
  *
  * <p>A resume continues a halted app (a root or a child, kept in {@link StoreNames#HALTED} on the
  * partition of its id) with the resume's inputs, as the same app id at its next sequence id; a
- * resume of an app that is not halted is refused with an event saying why, and the same resume
- * delivered twice runs once.
+ * resume of an app that is not halted, or whose inputs do not fit its next action ({@link
+ * DeclaredInputs}, carried by the halted task), is refused with an event saying why, and the same
+ * resume delivered twice runs once.
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, Tracing tracing) {
@@ -120,6 +122,12 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     }
     try {
       refuseInternalKeys(request.getInputs(), "input");
+      if (waiting.getNextInputs() != null) {
+        DeclaredInputs.fromAvro(waiting.getNextInputs())
+            .check(
+                request.getInputs().getEntries().stream().map(Entry::getKey).toList(),
+                "the resume");
+      }
       if (!waiting.getHaltNames().isEmpty()) {
         Pauses.check(
             request.getHaltBefore(),

@@ -507,6 +507,37 @@ class CoordinatorTopologyTest {
   }
 
   @Test
+  void aResumeWithAnInputNoActionTakesIsRefusedAndTheAppStaysHalted() {
+    jobs.pipeInput(
+        "job-1",
+        JobRequest.newBuilder(job("job-1", "sums", State.of("xs", List.of(1L))))
+            .setHaltBefore(List.of("total"))
+            .build());
+    runToTheEnd();
+    assertThat(theOnlyJobResult().getStatus()).isEqualTo(JobStatus.HALTED);
+    events.readValuesToList();
+
+    // The coordinator reads no graph: the halted app's task says which inputs its actions take.
+    jobs.pipeInput("job-1", resume("job-1", "r1", Map.of("totl", 1L)));
+
+    assertThat(tasks.isEmpty()).isTrue();
+    assertThat(eventsOf(EventKind.RESUME_REFUSED))
+        .singleElement()
+        .satisfies(
+            e ->
+                assertThat(e.getError().getMessage())
+                    .isEqualTo(
+                        "resume of app job-1: input 'totl' is taken by no action from 'total' on"
+                            + " (they take: no inputs; is it misspelt?)"));
+
+    jobs.pipeInput("job-1", resume("job-1", "r2", Map.of()));
+    assertThat(tasks.readValuesToList())
+        .singleElement()
+        .extracting(Task::getPosition)
+        .isEqualTo("total");
+  }
+
+  @Test
   void aResumeOfAnAppThatIsNotHaltedIsRefusedSayingWhy() {
     jobs.pipeInput("job-1", job("job-1", "sums", State.of("xs", List.of(1L))));
     runToTheEnd();

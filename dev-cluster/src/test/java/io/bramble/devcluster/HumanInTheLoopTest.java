@@ -114,10 +114,13 @@ class HumanInTheLoopTest {
   @Test
   void aPauseAfterAReduceHaltsTheParentInFrontOfItsNextAction() throws Exception {
     JobRequest job =
-        JobClient.job("approvals-summary", "approvals").haltBefore("summarize").build();
+        JobClient.job("approvals-summary", "approvals")
+            .haltBefore("summarize")
+            .inputs(Map.of("verdict", "approved"))
+            .build();
     client.submit(job);
     JobResult halted = client.await(job, WAIT, null);
-    assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
+    assertThat(halted.getStatus()).as("error %s", halted.getError()).isEqualTo(JobStatus.HALTED);
     assertThat(halted.getNextAction()).isEqualTo("summarize");
     assertThat(StateCodec.toState(halted.getState()).getLong("approved_total")).isEqualTo(2870L);
 
@@ -155,6 +158,19 @@ class HumanInTheLoopTest {
     assertThatThrownBy(() -> client.resume(JobClient.resumeOf("approvals-1").build(), WAIT))
         .isInstanceOf(ResumeRefusedException.class)
         .hasMessageContaining("app approvals-1 is not halted itself: it waits for");
+
+    // A misspelt input, or none, is refused (naming what approve takes): nothing is approved.
+    assertThatThrownBy(
+            () ->
+                client.resume(
+                    JobClient.resumeOf(laptop).inputs(Map.of("verdit", "rejected")).build(), WAIT))
+        .isInstanceOf(ResumeRefusedException.class)
+        .hasMessageContaining(
+            "input 'verdit' is taken by no action from 'approve' on (they take: [verdict]");
+    assertThatThrownBy(() -> client.resume(JobClient.resumeOf(laptop).build(), WAIT))
+        .isInstanceOf(ResumeRefusedException.class)
+        .hasMessageContaining(
+            "action 'approve' requires input 'verdict', which the resume does not give");
 
     JobClient.Resumed one =
         client.resume(
@@ -207,7 +223,11 @@ class HumanInTheLoopTest {
 
   @Test
   void theSameResumeDeliveredTwiceRunsOnceAndABadHaltIsRefused() throws Exception {
-    JobRequest job = JobClient.job("approvals-twice", "approvals").haltBefore("summarize").build();
+    JobRequest job =
+        JobClient.job("approvals-twice", "approvals")
+            .haltBefore("summarize")
+            .inputs(Map.of("verdict", "approved"))
+            .build();
     client.submit(job);
     assertThat(client.await(job, WAIT, null).getStatus()).isEqualTo(JobStatus.HALTED);
 

@@ -1,21 +1,20 @@
 package io.bramble.worker;
 
-import io.bramble.core.action.Action;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
+import io.bramble.runtime.DeclaredInputs;
 import io.bramble.runtime.Pauses;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Task;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * A job's first task, as the coordinator publishes it: the coordinator reads no graph, so the task
  * names the graph and carries the submitted state, entrypoint and halts as given. The worker that
  * starts it completes it from the graph (its version, default state, entrypoint and default halts)
- * and makes the checks that need the graph (the entrypoint and the halts name actions, the first
- * action's required inputs are given); a check that fails fails the job, naming the problem.
+ * and makes the checks that need the graph (the entrypoint and the halts name actions, the inputs
+ * are those its actions take: {@link DeclaredInputs}); a check that fails fails the job, naming the
+ * problem.
  */
 final class JobStart {
   private JobStart() {}
@@ -33,21 +32,9 @@ final class JobStart {
     GraphProvider provider = entry.provider();
     String entrypoint = task.getPosition() != null ? task.getPosition() : provider.entrypoint();
     try {
-      Action first = entry.graph().action(entrypoint);
       Pauses.validate(task.getPauseBefore(), task.getPauseAfter(), entry);
-      Set<String> given = StateCodec.toMap(task.getInputs()).keySet();
-      for (String input : first.requiredInputs()) {
-        if (!given.contains(input)) {
-          throw new IllegalArgumentException(
-              "action '"
-                  + entrypoint
-                  + "' requires input '"
-                  + input
-                  + "', which the job does not give (inputs: "
-                  + new TreeSet<>(given)
-                  + ")");
-        }
-      }
+      DeclaredInputs.of(entry.graph(), entrypoint)
+          .check(StateCodec.toMap(task.getInputs()).keySet(), "the job");
     } catch (RuntimeException e) {
       throw new InvalidJobException(
           "job " + task.getAppId() + " of graph '" + entry.name() + "': " + e.getMessage());

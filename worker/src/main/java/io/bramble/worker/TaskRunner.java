@@ -21,6 +21,7 @@ import io.bramble.core.stream.Chunk;
 import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.LifecycleHook;
 import io.bramble.core.tracking.Tracker;
+import io.bramble.runtime.DeclaredInputs;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.Pauses;
 import io.bramble.runtime.Records;
@@ -334,6 +335,7 @@ public final class TaskRunner {
                   Records.continuing(
                       task, app.nextAction(), app.nextSequenceId(), app.state(), pool))
               .setHaltNames(Pauses.names(entry))
+              .setNextInputs(DeclaredInputs.of(app.graph(), app.nextAction()).toAvro())
               .build();
       TaskResult halted =
           Records.halted(

@@ -273,6 +273,34 @@ class ReduceOnWorkerTest {
   }
 
   @Test
+  void aJobWithAnInputNoActionTakesFailsNamingTheInputAndThoseTaken() {
+    GraphRegistry registry =
+        GraphRegistry.of(
+            GraphProvider.of(
+                "greet",
+                Graph.builder()
+                    .withActions(
+                        Action.builder("greet")
+                            .writes("greeting")
+                            .inputs("name")
+                            .update((s, in) -> s.update("greeting", "hello " + in.get("name"))))
+                    .build(),
+                "greet"));
+    Task start =
+        Task.newBuilder(jobStart(State.empty()))
+            .setGraph("greet")
+            .setInputs(StateCodec.toAvro(State.of("name", "Ada", "nmae", "Ada")))
+            .build();
+
+    TaskResult result = resultOf(new TaskRunner(registry).run(start, checkpoints));
+
+    assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
+    assertThat(result.getError().getMessage())
+        .contains("job job-1 of graph 'greet'")
+        .contains("input 'nmae' is taken by no action from 'greet' on (they take: [name]");
+  }
+
+  @Test
   void aJobWhoseHaltNamesNoActionFailsNamingTheHalt() {
     Task start = Task.newBuilder(jobStart(State.empty())).setPauseBefore(List.of("totl")).build();
 

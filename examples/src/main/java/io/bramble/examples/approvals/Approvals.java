@@ -23,8 +23,9 @@ import java.util.Map;
  * Distributed with {@code --halt-before approve}, a child over the limit pauses in front of {@code
  * approve} while its siblings finish; {@code bramble resume CHILD --inputs
  * '{"verdict":"rejected"}'} gives the person's answer, and once every child is done the parent sums
- * up. Without halts (or locally), {@code approve} takes the {@code verdict} input, {@code approved}
- * when none is given.
+ * up. Without halts (or locally), {@code approve} takes the job's {@code verdict} input. It
+ * requires one: a resume without it, or with a misspelt one, is refused, so nothing is approved by
+ * default.
  */
 public final class Approvals {
   public static final String ENTRYPOINT = "review_all";
@@ -72,11 +73,9 @@ public final class Approvals {
         Action.builder("approve")
             .reads("needs_approval")
             .writes("verdict")
-            .optionalInputs("verdict")
+            .inputs("verdict")
             .tags("human")
-            .update(
-                (s, in) ->
-                    s.update("verdict", String.valueOf(in.getOrDefault("verdict", "approved"))));
+            .update((s, in) -> s.update("verdict", String.valueOf(in.get("verdict"))));
     Action file =
         Action.builder("file")
             .reads("item", "verdict")
@@ -97,6 +96,8 @@ public final class Approvals {
     return MapStates.builder(ENTRYPOINT)
         .reads("requests", "limit")
         .writes("decisions", "approved_total")
+        // a job's verdict goes to every child (a parallel step passes on only what it declares)
+        .optionalInputs("verdict")
         .subGraph(review())
         .states(
             (s, in) ->

@@ -47,7 +47,14 @@ public final class ApprovalsGraphProvider implements GraphProvider {
                 Type.INTEGER,
                 "" + Approvals.DEFAULT_LIMIT,
                 "Amounts above it need a person")
-            .atLeast(0));
+            .atLeast(0),
+        GraphParameter.input(
+            "verdict",
+            "verdict",
+            Type.TEXT,
+            null,
+            "The answer for every request over the limit, approved or rejected (required unless"
+                + " the job halts before approve)"));
   }
 
   @Override

@@ -120,8 +120,30 @@ class SubmitAndWatchCommandTest {
         .contains("resumed app " + waiting.get(0) + " of job cli-hitl at step 1 (approve)")
         .contains("1 app(s) wait for input: " + waiting.get(1));
 
+    Console typo = new Console();
+    assertThat(
+            typo.run(
+                concat(
+                    new String[] {
+                      "resume", waiting.get(1), "--inputs", "{\"verdit\":\"approved\"}", "--wait"
+                    },
+                    where)))
+        .isEqualTo(1);
+    assertThat(typo.err())
+        .contains(
+            "bramble: resume refused: resume of app "
+                + waiting.get(1)
+                + ": input 'verdit' is taken by no action from 'approve' on (they take:"
+                + " [verdict]");
+
     Console second = new Console();
-    assertThat(second.run(concat(new String[] {"resume", waiting.get(1), "--wait"}, where)))
+    assertThat(
+            second.run(
+                concat(
+                    new String[] {
+                      "resume", waiting.get(1), "--inputs", "{\"verdict\":\"approved\"}", "--wait"
+                    },
+                    where)))
         .as(second.err())
         .isZero();
     assertThat(second.out()).contains("\"decisions\"", "\"rejected\"", "\"summary\"");

@@ -66,7 +66,11 @@ class HaltAcrossRestartTest {
 
       try (JobClient client = client(cluster, registry)) {
         JobClient.Resumed first =
-            client.resume(JobClient.resumeOf(waiting.get(0).getAppId()).build(), WAIT);
+            client.resume(
+                JobClient.resumeOf(waiting.get(0).getAppId())
+                    .inputs(Map.of("verdict", "approved"))
+                    .build(),
+                WAIT);
         JobResult between = client.await(first, WAIT, null);
         assertThat(between.getStatus()).isEqualTo(JobStatus.HALTED);
         assertThat(between.getWaiting()).containsExactly(waiting.get(1));
@@ -80,7 +84,7 @@ class HaltAcrossRestartTest {
         JobResult done = client.await(second, WAIT, null);
         assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
         assertThat(StateCodec.toState(done.getState()).userValues())
-            .as("the state of a local run, where approve takes its default verdict")
+            .as("the state of a local run, where approve takes the same verdict")
             .isEqualTo(localRun("approvals-restart").userValues());
       }
     } finally {
@@ -103,7 +107,7 @@ class HaltAcrossRestartTest {
           .withIdentifiers(appId, null)
           .withParallelExecutor(threads)
           .build()
-          .run()
+          .run(Map.of("verdict", "approved"))
           .state();
     }
   }
