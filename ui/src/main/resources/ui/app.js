@@ -81,7 +81,7 @@ function header(app) {
       ? el('p', {class: 'waiting', id: 'waiting'}, 'Waiting for input: ',
           ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id)}, shortId(w.app_id)),
             w.halted_before ? ' (before ' + w.halted_before + ') ' : ' ')),
-          el('span', {class: 'muted small'}, '· bramble resume APP_ID --inputs JSON'))
+          el('span', {class: 'muted small'}, '· bramble resume ' + app.waiting[0].app_id + ' --inputs JSON'))
       : (app.halted_before ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
     app.waiting_for_pools && app.waiting_for_pools.length
       ? el('p', {class: 'waiting', id: 'waiting-for-pools'},

@@ -346,10 +346,18 @@ public final class State {
     return StateValues.deepHashCode(values);
   }
 
+  /** The user's keys only: the runtime's ({@code __SEQUENCE_ID}, …) are noise in a log line. */
   @Override
   public String toString() {
+    Map<String, Object> user = new LinkedHashMap<>();
+    values.forEach(
+        (k, v) -> {
+          if (!StateInternals.isInternal(k)) {
+            user.put(k, v);
+          }
+        });
     StringBuilder sb = new StringBuilder("State");
-    StateValues.render(values, sb);
+    StateValues.render(user, sb);
     return sb.toString();
   }
 }

@@ -140,4 +140,11 @@ class StateTest {
     assertThatThrownBy(() -> s.get("m", Long.class)).hasMessageContaining("no key 'm'");
     assertThatThrownBy(() -> s.getString("n")).hasMessageContaining("'n' holds Long, not String");
   }
+
+  @Test
+  void toStringShowsTheUsersKeysOnly() {
+    State s = StateInternals.withStep(State.of("a", 1, "b", "x"), 3, "act");
+
+    assertThat(s.toString()).contains("a", "b").doesNotContain("__");
+  }
 }

@@ -100,6 +100,9 @@ public final class JobOutput {
                 + waiting.stream()
                     .map(w -> w.getAppId() + " (before " + w.getNextAction() + ")")
                     .collect(Collectors.joining(", "));
-    return who + "; continue with: bramble resume APP_ID [--inputs JSON]";
+    return who
+        + "; continue with: bramble resume "
+        + (waiting.isEmpty() ? result.getAppId() : waiting.get(0).getAppId())
+        + " [--inputs JSON]";
   }
 }

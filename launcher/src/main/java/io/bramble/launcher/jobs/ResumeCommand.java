@@ -67,7 +67,7 @@ public final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws TimeoutException {
     Map<String, Object> inputs = JsonOption.read(spec.commandLine(), "--inputs", inputsJson);
-    ClusterConfig config = cluster.resolve(context);
+    ClusterConfig config = cluster.reach(context);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest resume = halts.applyTo(JobClient.resumeOf(appId)).inputs(inputs).build();
       JobClient.Resumed resumed;

@@ -10,6 +10,9 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -22,11 +25,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bramble submit GRAPH}: produces a job; with --wait, follows it and prints its final state.
+ * A graph on the launcher's class path also takes its own flags, as {@code bramble run GRAPH} does
+ * ({@link GraphFlags}).
  */
 @Command(
     name = "submit",
     mixinStandardHelpOptions = true,
-    description = "Submits a job (a JobRequest on the jobs topic).")
+    description = {
+      "Submits a job (a JobRequest on the jobs topic).",
+      "A graph this launcher loads also takes its own flags, as `bramble run GRAPH --help` lists"
+          + " them (e.g. --types for poems)."
+    })
 public final class SubmitCommand implements Callable<Integer> {
   private final LauncherContext context;
 
@@ -73,6 +82,8 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Mixin StreamOptions output;
 
+  @CommandLine.Unmatched List<String> graphFlags = new ArrayList<>();
+
   @Option(
       names = "--timeout",
       defaultValue = "PT10M",
@@ -86,9 +97,18 @@ public final class SubmitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    Map<String, Object> state = JsonOption.read(spec.commandLine(), "--state", stateJson);
-    Map<String, Object> inputs = JsonOption.read(spec.commandLine(), "--inputs", inputsJson);
-    ClusterConfig config = cluster.resolve(context);
+    Map<String, Object> state =
+        new LinkedHashMap<>(JsonOption.read(spec.commandLine(), "--state", stateJson));
+    Map<String, Object> inputs =
+        new LinkedHashMap<>(JsonOption.read(spec.commandLine(), "--inputs", inputsJson));
+    GraphFlags.apply(
+        spec.commandLine(),
+        context.catalog().get().loadedGraphs(),
+        graph,
+        graphFlags,
+        state,
+        inputs);
+    ClusterConfig config = cluster.reach(context);
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest job =

@@ -48,7 +48,7 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    ClusterConfig config = cluster.resolve(context);
+    ClusterConfig config = cluster.reach(context);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       // JSON lines are chunks and the state only; the events are for people.
       JobResult result =

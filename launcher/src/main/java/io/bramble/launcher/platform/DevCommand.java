@@ -4,6 +4,7 @@ import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
@@ -139,7 +140,9 @@ public final class DevCommand implements Callable<Integer> {
     context
         .out()
         .println(
-            "submit a job with: bramble submit collatz --wait   (Ctrl-C stops; data under "
+            "submit a job with: bramble submit collatz --wait"
+                + ClusterOptions.flagsFor(cluster.cluster())
+                + "   (Ctrl-C stops; data under "
                 + dir.toAbsolutePath()
                 + ")");
     Shutdown.awaitSignal(

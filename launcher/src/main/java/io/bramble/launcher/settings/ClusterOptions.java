@@ -84,6 +84,35 @@ public final class ClusterOptions {
     return resolve(configuration(context));
   }
 
+  /**
+   * As {@link #resolve(LauncherContext)}, for a command that talks to a running platform: fails
+   * within seconds, naming the address or topic and the setting, when they lead nowhere ({@link
+   * ClusterReach}).
+   */
+  public ClusterConfig reach(LauncherContext context) {
+    ClusterConfig config = resolve(context);
+    ClusterReach.check(config);
+    return config;
+  }
+
+  /**
+   * The flags that point a command at {@code cluster}, each with a leading space: those whose value
+   * is not the default (empty when every one is).
+   */
+  public static String flagsFor(ClusterConfig cluster) {
+    StringBuilder flags = new StringBuilder();
+    flag(flags, Setting.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+    flag(flags, Setting.REGISTRY_URL, cluster.registryUrl());
+    flag(flags, Setting.TOPIC_PREFIX, cluster.topics().prefix());
+    return flags.toString();
+  }
+
+  private static void flag(StringBuilder flags, Setting setting, String value) {
+    if (!setting.defaultValue().equals(value)) {
+      flags.append(' ').append(setting.flag()).append(' ').append(value);
+    }
+  }
+
   /** The cluster settings of {@code conf}, with this command's flags first. */
   public ClusterConfig resolve(Configuration conf) {
     String bootstrap =

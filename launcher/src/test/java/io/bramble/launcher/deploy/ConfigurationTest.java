@@ -16,6 +16,7 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import io.bramble.runtime.values.ValueStoreConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -355,6 +356,17 @@ class ConfigurationTest {
     Launch concurrency = new Launch(Map.of());
     assertThat(concurrency.run("dev", "--concurrency", "0")).isEqualTo(2);
     assertThat(concurrency.err()).contains("--concurrency: worker concurrency must be between 1");
+  }
+
+  @Test
+  void theFlagsThatPointAtAClusterNameOnlyWhatIsNotTheDefault() {
+    assertThat(ClusterOptions.flagsFor(ClusterConfig.of("localhost:9092", "http://localhost:8081")))
+        .isEmpty();
+    assertThat(
+            ClusterOptions.flagsFor(
+                ClusterConfig.of("localhost:39092", "http://localhost:8081")
+                    .withTopics(new Topics("staging."))))
+        .isEqualTo(" --bootstrap-servers localhost:39092 --topic-prefix staging.");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.Console;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -64,6 +65,85 @@ class SubmitAndWatchCommandTest {
   }
 
   @Test
+  void submitTakesTheGraphsOwnFlagsAsRunDoesAndNamesThemWhenOneIsMisspelt() {
+    String[] where = {
+      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
+    };
+    Console submit = new Console();
+    int code =
+        submit.run(
+            concat(
+                new String[] {
+                  "submit",
+                  "approvals",
+                  "--requests",
+                  "lamp:40,car:9000",
+                  "--limit=100",
+                  "--verdict",
+                  "rejected",
+                  "--wait"
+                },
+                where));
+    assertThat(code).as(submit.err()).isZero();
+    assertThat(submit.out())
+        .contains(
+            "\"lamp\" : \"auto-approved\"", "\"car\" : \"rejected\"", "\"approved_total\" : 40");
+
+    Console typo = new Console();
+    assertThat(typo.run(concat(new String[] {"submit", "approvals", "--limt", "5"}, where)))
+        .isEqualTo(2);
+    assertThat(typo.err())
+        .contains(
+            "unknown option '--limt' for graph 'approvals' (its own flags: --requests, --limit,"
+                + " --verdict)");
+  }
+
+  @Test
+  void aSubmitPointedAtNoBrokerOrAtAnotherPrefixSaysWhichAndHowToSetIt() throws Exception {
+    int nothingThere;
+    try (ServerSocket s = new ServerSocket(0)) {
+      nothingThere = s.getLocalPort();
+    }
+    Console nowhere = new Console();
+    assertThat(
+            nowhere.run(
+                new String[] {
+                  "submit",
+                  "collatz",
+                  "--bootstrap-servers",
+                  "localhost:" + nothingThere,
+                  "--registry-url",
+                  cluster.registryUrl()
+                }))
+        .isEqualTo(1);
+    assertThat(nowhere.err())
+        .contains(
+            "cannot reach Kafka at localhost:"
+                + nothingThere
+                + " within 8 s; point at the cluster with --bootstrap-servers or"
+                + " BRAMBLE_BOOTSTRAP_SERVERS");
+
+    Console elsewhere = new Console();
+    assertThat(
+            elsewhere.run(
+                new String[] {
+                  "resume",
+                  "some-app",
+                  "--bootstrap-servers",
+                  cluster.bootstrapServers(),
+                  "--registry-url",
+                  cluster.registryUrl(),
+                  "--topic-prefix",
+                  "staging."
+                }))
+        .isEqualTo(1);
+    assertThat(elsewhere.err())
+        .contains(
+            "has no topic staging.jobs: no Bramble coordinator with topic prefix 'staging.' has"
+                + " started there");
+  }
+
+  @Test
   void submitHaltBeforeWaitsForAPersonAndResumeContinuesEachWaitingChild() {
     String[] where = {
       "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
@@ -85,14 +165,14 @@ class SubmitAndWatchCommandTest {
     assertThat(code).as(submit.err()).isZero();
     assertThat(submit.err())
         .contains("job cli-hitl halted before review_all: 2 app(s) wait for input: ")
-        .contains("(before approve)")
-        .contains("bramble resume APP_ID");
+        .contains("(before approve)");
     Matcher ids = Pattern.compile("([0-9a-f-]{36}) \\(before approve\\)").matcher(submit.err());
     List<String> waiting = new ArrayList<>();
     while (ids.find()) {
       waiting.add(ids.group(1));
     }
     assertThat(waiting).hasSize(2);
+    assertThat(submit.err()).contains("continue with: bramble resume " + waiting.get(0));
 
     Console watch = new Console();
     assertThat(watch.run(concat(new String[] {"watch", "cli-hitl"}, where))).isZero();
