@@ -77,6 +77,7 @@ function header(app) {
         el('b', {id: 'current-action'}, app.current_action)) : null,
       app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null),
     parent, root,
+    app.error ? el('div', {class: 'error-box', id: 'job-error'}, el('b', {}, 'Failed: '), app.error) : null,
     app.waiting && app.waiting.length
       ? el('p', {class: 'waiting', id: 'waiting'}, 'Waiting for input: ',
           ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id)}, shortId(w.app_id)),

@@ -4,6 +4,7 @@ import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Tracing;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.serde.Decoded;
@@ -120,6 +121,11 @@ abstract class DecodingProcessor<T extends IndexedRecord>
             now);
     jobs.results.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, now);
+    emit(
+        Sinks.EVENTS,
+        appId,
+        TrackingEvents.jobRefused(appId, result.getGraph(), message, Events.PROCESS, now),
+        now);
   }
 
   /** Forwards {@code value} under {@code key} to {@code sink}, in the current trace. */

@@ -559,6 +559,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
             result.getSequenceId(),
             result.getLastAction(),
             AppStatus.valueOf(jobResult.getStatus().name()),
+            jobResult.getError(),
             Events.PROCESS,
             now()),
         timestamp);

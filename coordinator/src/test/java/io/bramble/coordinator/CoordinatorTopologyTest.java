@@ -222,6 +222,9 @@ class CoordinatorTopologyTest {
     assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
     assertThat(result.getError().getMessage()).contains("unknown graph 'nope'");
     assertThat(result.getGraph()).isEqualTo("nope");
+    assertThat(eventsOf(EventKind.JOB_DONE))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getError().getMessage()).contains("unknown graph 'nope'"));
   }
 
   @Test
@@ -710,6 +713,16 @@ class CoordinatorTopologyTest {
     assertThat(failed).containsOnlyKeys("job-bad", "job-2", "job-3");
     assertThat(failed.values()).allMatch(r -> r.getStatus() == JobStatus.FAILED);
     assertThat(failed.get("job-2").getError().getMessage()).contains("could not be decoded");
+    // the UI learns of each failure, with its reason, from the events
+    assertThat(eventsOf(EventKind.JOB_DONE))
+        .filteredOn(e -> e.getAppId().equals("job-bad"))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getStatus()).isEqualTo(AppStatus.FAILED);
+              assertThat(e.getError().getMessage())
+                  .isEqualTo(failed.get("job-bad").getError().getMessage());
+            });
   }
 
   private TestInputTopic<String, byte[]> raw(String topic) {

@@ -13,6 +13,7 @@ import io.bramble.runtime.values.ValueStoreConfig;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.ActionShape;
 import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.GraphShape;
@@ -198,11 +199,31 @@ public final class TrackingEvents {
   }
 
   public static TrackingEvent jobDone(
-      String appId, long sequenceId, String action, AppStatus status, String process, long nowMs) {
+      String appId,
+      long sequenceId,
+      String action,
+      AppStatus status,
+      ErrorInfo error,
+      String process,
+      long nowMs) {
     return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
         .setSequenceId(sequenceId)
         .setAction(action)
         .setStatus(status)
+        .setError(error)
+        .build();
+  }
+
+  /**
+   * A job refused before its root ran (its record does not decode, or breaks a rule of the
+   * coordinator's): failed with {@code message}, so the UI lists it with its reason.
+   */
+  public static TrackingEvent jobRefused(
+      String appId, String graphName, String message, String process, long nowMs) {
+    return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
+        .setGraphName(graphName)
+        .setStatus(AppStatus.FAILED)
+        .setError(Errors.of("io.bramble.InvalidJob", message, null))
         .build();
   }
 

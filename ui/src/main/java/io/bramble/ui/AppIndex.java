@@ -196,9 +196,16 @@ public final class AppIndex {
     touch(apps.get(parentAppId), atMs);
   }
 
-  public synchronized void jobDone(String appId, String status, long atMs) {
+  /**
+   * Job {@code appId} ended with {@code status}; {@code error}, why it failed (a job refused before
+   * its root ran has no other record: {@code graph} names what it asked for).
+   */
+  public synchronized void jobDone(
+      String appId, String status, String error, String graph, long atMs) {
     App a = app(appId);
     a.jobStatus = status;
+    a.jobError = error;
+    a.graph = a.graph != null ? a.graph : graph;
     touch(a, atMs);
   }
 
@@ -277,6 +284,7 @@ public final class AppIndex {
     a.waitingForInput = false;
     App root = app(rootAppId == null ? appId : rootAppId);
     root.jobStatus = null;
+    root.jobError = null;
     root.waiting = root.waiting.stream().filter(id -> !id.equals(appId)).toList();
     if (root != a) {
       root.haltedBefore = null;
@@ -438,6 +446,7 @@ public final class AppIndex {
     n.put("graph", a.graph);
     n.put("entrypoint", a.entrypoint);
     n.put("status", status(a));
+    n.put("error", a.jobError);
     n.put("waiting_for_input", a.waitingForInput);
     n.put("created_at_ms", a.createdAtMs);
     Long started = a.steps.isEmpty() ? null : a.steps.firstEntry().getValue().startedAtMs;
@@ -656,6 +665,7 @@ public final class AppIndex {
     String parentAppId;
     Long parentSequenceId;
     String jobStatus;
+    String jobError;
     long createdAtMs;
     long lastEventMs;
     final TreeMap<Long, Step> steps = new TreeMap<>();

@@ -312,7 +312,12 @@ public final class KafkaEventStore implements UiStore {
         if (e.getStatus() == AppStatus.HALTED) {
           index.jobHalted(appId, e.getNextAction(), e.getChildAppIds(), at);
         } else {
-          index.jobDone(appId, e.getStatus() == null ? null : e.getStatus().name(), at);
+          index.jobDone(
+              appId,
+              e.getStatus() == null ? null : e.getStatus().name(),
+              e.getError() == null ? null : e.getError().getMessage(),
+              e.getGraphName(),
+              at);
         }
       }
       case RESUMED -> index.resumed(appId, e.getRootAppId(), at);

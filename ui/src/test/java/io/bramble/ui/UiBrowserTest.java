@@ -263,6 +263,21 @@ class UiBrowserTest {
   }
 
   @Test
+  void aJobThatFailsBeforeItsFirstStepSaysWhyOnItsPage() throws Exception {
+    String job = "ui-failed-early-1";
+    try (JobClient client = cluster.client()) {
+      client.submit(JobClient.request(job, "collatz", State.of("from", "one", "to", 5L), Map.of()));
+      JobResult result = client.await(job, Duration.ofMinutes(1), null);
+      assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    }
+
+    browser.get(ui.url() + "app?id=" + job);
+    until(b -> !b.findElements(By.id("job-error")).isEmpty());
+    assertThat(text(By.id("app-status"))).isEqualTo("failed");
+    assertThat(text(By.id("job-error"))).contains("Failed:", "state key 'from' holds String");
+  }
+
+  @Test
   void aJobWhoseTasksWaitForAPoolWithoutWorkersSaysWhichPoolAndHowManyTasksWait() throws Exception {
     // The coordinator's pool monitor tells a job this way (its own test is in dev-cluster).
     String job = "ui-waiting-1";

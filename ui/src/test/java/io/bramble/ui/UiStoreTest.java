@@ -11,6 +11,7 @@ import io.bramble.core.state.State;
 import io.bramble.core.tracking.LocalFileTracker;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
+import io.bramble.runtime.Errors;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
@@ -183,10 +184,38 @@ class UiStoreTest {
     assertThat(b.get("steps").get(0).get("stack_trace").asText()).contains("IllegalStateException");
 
     apply(index, TrackingEvents.joinProgress("job", 1L, "fan", "job", 3, 3, true, "c", 1_000));
-    apply(index, TrackingEvents.jobDone("job", 1L, "fan", AppStatus.COMPLETED, "c", 1_000));
+    apply(index, TrackingEvents.jobDone("job", 1L, "fan", AppStatus.COMPLETED, null, "c", 1_000));
     assertThat(index.detail("job").orElseThrow().get("status").asText()).isEqualTo("completed");
     assertThat(index.detail("job").orElseThrow().get("parallel").get(0).get("reduced").asBoolean())
         .isTrue();
+  }
+
+  @Test
+  void aJobThatFailsBeforeAnyStepShowsWhyAndOneRefusedByTheCoordinatorIsListedWithItsGraph() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("bad", "collatz", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.jobDone(
+            "bad",
+            -1L,
+            null,
+            AppStatus.FAILED,
+            Errors.of("io.bramble.InvalidJob", "state key 'from' holds String, not Long", null),
+            "coordinator",
+            1_100));
+    JsonNode bad = index.detail("bad").orElseThrow();
+    assertThat(bad.get("status").asText()).isEqualTo("failed");
+    assertThat(bad.get("error").asText()).isEqualTo("state key 'from' holds String, not Long");
+    assertThat(bad.get("steps")).isEmpty();
+
+    apply(
+        index,
+        TrackingEvents.jobRefused("odd", "poems", "input '__x' is internal", "coordinator", 1_200));
+    JsonNode odd = index.detail("odd").orElseThrow();
+    assertThat(odd.get("status").asText()).isEqualTo("failed");
+    assertThat(odd.get("graph").asText()).isEqualTo("poems");
+    assertThat(odd.get("error").asText()).isEqualTo("input '__x' is internal");
   }
 
   @Test
