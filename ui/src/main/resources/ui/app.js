@@ -67,7 +67,9 @@ function header(app) {
   const root = app.parent && app.root_app_id && app.root_app_id !== app.parent.app_id
     ? el('p', {class: 'muted small'}, 'Root: ', el('a', {href: appUrl(app.root_app_id)}, app.root_app_id)) : null;
   return [
-    el('h1', {}, el('span', {id: 'app-id'}, app.app_id), ' ', el('span', {id: 'app-status'}, statusBadge(app.status))),
+    el('h1', {}, app.label ? el('span', {id: 'app-label'}, app.label + ' ') : null,
+      el('span', {id: 'app-id', class: app.label ? 'muted small' : null}, app.app_id), ' ',
+      el('span', {id: 'app-status'}, statusBadge(app.status))),
     el('p', {class: 'meta'},
       el('span', {}, 'Graph: ', el('b', {}, app.graph || app.entrypoint || '–')),
       el('span', {}, 'Created: ', fmtTime(app.created_at_ms)),
@@ -80,7 +82,7 @@ function header(app) {
     app.error ? el('div', {class: 'error-box', id: 'job-error'}, el('b', {}, 'Failed: '), app.error) : null,
     app.waiting && app.waiting.length
       ? el('p', {class: 'waiting', id: 'waiting'}, 'Waiting for input: ',
-          ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id)}, shortId(w.app_id)),
+          ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id), title: w.app_id}, appName(w)),
             w.halted_before ? ' (before ' + w.halted_before + ') ' : ' ')),
           el('span', {class: 'muted small'}, '· bramble resume ' + app.waiting[0].app_id + ' --inputs JSON'))
       : (app.halted_before ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
@@ -162,7 +164,7 @@ async function loadChildren(seq, box) {
         el('button', {class: 'expand-child', 'aria-expanded': String(expanded), title: 'Show its steps here',
           onclick: () => toggleChild(child.app_id, row)}, expanded ? '▾' : '▸'),
         el('span', {class: 'muted small'}, child.child_index !== undefined ? '#' + child.child_index : ''),
-        el('a', {class: 'child-link', href: appUrl(child.app_id), title: child.app_id}, shortId(child.app_id)),
+        el('a', {class: 'child-link', href: appUrl(child.app_id), title: child.app_id}, appName(child)),
         statusBadge(child.status),
         el('span', {class: 'muted small'}, child.steps + ' steps · ' + fmtDuration(child.duration_ms)
           + (child.last_action ? ' · ' + child.last_action : '')),

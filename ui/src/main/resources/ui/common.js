@@ -56,6 +56,11 @@ function shortId(id) {
   return id.length > 28 ? id.slice(0, 12) + '…' + id.slice(-8) : id;
 }
 
+// A child by its label in its job's tree (sonnet, phone:1100) when it has one, else by its id.
+function appName(app) {
+  return app.label || shortId(app.app_id);
+}
+
 function jsonText(v) {
   if (typeof v === 'string') return v; // text as it reads, newlines and all
   return JSON.stringify(v, null, 2).replace(/\\n/g, '\n');

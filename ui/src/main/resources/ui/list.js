@@ -18,7 +18,7 @@ function appRow(app, depth) {
   return el('tr', {class: 'app-row depth-' + depth, 'data-app-id': app.app_id},
     el('td', {}, toggle),
     el('td', {class: 'app-id', style: 'padding-left:' + (8 + depth * 22) + 'px'},
-      el('a', {class: 'app-link', href: appUrl(app.app_id), title: app.app_id}, shortId(app.app_id)),
+      el('a', {class: 'app-link', href: appUrl(app.app_id), title: app.app_id}, appName(app)),
       app.child_index !== undefined && depth > 0 ? el('span', {class: 'muted small'}, ' #' + app.child_index) : '', parent),
     el('td', {}, app.graph || app.entrypoint || '–'),
     el('td', {}, statusBadge(app.status)),

@@ -438,7 +438,7 @@ class CoordinatorTopologyTest {
     JobResult halted = theOnlyJobResult();
     assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
     assertThat(halted.getNextAction()).isEqualTo("total");
-    assertThat(halted.getWaiting()).containsExactly(new WaitingApp("job-1", "total"));
+    assertThat(halted.getWaiting()).containsExactly(new WaitingApp("job-1", "total", ""));
     assertThat(StateCodec.toState(halted.getState()).<Long>getList("ys")).containsExactly(1L, 4L);
     assertThat(checkpoints.readRecordsToList()).as("no tombstones: it may resume").isEmpty();
     assertThat(eventsOf(EventKind.JOB_DONE))

@@ -84,7 +84,7 @@ class HumanInTheLoopTest {
     assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
     assertThat(halted.getNextAction()).isEqualTo("generate_all_poems");
     assertThat(halted.getWaiting())
-        .containsExactly(new WaitingApp("poems-halted", "generate_all_poems"));
+        .containsExactly(new WaitingApp("poems-halted", "generate_all_poems", ""));
     assertThat(StateCodec.toState(halted.getState()).getList("poem_types"))
         .containsExactly("haiku", "sonnet");
     assertThat(keysOn(cluster.cluster().topics().checkpoints()))
@@ -178,7 +178,7 @@ class HumanInTheLoopTest {
     assertThat(one.rootAppId()).isEqualTo("approvals-1");
     JobResult second = client.await(one, WAIT, null);
     assertThat(second.getStatus()).as("the phone still waits").isEqualTo(JobStatus.HALTED);
-    assertThat(second.getWaiting()).containsExactly(new WaitingApp(phone, "approve"));
+    assertThat(second.getWaiting()).containsExactly(new WaitingApp(phone, "approve", "phone:1100"));
 
     JobClient.Resumed two =
         client.resume(

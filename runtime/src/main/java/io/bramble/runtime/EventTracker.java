@@ -28,6 +28,7 @@ public final class EventTracker implements Tracker {
   private final String pool; // null: pools do not apply (the coordinator's reduce steps)
   private final String graph;
   private final String rootAppId;
+  private final String label; // null or empty: a root, or not known
   private final Consumer<TrackingEvent> sink;
   private final ScheduledExecutorService scheduler; // null: starts are sent at once
   private final Duration startDelay;
@@ -38,7 +39,7 @@ public final class EventTracker implements Tracker {
 
   public EventTracker(
       String processId, String graph, String rootAppId, Consumer<TrackingEvent> sink) {
-    this(processId, null, graph, rootAppId, sink, null, Duration.ZERO);
+    this(processId, null, graph, rootAppId, null, sink, null, Duration.ZERO);
   }
 
   private EventTracker(
@@ -46,6 +47,7 @@ public final class EventTracker implements Tracker {
       String pool,
       String graph,
       String rootAppId,
+      String label,
       Consumer<TrackingEvent> sink,
       ScheduledExecutorService scheduler,
       Duration startDelay) {
@@ -53,30 +55,38 @@ public final class EventTracker implements Tracker {
     this.pool = pool;
     this.graph = graph;
     this.rootAppId = rootAppId;
+    this.label = label;
     this.sink = sink;
     this.scheduler = scheduler;
     this.startDelay = startDelay;
   }
 
   /**
-   * A tracker of steps that run in {@code pool}, sending a step's start on {@code scheduler} once
-   * the step has run for {@code startDelay}, and not at all if it ends sooner.
+   * A tracker of steps that run in {@code pool} (of an app labelled {@code label} in its job's
+   * tree), sending a step's start on {@code scheduler} once the step has run for {@code
+   * startDelay}, and not at all if it ends sooner.
    */
   public static EventTracker deferringStarts(
       String processId,
       String pool,
       String graph,
       String rootAppId,
+      String label,
       Consumer<TrackingEvent> sink,
       ScheduledExecutorService scheduler,
       Duration startDelay) {
-    return new EventTracker(processId, pool, graph, rootAppId, sink, scheduler, startDelay);
+    return new EventTracker(processId, pool, graph, rootAppId, label, sink, scheduler, startDelay);
   }
 
+  /** The app's creation, with its label in its job's tree when it is a child. */
   @Override
   public void onApplicationCreated(ApplicationInfo app) {
-    sink.accept(
-        TrackingEvents.appCreated(app, graph, rootAppId, processId, System.currentTimeMillis()));
+    TrackingEvent created =
+        TrackingEvents.appCreated(app, graph, rootAppId, processId, System.currentTimeMillis());
+    if (label != null && !label.isEmpty()) {
+      created.setLabel(label);
+    }
+    sink.accept(created);
   }
 
   @Override

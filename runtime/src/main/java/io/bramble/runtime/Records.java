@@ -246,7 +246,7 @@ public final class Records {
     return TaskResult.newBuilder(
             stoppedAt(task, ResultStatus.HALTED, state, sequenceId, lastAction, nowMs))
         .setResume(resume)
-        .setWaiting(List.of(new WaitingApp(task.getAppId(), resume.getPosition())))
+        .setWaiting(List.of(new WaitingApp(task.getAppId(), resume.getPosition(), task.getLabel())))
         .build();
   }
 

@@ -29,7 +29,7 @@ class EventTrackerTest {
 
   private EventTracker tracker(Duration startDelay) {
     return EventTracker.deferringStarts(
-        "w1", "default", "g", "job", sent::add, scheduler, startDelay);
+        "w1", "default", "g", "job", "fan[0]", sent::add, scheduler, startDelay);
   }
 
   private static StepStart start() {

@@ -67,9 +67,11 @@ public final class AppIndex {
       String parentAppId,
       Long parentSequenceId,
       String rootAppId,
+      String label,
       long createdAtMs) {
     App a = app(appId);
     a.created = true;
+    a.label = label != null ? label : a.label;
     a.graph = graphName != null ? graphName : a.graph;
     // Every child of a fan-out reports the same sub-graph: one copy serves them all.
     a.shape = graph != null ? shapes.computeIfAbsent(graph, g -> g) : a.shape;
@@ -357,7 +359,11 @@ public final class AppIndex {
     ArrayNode waiting = d.putArray("waiting");
     for (String id : a.waiting) {
       App w = apps.get(id);
-      waiting.addObject().put("app_id", id).put("halted_before", w == null ? null : w.haltedBefore);
+      waiting
+          .addObject()
+          .put("app_id", id)
+          .put("label", w == null ? null : w.label)
+          .put("halted_before", w == null ? null : w.haltedBefore);
     }
     ArrayNode live = d.putArray("live_output");
     for (String id : a.liveApps.isEmpty() ? Set.of(a.appId) : a.liveApps) {
@@ -443,6 +449,7 @@ public final class AppIndex {
   private ObjectNode summary(App a) {
     ObjectNode n = NODES.objectNode();
     n.put("app_id", a.appId);
+    n.put("label", a.label);
     n.put("graph", a.graph);
     n.put("entrypoint", a.entrypoint);
     n.put("status", status(a));
@@ -666,6 +673,7 @@ public final class AppIndex {
     Long parentSequenceId;
     String jobStatus;
     String jobError;
+    String label; // a child's place in its job's tree, as people read it
     long createdAtMs;
     long lastEventMs;
     final TreeMap<Long, Step> steps = new TreeMap<>();

@@ -263,6 +263,7 @@ public final class KafkaEventStore implements UiStore {
               e.getParentAppId(),
               e.getParentSequenceId(),
               e.getRootAppId(),
+              e.getLabel(),
               at);
         }
       }

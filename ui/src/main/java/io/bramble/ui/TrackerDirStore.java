@@ -95,6 +95,7 @@ public final class TrackerDirStore implements UiStore {
                 ? parent.get("sequence_id").asLong()
                 : null,
             null,
+            null,
             meta.path("created_at_ms").asLong(Files.getLastModifiedTime(dir).toMillis()));
         created.add(appId);
       }

@@ -222,6 +222,15 @@ class UiBrowserTest {
             .map(e -> e.getAttribute("data-action"))
             .toList();
     assertThat(childSteps).startsWith("write").endsWith("final_draft");
+    // Children go by the labels their graph gives them, the id a hover (and a click) away.
+    assertThat(
+            browser
+                .findElements(
+                    By.cssSelector("details.step[data-action='generate_all_poems'] a.child-link"))
+                .stream()
+                .map(WebElement::getText)
+                .toList())
+        .containsExactlyInAnyOrder("sonnet", "haiku");
     click(
         By.cssSelector(
             "details.step[data-action='user_input'] > summary")); // closed again, for the picture
@@ -233,6 +242,7 @@ class UiBrowserTest {
         browser.findElement(By.cssSelector(".child:first-child")).getAttribute("data-app-id");
     click(By.cssSelector(".child:first-child a.child-link"));
     until(b -> b.findElement(By.id("app-id")).getText().equals(childId));
+    assertThat(text(By.id("app-label"))).isIn("sonnet", "haiku");
     until(
         b -> b.findElements(By.cssSelector("#timeline details.step")).size() == childSteps.size());
     assertThat(text(By.id("parent-link"))).isEqualTo(JOB);

@@ -95,7 +95,7 @@ class UiStoreTest {
   @Test
   void thousandsOfChildrenArePagedInTaskOrder() {
     AppIndex index = new AppIndex();
-    index.appCreated("p", "g", null, "fan", null, null, null, null, 1);
+    index.appCreated("p", "g", null, "fan", null, null, null, null, null, 1);
     index.stepStart("p", 0, "fan", NODES.objectNode(), null, 2);
     for (int i = 1199; i >= 0; i--) { // spawn links may arrive in any order
       index.spawn("p", 0, "fan", "c" + i, i);

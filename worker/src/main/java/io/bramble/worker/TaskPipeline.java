@@ -250,6 +250,7 @@ final class TaskPipeline {
             task.getPool(),
             task.getGraph(),
             task.getRootAppId(),
+            task.getLabel(),
             e ->
                 producer.send(
                     new ProducerRecord<>(

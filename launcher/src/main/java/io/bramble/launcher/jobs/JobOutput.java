@@ -98,7 +98,13 @@ public final class JobOutput {
                 + waiting.size()
                 + " app(s) wait for input: "
                 + waiting.stream()
-                    .map(w -> w.getAppId() + " (before " + w.getNextAction() + ")")
+                    .map(
+                        w ->
+                            (w.getLabel().isEmpty() ? "" : w.getLabel() + " ")
+                                + w.getAppId()
+                                + " (before "
+                                + w.getNextAction()
+                                + ")")
                     .collect(Collectors.joining(", "));
     return who
         + "; continue with: bramble resume "

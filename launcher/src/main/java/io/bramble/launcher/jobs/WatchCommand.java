@@ -6,12 +6,16 @@ import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,7 +67,13 @@ public final class WatchCommand implements Callable<Integer> {
     }
   }
 
+  /** The children's labels, from their creation: the waiting list names them by both. */
+  private final Map<String, String> labels = new HashMap<>();
+
   private void print(TrackingEvent e) {
+    if (e.getKind() == EventKind.APP_CREATED && e.getLabel() != null) {
+      labels.put(e.getAppId(), e.getLabel());
+    }
     String where =
         e.getAppId()
             + (e.getSequenceId() == null ? "" : " #" + e.getSequenceId())
@@ -85,7 +95,12 @@ public final class WatchCommand implements Callable<Integer> {
                   ? "submitted again: ignored"
                   : "graph "
                       + e.getGraphName()
-                      + (e.getParentAppId() == null ? "" : ", child of " + e.getParentAppId());
+                      + (e.getParentAppId() == null
+                          ? ""
+                          : ", child "
+                              + (e.getLabel() == null ? "" : e.getLabel() + " ")
+                              + "of "
+                              + e.getParentAppId());
           case SPAWN -> "child " + e.getChildIndex() + " " + e.getChildAppId();
           case FANOUT -> e.getTotal() + " children";
           case JOIN_PROGRESS ->
@@ -101,8 +116,13 @@ public final class WatchCommand implements Callable<Integer> {
                       + e.getNextAction()
                       + (e.getChildAppIds().isEmpty()
                           ? ""
-                          : ", waiting for input: " + String.join(", ", e.getChildAppIds()))
-                  : e.getStatus().name().toLowerCase(Locale.ROOT);
+                          : ", waiting for input: "
+                              + e.getChildAppIds().stream()
+                                  .map(
+                                      id -> labels.containsKey(id) ? labels.get(id) + " " + id : id)
+                                  .collect(Collectors.joining(", ")))
+                  : e.getStatus().name().toLowerCase(Locale.ROOT)
+                      + (e.getError() == null ? "" : ": " + e.getError().getMessage());
           case RESUMED -> "resumed";
           case POOL_WAITING ->
               JobOutput.waitingFor(e.getPool(), e.getLag() == null ? 0 : e.getLag());

@@ -173,13 +173,19 @@ class SubmitAndWatchCommandTest {
     }
     assertThat(waiting).hasSize(2);
     assertThat(submit.err()).contains("continue with: bramble resume " + waiting.get(0));
+    // the waiting children by their labels (the request each reviews), then their ids
+    assertThat(submit.err())
+        .containsPattern("laptop:900 [0-9a-f-]{36} \\(before approve\\)")
+        .containsPattern("phone:1100 [0-9a-f-]{36} \\(before approve\\)");
 
     Console watch = new Console();
     assertThat(watch.run(concat(new String[] {"watch", "cli-hitl"}, where))).isZero();
     assertThat(watch.out())
         .contains("APP_ENDED " + waiting.get(0))
         .contains("halted before approve")
-        .contains("JOB_DONE cli-hitl: halted before review_all, waiting for input: ");
+        .contains("JOB_DONE cli-hitl: halted before review_all, waiting for input: ")
+        .containsPattern("child (laptop:900|phone:1100) of cli-hitl")
+        .containsPattern("waiting for input: (laptop:900|phone:1100) [0-9a-f-]{36}");
 
     Console refused = new Console();
     assertThat(refused.run(concat(new String[] {"resume", "cli-hitl"}, where))).isEqualTo(1);
@@ -198,7 +204,7 @@ class SubmitAndWatchCommandTest {
         .isZero();
     assertThat(first.err())
         .contains("resumed app " + waiting.get(0) + " of job cli-hitl at step 1 (approve)")
-        .contains("1 app(s) wait for input: " + waiting.get(1));
+        .containsPattern("1 app\\(s\\) wait for input: [a-z]+:[0-9]+ " + waiting.get(1));
 
     Console typo = new Console();
     assertThat(
