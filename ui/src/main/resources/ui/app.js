@@ -75,7 +75,7 @@ function header(app) {
       el('span', {}, 'Created: ', fmtTime(app.created_at_ms)),
       el('span', {}, 'Duration: ', el('b', {id: 'app-duration'}, fmtDuration(app.duration_ms))),
       el('span', {}, 'Steps: ', Array.isArray(app.steps) ? app.steps.length : app.steps),
-      app.current_action ? el('span', {}, app.status === 'running' ? 'Current: ' : 'Last: ',
+      app.current_action ? el('span', {}, app.status === 'running' ? 'Current: ' : app.halted_before ? 'Waits before: ' : 'Last: ',
         el('b', {id: 'current-action'}, app.current_action)) : null,
       app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null),
     parent, root,

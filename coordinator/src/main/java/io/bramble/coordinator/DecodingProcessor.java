@@ -124,7 +124,7 @@ abstract class DecodingProcessor<T extends IndexedRecord>
     emit(
         Sinks.EVENTS,
         appId,
-        TrackingEvents.jobRefused(appId, result.getGraph(), message, Events.PROCESS, now),
+        TrackingEvents.jobFailed(appId, result.getGraph(), message, Events.PROCESS, now),
         now);
   }
 

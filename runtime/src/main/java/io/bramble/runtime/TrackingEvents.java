@@ -215,15 +215,16 @@ public final class TrackingEvents {
   }
 
   /**
-   * A job refused before its root ran (its record does not decode, or breaks a rule of the
-   * coordinator's): failed with {@code message}, so the UI lists it with its reason.
+   * A job the coordinator fails itself (its request breaks a rule of the coordinator's, or one of
+   * its records does not decode): failed with {@code message}, naming {@code graphName}, since the
+   * UI may have no other record of the job.
    */
-  public static TrackingEvent jobRefused(
+  public static TrackingEvent jobFailed(
       String appId, String graphName, String message, String process, long nowMs) {
     return base(appId, EventKind.JOB_DONE, appId, process, nowMs)
         .setGraphName(graphName)
         .setStatus(AppStatus.FAILED)
-        .setError(Errors.of("io.bramble.InvalidJob", message, null))
+        .setError(Errors.of("io.bramble.JobFailed", message, null))
         .build();
   }
 

@@ -172,9 +172,17 @@ public final class AppIndex {
       int firstChild,
       List<String> childAppIds,
       long atMs) {
-    Group g = app(parentAppId).group(sequenceId);
+    App parent = app(parentAppId);
+    Group g = parent.group(sequenceId);
     g.action = action != null ? action : g.action;
     g.total = Math.max(g.total, total);
+    g.fannedOutAtMs = g.fannedOutAtMs == null ? atMs : Math.min(g.fannedOutAtMs, atMs);
+    // The parallel step runs from its fan-out on: listed (and current) before its reduce reports.
+    Step step = parent.steps.computeIfAbsent(sequenceId, Step::new);
+    step.action = step.action != null ? step.action : action;
+    if (step.startedAtMs == null) {
+      step.startedAtMs = atMs;
+    }
     for (int i = 0; i < childAppIds.size(); i++) {
       link(parentAppId, sequenceId, action, childAppIds.get(i), firstChild + i);
     }
@@ -388,10 +396,11 @@ public final class AppIndex {
       visited.add(s.action);
       ObjectNode n = steps.addObject();
       n.put("sequence_id", s.sequenceId).put("action", s.action).put("status", stepStatus(s));
-      putTime(n, "started_at_ms", s.startedAtMs);
+      Long started = startOf(a, s);
+      putTime(n, "started_at_ms", started);
       putTime(n, "ended_at_ms", s.endedAtMs);
-      if (s.startedAtMs != null && s.endedAtMs != null) {
-        n.put("duration_ms", s.endedAtMs - s.startedAtMs);
+      if (started != null && s.endedAtMs != null) {
+        n.put("duration_ms", s.endedAtMs - started);
       }
       n.put("attempts", s.attempts);
       n.set("inputs", orEmpty(s.inputs));
@@ -456,7 +465,7 @@ public final class AppIndex {
     n.put("error", a.jobError);
     n.put("waiting_for_input", a.waitingForInput);
     n.put("created_at_ms", a.createdAtMs);
-    Long started = a.steps.isEmpty() ? null : a.steps.firstEntry().getValue().startedAtMs;
+    Long started = a.steps.isEmpty() ? null : startOf(a, a.steps.firstEntry().getValue());
     Step last = a.steps.isEmpty() ? null : a.steps.lastEntry().getValue();
     putTime(n, "started_at_ms", started);
     if (started != null) {
@@ -567,8 +576,24 @@ public final class AppIndex {
     return s.error != null ? "failed" : s.endedAtMs == null ? "running" : "completed";
   }
 
+  /** Where the app is: the action a halted app waits in front of, else its last step's. */
   private static String currentAction(App a) {
+    if (a.haltedBefore != null) {
+      return a.haltedBefore;
+    }
     return a.steps.isEmpty() ? a.entrypoint : a.steps.lastEntry().getValue().action;
+  }
+
+  /**
+   * When step {@code s} began: a parallel step at its fan-out (the worker that reduces it reports
+   * only the reduce's own start), so its time, and its job's, covers its children.
+   */
+  private static Long startOf(App a, Step s) {
+    Group g = a.groups.get(s.sequenceId);
+    if (g == null || g.fannedOutAtMs == null) {
+      return s.startedAtMs;
+    }
+    return s.startedAtMs == null ? g.fannedOutAtMs : Math.min(s.startedAtMs, g.fannedOutAtMs);
   }
 
   private String root(App a) {
@@ -731,6 +756,7 @@ public final class AppIndex {
     long done;
     boolean reduced;
     boolean progressReported;
+    Long fannedOutAtMs; // when its children were sent: where the parallel step's time starts
 
     /** Child app id → child index (MAX_VALUE while unknown), in the order first seen. */
     final Map<String, Integer> children = new LinkedHashMap<>();

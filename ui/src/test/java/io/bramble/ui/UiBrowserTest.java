@@ -9,6 +9,7 @@ import io.bramble.devcluster.DevCluster;
 import io.bramble.examples.bench.FanOutBench;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TrackingEvents;
+import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.StreamChunk;
@@ -270,6 +271,36 @@ class UiBrowserTest {
                     .getAttribute("data-app-id")
                     .equals(childId));
     assertThat(text(By.cssSelector("tr.app-row"))).contains("child of");
+  }
+
+  @Test
+  void aHaltedFanOutShowsItsParallelStepAndAWaitingChildWhereItWaits() throws Exception {
+    String job = "ui-halted-1";
+    try (JobClient client = cluster.client()) {
+      JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
+      client.submit(request);
+      assertThat(client.await(request, Duration.ofMinutes(1), null).getStatus())
+          .isEqualTo(JobStatus.HALTED);
+    }
+
+    browser.get(ui.url() + "app?id=" + job);
+    until(
+        b ->
+            !b.findElements(By.cssSelector("#timeline details.step[data-action='review_all']"))
+                .isEmpty());
+    assertThat(text(By.id("current-action"))).isEqualTo("review_all");
+    assertThat(
+            browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
+        .isEqualTo("review_all");
+    assertThat(text(By.id("waiting"))).contains("laptop:900", "phone:1100", "(before approve)");
+
+    click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
+    until(b -> b.findElements(By.id("app-label")).size() == 1);
+    assertThat(text(By.id("app-label"))).isEqualTo("phone:1100");
+    assertThat(
+            browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
+        .as("a waiting child's graph shows where it waits")
+        .isEqualTo("approve");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.bramble.core.application.Application;
 import io.bramble.core.graph.GraphView;
 import io.bramble.core.state.State;
 import io.bramble.core.tracking.LocalFileTracker;
+import io.bramble.core.tracking.StepEnd;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.Errors;
@@ -211,11 +212,62 @@ class UiStoreTest {
 
     apply(
         index,
-        TrackingEvents.jobRefused("odd", "poems", "input '__x' is internal", "coordinator", 1_200));
+        TrackingEvents.jobFailed("odd", "poems", "input '__x' is internal", "coordinator", 1_200));
     JsonNode odd = index.detail("odd").orElseThrow();
     assertThat(odd.get("status").asText()).isEqualTo("failed");
     assertThat(odd.get("graph").asText()).isEqualTo("poems");
     assertThat(odd.get("error").asText()).isEqualTo("input '__x' is internal");
+  }
+
+  @Test
+  void aRunningFanOutIsTheJobsCurrentStepAndItsTimeCoversItsChildren() {
+    AppIndex index = new AppIndex(() -> 9_000);
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.fannedOut("job", 0L, "fan", "job", 0, List.of("a", "b"), 2, "c", 1_000));
+
+    JsonNode running = index.detail("job").orElseThrow();
+    assertThat(running.get("current_action").asText()).isEqualTo("fan");
+    assertThat(running.get("steps"))
+        .singleElement()
+        .satisfies(
+            st -> {
+              assertThat(st.get("action").asText()).isEqualTo("fan");
+              assertThat(st.get("status").asText()).isEqualTo("running");
+            });
+
+    // The worker that reduces reports the step with its reduce's own start, 4 s later.
+    apply(
+        index,
+        TrackingEvents.stepEnded(
+            new StepEnd("job", null, 0, "fan", Map.of(), State.of("n", 2L), null, 5_000, 5_017),
+            null,
+            "job",
+            "w",
+            null));
+    apply(index, TrackingEvents.jobDone("job", 0L, "fan", AppStatus.COMPLETED, null, "c", 5_030));
+    JsonNode done = index.detail("job").orElseThrow();
+    assertThat(done.get("steps").get(0).get("duration_ms").asLong()).isEqualTo(4_017);
+    assertThat(done.get("duration_ms").asLong()).isEqualTo(4_017);
+  }
+
+  @Test
+  void aHaltedAppsCurrentActionIsTheOneItWaitsInFrontOf() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.stepEnded(
+            new StepEnd("job", null, 0, "assess", Map.of(), State.of("n", 2L), null, 100, 105),
+            null,
+            "job",
+            "w",
+            null));
+    index.appEnded("job", "HALTED", "approve", 200);
+
+    assertThat(index.detail("job").orElseThrow().get("current_action").asText())
+        .isEqualTo("approve");
   }
 
   @Test

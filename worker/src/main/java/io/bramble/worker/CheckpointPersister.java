@@ -20,7 +20,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * The persister of one task: each step becomes a record on the compacted checkpoints topic (keyed
  * by app id); loads come from the {@link CheckpointStore}. {@link #awaitWritten()} blocks until
- * every checkpoint of the task is acknowledged, as its outcome is published.
+ * every checkpoint of the task is acknowledged, before its outcome is published.
  */
 final class CheckpointPersister implements Persister {
   private final Producer<String, byte[]> producer;
@@ -90,18 +90,6 @@ final class CheckpointPersister implements Persister {
   public List<String> listAppIds(String partitionKey) {
     throw new UnsupportedOperationException(
         "the checkpoints topic is keyed by app id; it cannot list apps by partition key");
-  }
-
-  /**
-   * Throws the failure of a checkpoint the producer refused without sending it (a record larger
-   * than it may send), so no outcome follows a checkpoint that will never exist.
-   */
-  void throwIfRefused() throws InterruptedException, ExecutionException {
-    for (Future<RecordMetadata> f : pending) {
-      if (f.isDone()) {
-        f.get();
-      }
-    }
   }
 
   /** Waits until every checkpoint is acknowledged; returns the offset of the last (-1: none). */

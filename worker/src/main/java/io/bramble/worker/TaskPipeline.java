@@ -278,7 +278,9 @@ final class TaskPipeline {
             new StepSpans(tracing.tracer(), Context.current(), workerId),
             ownership(partition, task));
     try {
-      long lastCheckpoint = publish(outcome, persister, chunks);
+      long lastCheckpoint = persister.awaitWritten();
+      chunks.awaitWritten();
+      publish(outcome);
       checkpoints.forget(task.getAppId(), lastCheckpoint);
       return outcome;
     } catch (ExecutionException e) {
@@ -302,29 +304,21 @@ final class TaskPipeline {
                       + " lower the threshold"),
               task.getSequenceId(),
               null);
-      awaitAll(send(records(tooLarge)));
-      sendJobResult(tooLarge);
+      publish(tooLarge);
       return tooLarge;
     }
   }
 
   /**
-   * Writes the outcome and waits until it and the task's checkpoints and streamed chunks are
-   * acknowledged; returns the offset of the last checkpoint. The outcome goes out beside the last
-   * checkpoint rather than after its acknowledgement: one produce round trip (and the producer's
-   * linger) less on every worker hop of a job. A worker that dies between the two acknowledgements
-   * runs the last step again, as one that dies during it does; a checkpoint the producer refused at
-   * once (too large) is followed by no outcome but the failure.
+   * Writes the outcome, once the task's checkpoints are acknowledged (the caller waits for them):
+   * an outcome is never seen before the checkpoint that stands behind it, so a worker that dies
+   * after writing it does not run its last step again, and a completed job's tombstones always come
+   * after its checkpoints. (Sending the two together saved a produce round trip per worker hop but
+   * broke both; see BENCHMARKS.md, issue 21's third pass.)
    */
-  private long publish(TaskOutcome outcome, CheckpointPersister persister, ChunkPublisher chunks)
-      throws InterruptedException, ExecutionException {
-    persister.throwIfRefused();
-    List<Future<RecordMetadata>> sent = send(records(outcome));
-    long lastCheckpoint = persister.awaitWritten();
-    chunks.awaitWritten();
-    awaitAll(sent);
+  private void publish(TaskOutcome outcome) throws InterruptedException, ExecutionException {
+    awaitAll(send(records(outcome)));
     sendJobResult(outcome);
-    return lastCheckpoint;
   }
 
   /**

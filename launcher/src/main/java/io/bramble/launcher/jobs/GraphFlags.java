@@ -2,6 +2,7 @@ package io.bramble.launcher.jobs;
 
 import io.bramble.core.registry.GraphParameter;
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.runtime.DeclaredInputs;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,16 +13,22 @@ import picocli.CommandLine;
  * A graph's own flags on {@code bramble submit GRAPH} ({@code --types sonnet,haiku}), as {@code
  * bramble run GRAPH} takes them: its {@link GraphParameter}s, known when the launcher has the graph
  * on its class path. A flag given sets its state key or input over the JSON of {@code --state} and
- * {@code --inputs}; a parameter's default fills a key the JSON leaves out.
+ * {@code --inputs}; a parameter's default fills a key the JSON leaves out (an input's, only where
+ * an action from the entrypoint on takes it). A graph flag named like one of submit's own options
+ * is submit's.
  */
 final class GraphFlags {
   private GraphFlags() {}
 
-  /** Applies {@code args} (the words submit did not know) for graph {@code graph}. */
+  /**
+   * Applies {@code args} (the words submit did not know) for graph {@code graph}, started at {@code
+   * entrypoint} (null: the graph's own).
+   */
   static void apply(
       CommandLine line,
       GraphRegistry loaded,
       String graph,
+      String entrypoint,
       List<String> args,
       Map<String, Object> state,
       Map<String, Object> inputs) {
@@ -38,12 +45,24 @@ final class GraphFlags {
       }
       return;
     }
-    List<GraphParameter> parameters = loaded.get(graph, null).provider().parameters();
+    GraphRegistry.Entry entry = loaded.get(graph, null);
+    List<GraphParameter> parameters = entry.provider().parameters();
     Map<String, String> given = parse(line, graph, parameters, args);
+    // A default input goes only where an action takes it: started further on, none may.
+    List<String> taken =
+        entry.graph().hasAction(entrypoint != null ? entrypoint : entry.provider().entrypoint())
+            ? DeclaredInputs.of(
+                    entry.graph(), entrypoint != null ? entrypoint : entry.provider().entrypoint())
+                .accepted()
+            : List.of();
     for (GraphParameter p : parameters) {
-      Map<String, Object> target = p.target() == GraphParameter.Target.STATE ? state : inputs;
+      boolean input = p.target() == GraphParameter.Target.INPUT;
+      Map<String, Object> target = input ? inputs : state;
       String text = given.get(p.name());
-      if (text == null && (target.containsKey(p.key()) || p.defaultValue() == null)) {
+      if (text == null
+          && (target.containsKey(p.key())
+              || p.defaultValue() == null
+              || (input && !taken.contains(p.key())))) {
         continue;
       }
       try {

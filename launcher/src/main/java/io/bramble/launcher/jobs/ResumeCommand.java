@@ -7,6 +7,7 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.HaltOptions;
 import io.bramble.launcher.settings.JsonOption;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
@@ -67,7 +68,7 @@ public final class ResumeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws TimeoutException {
     Map<String, Object> inputs = JsonOption.read(spec.commandLine(), "--inputs", inputsJson);
-    ClusterConfig config = cluster.reach(context);
+    ClusterConfig config = cluster.reach(context, Topics::jobs);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest resume = halts.applyTo(JobClient.resumeOf(appId)).inputs(inputs).build();
       JobClient.Resumed resumed;

@@ -7,6 +7,7 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.HaltOptions;
 import io.bramble.launcher.settings.JsonOption;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
@@ -105,10 +106,11 @@ public final class SubmitCommand implements Callable<Integer> {
         spec.commandLine(),
         context.catalog().get().loadedGraphs(),
         graph,
+        entrypoint,
         graphFlags,
         state,
         inputs);
-    ClusterConfig config = cluster.reach(context);
+    ClusterConfig config = cluster.reach(context, Topics::jobs);
     String id = appId != null ? appId : graph + "-" + UUID.randomUUID();
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       JobRequest job =

@@ -5,6 +5,7 @@ import io.bramble.core.runtime.Pools;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobResult;
@@ -52,7 +53,7 @@ public final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws TimeoutException {
-    ClusterConfig config = cluster.reach(context);
+    ClusterConfig config = cluster.reach(context, Topics::events);
     try (JobClient client = new JobClient(config, config.schemaRegistry())) {
       // JSON lines are chunks and the state only; the events are for people.
       JobResult result =

@@ -7,6 +7,7 @@ import io.bramble.runtime.values.ValueStoreConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -85,13 +86,13 @@ public final class ClusterOptions {
   }
 
   /**
-   * As {@link #resolve(LauncherContext)}, for a command that talks to a running platform: fails
-   * within seconds, naming the address or topic and the setting, when they lead nowhere ({@link
-   * ClusterReach}).
+   * As {@link #resolve(LauncherContext)}, for a command that talks to a running platform through
+   * {@code topic}: fails within seconds, naming the address or topic and the setting, when they
+   * lead nowhere ({@link ClusterReach}).
    */
-  public ClusterConfig reach(LauncherContext context) {
+  public ClusterConfig reach(LauncherContext context, Function<Topics, String> topic) {
     ClusterConfig config = resolve(context);
-    ClusterReach.check(config);
+    ClusterReach.check(config, topic.apply(config.topics()));
     return config;
   }
 

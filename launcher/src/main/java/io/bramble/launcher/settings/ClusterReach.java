@@ -11,6 +11,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -22,15 +24,18 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 public final class ClusterReach {
   static final Duration TIMEOUT = Duration.ofSeconds(8);
 
+  private static final String HOW =
+      "point at the cluster with --bootstrap-servers or BRAMBLE_BOOTSTRAP_SERVERS (bramble dev"
+          + " prints its address)";
+
   private ClusterReach() {}
 
   /**
-   * Throws an error naming the address and the setting unless {@code cluster}'s jobs topic is
-   * there.
+   * Throws an error naming the address and the setting unless {@code topic} of {@code cluster} (one
+   * the command uses: submit writes jobs, watch reads events) is there.
    */
-  public static void check(ClusterConfig cluster) {
+  public static void check(ClusterConfig cluster, String topic) {
     String servers = cluster.bootstrapServers();
-    String jobs = cluster.topics().jobs();
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -43,27 +48,37 @@ public final class ClusterReach {
     }
     try {
       admin
-          .describeTopics(List.of(jobs))
+          .describeTopics(List.of(topic))
           .allTopicNames()
           .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UnknownTopicOrPartitionException) {
         throw new IllegalStateException(
             "Kafka at "
                 + servers
                 + " has no topic "
-                + jobs
+                + topic
                 + ": no Bramble coordinator with topic prefix '"
                 + cluster.topics().prefix()
                 + "' has started there (set the prefix with --topic-prefix or"
                 + " BRAMBLE_TOPIC_PREFIX)");
       }
-      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+      if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
         throw unreachable(servers);
       }
+      if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+        throw new IllegalStateException(
+            "Kafka at "
+                + servers
+                + " refused this client ("
+                + cause.getMessage()
+                + "); give its credentials with --client-property or --config"
+                + " (security.protocol, sasl.*, ssl.*)",
+            cause);
+      }
       throw new IllegalStateException(
-          "could not look up topic " + jobs + " at " + servers + ": " + e.getCause().getMessage(),
-          e.getCause());
+          "could not look up topic " + topic + " at " + servers + ": " + cause.getMessage(), cause);
     } catch (TimeoutException e) {
       throw unreachable(servers);
     } catch (InterruptedException e) {
@@ -74,12 +89,15 @@ public final class ClusterReach {
     }
   }
 
-  private static final String HOW =
-      "point at the cluster with --bootstrap-servers or BRAMBLE_BOOTSTRAP_SERVERS (bramble dev"
-          + " prints its address)";
-
   private static IllegalStateException unreachable(String servers) {
     return new IllegalStateException(
-        "cannot reach Kafka at " + servers + " within " + TIMEOUT.toSeconds() + " s; " + HOW);
+        "cannot reach Kafka at "
+            + servers
+            + " within "
+            + TIMEOUT.toSeconds()
+            + " s; "
+            + HOW
+            + "; a cluster that wants TLS or SASL also needs security.protocol (--client-property"
+            + " or --config)");
   }
 }
