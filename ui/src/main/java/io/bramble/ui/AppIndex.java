@@ -75,7 +75,8 @@ public final class AppIndex {
     a.graph = graphName != null ? graphName : a.graph;
     // Every child of a fan-out reports the same sub-graph: one copy serves them all.
     a.shape = graph != null ? shapes.computeIfAbsent(graph, g -> g) : a.shape;
-    a.entrypoint = entrypoint != null ? entrypoint : a.entrypoint;
+    // Where it started: a later task of the app (a reduce, a resume) is created at its position.
+    a.entrypoint = a.entrypoint != null ? a.entrypoint : entrypoint;
     a.partitionKey = partitionKey != null ? partitionKey : a.partitionKey;
     a.rootAppId = rootAppId != null ? rootAppId : a.rootAppId;
     a.createdAtMs = a.createdAtMs == 0 ? createdAtMs : Math.min(a.createdAtMs, createdAtMs);

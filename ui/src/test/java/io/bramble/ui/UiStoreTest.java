@@ -253,6 +253,16 @@ class UiStoreTest {
   }
 
   @Test
+  void anAppsEntrypointIsWhereItStartedNotWhereItsLaterTasksBegan() {
+    AppIndex index = new AppIndex();
+    index.appCreated("job", "g", null, "start", null, null, null, "job", null, 1_000);
+    // its reduce task, created again at the parallel action
+    index.appCreated("job", "g", null, "fan", null, null, null, "job", null, 2_000);
+
+    assertThat(index.detail("job").orElseThrow().get("entrypoint").asText()).isEqualTo("start");
+  }
+
+  @Test
   void aHaltedAppsCurrentActionIsTheOneItWaitsInFrontOf() {
     AppIndex index = new AppIndex();
     apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));

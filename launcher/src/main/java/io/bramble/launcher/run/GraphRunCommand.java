@@ -4,6 +4,7 @@ import io.bramble.core.registry.GraphParameter;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.launcher.LauncherContext;
+import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.JsonOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -81,6 +82,7 @@ final class GraphRunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CommandLine line = spec.commandLine();
+    Configuration.checkEnvironment(line, context.env(), context.graphSettings());
     options.validate(line);
     Map<String, Object> state = new LinkedHashMap<>(json("--state"));
     Map<String, Object> inputs = new LinkedHashMap<>(json("--inputs"));

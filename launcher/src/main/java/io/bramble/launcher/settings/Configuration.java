@@ -167,6 +167,18 @@ public final class Configuration {
   }
 
   /**
+   * For a command that reads no other setting ({@code bramble run} in one JVM): fails on a {@code
+   * BRAMBLE_*} variable that neither Bramble nor a graph of {@code graphSettings} reads, as every
+   * other command does.
+   */
+  public static void checkEnvironment(
+      CommandLine commandLine, Map<String, String> env, Collection<GraphSetting> graphSettings) {
+    Set<String> graphEnv = new TreeSet<>();
+    graphSettings.forEach(g -> graphEnv.add(g.environmentVariable()));
+    checkEnvironment(commandLine, env, graphEnv);
+  }
+
+  /**
    * Fails on a {@code BRAMBLE_*} variable that neither a {@link Setting} nor a graph ({@code
    * graphEnv}) reads: a typo would otherwise be ignored.
    */

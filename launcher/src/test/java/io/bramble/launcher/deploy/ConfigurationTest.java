@@ -359,6 +359,13 @@ class ConfigurationTest {
   }
 
   @Test
+  void aLocalRunRefusesAMisspeltVariableAsDevDoes() {
+    Launch run = new Launch(Map.of("BRAMBLE_POEMS_OFFLINE_PACE_MSS", "5"));
+    assertThat(run.run("run", "collatz")).isEqualTo(2);
+    assertThat(run.err()).contains("unknown environment variable BRAMBLE_POEMS_OFFLINE_PACE_MSS");
+  }
+
+  @Test
   void theFlagsThatPointAtAClusterNameOnlyWhatIsNotTheDefault() {
     assertThat(ClusterOptions.flagsFor(ClusterConfig.of("localhost:9092", "http://localhost:8081")))
         .isEmpty();
