@@ -250,18 +250,7 @@ class ReduceOnWorkerTest {
 
   @Test
   void aJobWithoutAnInputItsFirstActionRequiresFailsNamingTheInput() {
-    GraphRegistry registry =
-        GraphRegistry.of(
-            GraphProvider.of(
-                "greet",
-                Graph.builder()
-                    .withActions(
-                        Action.builder("greet")
-                            .writes("greeting")
-                            .inputs("name")
-                            .update((s, in) -> s.update("greeting", "hello " + in.get("name"))))
-                    .build(),
-                "greet"));
+    GraphRegistry registry = greetRegistry();
     Task start = Task.newBuilder(jobStart(State.empty())).setGraph("greet").build();
 
     TaskResult result = resultOf(new TaskRunner(registry).run(start, checkpoints));
@@ -274,18 +263,7 @@ class ReduceOnWorkerTest {
 
   @Test
   void aJobWithAnInputNoActionTakesFailsNamingTheInputAndThoseTaken() {
-    GraphRegistry registry =
-        GraphRegistry.of(
-            GraphProvider.of(
-                "greet",
-                Graph.builder()
-                    .withActions(
-                        Action.builder("greet")
-                            .writes("greeting")
-                            .inputs("name")
-                            .update((s, in) -> s.update("greeting", "hello " + in.get("name"))))
-                    .build(),
-                "greet"));
+    GraphRegistry registry = greetRegistry();
     Task start =
         Task.newBuilder(jobStart(State.empty()))
             .setGraph("greet")
@@ -308,5 +286,20 @@ class ReduceOnWorkerTest {
 
     assertThat(result.getStatus()).isEqualTo(ResultStatus.FAILED);
     assertThat(result.getError().getMessage()).contains("halt before names 'totl'");
+  }
+
+  /** One action, greet, that requires input name. */
+  private static GraphRegistry greetRegistry() {
+    return GraphRegistry.of(
+        GraphProvider.of(
+            "greet",
+            Graph.builder()
+                .withActions(
+                    Action.builder("greet")
+                        .writes("greeting")
+                        .inputs("name")
+                        .update((s, in) -> s.update("greeting", "hello " + in.get("name"))))
+                .build(),
+            "greet"));
   }
 }

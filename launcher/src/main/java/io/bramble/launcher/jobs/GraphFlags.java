@@ -49,12 +49,11 @@ final class GraphFlags {
     List<GraphParameter> parameters = entry.provider().parameters();
     Map<String, String> given = parse(line, graph, parameters, args);
     // A default input goes only where an action takes it: started further on, none may.
+    String start = entrypoint != null ? entrypoint : entry.provider().entrypoint();
     List<String> taken =
-        entry.graph().hasAction(entrypoint != null ? entrypoint : entry.provider().entrypoint())
-            ? DeclaredInputs.of(
-                    entry.graph(), entrypoint != null ? entrypoint : entry.provider().entrypoint())
-                .accepted()
-            : List.of();
+        entry.graph().hasAction(start)
+            ? DeclaredInputs.of(entry.graph(), start).accepted()
+            : List.of(); // the worker refuses the entrypoint, naming it
     for (GraphParameter p : parameters) {
       boolean input = p.target() == GraphParameter.Target.INPUT;
       Map<String, Object> target = input ? inputs : state;
