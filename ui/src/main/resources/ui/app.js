@@ -13,6 +13,9 @@ const ui = {
   childOffsets: new Map(),    // sequence id -> offset of the children page shown
   expandedChildren: new Set(),
   timer: null,
+  info: null,                 // /api/info: whether the page may resume apps, and its token
+  resumeKey: null,            // what the resume panel shows now: kept while the user types
+  resumed: null,              // the coordinator's answer to this page's resume, shown once the app runs
 };
 
 // A value kept in the value store shows as its size, digest and beginning; its button loads it
@@ -58,6 +61,25 @@ function diffTable(diff) {
   return el('table', {class: 'diff'}, rows);
 }
 
+// Calls, tokens in and out, time: of one step, or summed over an app's whole tree.
+function modelUse(u) {
+  return u.calls + (u.calls === 1 ? ' call' : ' calls') + ' · ' + u.input_tokens + ' tokens in, '
+    + u.output_tokens + ' out · ' + fmtDuration(u.duration_ms);
+}
+
+function sumCalls(calls) {
+  return calls.reduce((u, c) => ({calls: u.calls + 1, input_tokens: u.input_tokens + c.input_tokens,
+    output_tokens: u.output_tokens + c.output_tokens, duration_ms: u.duration_ms + c.duration_ms}),
+    {calls: 0, input_tokens: 0, output_tokens: 0, duration_ms: 0});
+}
+
+function modelCallsTable(calls) {
+  return el('table', {class: 'kv model-calls'},
+    el('tr', {}, el('th', {}, 'model'), el('th', {}, 'tokens in'), el('th', {}, 'tokens out'), el('th', {}, 'time')),
+    calls.map(c => el('tr', {}, el('td', {}, c.model), el('td', {}, c.input_tokens), el('td', {}, c.output_tokens),
+      el('td', {}, fmtDuration(c.duration_ms)))));
+}
+
 function header(app) {
   const parent = app.parent
     ? el('p', {class: 'parent'}, 'Child ', app.child_index !== undefined ? '#' + app.child_index + ' ' : '', 'of ',
@@ -77,15 +99,21 @@ function header(app) {
       el('span', {}, 'Steps: ', Array.isArray(app.steps) ? app.steps.length : app.steps),
       app.current_action ? el('span', {}, app.status === 'running' ? 'Current: ' : app.halted_before ? 'Waits before: ' : 'Last: ',
         el('b', {id: 'current-action'}, app.current_action)) : null,
-      app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null),
+      app.children.total ? el('span', {}, 'Children: ', childCounts(app.children)) : null,
+      app.model_calls && app.model_calls.calls
+        ? el('span', {title: Object.entries(app.model_calls.by_model).map(([m, u]) => m + ': ' + modelUse(u)).join('\n')},
+            app.children.total ? 'Model calls (with its children): ' : 'Model calls: ',
+            el('b', {id: 'model-calls'}, modelUse(app.model_calls)))
+        : null),
     parent, root,
     app.error ? el('div', {class: 'error-box', id: 'job-error'}, el('b', {}, 'Failed: '), app.error) : null,
     app.waiting && app.waiting.length
       ? el('p', {class: 'waiting', id: 'waiting'}, 'Waiting for input: ',
           ...app.waiting.map(w => el('span', {}, el('a', {href: appUrl(w.app_id), title: w.app_id}, appName(w)),
-            w.halted_before ? ' (before ' + w.halted_before + ') ' : ' ')),
+            w.halted_before ? ' (before ' + w.halted_before + takes(w.next_inputs) + ') ' : ' ')),
           el('span', {class: 'muted small'}, '· bramble resume ' + app.waiting[0].app_id + ' --inputs JSON'))
-      : (app.halted_before ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
+      : (app.halted_before && !app.next_inputs // else the resume panel below says it
+          ? el('p', {class: 'waiting', id: 'waiting'}, 'Halted before ', el('b', {}, app.halted_before)) : null),
     app.waiting_for_pools && app.waiting_for_pools.length
       ? el('p', {class: 'waiting', id: 'waiting-for-pools'},
           ...app.waiting_for_pools.map(w => el('span', {}, 'Waiting for a worker of pool ', el('b', {}, w.pool),
@@ -124,8 +152,10 @@ function stepItem(app, step, span) {
       el('span', {class: 'seq'}, '#' + step.sequence_id),
       el('span', {class: 'action-name'}, step.action),
       statusBadge(step.status),
-      el('span', {class: 'muted small'}, fmtDuration(step.duration_ms)),
+      el('span', {class: 'muted small step-duration'}, fmtDuration(step.duration_ms)),
       step.attempts > 1 ? el('span', {class: 'muted small'}, step.attempts + ' attempts') : '',
+      step.model_calls && step.model_calls.length
+        ? el('span', {class: 'muted small step-model-calls'}, modelUse(sumCalls(step.model_calls))) : '',
       el('span', {class: 'gantt'}, el('span', {class: 'gantt-bar', style: 'left:' + offsetPct + '%;width:' + widthPct + '%'}))),
     el('div', {class: 'step-body'},
       step.error ? el('div', {class: 'error-box'}, el('b', {}, 'Error: '), step.error,
@@ -133,6 +163,7 @@ function stepItem(app, step, span) {
       el('div', {class: 'grid'},
         el('div', {}, el('h4', {}, 'Inputs'), kv(step.inputs)),
         el('div', {}, el('h4', {}, 'Result'), kv(step.result))),
+      step.model_calls && step.model_calls.length ? [el('h4', {}, 'Model calls'), modelCallsTable(step.model_calls)] : '',
       el('h4', {}, 'State change'), step.diff ? diffTable(step.diff) : el('p', {class: 'muted small'}, 'not yet'),
       step.state ? el('details', {class: 'full-state'}, el('summary', {}, 'Whole state after this step'), kv(step.state)) : '',
       step.parallel ? el('div', {class: 'children', 'data-seq': step.sequence_id},
@@ -225,9 +256,81 @@ function highlight(action) {
   document.querySelectorAll('#graph .node').forEach(n => { if (n.dataset.action === action) n.classList.add('selected'); });
 }
 
+// ", takes verdict (required)": what a halted app's next actions take.
+function takes(inputs) {
+  if (!inputs || !inputs.accepted || !inputs.accepted.length) return '';
+  return '; takes ' + inputs.accepted.map(i => inputs.required.includes(i) ? i + ' (required)' : i).join(', ');
+}
+
+// A field's text as a value: JSON when it reads as JSON (42, true, {"a":1}, "quoted"), else the text.
+function inputValue(text) {
+  try { return JSON.parse(text); } catch (e) { return text; }
+}
+
+// A halted app that waits for a person: the inputs its next action declares, and a form that
+// resumes it when the UI allows it (else the command that does). Rendered again only when what it
+// shows changes, so a person's typing survives the page's polling.
+function renderResume(app) {
+  const panel = document.getElementById('resume-panel');
+  const inputs = app.status === 'halted' || app.waiting_for_input ? app.next_inputs : null;
+  const key = JSON.stringify([app.app_id, inputs, ui.info && ui.info.resume, ui.resumed]);
+  if (key === ui.resumeKey) return;
+  ui.resumeKey = key;
+  panel.hidden = !inputs && !ui.resumed;
+  if (!inputs) {
+    panel.replaceChildren(ui.resumed ? el('p', {class: 'resume-answer ok', id: 'resume-answer'}, ui.resumed) : '');
+    return;
+  }
+  const example = '{' + inputs.accepted.map(i => '"' + i + '": …').join(', ') + '}';
+  const command = 'bramble resume ' + app.app_id + (inputs.accepted.length ? " --inputs '" + example + "'" : '');
+  const intro = el('p', {}, 'Waits before ', el('b', {}, inputs.action),
+    inputs.accepted.length ? '; it takes ' : '; it takes no inputs',
+    ...inputs.accepted.map((i, n) => el('span', {}, n ? ', ' : '', el('code', {}, i),
+      inputs.required.includes(i) ? ' (required)' : '')));
+  if (!ui.info || !ui.info.resume) {
+    panel.replaceChildren(el('h2', {}, 'Waiting for input'), intro,
+      el('p', {class: 'muted small'}, 'Resume it with ', el('code', {}, command),
+        ' (or start the UI with --allow-resume to answer here).'));
+    return;
+  }
+  const fields = inputs.accepted.map(i => el('label', {class: 'resume-field'},
+    el('span', {}, i, inputs.required.includes(i) ? ' *' : ''),
+    el('input', {name: i, type: 'text', required: inputs.required.includes(i), autocomplete: 'off'})));
+  const answer = el('p', {class: 'resume-answer', id: 'resume-answer', role: 'status'});
+  const form = el('form', {id: 'resume-form'}, ...fields,
+    el('button', {type: 'submit', id: 'resume-submit'}, 'Resume'), answer);
+  form.addEventListener('submit', async ev => {
+    ev.preventDefault();
+    const given = {};
+    for (const f of form.querySelectorAll('input')) {
+      if (f.value !== '') given[f.name] = inputValue(f.value);
+    }
+    form.querySelector('button').disabled = true;
+    answer.className = 'resume-answer muted';
+    answer.textContent = 'Sending…';
+    try {
+      const res = await fetch('/api/resume', {method: 'POST', cache: 'no-store',
+        headers: {'Content-Type': 'application/json', 'X-Bramble-Token': ui.info.token},
+        body: JSON.stringify({app_id: app.app_id, inputs: given})});
+      const data = await res.json();
+      if (!res.ok) throw new Error(data.error || res.status);
+      answer.className = 'resume-answer ok';
+      answer.textContent = ui.resumed = 'Resumed at step ' + data.sequence_id + ' (' + data.action + ').';
+      schedule(300);
+    } catch (e) {
+      answer.className = 'resume-answer error';
+      answer.textContent = e.message;
+      form.querySelector('button').disabled = false;
+    }
+  });
+  panel.replaceChildren(el('h2', {}, 'Waiting for input'), intro, form,
+    el('p', {class: 'muted small'}, 'A field takes text, or JSON (42, true, {"a": 1}). The same as ', el('code', {}, command), '.'));
+}
+
 function render(app) {
   document.title = 'Bramble · ' + app.app_id;
   document.getElementById('app-header').replaceChildren(...header(app).filter(Boolean));
+  renderResume(app);
   document.getElementById('graph').innerHTML = app.graph_svg; // server-rendered, escaped SVG
   document.getElementById('mermaid').textContent = app.mermaid || '';
   document.getElementById('progress').replaceChildren(...app.parallel.map(progressBlock));
@@ -269,9 +372,16 @@ function schedule(ms) {
   ui.timer = setTimeout(refresh, ms);
 }
 
+async function start() {
+  showSource();
+  try {
+    ({data: ui.info} = await getJson('/api/info'));
+  } catch (e) { /* without it the page shows how to resume, not a form */ }
+  refresh();
+}
+
 if (!appId) {
   document.getElementById('app-header').replaceChildren(el('p', {class: 'error'}, 'No app id: open /app?id=APP_ID'));
 } else {
-  showSource();
-  refresh();
+  start();
 }

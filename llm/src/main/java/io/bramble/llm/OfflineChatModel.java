@@ -1,5 +1,7 @@
 package io.bramble.llm;
 
+import io.bramble.core.tracking.ModelCall;
+import io.bramble.core.tracking.ModelCalls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,9 +10,13 @@ import java.util.function.Consumer;
 /**
  * A deterministic stand-in for a language model, for tests and the default examples: no network,
  * instant, and the same reply for the same messages. The reply names the last user message and a
- * few words chosen from a hash of the whole conversation; {@code onToken} gets it word by word.
+ * few words chosen from a hash of the whole conversation; {@code onToken} gets it word by word. Its
+ * calls are recorded in their step as model {@value #MODEL}, words counted as tokens.
  */
 public final class OfflineChatModel implements ChatModel {
+  /** The model its calls are recorded as; it counts words where a model counts tokens. */
+  public static final String MODEL = "offline";
+
   private static final List<String> WORDS =
       List.of(
           "lantern", "tide", "harbour", "letter", "evening", "shells", "wind", "gulls", "salt",
@@ -21,6 +27,7 @@ public final class OfflineChatModel implements ChatModel {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a chat needs at least one message");
     }
+    long started = System.nanoTime();
     String lastUser =
         messages.stream()
             .filter(m -> m.role() == ChatMessage.Role.USER)
@@ -43,7 +50,19 @@ public final class OfflineChatModel implements ChatModel {
         onToken.accept(piece);
       }
     }
+    ModelCalls.record(
+        new ModelCall(
+            MODEL,
+            messages.stream().mapToLong(m -> words(m.content())).sum(),
+            words(reply.toString()),
+            (System.nanoTime() - started) / 1_000_000));
     return reply.toString();
+  }
+
+  /** Its stand-in for a tokenizer. */
+  private static long words(String text) {
+    String stripped = text.strip();
+    return stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
   }
 
   private static String firstWords(String text, int n) {

@@ -9,9 +9,15 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.completions.CompletionUsage;
+import io.bramble.core.tracking.ModelCall;
+import io.bramble.core.tracking.ModelCalls;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -62,9 +68,10 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
 
   @Override
   public String chat(List<ChatMessage> messages, Consumer<String> onToken) {
-    ChatCompletionCreateParams params = params(messages);
+    ChatCompletionCreateParams params = params(messages, onToken != null);
+    long started = System.nanoTime();
     try {
-      return onToken == null ? complete(params) : stream(params, onToken);
+      return onToken == null ? complete(params, started) : stream(params, onToken, started);
     } catch (OpenAIServiceException e) {
       throw new ChatModelException(
           "the model "
@@ -83,8 +90,9 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
     }
   }
 
-  private String complete(ChatCompletionCreateParams params) {
+  private String complete(ChatCompletionCreateParams params, long started) {
     ChatCompletion completion = client.chat().completions().create(params);
+    record(completion.usage(), started);
     if (completion.choices().isEmpty()) {
       throw new ChatModelException(
           "the model " + config.model() + " at " + config.baseUrl() + " returned no choices", null);
@@ -92,11 +100,13 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
     return completion.choices().get(0).message().content().orElse("");
   }
 
-  private String stream(ChatCompletionCreateParams params, Consumer<String> onToken) {
+  private String stream(ChatCompletionCreateParams params, Consumer<String> onToken, long started) {
     StringBuilder reply = new StringBuilder();
+    AtomicReference<CompletionUsage> usage = new AtomicReference<>();
     try (StreamResponse<ChatCompletionChunk> chunks =
         client.chat().completions().createStreaming(params)) {
       chunks.stream()
+          .peek(chunk -> chunk.usage().ifPresent(usage::set)) // the last chunk's, when asked for
           .flatMap(chunk -> chunk.choices().stream().limit(1))
           .forEach(
               choice ->
@@ -110,15 +120,30 @@ public final class OpenAiChatModel implements ChatModel, AutoCloseable {
                             onToken.accept(piece);
                           }));
     }
+    record(Optional.ofNullable(usage.get()), started);
     return reply.toString();
   }
 
-  private ChatCompletionCreateParams params(List<ChatMessage> messages) {
+  /** Records the call in its step; an endpoint that reports no usage counts zero tokens. */
+  private void record(Optional<CompletionUsage> usage, long started) {
+    ModelCalls.record(
+        new ModelCall(
+            config.model(),
+            usage.map(CompletionUsage::promptTokens).orElse(0L),
+            usage.map(CompletionUsage::completionTokens).orElse(0L),
+            (System.nanoTime() - started) / 1_000_000));
+  }
+
+  private ChatCompletionCreateParams params(List<ChatMessage> messages, boolean streaming) {
     if (messages.isEmpty()) {
       throw new IllegalArgumentException("a chat needs at least one message");
     }
     ChatCompletionCreateParams.Builder b =
         ChatCompletionCreateParams.builder().model(config.model());
+    if (streaming) {
+      // a stream reports its token counts only when asked, in a last chunk without choices
+      b.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
+    }
     for (ChatMessage m : messages) {
       switch (m.role()) {
         case SYSTEM -> b.addSystemMessage(m.content());

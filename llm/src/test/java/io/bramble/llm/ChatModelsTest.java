@@ -3,6 +3,7 @@ package io.bramble.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.bramble.core.tracking.ModelCalls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,5 +60,22 @@ class ChatModelsTest {
     assertThat(reply).isEqualTo(m.chat(chat)).startsWith("(offline)").endsWith("re: name the sea");
     assertThat(String.join("", tokens)).isEqualTo(reply);
     assertThat(m.chat(List.of(ChatMessage.user("something else")))).isNotEqualTo(reply);
+  }
+
+  @Test
+  void theOfflineModelRecordsItsCallsInTheirStepCountingWords() {
+    try (ModelCalls.Recording step = ModelCalls.start()) {
+      String reply =
+          new OfflineChatModel()
+              .chat(List.of(ChatMessage.system("be brief"), ChatMessage.user("Name the sea")));
+      assertThat(step.calls())
+          .singleElement()
+          .satisfies(
+              call -> {
+                assertThat(call.model()).isEqualTo(OfflineChatModel.MODEL);
+                assertThat(call.inputTokens()).isEqualTo(5); // be brief / Name the sea
+                assertThat(call.outputTokens()).isEqualTo(reply.split(" ").length);
+              });
+    }
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.bramble.core.tracking.ModelCalls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,8 @@ class OpenAiChatModelTest {
     return "{\"id\":\"c1\",\"object\":\"chat.completion\",\"created\":0,\"model\":\"fake-model\","
         + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\""
         + content
-        + "\"},\"finish_reason\":\"stop\"}]}";
+        + "\"},\"finish_reason\":\"stop\"}],"
+        + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":3,\"total_tokens\":15}}";
   }
 
   private static String error(String message) {
@@ -87,7 +89,8 @@ class OpenAiChatModelTest {
   @Test
   void aChatSendsEveryMessageWithItsRoleAndTheKeyAndReturnsTheReply() {
     behaviour = (n, x) -> send(x, 200, "application/json", completion("a calm sea"));
-    try (OpenAiChatModel m = model(Duration.ofSeconds(10), 0)) {
+    try (OpenAiChatModel m = model(Duration.ofSeconds(10), 0);
+        ModelCalls.Recording step = ModelCalls.start()) {
       String reply =
           m.chat(
               List.of(
@@ -96,6 +99,16 @@ class OpenAiChatModelTest {
                   ChatMessage.assistant("Waves."),
                   ChatMessage.user("Longer.")));
       assertThat(reply).isEqualTo("a calm sea");
+      assertThat(step.calls())
+          .as("the call is recorded in its step with the endpoint's token counts")
+          .singleElement()
+          .satisfies(
+              call -> {
+                assertThat(call.model()).isEqualTo("fake-model");
+                assertThat(call.inputTokens()).isEqualTo(12);
+                assertThat(call.outputTokens()).isEqualTo(3);
+                assertThat(call.durationMs()).isNotNegative();
+              });
     }
     assertThat(requests)
         .singleElement()
@@ -158,16 +171,29 @@ class OpenAiChatModelTest {
                 .append(piece)
                 .append("\"},\"finish_reason\":null}]}\n\n");
           }
+          sse.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":0,")
+              .append("\"model\":\"fake-model\",\"choices\":[],")
+              .append(
+                  "\"usage\":{\"prompt_tokens\":4,\"completion_tokens\":5,\"total_tokens\":9}}\n\n");
           sse.append("data: [DONE]\n\n");
           send(x, 200, "text/event-stream", sse.toString());
         };
     List<String> tokens = new ArrayList<>();
-    try (OpenAiChatModel m = model(Duration.ofSeconds(10), 0)) {
+    try (OpenAiChatModel m = model(Duration.ofSeconds(10), 0);
+        ModelCalls.Recording step = ModelCalls.start()) {
       String reply = m.chat(List.of(ChatMessage.user("a haiku")), tokens::add);
       assertThat(reply).isEqualTo("Salt on the wind");
+      assertThat(step.calls())
+          .as("a stream's counts come in its last chunk")
+          .singleElement()
+          .satisfies(
+              call -> {
+                assertThat(call.inputTokens()).isEqualTo(4);
+                assertThat(call.outputTokens()).isEqualTo(5);
+              });
     }
     assertThat(tokens).containsExactly("Salt ", "on the ", "wind");
-    assertThat(requests.get(0)).contains("\"stream\":true");
+    assertThat(requests.get(0)).contains("\"stream\":true").contains("\"include_usage\":true");
   }
 
   @Test

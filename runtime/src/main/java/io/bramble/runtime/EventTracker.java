@@ -1,5 +1,6 @@
 package io.bramble.runtime;
 
+import io.bramble.core.graph.Graph;
 import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.ApplicationInfo;
 import io.bramble.core.tracking.SpawnLink;
@@ -27,6 +28,10 @@ public final class EventTracker implements Tracker {
   private final String processId;
   private final String pool; // null: pools do not apply (the coordinator's reduce steps)
   private final String graph;
+
+  /** The app's graph, once it is created: a halted app's event names the inputs it takes next. */
+  private volatile Graph appGraph;
+
   private final String rootAppId;
   private final String label; // null or empty: a root, or not known
   private final Consumer<TrackingEvent> sink;
@@ -81,6 +86,7 @@ public final class EventTracker implements Tracker {
   /** The app's creation, with its label in its job's tree when it is a child. */
   @Override
   public void onApplicationCreated(ApplicationInfo app) {
+    appGraph = app.graph();
     TrackingEvent created =
         TrackingEvents.appCreated(app, graph, rootAppId, processId, System.currentTimeMillis());
     if (label != null && !label.isEmpty()) {
@@ -131,6 +137,11 @@ public final class EventTracker implements Tracker {
 
   @Override
   public void onApplicationEnded(ApplicationEnd end) {
-    sink.accept(TrackingEvents.appEnded(end, rootAppId, processId));
+    Graph known = appGraph;
+    DeclaredInputs nextInputs =
+        end.status() == ApplicationEnd.Status.HALTED && end.nextAction() != null && known != null
+            ? DeclaredInputs.of(known, end.nextAction())
+            : null;
+    sink.accept(TrackingEvents.appEnded(end, rootAppId, processId, nextInputs));
   }
 }

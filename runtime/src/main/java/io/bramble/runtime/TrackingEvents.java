@@ -17,6 +17,7 @@ import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.GraphShape;
+import io.bramble.schemas.avro.ModelCall;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.avro.TransitionShape;
@@ -110,6 +111,12 @@ public final class TrackingEvents {
         .setError(s.error() == null ? null : Errors.of(s.error()))
         .setStartedAtMs(s.startedAtMs())
         .setEndedAtMs(s.endedAtMs())
+        .setModelCalls(
+            s.modelCalls().stream()
+                .map(
+                    c ->
+                        new ModelCall(c.model(), c.inputTokens(), c.outputTokens(), c.durationMs()))
+                .toList())
         .build();
   }
 
@@ -123,8 +130,14 @@ public final class TrackingEvents {
         .build();
   }
 
-  public static TrackingEvent appEnded(ApplicationEnd end, String rootAppId, String process) {
+  /**
+   * The app stopped; a halted one with the inputs a resume must and may give ({@code nextInputs},
+   * null when its graph is not known here).
+   */
+  public static TrackingEvent appEnded(
+      ApplicationEnd end, String rootAppId, String process, DeclaredInputs nextInputs) {
     return base(end.appId(), EventKind.APP_ENDED, rootAppId, process, end.atMs())
+        .setNextInputs(nextInputs == null ? null : nextInputs.toAvro())
         .setSequenceId(end.lastSequenceId())
         .setAction(end.lastAction())
         .setStatus(AppStatus.valueOf(end.status().name()))

@@ -2,11 +2,17 @@ package io.bramble.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.core.action.Action;
+import io.bramble.core.graph.Graph;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.ApplicationEnd;
+import io.bramble.core.tracking.ApplicationInfo;
+import io.bramble.core.tracking.ModelCall;
 import io.bramble.core.tracking.StepEnd;
 import io.bramble.core.tracking.StepStart;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.NextInputs;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
 import java.util.List;
@@ -83,5 +89,53 @@ class EventTrackerTest {
     t.beforeStep(start());
 
     assertThat(sent).extracting(TrackingEvent::getKind).containsExactly(EventKind.STEP_START);
+  }
+
+  @Test
+  void aHaltedAppsEndNamesTheInputsItsResumeTakesAndAStepsEndItsModelCalls() {
+    Graph graph =
+        Graph.builder()
+            .withActions(
+                Action.builder("assess").reads().writes("n").update((st, in) -> st),
+                Action.builder("approve")
+                    .reads("n")
+                    .writes("verdict")
+                    .inputs("verdict")
+                    .optionalInputs("note")
+                    .update((st, in) -> st),
+                Action.builder("file")
+                    .reads("verdict")
+                    .writes("filed")
+                    .inputs("clerk")
+                    .update((st, in) -> st))
+            .withTransition("assess", "approve")
+            .withTransition("approve", "file")
+            .build();
+    EventTracker t = tracker(Duration.ofHours(1));
+    t.onApplicationCreated(new ApplicationInfo("app", null, graph, "assess", null, null));
+    t.afterStep(
+        new StepEnd(
+            "app",
+            null,
+            0,
+            "assess",
+            Map.of(),
+            State.empty(),
+            null,
+            100,
+            105,
+            List.of(new ModelCall("m", 12, 3, 40))));
+    t.onApplicationEnded(
+        new ApplicationEnd(
+            "app", null, ApplicationEnd.Status.HALTED, 0L, "assess", "approve", null, 110));
+
+    assertThat(sent.get(1).getModelCalls())
+        .containsExactly(new io.bramble.schemas.avro.ModelCall("m", 12L, 3L, 40L));
+    NextInputs next = sent.get(2).getNextInputs();
+    assertThat(next.getAction()).isEqualTo("approve");
+    assertThat(next.getRequired()).containsExactly("verdict");
+    assertThat(next.getAccepted())
+        .as("what approve and the actions after it take")
+        .containsExactly("clerk", "note", "verdict");
   }
 }

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bramble.core.graph.GraphView;
+import io.bramble.core.tracking.ModelCall;
+import io.bramble.runtime.DeclaredInputs;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -88,12 +91,15 @@ public final class AppIndex {
 
   /**
    * The application reported how it stopped: COMPLETED, FAILED or HALTED (in front of {@code
-   * nextAction}).
+   * nextAction}, to be resumed with {@code nextInputs}, null when not reported).
    */
-  public synchronized void appEnded(String appId, String status, String nextAction, long atMs) {
+  public synchronized void appEnded(
+      String appId, String status, String nextAction, DeclaredInputs nextInputs, long atMs) {
     App a = app(appId);
     a.endStatus = status;
-    a.haltedBefore = "HALTED".equals(status) ? nextAction : null;
+    boolean halted = "HALTED".equals(status);
+    a.haltedBefore = halted ? nextAction : null;
+    a.nextInputs = halted ? nextInputs : null;
     touch(a, atMs);
   }
 
@@ -107,6 +113,7 @@ public final class AppIndex {
     App a = app(appId);
     a.endStatus = null; // it runs again: resumed after a failure or a halt
     a.haltedBefore = null;
+    a.nextInputs = null;
     Step s = a.steps.computeIfAbsent(sequenceId, Step::new);
     if (s.endedAtMs != null) {
       s.attempts++; // a retry or a resumed step runs again: the new attempt replaces the old one
@@ -115,6 +122,7 @@ public final class AppIndex {
       s.stackTrace = null;
       s.result = null;
       s.state = null;
+      s.modelCalls = List.of();
     }
     s.action = action;
     s.inputs = inputs;
@@ -124,8 +132,8 @@ public final class AppIndex {
   }
 
   /**
-   * A step ended; {@code inputs} (may be null) are given when no start was reported for it (a
-   * worker reports a quick step by its end alone).
+   * A step ended, with the model calls it made; {@code inputs} (may be null) are given when no
+   * start was reported for it (a worker reports a quick step by its end alone).
    */
   public synchronized void stepEnd(
       String appId,
@@ -137,7 +145,8 @@ public final class AppIndex {
       Long startedAtMs,
       long endedAtMs,
       String error,
-      String stackTrace) {
+      String stackTrace,
+      List<ModelCall> modelCalls) {
     if (inputs != null) {
       stepStart(
           appId, sequenceId, action, inputs, null, startedAtMs != null ? startedAtMs : endedAtMs);
@@ -153,6 +162,7 @@ public final class AppIndex {
     s.endedAtMs = endedAtMs;
     s.error = error;
     s.stackTrace = stackTrace;
+    s.modelCalls = List.copyOf(modelCalls);
     touch(a, endedAtMs);
   }
 
@@ -292,6 +302,7 @@ public final class AppIndex {
     App a = app(appId);
     a.endStatus = null;
     a.haltedBefore = null;
+    a.nextInputs = null;
     a.waitingForInput = false;
     App root = app(rootAppId == null ? appId : rootAppId);
     root.jobStatus = null;
@@ -365,6 +376,8 @@ public final class AppIndex {
     ObjectNode d = summary(a);
     d.put("mermaid", GraphSvg.mermaid(a.shape));
     d.put("halted_before", a.haltedBefore);
+    d.set("next_inputs", nextInputs(a.nextInputs));
+    d.set("model_calls", usage(modelCallsOfTree(a)));
     ArrayNode waiting = d.putArray("waiting");
     for (String id : a.waiting) {
       App w = apps.get(id);
@@ -372,7 +385,8 @@ public final class AppIndex {
           .addObject()
           .put("app_id", id)
           .put("label", w == null ? null : w.label)
-          .put("halted_before", w == null ? null : w.haltedBefore);
+          .put("halted_before", w == null ? null : w.haltedBefore)
+          .set("next_inputs", nextInputs(w == null ? null : w.nextInputs));
     }
     ArrayNode live = d.putArray("live_output");
     for (String id : a.liveApps.isEmpty() ? Set.of(a.appId) : a.liveApps) {
@@ -402,6 +416,8 @@ public final class AppIndex {
       putTime(n, "ended_at_ms", s.endedAtMs);
       if (started != null && s.endedAtMs != null) {
         n.put("duration_ms", s.endedAtMs - started);
+      } else if (started != null && s.error == null && "running".equals(status(a))) {
+        n.put("duration_ms", Math.max(0, clock.getAsLong() - started)); // so far
       }
       n.put("attempts", s.attempts);
       n.set("inputs", orEmpty(s.inputs));
@@ -413,6 +429,8 @@ public final class AppIndex {
       }
       n.put("error", s.error);
       n.put("stack_trace", s.stackTrace);
+      ArrayNode calls = n.putArray("model_calls");
+      s.modelCalls.forEach(c -> calls.add(call(c)));
       Group g = a.groups.get(s.sequenceId);
       if (g != null) {
         n.set("parallel", group(a, g));
@@ -597,6 +615,68 @@ public final class AppIndex {
     return s.startedAtMs == null ? g.fannedOutAtMs : Math.min(s.startedAtMs, g.fannedOutAtMs);
   }
 
+  /** The inputs a halted app's resume must ({@code required}) and may give; null when not known. */
+  private static JsonNode nextInputs(DeclaredInputs in) {
+    if (in == null) {
+      return NODES.nullNode();
+    }
+    ObjectNode n = NODES.objectNode().put("action", in.action());
+    in.required().forEach(n.putArray("required")::add);
+    in.accepted().forEach(n.putArray("accepted")::add);
+    return n;
+  }
+
+  /** The model calls of {@code a}'s steps and of every step of its children, theirs, …. */
+  private List<ModelCall> modelCallsOfTree(App a) {
+    List<ModelCall> calls = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    List<App> next = new ArrayList<>(List.of(a));
+    while (!next.isEmpty()) {
+      App app = next.remove(next.size() - 1);
+      if (!seen.add(app.appId)) {
+        continue;
+      }
+      app.steps.values().forEach(s -> calls.addAll(s.modelCalls));
+      for (Group g : app.groups.values()) {
+        for (String child : g.children.keySet()) {
+          App c = apps.get(child);
+          if (c != null) {
+            next.add(c);
+          }
+        }
+      }
+    }
+    return calls;
+  }
+
+  /** Calls, tokens in and out and time summed, in all and per model. */
+  private static ObjectNode usage(List<ModelCall> calls) {
+    ObjectNode total = totals(calls);
+    ObjectNode perModel = total.putObject("by_model");
+    Map<String, List<ModelCall>> byModel = new TreeMap<>();
+    calls.forEach(c -> byModel.computeIfAbsent(c.model(), m -> new ArrayList<>()).add(c));
+    byModel.forEach((model, of) -> perModel.set(model, totals(of)));
+    return total;
+  }
+
+  private static ObjectNode totals(List<ModelCall> calls) {
+    return NODES
+        .objectNode()
+        .put("calls", calls.size())
+        .put("input_tokens", calls.stream().mapToLong(ModelCall::inputTokens).sum())
+        .put("output_tokens", calls.stream().mapToLong(ModelCall::outputTokens).sum())
+        .put("duration_ms", calls.stream().mapToLong(ModelCall::durationMs).sum());
+  }
+
+  private static ObjectNode call(ModelCall c) {
+    return NODES
+        .objectNode()
+        .put("model", c.model())
+        .put("input_tokens", c.inputTokens())
+        .put("output_tokens", c.outputTokens())
+        .put("duration_ms", c.durationMs());
+  }
+
   private String root(App a) {
     if (a.rootAppId != null) {
       return a.rootAppId;
@@ -676,6 +756,7 @@ public final class AppIndex {
     GraphView shape;
     String endStatus;
     String haltedBefore;
+    DeclaredInputs nextInputs; // halted: what a resume must and may give
 
     /** Paused at one of its job's halts, waiting for a resume (not where it ends). */
     boolean waitingForInput;
@@ -742,6 +823,7 @@ public final class AppIndex {
     Long endedAtMs;
     String error;
     String stackTrace;
+    List<ModelCall> modelCalls = List.of();
     int attempts = 1;
 
     Step(long sequenceId) {

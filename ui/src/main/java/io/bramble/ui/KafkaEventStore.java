@@ -2,7 +2,9 @@ package io.bramble.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.bramble.core.state.StateJson;
+import io.bramble.core.tracking.ModelCall;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.DeclaredInputs;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.runtime.values.ValueStore;
@@ -286,7 +288,16 @@ public final class KafkaEventStore implements UiStore {
               e.getStartedAtMs(),
               e.getEndedAtMs() == null ? at : e.getEndedAtMs(),
               e.getError() == null ? null : e.getError().getMessage(),
-              e.getError() == null ? null : e.getError().getStackTrace());
+              e.getError() == null ? null : e.getError().getStackTrace(),
+              e.getModelCalls().stream()
+                  .map(
+                      c ->
+                          new ModelCall(
+                              c.getModel(),
+                              c.getInputTokens(),
+                              c.getOutputTokens(),
+                              c.getDurationMs()))
+                  .toList());
       case SPAWN -> index.spawn(appId, seq, e.getAction(), e.getChildAppId(), e.getChildIndex());
       case FANOUT ->
           index.fanOut(
@@ -308,7 +319,11 @@ public final class KafkaEventStore implements UiStore {
               at);
       case APP_ENDED ->
           index.appEnded(
-              appId, e.getStatus() == null ? null : e.getStatus().name(), e.getNextAction(), at);
+              appId,
+              e.getStatus() == null ? null : e.getStatus().name(),
+              e.getNextAction(),
+              e.getNextInputs() == null ? null : DeclaredInputs.fromAvro(e.getNextInputs()),
+              at);
       case JOB_DONE -> {
         if (e.getStatus() == AppStatus.HALTED) {
           index.jobHalted(appId, e.getNextAction(), e.getChildAppIds(), at);

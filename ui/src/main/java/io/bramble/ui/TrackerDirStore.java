@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.bramble.core.graph.GraphView;
 import io.bramble.core.state.StateJson;
+import io.bramble.core.tracking.ModelCall;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -123,12 +124,14 @@ public final class TrackerDirStore implements UiStore {
               e.hasNonNull("start_time_ms") ? e.get("start_time_ms").asLong() : null,
               e.path("end_time_ms").asLong(),
               trace == null ? null : firstLine(trace),
-              trace);
+              trace,
+              modelCalls(e.path("model_calls")));
         } else if ("end_application".equals(text(e, "type", null))) {
           index.appEnded(
               appId,
               text(e, "status", null),
               text(e, "next_action", null),
+              null, // a local run is resumed by its own process, not from the page
               e.path("time_ms").asLong());
         }
       }
@@ -178,6 +181,22 @@ public final class TrackerDirStore implements UiStore {
 
   private static JsonNode nullIfNull(JsonNode n) {
     return n == null || n.isNull() ? null : n;
+  }
+
+  /**
+   * A step's model calls, as the file tracker writes them (none in files written before it did).
+   */
+  private static List<ModelCall> modelCalls(JsonNode calls) {
+    List<ModelCall> out = new ArrayList<>();
+    for (JsonNode c : calls) {
+      out.add(
+          new ModelCall(
+              text(c, "model", "?"),
+              c.path("input_tokens").asLong(),
+              c.path("output_tokens").asLong(),
+              c.path("duration_ms").asLong()));
+    }
+    return out;
   }
 
   private static String text(JsonNode n, String field, String fallback) {

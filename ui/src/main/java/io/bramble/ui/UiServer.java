@@ -1,10 +1,13 @@
 package io.bramble.ui;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.bramble.core.state.StateJson;
 import io.bramble.runtime.HealthServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +16,14 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The web UI: static pages (HTML, CSS and plain JavaScript from {@code /ui} on the class path, no
@@ -30,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * GET /api/app?id=ID                      steps, state diffs, graph (SVG), parallel steps
  * GET /api/children?id=ID&amp;seq=&amp;offset=&amp;limit=   a page of an app's children (seq: of one step)
  * GET /api/value?sha256=DIGEST            a value kept in the value store, whole (the page loads it on demand)
- * GET /api/info                           the source
+ * GET /api/info                           the source; whether the page may resume apps, and the token it sends
+ * POST /api/resume {"app_id", "inputs"}   resumes a halted app (only with a {@link Resumer}; see {@link CrossSiteGuard})
  * GET /health/live, /health/ready
  * </pre>
  */
@@ -53,14 +60,26 @@ public final class UiServer implements AutoCloseable {
           "png",
           "image/png");
 
+  /** The largest resume request read: inputs are a person's answers, not documents. */
+  static final int MAX_RESUME_BYTES = 1 << 20;
+
   private final HttpServer server;
   private final ExecutorService executor;
   private final UiStore store;
+  private final Resumer resumer; // null: the page only shows how to resume
+  private final CrossSiteGuard guard;
 
-  private UiServer(HttpServer server, ExecutorService executor, UiStore store) {
+  private UiServer(
+      HttpServer server,
+      ExecutorService executor,
+      UiStore store,
+      Resumer resumer,
+      CrossSiteGuard guard) {
     this.server = server;
     this.executor = executor;
     this.store = store;
+    this.resumer = resumer;
+    this.guard = guard;
   }
 
   /**
@@ -79,6 +98,15 @@ public final class UiServer implements AutoCloseable {
    * any free one); {@link #close()} stops the server and closes the store.
    */
   public static UiServer start(UiStore store, String host, int port) throws IOException {
+    return start(store, host, port, null);
+  }
+
+  /**
+   * As {@link #start(UiStore, String, int)}; with a {@code resumer} (null: none) a halted app's
+   * page offers a form that resumes it.
+   */
+  public static UiServer start(UiStore store, String host, int port, Resumer resumer)
+      throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     ExecutorService executor =
         Executors.newFixedThreadPool(
@@ -88,7 +116,7 @@ public final class UiServer implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    UiServer ui = new UiServer(server, executor, store);
+    UiServer ui = new UiServer(server, executor, store, resumer, new CrossSiteGuard(host));
     server.createContext("/api/", ui::api);
     server.createContext("/static/", ui::asset);
     server.createContext("/", ui::page);
@@ -157,6 +185,10 @@ public final class UiServer implements AutoCloseable {
 
   private void api(HttpExchange ex) throws IOException {
     try {
+      if ("/api/resume".equals(ex.getRequestURI().getPath())) {
+        resume(ex);
+        return;
+      }
       if (!"GET".equals(ex.getRequestMethod())) {
         json(ex, 405, error("only GET"));
         return;
@@ -188,21 +220,92 @@ public final class UiServer implements AutoCloseable {
             json(ex, 404, error("no stored value " + sha256 + " here (removed with its job?)"));
           }
         }
-        case "/api/info" ->
-            json(
-                ex,
-                200,
-                JsonNodeFactory.instance
-                    .objectNode()
-                    .put("source", store.description())
-                    .put("ready", store.ready())
-                    .put("apps", store.index().size()));
+        case "/api/info" -> {
+          ObjectNode info =
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("source", store.description())
+                  .put("ready", store.ready())
+                  .put("apps", store.index().size())
+                  .put("resume", resumer != null);
+          if (resumer != null) {
+            info.put("token", guard.token());
+          }
+          json(ex, 200, info);
+        }
         default -> json(ex, 404, error("no such endpoint: " + path));
       }
     } catch (IllegalArgumentException e) {
       json(ex, 400, error(e.getMessage()));
     } catch (RuntimeException e) {
       json(ex, 500, error(e.toString()));
+    }
+  }
+
+  /** POST /api/resume: what {@code bramble resume APP_ID --inputs JSON} does, from the page. */
+  private void resume(HttpExchange ex) throws IOException {
+    if (!"POST".equals(ex.getRequestMethod())) {
+      json(ex, 405, error("only POST"));
+      return;
+    }
+    if (resumer == null) {
+      json(
+          ex,
+          403,
+          error(
+              "resuming from the page is off: start the UI with --allow-resume"
+                  + " (BRAMBLE_UI_ALLOW_RESUME=true), or use bramble resume"));
+      return;
+    }
+    String refusal = guard.refusal(ex.getRequestHeaders());
+    if (refusal != null) {
+      json(ex, 403, error(refusal));
+      return;
+    }
+    String type = ex.getRequestHeaders().getFirst("Content-Type");
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      json(ex, 415, error("send the resume as application/json"));
+      return;
+    }
+    JsonNode body;
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] bytes = in.readNBytes(MAX_RESUME_BYTES + 1);
+      if (bytes.length > MAX_RESUME_BYTES) {
+        json(ex, 413, error("a resume's inputs may take at most " + MAX_RESUME_BYTES + " bytes"));
+        return;
+      }
+      body = JSON.readTree(bytes);
+    } catch (JsonProcessingException e) {
+      json(ex, 400, error("the resume is not JSON: " + e.getOriginalMessage()));
+      return;
+    }
+    String appId = body == null ? null : body.path("app_id").asText(null);
+    if (appId == null || appId.isEmpty()) {
+      json(ex, 400, error("the resume names no app_id"));
+      return;
+    }
+    JsonNode inputs = body.path("inputs");
+    if (!inputs.isMissingNode() && !inputs.isObject()) {
+      json(ex, 400, error("inputs must be a JSON object of input name to value"));
+      return;
+    }
+    Map<String, Object> given = new LinkedHashMap<>();
+    inputs.fields().forEachRemaining(e -> given.put(e.getKey(), StateJson.fromNode(e.getValue())));
+    try {
+      Resumer.Resumed r = resumer.resume(appId, given);
+      json(
+          ex,
+          200,
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("app_id", r.appId())
+              .put("root_app_id", r.rootAppId())
+              .put("sequence_id", r.sequenceId())
+              .put("action", r.action()));
+    } catch (IllegalStateException e) {
+      json(ex, 409, error("resume refused: " + e.getMessage()));
+    } catch (TimeoutException e) {
+      json(ex, 504, error(e.getMessage()));
     }
   }
 
@@ -275,6 +378,9 @@ public final class UiServer implements AutoCloseable {
       executor.awaitTermination(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (resumer != null) {
+      resumer.close();
     }
     store.close();
   }

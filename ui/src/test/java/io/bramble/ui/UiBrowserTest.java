@@ -7,6 +7,7 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.examples.bench.FanOutBench;
+import io.bramble.examples.embeddings.Embeddings;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobRequest;
@@ -24,6 +25,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -50,9 +53,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web UI in a real browser (headless Chromium from the system, driven by Selenium; nothing is
  * downloaded): a poems job runs on an in-JVM cluster, the UI follows its events topic, and the test
- * walks list → parent → a child expanded inline → the child's page → back to the parent. Set {@code
- * -Dbramble.ui.screenshot=PATH} to also copy the parent page's screenshot there (the README's
- * docs/ui-app-page.png); it is always written to target/ui-app-page.png.
+ * walks list → parent → a child expanded inline → the child's page → back to the parent; other jobs
+ * show a fan-out while it runs, a job failed before its first step, and a halted job answered from
+ * its page. Screenshots are written to target/ (ui-app-page.png, ui-fan-out-running.png,
+ * ui-resume.png); set {@code -Dbramble.ui.screenshots=DIR} to also copy them there (the README's
+ * come from {@code docs}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UiBrowserTest {
@@ -96,7 +101,12 @@ class UiBrowserTest {
     }
     KafkaEventStore store = new KafkaEventStore(cluster.cluster(), cluster.schemas());
     assertThat(store.awaitCaughtUp(Duration.ofSeconds(30))).as("read the events topic").isTrue();
-    ui = UiServer.start(store, 0);
+    ui =
+        UiServer.start(
+            store,
+            UiServer.DEFAULT_HOST,
+            0,
+            new ClusterResumer(cluster.cluster(), cluster.schemas()));
     browser = chromium(dir.resolve("chromium-profile"));
   }
 
@@ -235,8 +245,10 @@ class UiBrowserTest {
     click(
         By.cssSelector(
             "details.step[data-action='user_input'] > summary")); // closed again, for the picture
+    // Model calls: each step's, and summed over the job's tree on its page.
+    assertThat(text(By.id("model-calls"))).matches("\\d+ calls · \\d+ tokens in, \\d+ out · .*");
     ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
-    screenshot();
+    screenshot("ui-app-page.png");
 
     // The child's own page, linking back to its parent.
     String childId =
@@ -256,6 +268,11 @@ class UiBrowserTest {
                         "details.step[data-action='write'] table.diff tr[data-key='draft_history']"))
                 .getText()
                 .contains("the sea"));
+    assertThat(text(By.cssSelector("details.step[data-action='write'] .step-model-calls")))
+        .as("the step's model call, words counted as tokens by the offline model")
+        .matches("1 call · \\d+ tokens in, \\d+ out · .*");
+    assertThat(text(By.cssSelector("details.step[data-action='write'] table.model-calls")))
+        .contains("offline");
 
     click(By.id("parent-link"));
     until(b -> b.findElement(By.id("app-id")).getText().equals(JOB));
@@ -292,7 +309,7 @@ class UiBrowserTest {
     assertThat(
             browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
         .isEqualTo("review_all");
-    assertThat(text(By.id("waiting"))).contains("laptop:900", "phone:1100", "(before approve)");
+    assertThat(text(By.id("waiting"))).contains("laptop:900", "phone:1100", "(before approve");
 
     click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
     until(b -> b.findElements(By.id("app-label")).size() == 1);
@@ -301,6 +318,125 @@ class UiBrowserTest {
             browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
         .as("a waiting child's graph shows where it waits")
         .isEqualTo("approve");
+  }
+
+  @Test
+  void aHaltedJobIsAnsweredFromThePage() throws Exception {
+    String job = "ui-answer-1";
+    try (JobClient client = cluster.client()) {
+      JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
+      client.submit(request);
+      assertThat(client.await(request, Duration.ofMinutes(1), null).getStatus())
+          .isEqualTo(JobStatus.HALTED);
+    }
+    browser.get(ui.url() + "app?id=" + job);
+    assertThat(text(By.id("waiting"))).contains("(before approve; takes verdict (required))");
+
+    // The phone waits for a person: its page says what approve takes, and asks for it.
+    click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
+    until(b -> b.findElement(By.id("resume-form")).isDisplayed());
+    assertThat(text(By.id("resume-panel"))).contains("Waits before approve", "verdict (required)");
+    browser.findElement(By.cssSelector("#resume-form input[name='verdict']")).sendKeys("rejected");
+    ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+    screenshot("ui-resume.png");
+    click(By.id("resume-submit"));
+    assertThat(answer()).startsWith("Resumed at step");
+    assertThat(answer()).contains("(approve)");
+
+    // The laptop too; then the job ends with the person's answers.
+    browser.get(ui.url() + "app?id=" + job);
+    click(By.xpath("//p[@id='waiting']//a[text()='laptop:900']"));
+    until(b -> b.findElement(By.id("resume-form")).isDisplayed());
+    browser.findElement(By.cssSelector("#resume-form input[name='verdict']")).sendKeys("approved");
+    click(By.id("resume-submit"));
+    assertThat(answer()).startsWith("Resumed at step");
+    browser.get(ui.url() + "app?id=" + job);
+    until(b -> b.findElement(By.id("app-status")).getText().equals("completed"));
+    assertThat(
+            text(By.cssSelector("details.step[data-action='review_all'] tr[data-key='decisions']")))
+        .contains("\"phone\": \"rejected\"", "\"laptop\": \"approved\"");
+    assertThat(browser.findElement(By.id("resume-panel")).isDisplayed()).isFalse();
+  }
+
+  @Test
+  void aFanOutWhileItRunsShowsItsParallelStepItsChildrenAndTheirTime() throws Exception {
+    String job = "ui-running-1";
+    long embedMs = 12_000;
+    try (JobClient client = cluster.client()) {
+      client.submit(
+          JobClient.request(
+              job,
+              "embeddings",
+              Embeddings.initialState(List.of("the sea at dawn", "a quiet harbour"), embedMs),
+              Map.of()));
+
+      browser.get(ui.url() + "app?id=" + job);
+      until(
+          b ->
+              b.findElements(By.cssSelector("details.step[data-action='index_all'] .child")).size()
+                  == 2);
+      assertThat(text(By.id("app-status"))).isEqualTo("running");
+      assertThat(text(By.id("current-action"))).isEqualTo("index_all");
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("#graph .node.current"))
+                  .getAttribute("data-action"))
+          .isEqualTo("index_all");
+      assertThat(
+              browser
+                  .findElement(By.cssSelector("details.step[data-action='index_all']"))
+                  .getAttribute("class"))
+          .contains("step-running");
+      until(
+          b ->
+              b
+                  .findElements(
+                      By.cssSelector("details.step[data-action='index_all'] a.child-link"))
+                  .stream()
+                  .map(WebElement::getText)
+                  .toList()
+                  .containsAll(List.of("the sea at dawn", "a quiet harbour")));
+      until(
+          b ->
+              b.findElements(
+                          By.cssSelector(
+                              "details.step[data-action='index_all'] .child .status-running"))
+                      .size()
+                  == 2);
+      ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
+      screenshot("ui-fan-out-running.png");
+
+      assertThat(client.await(job, Duration.ofMinutes(2), null).getStatus())
+          .isEqualTo(JobStatus.COMPLETED);
+    }
+    // Once done, the parallel step's time and the job's cover the children's.
+    browser.get(ui.url() + "app?id=" + job);
+    until(b -> b.findElement(By.id("app-status")).getText().equals("completed"));
+    assertThat(seconds(text(By.id("app-duration")))).isGreaterThanOrEqualTo(embedMs / 1000.0);
+    assertThat(
+            seconds(
+                text(
+                    By.cssSelector(
+                        "details.step[data-action='index_all'] > summary > .step-duration"))))
+        .isGreaterThanOrEqualTo(embedMs / 1000.0);
+  }
+
+  /** The page's answer to a resume, once it has one. */
+  private String answer() {
+    return until(
+        b -> {
+          String answer = b.findElement(By.id("resume-answer")).getText();
+          return answer.isEmpty() || answer.equals("Sending…") ? null : answer;
+        });
+  }
+
+  /** What the page shows as a duration ("17 ms", "12.3 s", "1 min 4 s"), in seconds. */
+  private static double seconds(String duration) {
+    Matcher m = Pattern.compile("(?:(\\d+) min )?([\\d.]+) (ms|s)").matcher(duration);
+    assertThat(m.matches()).as("a duration: %s", duration).isTrue();
+    double minutes = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
+    double value = Double.parseDouble(m.group(2));
+    return minutes * 60 + (m.group(3).equals("ms") ? value / 1000 : value);
   }
 
   @Test
@@ -377,13 +513,13 @@ class UiBrowserTest {
         .contains("Live output", "sonnet", "write #0", "When I consider the sea and its ways,");
   }
 
-  private void screenshot() throws Exception {
-    Path shot = Path.of("target", "ui-app-page.png");
+  private void screenshot(String name) throws Exception {
+    Path shot = Path.of("target", name);
     Files.createDirectories(shot.getParent());
     Files.write(shot, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-    String copy = System.getProperty("bramble.ui.screenshot");
-    if (copy != null && !copy.isBlank()) {
-      Path target = Path.of(copy).toAbsolutePath();
+    String copyTo = System.getProperty("bramble.ui.screenshots");
+    if (copyTo != null && !copyTo.isBlank()) {
+      Path target = Path.of(copyTo).toAbsolutePath().resolve(name);
       Files.createDirectories(target.getParent());
       Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
     }

@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.bramble.core.application.Application;
 import io.bramble.core.graph.GraphView;
 import io.bramble.core.state.State;
+import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LocalFileTracker;
+import io.bramble.core.tracking.ModelCall;
 import io.bramble.core.tracking.StepEnd;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
+import io.bramble.runtime.DeclaredInputs;
 import io.bramble.runtime.Errors;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
@@ -76,6 +79,19 @@ class UiStoreTest {
       assertThat(child.get("child_index").asInt()).isZero();
       JsonNode childApp = get(ui, "/api/app?id=" + child.get("app_id").asText());
       assertThat(childApp.get("steps").get(0).get("action").asText()).isEqualTo("write");
+      JsonNode write = childApp.get("steps").get(0).get("model_calls");
+      assertThat(write).as("the draft's model call").hasSize(1);
+      assertThat(write.get(0).get("model").asText()).isEqualTo("offline");
+      assertThat(write.get(0).get("output_tokens").asLong()).isPositive();
+      // The job's page sums the calls of its whole tree: every child's write and edit.
+      long childCalls = 0;
+      for (JsonNode c : children.get("items")) {
+        childCalls += get(ui, "/api/app?id=" + c.get("app_id").asText()).get("steps").size() - 1;
+      }
+      assertThat(app.get("model_calls").get("calls").asLong())
+          .as("a write or an edit in each child step but its last (final_draft)")
+          .isEqualTo(childCalls);
+      assertThat(app.get("model_calls").get("by_model").has("offline")).isTrue();
       assertThat(childApp.get("status").asText()).isEqualTo("completed");
 
       assertThat(
@@ -253,6 +269,97 @@ class UiStoreTest {
   }
 
   @Test
+  void aRunningStepsDurationIsItsTimeSoFar() {
+    AppIndex index = new AppIndex(() -> 3_500);
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(index, TrackingEvents.fannedOut("job", 0L, "fan", "job", 0, List.of("a"), 1, "c", 1_000));
+
+    assertThat(index.detail("job").orElseThrow().get("steps").get(0).get("duration_ms").asLong())
+        .isEqualTo(2_500);
+  }
+
+  @Test
+  void modelCallsShowPerStepAndSumOverTheJobsTree() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.fannedOut("job", 0L, "fan", "job", 0, List.of("a", "b"), 2, "c", 1_000));
+    apply(
+        index,
+        TrackingEvents.stepEnded(
+            new StepEnd(
+                "a",
+                null,
+                0,
+                "ask",
+                Map.of(),
+                State.empty(),
+                null,
+                1_100,
+                1_300,
+                List.of(new ModelCall("big", 100, 20, 150), new ModelCall("small", 10, 2, 30))),
+            null,
+            "job",
+            "w",
+            null));
+    apply(
+        index,
+        TrackingEvents.stepEnded(
+            new StepEnd(
+                "b",
+                null,
+                0,
+                "ask",
+                Map.of(),
+                State.empty(),
+                null,
+                1_100,
+                1_200,
+                List.of(new ModelCall("big", 50, 5, 70))),
+            null,
+            "job",
+            "w",
+            null));
+
+    JsonNode a = index.detail("a").orElseThrow();
+    assertThat(a.get("steps").get(0).get("model_calls")).hasSize(2);
+    assertThat(a.get("steps").get(0).get("model_calls").get(0).get("input_tokens").asLong())
+        .isEqualTo(100);
+    JsonNode job = index.detail("job").orElseThrow().get("model_calls");
+    assertThat(job.get("calls").asLong()).isEqualTo(3);
+    assertThat(job.get("input_tokens").asLong()).isEqualTo(160);
+    assertThat(job.get("output_tokens").asLong()).isEqualTo(27);
+    assertThat(job.get("duration_ms").asLong()).isEqualTo(250);
+    assertThat(job.get("by_model").get("big").get("calls").asLong()).isEqualTo(2);
+    assertThat(job.get("by_model").get("small").get("input_tokens").asLong()).isEqualTo(10);
+  }
+
+  @Test
+  void aHaltedAppNamesTheInputsItsResumeMustAndMayGiveUntilItRunsAgain() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    apply(
+        index,
+        TrackingEvents.appEnded(
+            new ApplicationEnd(
+                "job", null, ApplicationEnd.Status.HALTED, 0L, "assess", "approve", null, 2_000),
+            "job",
+            "w",
+            new DeclaredInputs("approve", List.of("verdict"), List.of("note", "verdict"))));
+
+    JsonNode next = index.detail("job").orElseThrow().get("next_inputs");
+    assertThat(next.get("action").asText()).isEqualTo("approve");
+    assertThat(next.get("required")).extracting(JsonNode::asText).containsExactly("verdict");
+    assertThat(next.get("accepted"))
+        .extracting(JsonNode::asText)
+        .containsExactly("note", "verdict");
+
+    index.resumed("job", "job", 3_000);
+    assertThat(index.detail("job").orElseThrow().get("next_inputs").isNull()).isTrue();
+  }
+
+  @Test
   void anAppsEntrypointIsWhereItStartedNotWhereItsLaterTasksBegan() {
     AppIndex index = new AppIndex();
     index.appCreated("job", "g", null, "start", null, null, null, "job", null, 1_000);
@@ -274,7 +381,7 @@ class UiStoreTest {
             "job",
             "w",
             null));
-    index.appEnded("job", "HALTED", "approve", 200);
+    index.appEnded("job", "HALTED", "approve", null, 200);
 
     assertThat(index.detail("job").orElseThrow().get("current_action").asText())
         .isEqualTo("approve");

@@ -23,6 +23,8 @@ import io.bramble.core.stream.Chunk;
 import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.ApplicationEnd;
 import io.bramble.core.tracking.LifecycleHook;
+import io.bramble.core.tracking.ModelCall;
+import io.bramble.core.tracking.ModelCalls;
 import io.bramble.core.tracking.ParentPointer;
 import io.bramble.core.tracking.SpawnLink;
 import io.bramble.core.tracking.StepEnd;
@@ -386,25 +388,30 @@ public final class Application {
     State after = null;
     String following = null;
     RetryPolicy retry = action.retryPolicy();
-    for (int attempt = 1; outcome == null; attempt++) {
-      try {
-        ActionOutcome o = body.run(context(action, seq, attempt), inputs);
-        after = StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
-        following = graph.next(action.name(), after);
-        outcome = o;
-      } catch (Throwable t) {
-        if (!(t instanceof Error) && retry.retries(t, attempt)) {
-          retry.pauseAfter(attempt);
-          continue;
+    List<ModelCall> modelCalls;
+    try (ModelCalls.Recording calls = ModelCalls.start()) {
+      for (int attempt = 1; outcome == null; attempt++) {
+        try {
+          ActionOutcome o = body.run(context(action, seq, attempt), inputs);
+          after =
+              StateInternals.withStep(checkWrites(action, before, o.state()), seq, action.name());
+          following = graph.next(action.name(), after);
+          outcome = o;
+        } catch (Throwable t) {
+          if (!(t instanceof Error) && retry.retries(t, attempt)) {
+            retry.pauseAfter(attempt);
+            continue;
+          }
+          throw failed(action, seq, before, started, t, calls.calls());
         }
-        throw failed(action, seq, before, started, t);
       }
+      modelCalls = calls.calls();
     }
     try {
       // Outside the retries: a value the store refuses is no reason to run the action again.
       after = offloader.offload(after);
     } catch (RuntimeException e) {
-      throw failed(action, seq, before, started, e);
+      throw failed(action, seq, before, started, e, modelCalls);
     }
     state = after;
     next = following;
@@ -423,7 +430,8 @@ public final class Application {
               after,
               null,
               started,
-              System.currentTimeMillis());
+              System.currentTimeMillis(),
+              modelCalls);
       hooks.forEach(h -> h.afterStep(end));
     }
     if (next == null) {
@@ -453,7 +461,12 @@ public final class Application {
 
   /** Records a failed step (saved with the state before it, tracked) and returns what to throw. */
   private RuntimeException failed(
-      Action action, long seq, State before, long started, Throwable t) {
+      Action action,
+      long seq,
+      State before,
+      long started,
+      Throwable t,
+      List<ModelCall> modelCalls) {
     if (persister != null) {
       persister.save(partitionKey, appId, seq, action.name(), before, Status.FAILED);
     }
@@ -468,7 +481,8 @@ public final class Application {
               before,
               t,
               started,
-              System.currentTimeMillis());
+              System.currentTimeMillis(),
+              modelCalls);
       hooks.forEach(h -> h.afterStep(end));
     }
     ended(ApplicationEnd.Status.FAILED, seq, action.name(), String.valueOf(t.getMessage()));

@@ -2,6 +2,7 @@ package io.bramble.core.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.bramble.core.graph.Graph;
@@ -99,6 +100,15 @@ public final class LocalFileTracker implements Tracker {
       entry.put("exception", trace.toString());
     } else {
       entry.putNull("exception");
+    }
+    ArrayNode calls = entry.putArray("model_calls");
+    for (ModelCall call : s.modelCalls()) {
+      calls
+          .addObject()
+          .put("model", call.model())
+          .put("input_tokens", call.inputTokens())
+          .put("output_tokens", call.outputTokens())
+          .put("duration_ms", call.durationMs());
     }
     append(s.appId(), "log.jsonl", entry);
   }

@@ -1,5 +1,8 @@
 package io.bramble.examples.poems;
 
+import io.bramble.core.tracking.ModelCall;
+import io.bramble.core.tracking.ModelCalls;
+import io.bramble.llm.OfflineChatModel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +16,8 @@ import java.util.function.Consumer;
  * a haiku after its first draft, a limerick after its second, anything else after its third), then
  * answers with empty feedback, so runs exercise both ways out of the write/edit loop. A draft
  * streams a few words at a time, with a pause between pieces when made {@link #writingAtPace}, as a
- * model's tokens would come.
+ * model's tokens would come. Each call is recorded in its step as the offline chat model's are
+ * (words counted as tokens), so the UI shows what a real model's calls would cost.
  */
 public final class OfflinePoemModel implements PoemModel {
   private static final Map<String, Integer> DRAFTS_UNTIL_SATISFIED =
@@ -98,6 +102,7 @@ public final class OfflinePoemModel implements PoemModel {
       String previousDraft,
       String feedback,
       Consumer<String> tokens) {
+    long started = System.nanoTime();
     int seed = Math.floorMod((poemType + "|" + subject).hashCode(), 1 << 16) + draftNumber * 7;
     String a = pick(IMAGES, seed);
     String b = pick(IMAGES, seed + 3);
@@ -138,6 +143,7 @@ public final class OfflinePoemModel implements PoemModel {
         };
     String draft = title + "\n" + body;
     stream(draft, tokens);
+    recordCall(words(poemType, subject, previousDraft, feedback), words(draft), started);
     return draft;
   }
 
@@ -162,6 +168,13 @@ public final class OfflinePoemModel implements PoemModel {
 
   @Override
   public String edit(String poemType, String subject, int draftNumber, String draft) {
+    long started = System.nanoTime();
+    String feedback = feedback(poemType, subject, draftNumber);
+    recordCall(words(poemType, subject, draft), words(feedback), started);
+    return feedback;
+  }
+
+  private String feedback(String poemType, String subject, int draftNumber) {
     if (draftNumber >= draftsUntilSatisfied(poemType)) {
       return "";
     }
@@ -173,6 +186,27 @@ public final class OfflinePoemModel implements PoemModel {
         + ": "
         + String.format(Locale.ROOT, pick(FEEDBACK, seed), subject)
         + ".";
+  }
+
+  /**
+   * A call as a model's would be recorded in its step: words counted where a model counts tokens.
+   */
+  private static void recordCall(long wordsIn, long wordsOut, long startedNanos) {
+    ModelCalls.record(
+        new ModelCall(
+            OfflineChatModel.MODEL,
+            wordsIn,
+            wordsOut,
+            (System.nanoTime() - startedNanos) / 1_000_000));
+  }
+
+  private static long words(String... texts) {
+    long n = 0;
+    for (String t : texts) {
+      String stripped = t == null ? "" : t.strip();
+      n += stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
+    }
+    return n;
   }
 
   private static String pick(List<String> words, int seed) {

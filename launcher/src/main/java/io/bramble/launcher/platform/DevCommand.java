@@ -8,6 +8,7 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.launcher.ui.UiCommand;
+import io.bramble.ui.ClusterResumer;
 import io.bramble.ui.KafkaEventStore;
 import io.bramble.ui.UiServer;
 import io.bramble.worker.WorkerConfig;
@@ -81,6 +82,13 @@ public final class DevCommand implements Callable<Integer> {
   Integer workerConcurrency;
 
   @Option(
+      names = "--allow-resume",
+      description =
+          "A halted app's page in the UI offers a form that resumes it (env"
+              + " BRAMBLE_UI_ALLOW_RESUME; default off).")
+  Boolean allowResume;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description =
@@ -117,6 +125,7 @@ public final class DevCommand implements Callable<Integer> {
     GraphRegistry graphs = context.graphs();
     int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
     String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);
+    boolean resumeFromPage = conf.bool(Setting.UI_ALLOW_RESUME, allowResume, false);
     DevCluster cluster =
         DevCluster.start(
             dir, graphs, n, parts, kafkaPort, schemaPort, GlobalOpenTelemetry.get(), settings);
@@ -124,7 +133,10 @@ public final class DevCommand implements Callable<Integer> {
         uiPort == 0
             ? null
             : UiServer.start(
-                new KafkaEventStore(cluster.cluster(), cluster.schemas()), uiHost, uiPort);
+                new KafkaEventStore(cluster.cluster(), cluster.schemas()),
+                uiHost,
+                uiPort,
+                resumeFromPage ? new ClusterResumer(cluster.cluster(), cluster.schemas()) : null);
     context
         .out()
         .println(

@@ -245,6 +245,21 @@ public final class Configuration {
     return s == null ? null : Path.of(s);
   }
 
+  /** {@code true} or {@code false}, else a usage error naming where the value came from. */
+  public boolean bool(Setting setting, Boolean flag, boolean fallback) {
+    Value v = value(setting, flag == null ? null : flag.toString());
+    if (v == null) {
+      return fallback;
+    }
+    String text = v.text().trim().toLowerCase(Locale.ROOT);
+    if (!text.equals("true") && !text.equals("false")) {
+      throw new CommandLine.ParameterException(
+          commandLine,
+          v.source() + ": " + name(setting) + " must be true or false, got '" + v.text() + "'");
+    }
+    return text.equals("true");
+  }
+
   /** A whole number in {@code [min, max]}, else a usage error naming where the value came from. */
   public int integer(Setting setting, Integer flag, int fallback, int min, int max) {
     Value v = value(setting, flag == null ? null : flag.toString());

@@ -91,6 +91,12 @@ public enum Setting {
       "ui.host",
       "127.0.0.1",
       "address the web UI listens on (0.0.0.0: every interface)"),
+  UI_ALLOW_RESUME(
+      "ui/dev --allow-resume",
+      "BRAMBLE_UI_ALLOW_RESUME",
+      "ui.allow-resume",
+      "false",
+      "a halted app's page offers a form that resumes it (anyone who reaches the UI can answer)"),
   DATA_DIR(
       "dev --data-dir",
       "BRAMBLE_DATA_DIR",

@@ -5,7 +5,9 @@ import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.ui.ClusterResumer;
 import io.bramble.ui.KafkaEventStore;
+import io.bramble.ui.Resumer;
 import io.bramble.ui.TrackerDirStore;
 import io.bramble.ui.UiServer;
 import io.bramble.ui.UiStore;
@@ -50,6 +52,14 @@ public final class UiCommand implements Callable<Integer> {
   String host;
 
   @Option(
+      names = "--allow-resume",
+      description =
+          "A halted app's page offers a form that resumes it, as `bramble resume` does (env"
+              + " BRAMBLE_UI_ALLOW_RESUME, file ui.allow-resume; default off: anyone who reaches"
+              + " the UI could answer).")
+  Boolean allowResume;
+
+  @Option(
       names = "--tracker-dir",
       paramLabel = "DIR",
       description =
@@ -65,8 +75,18 @@ public final class UiCommand implements Callable<Integer> {
     Configuration conf = cluster.configuration(context);
     int httpPort = conf.port(Setting.UI_PORT, port, DEFAULT_PORT);
     String address = conf.string(Setting.UI_HOST, host, UiServer.DEFAULT_HOST);
+    boolean resumeFromPage = conf.bool(Setting.UI_ALLOW_RESUME, allowResume, false);
     UiStore store;
+    Resumer resumer = null;
     if (trackerDir != null) {
+      if (resumeFromPage) {
+        context
+            .err()
+            .println(
+                "bramble ui: --allow-resume needs a cluster: a local run is resumed by `bramble"
+                    + " run … --persist sqlite:FILE --app-id ID`");
+        return 2;
+      }
       if (!Files.isDirectory(trackerDir)) {
         context
             .err()
@@ -82,8 +102,9 @@ public final class UiCommand implements Callable<Integer> {
     } else {
       ClusterConfig config = cluster.resolve(conf);
       store = new KafkaEventStore(config, config.schemaRegistry());
+      resumer = resumeFromPage ? new ClusterResumer(config, config.schemaRegistry()) : null;
     }
-    UiServer server = UiServer.start(store, address, httpPort);
+    UiServer server = UiServer.start(store, address, httpPort, resumer);
     context
         .out()
         .println(
@@ -93,6 +114,7 @@ public final class UiCommand implements Callable<Integer> {
                 + server.port()
                 + "/ ("
                 + store.description()
+                + (resumer == null ? "" : "; halted apps can be resumed from their pages")
                 + ")");
     context.out().flush();
     CountDownLatch stopped = new CountDownLatch(1);
