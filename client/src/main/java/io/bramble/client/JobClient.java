@@ -10,7 +10,6 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
@@ -86,7 +85,7 @@ public final class JobClient implements AutoCloseable {
         new JobResults(
             cluster.clientProps(),
             cluster.topics().jobResults(),
-            BrambleSerdes.forType(JobResult.class, schemas));
+            BrambleSerdes.forType(io.bramble.schemas.avro.JobResult.class, schemas));
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
     this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
   }
@@ -145,7 +144,7 @@ public final class JobClient implements AutoCloseable {
   public JobResult await(
       String appId, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
       throws TimeoutException {
-    return await(appId, 0, timeout, progress, events);
+    return toResult(await(appId, 0, timeout, progress, events));
   }
 
   /**
@@ -165,7 +164,7 @@ public final class JobClient implements AutoCloseable {
   public JobResult await(
       JobRequest job, Duration timeout, Consumer<Progress> progress, Consumer<TrackingEvent> events)
       throws TimeoutException {
-    return await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, events);
+    return toResult(await(job.getAppId(), job.getSubmittedAtMs(), timeout, progress, events));
   }
 
   /**
@@ -248,10 +247,10 @@ public final class JobClient implements AutoCloseable {
    */
   public JobResult await(Resumed resumed, Duration timeout, Consumer<Progress> progress)
       throws TimeoutException {
-    CompletableFuture<JobResult> result =
+    CompletableFuture<io.bramble.schemas.avro.JobResult> result =
         results.resultOf(resumed.rootAppId(), resumed.requestedAtMs(), true);
-    return awaitFuture(
-        resumed.rootAppId(), resumed.requestedAtMs(), result, timeout, progress, null);
+    return toResult(
+        awaitFuture(resumed.rootAppId(), resumed.requestedAtMs(), result, timeout, progress, null));
   }
 
   /**
@@ -259,24 +258,25 @@ public final class JobClient implements AutoCloseable {
    * decides which result answers it): for callers that keep many jobs in flight.
    */
   public CompletableFuture<JobResult> resultOf(JobRequest job) {
-    return results.resultOf(job.getAppId(), job.getSubmittedAtMs());
+    return results.resultOf(job.getAppId(), job.getSubmittedAtMs()).thenApply(this::toResult);
   }
 
-  private JobResult await(
+  private io.bramble.schemas.avro.JobResult await(
       String appId,
       long submittedAtMs,
       Duration timeout,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events)
       throws TimeoutException {
-    CompletableFuture<JobResult> result = results.resultOf(appId, submittedAtMs);
+    CompletableFuture<io.bramble.schemas.avro.JobResult> result =
+        results.resultOf(appId, submittedAtMs);
     return awaitFuture(appId, submittedAtMs, result, timeout, progress, events);
   }
 
-  private JobResult awaitFuture(
+  private io.bramble.schemas.avro.JobResult awaitFuture(
       String appId,
       long submittedAtMs,
-      CompletableFuture<JobResult> result,
+      CompletableFuture<io.bramble.schemas.avro.JobResult> result,
       Duration timeout,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events)
@@ -304,10 +304,10 @@ public final class JobClient implements AutoCloseable {
    * Reads the events of {@code appId}'s tree until {@code result} is there: from the time the job
    * was submitted when known (all its events are written after that), else from the beginning.
    */
-  private JobResult follow(
+  private io.bramble.schemas.avro.JobResult follow(
       String appId,
       long submittedAtMs,
-      CompletableFuture<JobResult> result,
+      CompletableFuture<io.bramble.schemas.avro.JobResult> result,
       Duration timeout,
       Consumer<Progress> progress,
       Consumer<TrackingEvent> events)
@@ -400,12 +400,9 @@ public final class JobClient implements AutoCloseable {
     joins.track(e, rootAppId).ifPresent(progress);
   }
 
-  /**
-   * The final (or, halted, current) state of a job's result; a value kept in the value store is
-   * read from it when its key is read.
-   */
-  public State stateOf(JobResult result) {
-    return StateCodec.toState(result.getState(), valueFetcher());
+  /** The result as it travels, in Bramble's terms: its state's stored values read on demand. */
+  private JobResult toResult(io.bramble.schemas.avro.JobResult wire) {
+    return JobResult.of(wire, valueFetcher());
   }
 
   /** Reads values kept in the cluster's value store (opening it on first use). */

@@ -10,8 +10,6 @@ import io.bramble.runtime.TopicSetup;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -45,7 +43,8 @@ class JobClientTest {
   private static KafkaProducer<String, byte[]> producer;
 
   private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
-  private final AvroSerde<JobResult> serde = BrambleSerdes.forType(JobResult.class, schemas);
+  private final AvroSerde<io.bramble.schemas.avro.JobResult> serde =
+      BrambleSerdes.forType(io.bramble.schemas.avro.JobResult.class, schemas);
   private ClusterConfig cluster;
 
   @BeforeAll
@@ -74,11 +73,11 @@ class JobClientTest {
   }
 
   private void writeResult(String appId, JobStatus status, long submittedAtMs) throws Exception {
-    JobResult result =
-        JobResult.newBuilder()
+    io.bramble.schemas.avro.JobResult result =
+        io.bramble.schemas.avro.JobResult.newBuilder()
             .setAppId(appId)
             .setGraph("g")
-            .setStatus(status)
+            .setStatus(io.bramble.schemas.avro.JobStatus.valueOf(status.name()))
             .setState(StateCodec.toAvro(State.of("n", submittedAtMs)))
             .setError(null)
             .setSubmittedAtMs(submittedAtMs)
@@ -99,7 +98,9 @@ class JobClientTest {
   void aResultWrittenBeforeTheClientStartedIsFound() throws Exception {
     writeResult("old-job", JobStatus.COMPLETED, 10);
     try (JobClient client = new JobClient(cluster, schemas)) {
-      assertThat(client.await("old-job", WAIT, null).getSubmittedAtMs()).isEqualTo(10);
+      JobResult old = client.await("old-job", WAIT, null);
+      assertThat(old.submittedAt().toEpochMilli()).isEqualTo(10);
+      assertThat(old.state().getLong("n")).as("its state, Bramble's State").isEqualTo(10);
     }
   }
 
@@ -111,7 +112,7 @@ class JobClientTest {
       writeResult("marker", JobStatus.COMPLETED, 21);
       client.await("marker", WAIT, null);
 
-      assertThat(client.await(job("quick-job", 20), WAIT, null).getStatus())
+      assertThat(client.await(job("quick-job", 20), WAIT, null).status())
           .isEqualTo(JobStatus.COMPLETED);
     }
   }
@@ -125,8 +126,8 @@ class JobClientTest {
       writeResult("job-2", JobStatus.COMPLETED, 30);
       writeResult("job-1", JobStatus.COMPLETED, 30);
 
-      assertThat(first.get(30, TimeUnit.SECONDS).getAppId()).isEqualTo("job-1");
-      assertThat(second.get(30, TimeUnit.SECONDS).getAppId()).isEqualTo("job-2");
+      assertThat(first.get(30, TimeUnit.SECONDS).appId()).isEqualTo("job-1");
+      assertThat(second.get(30, TimeUnit.SECONDS).appId()).isEqualTo("job-2");
     }
   }
 
@@ -141,7 +142,7 @@ class JobClientTest {
 
       writeResult("retried", JobStatus.COMPLETED, 41);
 
-      assertThat(retry.get(30, TimeUnit.SECONDS).getStatus()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(retry.get(30, TimeUnit.SECONDS).status()).isEqualTo(JobStatus.COMPLETED);
     }
   }
 

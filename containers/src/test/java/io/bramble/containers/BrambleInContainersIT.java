@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
 import io.bramble.client.JobClient.Progress;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.state.State;
 import io.bramble.examples.collatz.Collatz;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.avro.EventKind;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.schemas.serde.BrambleSerdes;
@@ -179,9 +179,9 @@ class BrambleInContainersIT {
   private JobResult completed(Job job) throws Exception {
     JobResult result = job.result().get(JOB_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
     LOG.info(
-        "{}: {} after {} s", job.appId(), result.getStatus(), String.format("%.1f", job.seconds()));
-    assertThat(result.getStatus())
-        .as("%s: error %s", job.appId(), result.getError())
+        "{}: {} after {} s", job.appId(), result.status(), String.format("%.1f", job.seconds()));
+    assertThat(result.status())
+        .as("%s: error %s", job.appId(), result.error())
         .isEqualTo(JobStatus.COMPLETED);
     return result;
   }
@@ -192,7 +192,7 @@ class BrambleInContainersIT {
    */
   private void assertCollatzEndedAsInTheJvm(Job job) throws Exception {
     JobResult result = completed(job);
-    State state = client.stateOf(result);
+    State state = result.state();
     assertThat(state.getMap("lengths")).as("%s: lengths", job.appId()).hasSize((int) CHILDREN);
     assertThat(state).as("%s: final state", job.appId()).isEqualTo(collatzLocally);
     assertJoinedEveryChildOnce(job.appId(), CHILDREN);
@@ -207,7 +207,7 @@ class BrambleInContainersIT {
     Map<String, Object> inputs = Poems.inputs(List.of("sonnet", "limerick", "haiku"), "the sea", 2);
     State local = Poems.application(new OfflinePoemModel()).run(inputs).state();
     Job job = submit("poems-containers", "poems", State.empty(), inputs);
-    State distributed = client.stateOf(completed(job));
+    State distributed = completed(job).state();
     assertThat(distributed).isEqualTo(local);
     assertThat(distributed.getString("final_results")).contains("sonnet", "limerick", "haiku");
   }
@@ -312,7 +312,7 @@ class BrambleInContainersIT {
         job.appId(),
         String.format("%.1f", job.seconds()),
         job.result().isDone() ? "done" : "still running");
-    State state = client.stateOf(completed(job));
+    State state = completed(job).state();
     assertThat(state).as("final state").isEqualTo(local);
     assertJoinedEveryChildOnce(job.appId(), to);
     assertThat(resultRecords(job.appId())).isEqualTo(1);

@@ -3,11 +3,11 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.TopicReader;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +44,7 @@ class CheckpointReadsTest {
       client.submit(
           JobClient.request("reads-1", "fanout", State.of("n", 60, "sleep_ms", 0), Map.of()));
       JobResult result = client.await("reads-1", Duration.ofMinutes(2), null);
-      assertThat(result.getStatus())
-          .as("error: %s", result.getError())
-          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
 
       String topic = cluster.cluster().topics().checkpoints();
       await(

@@ -3,6 +3,8 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
@@ -15,8 +17,6 @@ import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.ResultStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -104,10 +104,8 @@ class DistributedRunTest {
                 assertThat(w.tasksDone() - before.get(w.workerId()))
                     .as("tasks done by %s", w.workerId())
                     .isPositive());
-    assertThat(result.getStatus())
-        .as("error: %s", result.getError())
-        .isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState());
+    assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State state = result.state();
     assertThat(state.<Long>getList("outs"))
         .isEqualTo(LongStream.range(0, 1000).map(i -> i * 2).boxed().toList());
     assertThat(state.getLong("sum")).isEqualTo(999L * 1000);
@@ -120,14 +118,12 @@ class DistributedRunTest {
     client.submit(JobClient.request(appId, "fanout", State.of("n", n, "sleep_ms", 0), Map.of()));
     JobResult result = client.await(appId, Duration.ofMinutes(5), null);
 
-    assertThat(result.getStatus())
-        .as("error: %s", result.getError())
-        .isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState(), client.valueFetcher());
+    assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State state = result.state();
     assertThat(state.<Long>getList("outs"))
         .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
     assertThat(state.getLong("sum")).isEqualTo((long) n * (n - 1));
-    assertThat(result.getSteps())
+    assertThat(result.steps())
         .as("the root's three steps, each child's four")
         .isEqualTo(3 + 4L * n);
 
@@ -154,7 +150,7 @@ class DistributedRunTest {
   @Test
   void distributedRunsEndInTheSameStateAsLocalOnes() throws Exception {
     State input = State.of("n", 25, "sleep_ms", 0);
-    State distributed = StateCodec.toState(run("fanout", input).getState());
+    State distributed = run("fanout", input).state();
     assertThat(distributed.userValues()).isEqualTo(local(fanOut, input).userValues());
     assertThat(distributed.get(State.SEQUENCE_ID))
         .isEqualTo(local(fanOut, input).get(State.SEQUENCE_ID));
@@ -164,10 +160,8 @@ class DistributedRunTest {
   void nestedParallelismRunsDistributed() throws Exception {
     State input = State.of("groups", List.of(List.of(1, 2, 3), List.of(10, 20), List.of(5)));
     JobResult result = run("nested", input);
-    assertThat(result.getStatus())
-        .as("error: %s", result.getError())
-        .isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState());
+    assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State state = result.state();
     assertThat(state.get("results"))
         .isEqualTo(
             List.of(
@@ -185,7 +179,7 @@ class DistributedRunTest {
       Map<String, Long> before = new HashMap<>();
       cluster.workers().forEach(w -> before.put(w.workerId(), w.tasksDone()));
       JobResult result = run("fanout", State.of("n", 300, "sleep_ms", 2));
-      assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
       assertThat(cluster.workers())
           .hasSize(3)
           .allSatisfy(
@@ -216,8 +210,7 @@ class DistributedRunTest {
           .get();
     }
     JobResult result = client.await(appId, Duration.ofMinutes(1), null);
-    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs"))
-        .containsExactly(0L, 2L, 4L);
+    assertThat(result.state().<Long>getList("outs")).containsExactly(0L, 2L, 4L);
   }
 
   @Test
@@ -226,7 +219,7 @@ class DistributedRunTest {
     JobRequest job = JobClient.request(appId, "fanout", State.of("n", 5, "sleep_ms", 0), Map.of());
     client.submit(job);
     client.submit(job);
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).status())
         .isEqualTo(JobStatus.COMPLETED);
     // Both submissions share a jobs partition, so the second was handled before the job could
     // finish.
@@ -237,8 +230,8 @@ class DistributedRunTest {
   @Test
   void anUnknownGraphGetsAFailedResultNamingIt() throws Exception {
     JobResult result = run("no-such-graph", State.empty());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("unknown graph 'no-such-graph'");
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message()).contains("unknown graph 'no-such-graph'");
   }
 
   @Test
@@ -254,10 +247,8 @@ class DistributedRunTest {
     cluster.startCoordinator();
     cluster.startWorker();
     JobResult result = client.await(appId, Duration.ofMinutes(3), seen::add);
-    assertThat(result.getStatus())
-        .as("error: %s", result.getError())
-        .isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState());
+    assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State state = result.state();
     assertThat(state.<Long>getList("outs"))
         .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
     assertThat(seen).isNotEmpty();
@@ -269,7 +260,7 @@ class DistributedRunTest {
     String appId = "redelivered-" + UUID.randomUUID();
     TestGraphs.Counted.RUNS.clear();
     client.submit(JobClient.request(appId, "counted", State.empty(), Map.of()));
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).status())
         .isEqualTo(JobStatus.FAILED);
     String completedChild = childAppIds(appId).get(0);
     String results = cluster.cluster().topics().results();
@@ -332,8 +323,8 @@ class DistributedRunTest {
         "graceful shutdown took %d ms; the replacement owned partitions %d ms after starting%n",
         closedMs, (System.nanoTime() - started) / 1_000_000);
     JobResult result = client.await(appId, Duration.ofMinutes(2), null);
-    assertThat(result.getStatus()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).<Long>getList("outs"))
+    assertThat(result.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.state().<Long>getList("outs"))
         .isEqualTo(LongStream.range(0, n).map(i -> i * 2).boxed().toList());
     List<String> steps = new ArrayList<>(TestGraphs.EXECUTIONS);
     assertThat(before).isLessThan(3 * n);
@@ -420,7 +411,7 @@ class DistributedRunTest {
   void aCompletedJobsCheckpointsAreTombstoned() throws Exception {
     String appId = "cleanup-" + UUID.randomUUID();
     client.submit(JobClient.request(appId, "fanout", State.of("n", 4, "sleep_ms", 0), Map.of()));
-    assertThat(client.await(appId, Duration.ofMinutes(1), null).getStatus())
+    assertThat(client.await(appId, Duration.ofMinutes(1), null).status())
         .isEqualTo(JobStatus.COMPLETED);
     String checkpoints = cluster.cluster().topics().checkpoints();
     List<String> childIds = childAppIds(appId);

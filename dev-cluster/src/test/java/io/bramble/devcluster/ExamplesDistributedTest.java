@@ -3,14 +3,13 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.examples.collatz.Collatz;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
-import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,9 +45,7 @@ class ExamplesDistributedTest {
       throws Exception {
     client.submit(JobClient.request(appId, graph, state, inputs));
     JobResult result = client.await(appId, Duration.ofMinutes(2), null);
-    assertThat(result.getStatus())
-        .as("error: %s", result.getError())
-        .isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
     return result;
   }
 
@@ -56,8 +53,7 @@ class ExamplesDistributedTest {
   void poemsDistributedEndsInExactlyTheLocalFinalState() throws Exception {
     Map<String, Object> inputs = Poems.inputs(List.of("sonnet", "limerick", "haiku"), "the sea", 2);
     State local = Poems.application(new OfflinePoemModel()).run(inputs).state();
-    State distributed =
-        StateCodec.toState(run("poems-1", "poems", State.empty(), inputs).getState());
+    State distributed = run("poems-1", "poems", State.empty(), inputs).state();
     assertThat(distributed).isEqualTo(local);
     assertThat(distributed.getString("final_results")).contains("sonnet", "limerick", "haiku");
   }
@@ -65,8 +61,7 @@ class ExamplesDistributedTest {
   @Test
   void collatzDistributedEndsInExactlyTheLocalFinalState() throws Exception {
     State local = Collatz.application(Collatz.DEFAULT_FROM, Collatz.DEFAULT_TO).run().state();
-    State distributed =
-        StateCodec.toState(run("collatz-1", "collatz", State.empty(), Map.of()).getState());
+    State distributed = run("collatz-1", "collatz", State.empty(), Map.of()).state();
     assertThat(distributed).isEqualTo(local);
   }
 }

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
 import io.bramble.runtime.DeadLetters;
 import io.bramble.runtime.TopicReader;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ class FailureHandlingTest {
   @AfterEach
   void otherJobsAreUnaffected() throws Exception {
     JobResult ok = run("fanout", State.of("n", 3, "sleep_ms", 0), Map.of());
-    assertThat(ok.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(ok.status()).isEqualTo(JobStatus.COMPLETED);
   }
 
   private JobResult run(String graph, State state, Map<String, ?> inputs) throws Exception {
@@ -101,8 +100,8 @@ class FailureHandlingTest {
     String appId = "garbage-" + UUID.randomUUID();
     produceRaw(appId, "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
     JobResult result = client.await(appId, Duration.ofMinutes(1), null);
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage())
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message())
         .contains("could not be decoded", "not Confluent wire format");
     List<ConsumerRecord<String, byte[]>> dead = deadLetters(appId);
     assertThat(dead).hasSize(1);
@@ -116,16 +115,16 @@ class FailureHandlingTest {
     String appId = "unknown-id-" + UUID.randomUUID();
     produceRaw(appId, ByteBuffer.allocate(9).put((byte) 0).putInt(987654).putInt(42).array());
     JobResult result = client.await(appId, Duration.ofMinutes(1), null);
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
     assertThat(DeadLetters.reason(deadLetters(appId).get(0).headers())).contains("987654");
   }
 
   @Test
   void aJobMissingARequiredInputFailsNamingActionAndInput() throws Exception {
     JobResult result = run("needs_input", State.empty(), Map.of());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("action 'greet' requires input 'who'");
-    assertThat(run("needs_input", State.empty(), Map.of("who", "Ada")).getStatus())
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message()).contains("action 'greet' requires input 'who'");
+    assertThat(run("needs_input", State.empty(), Map.of("who", "Ada")).status())
         .isEqualTo(JobStatus.COMPLETED);
   }
 
@@ -136,9 +135,8 @@ class FailureHandlingTest {
             "fanout",
             StateInternals.restore(Map.of("__SEQUENCE_ID", 5L, "n", 1L, "sleep_ms", 0L)),
             Map.of());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage())
-        .contains("job state key '__SEQUENCE_ID' is internal");
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message()).contains("job state key '__SEQUENCE_ID' is internal");
   }
 
   @Test
@@ -156,8 +154,8 @@ class FailureHandlingTest {
   void aStateLargerThanTheBrokerAcceptsFailsTheJobClearly() throws Exception {
     // 100 values of 15,000 characters: each below the value store's threshold, 1.5 MB together
     JobResult result = run("too_big", State.of("size", 15_000), Map.of());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage())
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message())
         .contains("larger than the broker accepts")
         .contains("many smaller ones still add up");
   }
@@ -172,22 +170,22 @@ class FailureHandlingTest {
             .build();
     client.submit(job);
     JobResult result = client.await(job, Duration.ofMinutes(1), null);
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("graph 'fanout' version 2 is not here");
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message()).contains("graph 'fanout' version 2 is not here");
   }
 
   @Test
   void anExceptionInTheMapFailsTheJobWithIt() throws Exception {
     JobResult result = run("bad_map", State.empty(), Map.of());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage()).contains("the map cannot split this state");
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message()).contains("the map cannot split this state");
   }
 
   @Test
   void anExceptionInTheReduceFailsTheJobWithIt() throws Exception {
     JobResult result = run("bad_reduce", State.empty(), Map.of());
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage())
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message())
         .contains("action 'map' failed", "the reduce refuses these children");
   }
 
@@ -195,8 +193,8 @@ class FailureHandlingTest {
   void childrenAreRetriedAndAFailureTolerantReduceDecidesAboutTheRest() throws Exception {
     FailureGraphs.TRIES.clear();
     JobResult result = run("retrying", State.empty(), Map.of());
-    assertThat(result.getStatus()).as("%s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    State state = StateCodec.toState(result.getState());
+    assertThat(result.status()).as("%s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State state = result.state();
     assertThat(state.<Long>getList("outs")).containsExactly(0L, 100L, 200L, 400L);
     List<Map<String, Object>> failed = state.getList("failed");
     assertThat(failed).hasSize(1);

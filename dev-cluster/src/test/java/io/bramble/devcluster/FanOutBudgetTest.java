@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.MapStates;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -82,10 +81,8 @@ class FanOutBudgetTest {
       cluster.startCoordinator();
       JobResult result = client.await(job, WAIT, null);
 
-      assertThat(result.getStatus())
-          .as("error %s", result.getError())
-          .isEqualTo(JobStatus.COMPLETED);
-      assertThat(StateCodec.toState(result.getState()).getLong("sum")).isEqualTo(420);
+      assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.state().getLong("sum")).isEqualTo(420);
       assertThat(beforeRestart).as("the coordinator restarted mid-job").isLessThan(20);
       assertThat(MOST.get()).as("children running at once, counted").isBetween(1, 2);
       assertThat(FINISHED.get()).as("each child ran once").isEqualTo(20);

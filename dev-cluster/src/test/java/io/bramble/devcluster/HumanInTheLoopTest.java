@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.client.ResumeRefusedException;
 import io.bramble.core.application.Application;
 import io.bramble.core.application.Halt;
@@ -19,10 +21,7 @@ import io.bramble.runtime.TopicReader;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
-import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import java.nio.file.Path;
@@ -81,12 +80,11 @@ class HumanInTheLoopTest {
     client.submit(job);
     JobResult halted = client.await(job, WAIT, null);
 
-    assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
-    assertThat(halted.getNextAction()).isEqualTo("generate_all_poems");
-    assertThat(halted.getWaiting())
-        .containsExactly(new WaitingApp("poems-halted", "generate_all_poems", ""));
-    assertThat(StateCodec.toState(halted.getState()).getList("poem_types"))
-        .containsExactly("haiku", "sonnet");
+    assertThat(halted.status()).isEqualTo(JobStatus.HALTED);
+    assertThat(halted.nextAction()).isEqualTo("generate_all_poems");
+    assertThat(halted.waiting())
+        .containsExactly(new JobResult.Waiting("poems-halted", "generate_all_poems", ""));
+    assertThat(halted.state().getList("poem_types")).containsExactly("haiku", "sonnet");
     assertThat(keysOn(cluster.cluster().topics().checkpoints()))
         .as("a halted job keeps its checkpoints")
         .contains("poems-halted");
@@ -96,11 +94,11 @@ class HumanInTheLoopTest {
     assertThat(resumed.action()).isEqualTo("generate_all_poems");
     JobResult done = client.await(resumed, WAIT, null);
 
-    assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
     Application local = Poems.application(new OfflinePoemModel());
     local.run(Halt.before("generate_all_poems"), POEM_INPUTS);
     State expected = local.run(Map.of()).state();
-    assertThat(StateCodec.toState(done.getState()).userValues()).isEqualTo(expected.userValues());
+    assertThat(done.state().userValues()).isEqualTo(expected.userValues());
 
     // One application: its step ids go on across the pause, each step once.
     List<Long> steps =
@@ -120,16 +118,15 @@ class HumanInTheLoopTest {
             .build();
     client.submit(job);
     JobResult halted = client.await(job, WAIT, null);
-    assertThat(halted.getStatus()).as("error %s", halted.getError()).isEqualTo(JobStatus.HALTED);
-    assertThat(halted.getNextAction()).isEqualTo("summarize");
-    assertThat(StateCodec.toState(halted.getState()).getLong("approved_total")).isEqualTo(2870L);
+    assertThat(halted.status()).as("error %s", halted.error()).isEqualTo(JobStatus.HALTED);
+    assertThat(halted.nextAction()).isEqualTo("summarize");
+    assertThat(halted.state().getLong("approved_total")).isEqualTo(2870L);
 
     JobResult done =
         client.await(
             client.resume(JobClient.resumeOf("approvals-summary").build(), WAIT), WAIT, null);
-    assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(done.getState()).getString("summary"))
-        .isEqualTo("5 requests, 2870 approved in total");
+    assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.state().getString("summary")).isEqualTo("5 requests, 2870 approved in total");
   }
 
   @Test
@@ -138,13 +135,13 @@ class HumanInTheLoopTest {
     client.submit(job);
     JobResult first = client.await(job, WAIT, null);
 
-    assertThat(first.getStatus()).isEqualTo(JobStatus.HALTED);
-    assertThat(first.getNextAction()).isEqualTo(Approvals.ENTRYPOINT);
-    assertThat(first.getWaiting()).hasSize(2).allMatch(w -> w.getNextAction().equals("approve"));
+    assertThat(first.status()).isEqualTo(JobStatus.HALTED);
+    assertThat(first.nextAction()).isEqualTo(Approvals.ENTRYPOINT);
+    assertThat(first.waiting()).hasSize(2).allMatch(w -> w.nextAction().equals("approve"));
     Map<String, String> byItem = childIdsByRequest("approvals-1");
     String laptop = byItem.get("laptop:900");
     String phone = byItem.get("phone:1100");
-    assertThat(first.getWaiting().stream().map(WaitingApp::getAppId))
+    assertThat(first.waiting().stream().map(JobResult.Waiting::appId))
         .containsExactlyInAnyOrder(laptop, phone);
     assertThat(endedCompleted("approvals-1"))
         .as("the three siblings under the limit finished")
@@ -177,15 +174,16 @@ class HumanInTheLoopTest {
             JobClient.resumeOf(laptop).inputs(Map.of("verdict", "rejected")).build(), WAIT);
     assertThat(one.rootAppId()).isEqualTo("approvals-1");
     JobResult second = client.await(one, WAIT, null);
-    assertThat(second.getStatus()).as("the phone still waits").isEqualTo(JobStatus.HALTED);
-    assertThat(second.getWaiting()).containsExactly(new WaitingApp(phone, "approve", "phone:1100"));
+    assertThat(second.status()).as("the phone still waits").isEqualTo(JobStatus.HALTED);
+    assertThat(second.waiting())
+        .containsExactly(new JobResult.Waiting(phone, "approve", "phone:1100"));
 
     JobClient.Resumed two =
         client.resume(
             JobClient.resumeOf(phone).inputs(Map.of("verdict", "approved")).build(), WAIT);
     JobResult done = client.await(two, WAIT, null);
-    assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
-    State end = StateCodec.toState(done.getState());
+    assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+    State end = done.state();
     assertThat(end.getMap("decisions"))
         .containsExactly(
             Map.entry("laptop", "rejected"),
@@ -202,7 +200,7 @@ class HumanInTheLoopTest {
     JobRequest collatz =
         JobClient.request("collatz-done", "collatz", State.of("from", 1, "to", 3), Map.of());
     client.submit(collatz);
-    assertThat(client.await(collatz, WAIT, null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(client.await(collatz, WAIT, null).status()).isEqualTo(JobStatus.COMPLETED);
     assertThatThrownBy(() -> client.resume(JobClient.resumeOf("collatz-done").build(), WAIT))
         .isInstanceOf(ResumeRefusedException.class)
         .hasMessage("app collatz-done is completed, not halted");
@@ -218,7 +216,7 @@ class HumanInTheLoopTest {
     assertThatThrownBy(() -> client.resume(JobClient.resumeOf("fanout-running").build(), WAIT))
         .isInstanceOf(ResumeRefusedException.class)
         .hasMessage("app fanout-running is running, not halted");
-    assertThat(client.await(slow, WAIT, null).getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(client.await(slow, WAIT, null).status()).isEqualTo(JobStatus.COMPLETED);
   }
 
   @Test
@@ -229,7 +227,7 @@ class HumanInTheLoopTest {
             .inputs(Map.of("verdict", "approved"))
             .build();
     client.submit(job);
-    assertThat(client.await(job, WAIT, null).getStatus()).isEqualTo(JobStatus.HALTED);
+    assertThat(client.await(job, WAIT, null).status()).isEqualTo(JobStatus.HALTED);
 
     assertThatThrownBy(
             () ->
@@ -242,7 +240,7 @@ class HumanInTheLoopTest {
     JobClient.Resumed resumed = client.resume(resume, WAIT);
     client.submit(resume); // delivered again
     JobResult done = client.await(resumed, WAIT, null);
-    assertThat(done.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(done.status()).isEqualTo(JobStatus.COMPLETED);
     List<TrackingEvent> events = events("approvals-twice");
     assertThat(events.stream().filter(e -> e.getKind() == EventKind.RESUMED)).hasSize(1);
     assertThat(

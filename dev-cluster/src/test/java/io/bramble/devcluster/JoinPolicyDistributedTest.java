@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.ChildTimedOutException;
@@ -13,10 +15,7 @@ import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.worker.Worker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,8 +161,8 @@ class JoinPolicyDistributedTest {
     // Children 3 to 5 are held in their first step: the result can only come from 1 and 2.
     JobResult result = run("first2-job", "first2", List.of(1L, 2L, 3L, 4L, 5L));
 
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).<Long>getList("ys")).containsExactly(1L, 4L);
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.state().<Long>getList("ys")).containsExactly(1L, 4L);
     letGoAndAwaitStopped(FIRST2_SLOW, 3, held, stopped);
     assertThat(ENDED.stream().filter(e -> e.startsWith("first2-")))
         .as("the cancelled children never ran their end step")
@@ -177,8 +176,8 @@ class JoinPolicyDistributedTest {
     // Child 3 is held in its first step until after the result: the job did not wait for it.
     JobResult result = run("timeout-job", "timeout", List.of(1L, 2L, 3L));
 
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    State end = StateCodec.toState(result.getState());
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State end = result.state();
     assertThat(end.<Long>getList("ys")).containsExactly(1L, 4L);
     assertThat(end.<String>getList("failed"))
         .containsExactly("2 " + ChildTimedOutException.class.getName());

@@ -3,6 +3,8 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
@@ -12,8 +14,6 @@ import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.StoredValue;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -117,9 +117,9 @@ abstract class LargeValuesContract {
             "doc-20", "documents", State.of("doc", doc, "parts", 20, "forget", false), Map.of());
     JobResult result = run(job);
 
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
     long spaces = doc.chars().filter(c -> c == ' ').count();
-    assertThat(client.stateOf(result).getLong("spaces")).isEqualTo(spaces);
+    assertThat(result.state().getLong("spaces")).isEqualTo(spaces);
     long written = recordBytes() - before;
     long stored = storedBytes("doc-20/");
     System.out.printf(
@@ -143,8 +143,8 @@ abstract class LargeValuesContract {
 
     JobResult result = run(JobClient.request("blob-20", "blobs", State.of("blob", blob), Map.of()));
 
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    State end = client.stateOf(result);
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    State end = result.state();
     assertThat(StateInternals.raw(end).get("blob")).isInstanceOf(StoredValue.class);
     StoredValue stored = (StoredValue) StateInternals.raw(end).get("blob");
     assertThat(stored.isLoaded()).isFalse();
@@ -159,8 +159,8 @@ abstract class LargeValuesContract {
     JobResult result =
         run(JobClient.request("too-large", "maker", State.of("n", MAX_BYTES + 1024), Map.of()));
 
-    assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.getError().getMessage())
+    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(result.error().message())
         .contains("state key 'made' holds")
         .contains("more than the")
         .contains(Long.toString(MAX_BYTES));
@@ -175,13 +175,13 @@ abstract class LargeValuesContract {
             JobClient.request(
                 "gone-1", "documents", State.of("doc", doc, "parts", 2, "forget", true), Map.of()));
     JobResult blobs = run(JobClient.request("kept-1", "blobs", State.of("blob", blob), Map.of()));
-    assertThat(docs.getStatus()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(blobs.getStatus()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(docs.status()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(blobs.status()).isEqualTo(JobStatus.COMPLETED);
 
     assertRemoved("gone-1/" + sha256(doc));
     // the blob is in its job's result: still readable, from a process that never saw it
     try (ValueStore fresh = ValueStores.open(cluster.cluster(), "test-reader")) {
-      State kept = StateCodec.toState(blobs.getState(), fresh);
+      State kept = blobs.state();
       assertThat(kept.getString("blob")).isEqualTo(blob);
     }
   }

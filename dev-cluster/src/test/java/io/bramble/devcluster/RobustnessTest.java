@@ -3,13 +3,12 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -52,17 +51,15 @@ class RobustnessTest {
         JobRequest job = JobClient.request("flaky-1", "flaky_collatz", State.empty(), Map.of());
         client.submit(job);
         result = client.await(job, Duration.ofMinutes(2), null);
-      } while (result.getStatus() == JobStatus.FAILED && attempts < 200);
+      } while (result.status() == JobStatus.FAILED && attempts < 200);
     } finally {
       FlakyCollatz.failureRate = 0;
     }
     System.out.println("robustness: succeeded after " + attempts + " attempts (seed " + seed + ")");
-    assertThat(result.getStatus())
-        .as("seed %d, attempts %d: %s", seed, attempts, result.getError())
+    assertThat(result.status())
+        .as("seed %d, attempts %d: %s", seed, attempts, result.error())
         .isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).userValues())
-        .as("seed %d", seed)
-        .isEqualTo(expected.userValues());
+    assertThat(result.state().userValues()).as("seed %d", seed).isEqualTo(expected.userValues());
     assertThat(FlakyCollatz.INITIAL_RUNS).as("seed %d", seed).hasSize(20);
     FlakyCollatz.INITIAL_RUNS.forEach(
         (n, runs) ->

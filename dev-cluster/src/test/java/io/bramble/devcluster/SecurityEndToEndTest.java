@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
@@ -14,9 +16,6 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.BrambleSchemas;
-import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.schemas.registry.SchemaRegistryException;
 import io.bramble.worker.Worker;
@@ -169,10 +168,8 @@ class SecurityEndToEndTest {
           JobClient.request(
               "secure-collatz-1", "collatz", State.of("from", 5L, "to", 7L), Map.of()));
       JobResult result = client.await("secure-collatz-1", Duration.ofMinutes(2), null);
-      assertThat(result.getStatus())
-          .as("error: %s", result.getError())
-          .isEqualTo(JobStatus.COMPLETED);
-      State state = StateCodec.toState(result.getState());
+      assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+      State state = result.state();
       assertThat(state.getMap("lengths"))
           .containsEntry("5", 6L)
           .containsEntry("6", 9L)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.action.Action;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.MapStates;
@@ -12,10 +14,7 @@ import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.StreamPartitions;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -143,15 +142,15 @@ class SlowReduceTest {
       client.submit(quick);
       JobResult quickResult = quickDone.get(1, TimeUnit.MINUTES);
 
-      assertThat(quickResult.getStatus()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(StateCodec.toState(quickResult.getState()).getLong("total")).isEqualTo(14L);
+      assertThat(quickResult.status()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(quickResult.state().getLong("total")).isEqualTo(14L);
       assertThat(FINISHED.get("slow"))
           .as("the quick job, on the slow one's partition, finished during its reduce")
           .isNull();
 
       JobResult done = slowResult.get(2, TimeUnit.MINUTES);
-      assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(StateCodec.toState(done.getState()).getLong("total")).isEqualTo(14L);
+      assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(done.state().getLong("total")).isEqualTo(14L);
       assertThat(STARTED.get("slow")).as("the reduce ran once").hasValue(1);
       assertThat(FINISHED.get("slow")).hasValue(1);
     }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.ChunkSubscription;
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.client.StreamedChunk;
 import io.bramble.core.action.Action;
 import io.bramble.core.action.ActionOutcome;
@@ -14,10 +16,7 @@ import io.bramble.core.parallel.RunnableGraph;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,8 +152,8 @@ class StreamingDistributedTest {
       result = pending.get(WAIT.toSeconds(), TimeUnit.SECONDS);
       stream.drain(WAIT);
     }
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    List<String> texts = StateCodec.toState(result.getState()).getList("texts");
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    List<String> texts = result.state().getList("texts");
 
     Map<String, List<StreamedChunk>> byLabel = new LinkedHashMap<>();
     heard.forEach(c -> byLabel.computeIfAbsent(c.label(), k -> new ArrayList<>()).add(c));
@@ -184,11 +183,10 @@ class StreamingDistributedTest {
     List<StreamedChunk> heard = new CopyOnWriteArrayList<>();
     client.submit(job);
     JobResult result = client.awaitStreaming(job, WAIT, heard::add);
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
     List<StreamedChunk> child =
         heard.stream().filter(c -> c.label().equals("fan[0]")).collect(Collectors.toList());
-    assertThat(joined(child))
-        .isEqualTo(StateCodec.toState(result.getState()).<String>getList("texts").get(0));
+    assertThat(joined(child)).isEqualTo(result.state().<String>getList("texts").get(0));
     // 300 emits at least 1 ms apart: a record per emit would be 300; the window allows far fewer
     assertThat(child).hasSizeLessThan(300 / 5);
     for (int i = 1; i < child.size() - 1; i++) {

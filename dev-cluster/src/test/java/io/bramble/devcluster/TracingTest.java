@@ -3,10 +3,10 @@ package io.bramble.devcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.StepSpans;
-import io.bramble.schemas.avro.JobStatus;
 import io.opentelemetry.api.trace.SpanId;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -41,7 +41,7 @@ class TracingTest {
         JobClient client = cluster.client()) {
       var job = JobClient.request("traced-1", "fanout", State.of("n", 6, "sleep_ms", 0), Map.of());
       client.submit(job);
-      assertThat(client.await(job, Duration.ofMinutes(1), null).getStatus())
+      assertThat(client.await(job, Duration.ofMinutes(1), null).status())
           .isEqualTo(JobStatus.COMPLETED);
     }
     otel.getSdkTracerProvider().forceFlush();

@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.examples.embeddings.Embeddings;
 import io.bramble.examples.registry.EmbeddingsGraphProvider;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.worker.Worker;
 import java.nio.file.Path;
@@ -99,9 +98,8 @@ class WorkerPoolsTest {
       result = client.await(job, WAIT, null, events::add);
     }
 
-    assertThat(result.getStatus()).as("error %s", result.getError()).isEqualTo(JobStatus.COMPLETED);
-    assertThat(StateCodec.toState(result.getState()).userValues())
-        .isEqualTo(localRun("pools-1").userValues());
+    assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+    assertThat(result.state().userValues()).isEqualTo(localRun("pools-1").userValues());
     Map<String, Set<String>> ran = actionsByProcess(events);
     assertThat(ran.get(gpu.workerId())).containsExactly("embed");
     assertThat(ran.get(cpu.workerId()))
@@ -146,9 +144,8 @@ class WorkerPoolsTest {
 
       cluster.startWorker("gpu");
       JobResult done = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
-      assertThat(StateCodec.toState(done.getState()).userValues())
-          .isEqualTo(localRun("pools-2").userValues());
+      assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+      assertThat(done.state().userValues()).isEqualTo(localRun("pools-2").userValues());
 
       // The pool's worker is seen, and the job told: its events, read again from the start.
       await()

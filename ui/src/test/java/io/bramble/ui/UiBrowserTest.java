@@ -3,6 +3,8 @@ package io.bramble.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
@@ -11,8 +13,6 @@ import io.bramble.examples.embeddings.Embeddings;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.serde.AvroSerde;
@@ -87,16 +87,14 @@ class UiBrowserTest {
           JobClient.request(
               JOB, "poems", State.empty(), Poems.inputs(List.of("sonnet", "haiku"), "the sea", 2)));
       JobResult result = client.await(JOB, Duration.ofMinutes(2), null);
-      assertThat(result.getStatus())
-          .as("error: %s", result.getError())
-          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
       client.submit(
           JobClient.request(
               DOCUMENT_JOB,
               FanOutBench.NAME,
               State.of("children", 2L, "document", DOCUMENT),
               Map.of()));
-      assertThat(client.await(DOCUMENT_JOB, Duration.ofMinutes(2), null).getStatus())
+      assertThat(client.await(DOCUMENT_JOB, Duration.ofMinutes(2), null).status())
           .isEqualTo(JobStatus.COMPLETED);
     }
     KafkaEventStore store = new KafkaEventStore(cluster.cluster(), cluster.schemas());
@@ -296,7 +294,7 @@ class UiBrowserTest {
     try (JobClient client = cluster.client()) {
       JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
       client.submit(request);
-      assertThat(client.await(request, Duration.ofMinutes(1), null).getStatus())
+      assertThat(client.await(request, Duration.ofMinutes(1), null).status())
           .isEqualTo(JobStatus.HALTED);
     }
 
@@ -326,7 +324,7 @@ class UiBrowserTest {
     try (JobClient client = cluster.client()) {
       JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
       client.submit(request);
-      assertThat(client.await(request, Duration.ofMinutes(1), null).getStatus())
+      assertThat(client.await(request, Duration.ofMinutes(1), null).status())
           .isEqualTo(JobStatus.HALTED);
     }
     browser.get(ui.url() + "app?id=" + job);
@@ -406,7 +404,7 @@ class UiBrowserTest {
       ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
       screenshot("ui-fan-out-running.png");
 
-      assertThat(client.await(job, Duration.ofMinutes(2), null).getStatus())
+      assertThat(client.await(job, Duration.ofMinutes(2), null).status())
           .isEqualTo(JobStatus.COMPLETED);
     }
     // Once done, the parallel step's time and the job's cover the children's.
@@ -445,7 +443,7 @@ class UiBrowserTest {
     try (JobClient client = cluster.client()) {
       client.submit(JobClient.request(job, "collatz", State.of("from", "one", "to", 5L), Map.of()));
       JobResult result = client.await(job, Duration.ofMinutes(1), null);
-      assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+      assertThat(result.status()).isEqualTo(JobStatus.FAILED);
     }
 
     browser.get(ui.url() + "app?id=" + job);

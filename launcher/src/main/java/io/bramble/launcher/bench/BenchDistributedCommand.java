@@ -1,13 +1,13 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -151,9 +151,9 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       client.submit(job);
       JobResult result = client.await(job, Duration.ofMinutes(2), null);
       ms[i] = (System.nanoTime() - t0) / 1e6;
-      if (result.getStatus() != JobStatus.COMPLETED) {
+      if (result.status() != JobStatus.COMPLETED) {
         throw new IllegalStateException(
-            "bench job " + job.getAppId() + " failed: " + result.getError());
+            "bench job " + job.getAppId() + " failed: " + result.error());
       }
     }
     return ms;

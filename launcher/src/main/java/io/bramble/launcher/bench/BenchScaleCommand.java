@@ -1,13 +1,13 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.Bramble;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -115,9 +115,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
       }
       for (JobRequest job : submitted) {
         JobResult result = client.await(job, Duration.ofMinutes(5), null);
-        if (result.getStatus() != JobStatus.COMPLETED) {
+        if (result.status() != JobStatus.COMPLETED) {
           throw new IllegalStateException(
-              "bench job " + job.getAppId() + " failed: " + result.getError());
+              "bench job " + job.getAppId() + " failed: " + result.error());
         }
       }
       // The readers follow the topic continuously: let them reach its end (tombstones included).

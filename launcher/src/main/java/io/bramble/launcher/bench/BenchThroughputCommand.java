@@ -1,12 +1,12 @@
 package io.bramble.launcher.bench;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -190,10 +190,10 @@ public final class BenchThroughputCommand implements Callable<Integer> {
         throw new IllegalStateException(running.size() + " bench jobs did not finish in 5 min");
       }
       JobResult result = finished.poll(20, TimeUnit.MILLISECONDS);
-      if (result != null && running.remove(result.getAppId())) {
-        if (result.getStatus() != JobStatus.COMPLETED) {
+      if (result != null && running.remove(result.appId())) {
+        if (result.status() != JobStatus.COMPLETED) {
           throw new IllegalStateException(
-              "bench job " + result.getAppId() + " failed: " + result.getError());
+              "bench job " + result.appId() + " failed: " + result.error());
         }
         done++;
         if (System.nanoTime() <= windowEnd) {

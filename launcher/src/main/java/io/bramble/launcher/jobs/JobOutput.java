@@ -1,14 +1,11 @@
 package io.bramble.launcher.jobs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.state.State;
 import io.bramble.core.state.StateInternals;
 import io.bramble.core.state.StateJson;
-import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.ValueFetcher;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.avro.WaitingApp;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +22,13 @@ public final class JobOutput {
    * resume: 0 too, it did what was asked.
    */
   public static int print(JobResult result, List<String> keys, PrintStream out, PrintStream err) {
-    return print(result, keys, out, err, false, List.of(), ValueFetcher.NONE);
+    return print(result, keys, out, err, false, List.of());
   }
 
   /**
    * As above; {@code oneLine} prints the state as one line of JSON (after JSON lines). A value kept
    * in the value store prints as its size and beginning ({@code {"stored": {"bytes": …, "sha256":
-   * …, "preview": …}}}), unless {@code read} names its key: then {@code values} reads it whole.
+   * …, "preview": …}}}), unless {@code read} names its key: then it is read whole.
    */
   public static int print(
       JobResult result,
@@ -39,19 +36,18 @@ public final class JobOutput {
       PrintStream out,
       PrintStream err,
       boolean oneLine,
-      List<String> read,
-      ValueFetcher values) {
-    if (result.getStatus() == JobStatus.HALTED) {
+      List<String> read) {
+    if (result.status() == JobStatus.HALTED) {
       err.println(halted(result));
-    } else if (result.getStatus() != JobStatus.COMPLETED) {
+    } else if (result.status() != JobStatus.COMPLETED) {
       err.println(
           "bramble: job "
-              + result.getAppId()
+              + result.appId()
               + " failed: "
-              + (result.getError() == null ? "no error given" : result.getError().getMessage()));
+              + (result.error() == null ? "no error given" : result.error().message()));
       return 1;
     }
-    State state = StateCodec.toState(result.getState(), values);
+    State state = result.state();
     Map<String, Object> shown = new LinkedHashMap<>();
     StateInternals.raw(state)
         .forEach(
@@ -86,29 +82,29 @@ public final class JobOutput {
   }
 
   static String halted(JobResult result) {
-    List<WaitingApp> waiting = result.getWaiting();
+    List<JobResult.Waiting> waiting = result.waiting();
     String who =
-        waiting.size() == 1 && waiting.get(0).getAppId().equals(result.getAppId())
-            ? "job " + result.getAppId() + " halted before " + waiting.get(0).getNextAction()
+        waiting.size() == 1 && waiting.get(0).appId().equals(result.appId())
+            ? "job " + result.appId() + " halted before " + waiting.get(0).nextAction()
             : "job "
-                + result.getAppId()
+                + result.appId()
                 + " halted before "
-                + result.getNextAction()
+                + result.nextAction()
                 + ": "
                 + waiting.size()
                 + " app(s) wait for input: "
                 + waiting.stream()
                     .map(
                         w ->
-                            (w.getLabel().isEmpty() ? "" : w.getLabel() + " ")
-                                + w.getAppId()
+                            (w.label().isEmpty() ? "" : w.label() + " ")
+                                + w.appId()
                                 + " (before "
-                                + w.getNextAction()
+                                + w.nextAction()
                                 + ")")
                     .collect(Collectors.joining(", "));
     return who
         + "; continue with: bramble resume "
-        + (waiting.isEmpty() ? result.getAppId() : waiting.get(0).getAppId())
+        + (waiting.isEmpty() ? result.appId() : waiting.get(0).appId())
         + " [--inputs JSON]";
   }
 }

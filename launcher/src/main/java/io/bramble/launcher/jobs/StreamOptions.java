@@ -2,7 +2,7 @@ package io.bramble.launcher.jobs;
 
 import io.bramble.client.ChunkSubscription;
 import io.bramble.client.JobClient;
-import io.bramble.schemas.avro.JobResult;
+import io.bramble.client.JobResult;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ public final class StreamOptions {
    * {@code --value} keys whole, read through {@code client}); returns the exit code.
    */
   int print(JobResult result, JobClient client, PrintStream out, PrintStream err) {
-    return JobOutput.print(result, List.of(), out, err, json, values, client.valueFetcher());
+    return JobOutput.print(result, List.of(), out, err, json, values);
   }
 
   public boolean json() {

@@ -1,6 +1,7 @@
 package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
 import io.bramble.core.state.StateInternals;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
@@ -9,7 +10,6 @@ import io.bramble.launcher.settings.JsonOption;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

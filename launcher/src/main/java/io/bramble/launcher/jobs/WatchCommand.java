@@ -1,6 +1,7 @@
 package io.bramble.launcher.jobs;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
 import io.bramble.core.runtime.Pools;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
@@ -8,7 +9,6 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
-import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,6 +1,8 @@
 package io.bramble.launcher.run;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.devcluster.DevCluster;
@@ -8,8 +10,6 @@ import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.jobs.JobOutput;
 import io.bramble.launcher.jobs.ProgressBar;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Map;
@@ -59,8 +59,8 @@ final class DistributedRun {
       ProgressBar bar = new ProgressBar(context.err());
       JobResult result = client.await(job, Duration.ofHours(1), options.quiet ? null : bar);
       bar.finish();
-      if (!options.quiet && result.getStatus() == JobStatus.COMPLETED) {
-        String text = entry.provider().summary(client.stateOf(result));
+      if (!options.quiet && result.status() == JobStatus.COMPLETED) {
+        String text = entry.provider().summary(result.state());
         if (text != null) {
           out.println();
           out.println(text);
@@ -77,9 +77,8 @@ final class DistributedRun {
               out,
               context.err(),
               false,
-              entry.provider().resultKeys(),
-              client.valueFetcher());
-      if (result.getStatus() == JobStatus.HALTED) {
+              entry.provider().resultKeys());
+      if (result.status() == JobStatus.HALTED) {
         context
             .err()
             .println(

@@ -3,6 +3,8 @@ package io.bramble.launcher.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.state.State;
@@ -14,9 +16,6 @@ import io.bramble.launcher.processes.ProcessCluster.Killed;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
-import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.net.URI;
@@ -168,7 +167,7 @@ class ChaosTest {
       try (ValueStore values = ValueStores.open(cluster, "chaos-test")) {
         verify(
             result,
-            StateCodec.toState(result.getState(), values),
+            result.state(),
             appId,
             ExecutionLog.read(executions),
             events,
@@ -190,8 +189,8 @@ class ChaosTest {
       ExecutionLog log,
       List<ChaosEvent> events,
       String context) {
-    assertThat(result.getStatus())
-        .as("job status (error %s); %s", result.getError(), context)
+    assertThat(result.status())
+        .as("job status (error %s); %s", result.error(), context)
         .isEqualTo(JobStatus.COMPLETED);
 
     // Same final state as an undisturbed run (same app id, so the same child ids).

@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.File;
 import java.net.URL;
@@ -78,10 +77,8 @@ class WorkerKilledMidReduceTest {
 
         JobResult result = client.resultOf(job).get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(result.getStatus())
-            .as("error %s", result.getError())
-            .isEqualTo(JobStatus.COMPLETED);
-        State end = StateCodec.toState(result.getState());
+        assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+        State end = result.state();
         assertThat(end.<Long>getList("outs"))
             .isEqualTo(LongStream.range(0, CHILDREN).map(i -> i * 2).boxed().toList());
         assertThat(end.getLong("sum")).isEqualTo((long) CHILDREN * (CHILDREN - 1));

@@ -3,6 +3,8 @@ package io.bramble.launcher.graphs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.registry.GraphCatalog;
 import io.bramble.core.registry.GraphProvider;
@@ -10,10 +12,7 @@ import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -57,11 +56,9 @@ class OutsideGraphJarTest {
         client.submit(job);
         result = client.await(job, Duration.ofMinutes(2), null);
       }
-      assertThat(result.getStatus())
-          .as("error: %s", result.getError())
-          .isEqualTo(JobStatus.COMPLETED);
+      assertThat(result.status()).as("error: %s", result.error()).isEqualTo(JobStatus.COMPLETED);
 
-      assertThat(StateCodec.toState(result.getState()).userValues())
+      assertThat(result.state().userValues())
           .isEqualTo(localRun(jar, appId, input).userValues())
           .containsEntry("shouts", List.of("GRAPHS!", "FROM!", "ELSEWHERE!", "RUN!", "HERE!"));
     } finally {

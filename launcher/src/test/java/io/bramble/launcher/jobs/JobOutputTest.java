@@ -2,11 +2,10 @@ package io.bramble.launcher.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bramble.client.JobResult;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.StoredValue;
 import io.bramble.schemas.avro.Entry;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Value;
@@ -32,16 +31,21 @@ class JobOutputTest {
   private final List<StoredRef> fetched = new ArrayList<>();
 
   private JobResult result() {
-    return JobResult.newBuilder()
-        .setAppId("job-1")
-        .setGraph("meetings")
-        .setStatus(JobStatus.COMPLETED)
-        .setState(
-            new StateData(
-                List.of(
-                    new Entry("transcript", new Value(ref)),
-                    new Entry("summary", new Value("a greeting")))))
-        .build();
+    return JobResult.of(
+        io.bramble.schemas.avro.JobResult.newBuilder()
+            .setAppId("job-1")
+            .setGraph("meetings")
+            .setStatus(io.bramble.schemas.avro.JobStatus.COMPLETED)
+            .setState(
+                new StateData(
+                    List.of(
+                        new Entry("transcript", new Value(ref)),
+                        new Entry("summary", new Value("a greeting")))))
+            .build(),
+        r -> {
+          fetched.add(r);
+          return stored;
+        });
   }
 
   private String print(List<String> read) {
@@ -54,11 +58,7 @@ class JobOutputTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             true,
-            read,
-            r -> {
-              fetched.add(r);
-              return stored;
-            });
+            read);
     assertThat(code).isZero();
     return out.toString(StandardCharsets.UTF_8);
   }

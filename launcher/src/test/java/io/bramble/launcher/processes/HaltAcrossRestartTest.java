@@ -3,17 +3,15 @@ package io.bramble.launcher.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.examples.approvals.Approvals;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
-import io.bramble.schemas.avro.WaitingApp;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,14 +42,14 @@ class HaltAcrossRestartTest {
       processes.awaitReady("w1");
       ClusterConfig cluster = ClusterConfig.of(bootstrap, registry.url()).withPartitions(2);
 
-      List<WaitingApp> waiting;
+      List<JobResult.Waiting> waiting;
       try (JobClient client = client(cluster, registry)) {
         JobRequest job =
             JobClient.job("approvals-restart", "approvals").haltBefore("approve").build();
         client.submit(job);
         JobResult halted = client.await(job, WAIT, null);
-        assertThat(halted.getStatus()).isEqualTo(JobStatus.HALTED);
-        waiting = halted.getWaiting();
+        assertThat(halted.status()).isEqualTo(JobStatus.HALTED);
+        waiting = halted.waiting();
         assertThat(waiting).hasSize(2);
       }
 
@@ -67,23 +65,23 @@ class HaltAcrossRestartTest {
       try (JobClient client = client(cluster, registry)) {
         JobClient.Resumed first =
             client.resume(
-                JobClient.resumeOf(waiting.get(0).getAppId())
+                JobClient.resumeOf(waiting.get(0).appId())
                     .inputs(Map.of("verdict", "approved"))
                     .build(),
                 WAIT);
         JobResult between = client.await(first, WAIT, null);
-        assertThat(between.getStatus()).isEqualTo(JobStatus.HALTED);
-        assertThat(between.getWaiting()).containsExactly(waiting.get(1));
+        assertThat(between.status()).isEqualTo(JobStatus.HALTED);
+        assertThat(between.waiting()).containsExactly(waiting.get(1));
 
         JobClient.Resumed second =
             client.resume(
-                JobClient.resumeOf(waiting.get(1).getAppId())
+                JobClient.resumeOf(waiting.get(1).appId())
                     .inputs(Map.of("verdict", "approved"))
                     .build(),
                 WAIT);
         JobResult done = client.await(second, WAIT, null);
-        assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(StateCodec.toState(done.getState()).userValues())
+        assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.state().userValues())
             .as("the state of a local run, where approve takes the same verdict")
             .isEqualTo(localRun("approvals-restart").userValues());
       }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.ChunkSubscription;
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.client.StreamedChunk;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
@@ -12,10 +14,7 @@ import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.PoemModels;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,10 +67,8 @@ class StreamingProcessTest {
           stream.drain(WAIT);
         }
 
-        assertThat(result.getStatus())
-            .as("error %s", result.getError())
-            .isEqualTo(JobStatus.COMPLETED);
-        State end = StateCodec.toState(result.getState());
+        assertThat(result.status()).as("error %s", result.error()).isEqualTo(JobStatus.COMPLETED);
+        State end = result.state();
         State local = Poems.application(new OfflinePoemModel()).run(inputs).state();
         assertThat(end).isEqualTo(local);
 

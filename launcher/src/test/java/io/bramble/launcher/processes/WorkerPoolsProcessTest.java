@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.bramble.client.JobClient;
+import io.bramble.client.JobResult;
+import io.bramble.client.JobStatus;
 import io.bramble.core.application.Application;
 import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.examples.embeddings.Embeddings;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
-import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Files;
@@ -112,9 +111,8 @@ class WorkerPoolsProcessTest {
         processes.awaitReady("gpu-2");
         JobResult done = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
-        assertThat(done.getStatus()).as("error %s", done.getError()).isEqualTo(JobStatus.COMPLETED);
-        assertThat(StateCodec.toState(done.getState()).userValues())
-            .isEqualTo(localRun("pools-kill").userValues());
+        assertThat(done.status()).as("error %s", done.error()).isEqualTo(JobStatus.COMPLETED);
+        assertThat(done.state().userValues()).isEqualTo(localRun("pools-kill").userValues());
         Map<String, Set<String>> ran = new TreeMap<>();
         List<String> embeddedAfter = new ArrayList<>();
         for (TrackingEvent e : events) {
