@@ -313,6 +313,11 @@ function renderResume(app) {
         headers: {'Content-Type': 'application/json', 'X-Bramble-Token': ui.info.token},
         body: JSON.stringify({app_id: app.app_id, inputs: given})});
       const data = await res.json();
+      if (res.status === 504) { // it may still be applied: sending it again could resume twice
+        answer.className = 'resume-answer error';
+        answer.textContent = data.error + ' It may still be applied: reload the page before sending it again.';
+        return;
+      }
       if (!res.ok) throw new Error(data.error || res.status);
       answer.className = 'resume-answer ok';
       answer.textContent = ui.resumed = 'Resumed at step ' + data.sequence_id + ' (' + data.action + ').';

@@ -74,6 +74,8 @@ public final class JobClient implements AutoCloseable {
   /** Opened on first need: a client that moves only small states opens no value store. */
   private ValueStore values;
 
+  private boolean closed; // guarded by this
+
   public JobClient(ClusterConfig cluster, SchemaRegistry schemas) {
     this.cluster = cluster;
     Map<String, Object> props = new HashMap<>(cluster.clientProps());
@@ -424,6 +426,10 @@ public final class JobClient implements AutoCloseable {
   }
 
   private synchronized ValueStore values() {
+    if (closed) {
+      throw new IllegalStateException(
+          "this JobClient is closed: read a result's stored values while its client is open");
+    }
     if (values == null) {
       values = ValueStores.open(cluster, "bramble-client");
     }
@@ -435,6 +441,7 @@ public final class JobClient implements AutoCloseable {
     results.close();
     producer.close(Duration.ofSeconds(5));
     synchronized (this) {
+      closed = true;
       if (values != null) {
         values.close();
       }

@@ -10,7 +10,7 @@ import java.util.List;
  * How a job ended, as {@link JobClient} answers: its status, its final {@link State} (when halted,
  * the root's state as it stands; empty when it failed), why it failed, and when halted, the apps
  * that wait to be resumed. A value the job kept in the value store is read from it when its key is
- * read.
+ * read, through the client that answered, so while that client is open.
  *
  * @param submittedAt when the latest request of the job was made (its submission, or the resume
  *     this result answers)

@@ -180,9 +180,9 @@ abstract class LargeValuesContract {
 
     assertRemoved("gone-1/" + sha256(doc));
     // the blob is in its job's result: still readable, from a process that never saw it
+    StoredValue ref = (StoredValue) StateInternals.raw(blobs.state()).get("blob");
     try (ValueStore fresh = ValueStores.open(cluster.cluster(), "test-reader")) {
-      State kept = blobs.state();
-      assertThat(kept.getString("blob")).isEqualTo(blob);
+      assertThat(new StoredValue(ref.ref(), fresh).value()).isEqualTo(blob);
     }
   }
 

@@ -9,37 +9,55 @@ import java.util.Base64;
 import java.util.Locale;
 
 /**
- * Keeps other sites from making a person's browser change anything through the UI (a resume): a
- * request that changes something must carry this server's token in {@value #HEADER}, which only
- * pages of the UI's own origin can read (from {@code /api/info}; the API sends no CORS headers),
- * and, when the browser says where it comes from ({@code Origin}, {@code Sec-Fetch-Site}), come
- * from the UI's own origin. Its {@code Host} must be an address or {@code localhost}, or the name
- * the UI listens on, so a site whose name is made to point at the UI (DNS rebinding) cannot read
- * the token either.
+ * Keeps other sites from reading the UI through a person's browser or making it change anything (a
+ * resume). A UI that listens on this machine only answers requests that name it by an address,
+ * {@code localhost} or the name it listens on ({@code Host}): a site whose name is made to point at
+ * it (DNS rebinding) gets nothing, the token below included. (A UI listening on other interfaces
+ * was exposed on purpose: it answers any name; put it behind your own authentication.) A request
+ * that changes something must also carry this server's token in {@value #HEADER}, which only pages
+ * of the UI's own origin can read (from {@code /api/info}; the API sends no CORS headers), and,
+ * when the browser says where it comes from ({@code Origin}, {@code Sec-Fetch-Site}), come from the
+ * UI's own origin.
  */
 final class CrossSiteGuard {
   static final String HEADER = "X-Bramble-Token";
 
   private final String token;
   private final String listenHost;
+  private final boolean thisMachineOnly;
 
   CrossSiteGuard(String listenHost) {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     this.token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     this.listenHost = listenHost.toLowerCase(Locale.ROOT);
+    this.thisMachineOnly = loopback(this.listenHost);
   }
 
   String token() {
     return token;
   }
 
-  /** Why the request must be refused, or null when it may go on. */
-  String refusal(Headers headers) {
+  /** Why a request must be refused whatever it asks, or null when it may be read. */
+  String hostRefusal(Headers headers) {
     String host = headers.getFirst("Host");
-    if (host == null || !trustedHost(hostName(host))) {
-      return "the UI does not answer requests for host " + host;
+    if (host == null || (thisMachineOnly && !trustedHost(hostName(host)))) {
+      return "the UI does not answer requests for host "
+          + host
+          + " (it listens on "
+          + listenHost
+          + "; open it as localhost or by its address)";
     }
+    return null;
+  }
+
+  /** Why a request that changes something must be refused, or null when it may go on. */
+  String refusal(Headers headers) {
+    String hostRefusal = hostRefusal(headers);
+    if (hostRefusal != null) {
+      return hostRefusal;
+    }
+    String host = headers.getFirst("Host");
     String site = headers.getFirst("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin")) {
       return "a request from another site (" + site + ") may not change anything";
@@ -55,6 +73,10 @@ final class CrossSiteGuard {
       return "the request lacks the UI's token (" + HEADER + "): send it from the UI's page";
     }
     return null;
+  }
+
+  private static boolean loopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private boolean trustedHost(String name) {

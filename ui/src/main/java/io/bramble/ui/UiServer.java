@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.bramble.core.state.StateJson;
 import io.bramble.runtime.HealthServer;
@@ -110,16 +111,16 @@ public final class UiServer implements AutoCloseable {
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            4,
+            16, // a resume holds its thread until the coordinator answers (up to 30 s)
             r -> {
               Thread t = new Thread(r, "bramble-ui-http");
               t.setDaemon(true);
               return t;
             });
     UiServer ui = new UiServer(server, executor, store, resumer, new CrossSiteGuard(host));
-    server.createContext("/api/", ui::api);
-    server.createContext("/static/", ui::asset);
-    server.createContext("/", ui::page);
+    server.createContext("/api/", ui.guarded(ui::api));
+    server.createContext("/static/", ui.guarded(ui::asset));
+    server.createContext("/", ui.guarded(ui::page));
     HealthServer.install(
         server,
         () ->
@@ -142,6 +143,18 @@ public final class UiServer implements AutoCloseable {
 
   public UiStore store() {
     return store;
+  }
+
+  /** {@code handler}, for requests that name this UI as {@link CrossSiteGuard} allows. */
+  private HttpHandler guarded(HttpHandler handler) {
+    return ex -> {
+      String refusal = guard.hostRefusal(ex.getRequestHeaders());
+      if (refusal != null) {
+        send(ex, 403, "text/plain; charset=utf-8", refusal.getBytes(StandardCharsets.UTF_8));
+      } else {
+        handler.handle(ex);
+      }
+    };
   }
 
   private void page(HttpExchange ex) throws IOException {
@@ -364,6 +377,9 @@ public final class UiServer implements AutoCloseable {
   private static void send(HttpExchange ex, int status, String type, byte[] body)
       throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
+    // no other site may frame a page and have a person click in it (a resume)
+    ex.getResponseHeaders().set("X-Frame-Options", "DENY");
+    ex.getResponseHeaders().set("Content-Security-Policy", "frame-ancestors 'none'");
     ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = ex.getResponseBody()) {
       out.write(body);

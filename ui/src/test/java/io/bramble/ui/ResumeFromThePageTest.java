@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -110,6 +112,35 @@ class ResumeFromThePageTest {
                   "same-origin"));
       assertThat(sameOrigin.statusCode()).as(sameOrigin.body()).isEqualTo(200);
       assertThat(asked).hasSize(1);
+    }
+  }
+
+  @Test
+  void aUiOnThisMachineAnswersNoOtherNameAndNoPageMayBeFramed() throws Exception {
+    try (UiServer ui = UiServer.start(new AppIndexStore(), UiServer.DEFAULT_HOST, 0, resumer)) {
+      // a name pointed at 127.0.0.1 by another site (DNS rebinding) reads nothing, no token
+      assertThat(rawGet(ui, "/api/info", "evil.example:" + ui.port()))
+          .startsWith("HTTP/1.1 403")
+          .doesNotContain("token");
+      assertThat(rawGet(ui, "/api/info", "localhost:" + ui.port())).startsWith("HTTP/1.1 200");
+      assertThat(rawGet(ui, "/api/info", "127.0.0.1:" + ui.port())).startsWith("HTTP/1.1 200");
+
+      HttpResponse<String> page = send(ui, HttpRequest.newBuilder(uri(ui, "/")));
+      assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+      assertThat(page.headers().firstValue("Content-Security-Policy"))
+          .hasValue("frame-ancestors 'none'");
+    }
+  }
+
+  /** A GET naming {@code host} (which Java's HTTP client will not set), the whole answer. */
+  private static String rawGet(UiServer ui, String path, String host) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", ui.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 

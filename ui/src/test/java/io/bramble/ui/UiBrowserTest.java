@@ -307,7 +307,11 @@ class UiBrowserTest {
     assertThat(
             browser.findElement(By.cssSelector("#graph .node.current")).getAttribute("data-action"))
         .isEqualTo("review_all");
-    assertThat(text(By.id("waiting"))).contains("laptop:900", "phone:1100", "(before approve");
+    until(
+        b ->
+            b.findElement(By.id("waiting")).getText().contains("laptop:900")
+                && b.findElement(By.id("waiting")).getText().contains("phone:1100"));
+    assertThat(text(By.id("waiting"))).contains("(before approve");
 
     click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
     until(b -> b.findElements(By.id("app-label")).size() == 1);
@@ -328,7 +332,11 @@ class UiBrowserTest {
           .isEqualTo(JobStatus.HALTED);
     }
     browser.get(ui.url() + "app?id=" + job);
-    assertThat(text(By.id("waiting"))).contains("(before approve; takes verdict (required))");
+    // the children's halts reach the page by their own events: wait for both
+    until(
+        b ->
+            b.findElement(By.id("waiting")).getText().split("takes verdict \\(required\\)").length
+                == 3);
 
     // The phone waits for a person: its page says what approve takes, and asks for it.
     click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
@@ -359,7 +367,7 @@ class UiBrowserTest {
   @Test
   void aFanOutWhileItRunsShowsItsParallelStepItsChildrenAndTheirTime() throws Exception {
     String job = "ui-running-1";
-    long embedMs = 12_000;
+    long embedMs = 25_000; // the page is checked while the children run: a wide margin
     try (JobClient client = cluster.client()) {
       client.submit(
           JobClient.request(

@@ -102,7 +102,7 @@ public final class ResumeCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(resumed, timeout, progress));
-      return output.print(result, client, context.out(), context.err());
+      return output.print(result, context.out(), context.err());
     }
   }
 }

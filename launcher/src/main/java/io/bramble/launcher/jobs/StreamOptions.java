@@ -83,9 +83,10 @@ public final class StreamOptions {
 
   /**
    * Prints {@code result} as these options say (JSON on one line or pretty; the stored values of
-   * {@code --value} keys whole, read through {@code client}); returns the exit code.
+   * {@code --value} keys whole, read through the client that answered, still open); returns the
+   * exit code.
    */
-  int print(JobResult result, JobClient client, PrintStream out, PrintStream err) {
+  int print(JobResult result, PrintStream out, PrintStream err) {
     return JobOutput.print(result, List.of(), out, err, json, values);
   }
 

@@ -134,7 +134,7 @@ public final class SubmitCommand implements Callable<Integer> {
               context.out(),
               context.err(),
               progress -> client.await(job, timeout, progress));
-      return output.print(result, client, context.out(), context.err());
+      return output.print(result, context.out(), context.err());
     }
   }
 }

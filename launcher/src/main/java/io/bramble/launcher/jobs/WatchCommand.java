@@ -9,9 +9,11 @@ import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.ModelCall;
 import io.bramble.schemas.avro.TrackingEvent;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,7 +66,7 @@ public final class WatchCommand implements Callable<Integer> {
               context.out(),
               null,
               progress -> client.await(appId, timeout, null, output.json() ? null : this::print));
-      return output.print(result, client, context.out(), context.err());
+      return output.print(result, context.out(), context.err());
     }
   }
 
@@ -90,7 +92,8 @@ public final class WatchCommand implements Callable<Integer> {
                       + e.getWorkerId()
                       + (e.getPool() == null || e.getPool().equals(Pools.DEFAULT)
                           ? ""
-                          : " (pool " + e.getPool() + ")");
+                          : " (pool " + e.getPool() + ")")
+                      + modelCalls(e);
           case APP_CREATED ->
               e.getDuplicateSubmission()
                   ? "submitted again: ignored"
@@ -134,5 +137,22 @@ public final class WatchCommand implements Callable<Integer> {
     if (detail != null) {
       context.out().println(e.getKind() + " " + where + ": " + detail);
     }
+  }
+
+  /** ", 2 model calls: 340 tokens in, 85 out, 1.2 s" when the step made any. */
+  static String modelCalls(TrackingEvent e) {
+    List<ModelCall> calls = e.getModelCalls();
+    if (calls.isEmpty()) {
+      return "";
+    }
+    return ", "
+        + calls.size()
+        + (calls.size() == 1 ? " model call: " : " model calls: ")
+        + calls.stream().mapToLong(ModelCall::getInputTokens).sum()
+        + " tokens in, "
+        + calls.stream().mapToLong(ModelCall::getOutputTokens).sum()
+        + " out, "
+        + calls.stream().mapToLong(ModelCall::getDurationMs).sum()
+        + " ms";
   }
 }

@@ -14,8 +14,6 @@ import io.bramble.launcher.chaos.ExecutionLog.Takeover;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.launcher.processes.ProcessCluster.Killed;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.runtime.values.ValueStore;
-import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.net.URI;
@@ -163,8 +161,7 @@ class ChaosTest {
             "ChaosTest job result after %.1f s (last kill at %.1f s)%n",
             (System.currentTimeMillis() - submittedAt) / 1e3,
             (events.get(events.size() - 1).killed().atMs() - submittedAt) / 1e3);
-      }
-      try (ValueStore values = ValueStores.open(cluster, "chaos-test")) {
+        // inside the client's life: a stored value of the state is read through its value store
         verify(
             result,
             result.state(),

@@ -58,7 +58,11 @@ class GuideProjectTest {
             .redirectOutput(dir.resolve("mvn.log").toFile())
             .start();
     mvn.getOutputStream().close();
-    assertThat(mvn.waitFor(5, TimeUnit.MINUTES)).as("mvn package within 5 minutes").isTrue();
+    if (!mvn.waitFor(5, TimeUnit.MINUTES)) {
+      mvn.destroyForcibly();
+      throw new AssertionError(
+          "mvn package took over 5 minutes:\n" + Files.readString(dir.resolve("mvn.log")));
+    }
     assertThat(mvn.exitValue())
         .as("mvn package of the README's project:\n%s", Files.readString(dir.resolve("mvn.log")))
         .isZero();

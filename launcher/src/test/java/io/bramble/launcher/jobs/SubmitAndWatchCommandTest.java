@@ -303,6 +303,12 @@ class SubmitAndWatchCommandTest {
             .map(o -> o.get("chunk").asText())
             .collect(java.util.stream.Collectors.joining());
     assertThat(haiku).isEqualTo(end.get("proposals").get(1).asText());
+
+    // Each write and edit step calls the (offline) model: watch says what the calls cost.
+    Console events = new Console();
+    assertThat(events.run(concat(new String[] {"watch", "cli-stream"}, where))).isZero();
+    assertThat(events.out())
+        .containsPattern("STEP_END .*write: .*, 1 model call: \\d+ tokens in, \\d+ out, \\d+ ms");
   }
 
   @Test
