@@ -3,12 +3,15 @@ package io.bramble.schemas.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.ErrorInfo;
 import io.bramble.schemas.avro.EventKind;
+import io.bramble.schemas.avro.ModelCall;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -75,6 +78,48 @@ class TrackingEventEvolutionTest {
             .setPayload(StateCodec.fromMap(Map.of()))
             .build());
 
+    assertThat(registry.versions("bramble.events-value")).containsExactly(1, 2);
+  }
+
+  /**
+   * Version 5 (a step's model calls, a halted app's next inputs) after version 4, the last before
+   * it (test resource {@code evolution/TrackingEvent-v4.avsc}): it reads a version 4 event with the
+   * new fields at their defaults, and a BACKWARD registry takes it.
+   */
+  @Test
+  void version5ReadsAVersion4EventAndABackwardRegistryAcceptsIt() throws IOException {
+    Schema.Parser parser = new Schema.Parser();
+    parser.parse(StateData.getClassSchema().toString());
+    parser.parse(ErrorInfo.getClassSchema().toString());
+    Schema v4;
+    try (InputStream in =
+        TrackingEventEvolutionTest.class.getResourceAsStream("/evolution/TrackingEvent-v4.avsc")) {
+      v4 = parser.parse(in);
+    }
+    GenericRecord halted = new GenericData.Record(v4);
+    halted.put("appId", "child-1");
+    halted.put("kind", new GenericData.EnumSymbol(v4.getField("kind").schema(), "APP_ENDED"));
+    halted.put("payload", StateCodec.fromMap(Map.of()));
+    halted.put("timestampMs", 42L);
+    halted.put("nextAction", "approve");
+    halted.put("childAppIds", List.of());
+    halted.put("duplicateSubmission", false);
+    halted.put("reduced", false);
+    AvroSerde<GenericRecord> v4Serde = AvroSerde.generic(v4, registry);
+
+    TrackingEvent read = v2Serde.deserialize(TOPIC, v4Serde.serialize(TOPIC, halted));
+    assertThat(read.getNextAction()).isEqualTo("approve");
+    assertThat(read.getNextInputs()).isNull();
+    assertThat(read.getModelCalls()).isEmpty();
+
+    v2Serde.serialize(
+        TOPIC,
+        TrackingEvent.newBuilder()
+            .setAppId("job-1")
+            .setKind(EventKind.STEP_END)
+            .setPayload(StateCodec.fromMap(Map.of()))
+            .setModelCalls(List.of(new ModelCall("m", 1L, 2L, 3L)))
+            .build());
     assertThat(registry.versions("bramble.events-value")).containsExactly(1, 2);
   }
 }
