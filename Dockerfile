@@ -23,6 +23,7 @@ COPY --from=build /src/launcher/target/bramble.jar /opt/bramble/bramble.jar
 COPY --from=build /src/examples/target/bramble-examples.jar /opt/bramble/graphs/
 # Heap sized by the container's memory limit; the coordinator keeps its state under /var/lib/bramble.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \
+    BRAMBLE_HEALTH_HOST=0.0.0.0 \
     BRAMBLE_STATE_DIR=/var/lib/bramble/coordinator
 WORKDIR /var/lib/bramble
 USER 10001:10001

@@ -41,22 +41,27 @@ public final class HealthServer implements AutoCloseable {
     this.executor = executor;
   }
 
+  /** The address the endpoints listen on unless told otherwise: this machine only, as the UI's. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
   /**
-   * Serves the endpoints on {@code port} of every interface (0: a free port, see {@link #port()}).
+   * Serves the endpoints on {@code port} of {@value #DEFAULT_HOST} (0: a free port, see {@link
+   * #port()}).
    */
   public static HealthServer start(int port, Supplier<Readiness> readiness) throws IOException {
-    return start(port, readiness, null);
+    return start(DEFAULT_HOST, port, readiness, null);
   }
 
   /**
-   * As {@link #start(int, Supplier)}, also serving {@code meters} at {@value #METRICS} for
-   * Prometheus (when not null).
+   * Serves the endpoints on {@code host} ({@code 0.0.0.0}: every interface) and {@code port}, also
+   * serving {@code meters} at {@value #METRICS} for Prometheus (when not null).
    */
   public static HealthServer start(
-      int port, Supplier<Readiness> readiness, PrometheusMeterRegistry meters) throws IOException {
+      String host, int port, Supplier<Readiness> readiness, PrometheusMeterRegistry meters)
+      throws IOException {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress(port), 0);
+      server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (BindException e) {
       throw new BindException(
           "health port "
@@ -106,6 +111,11 @@ public final class HealthServer implements AutoCloseable {
   /** The port it listens on. */
   public int port() {
     return server.getAddress().getPort();
+  }
+
+  /** Where it listens. */
+  public InetSocketAddress address() {
+    return server.getAddress();
   }
 
   @Override

@@ -21,6 +21,17 @@ class HealthServerTest {
   }
 
   @Test
+  void itListensOnThisMachineOnlyUnlessToldOtherwise() throws Exception {
+    try (HealthServer local = HealthServer.start(0, () -> HealthServer.Readiness.ready("ok"));
+        HealthServer everywhere =
+            HealthServer.start("0.0.0.0", 0, () -> HealthServer.Readiness.ready("ok"), null)) {
+      assertThat(local.address().getAddress().isLoopbackAddress()).isTrue();
+      assertThat(everywhere.address().getAddress().isAnyLocalAddress()).isTrue();
+      assertThat(get(everywhere.port(), "/health/live").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void liveWhileRunningReadyOnlyWhenTheCheckSaysSo() throws Exception {
     AtomicBoolean ready = new AtomicBoolean(false);
     try (HealthServer server =
@@ -42,7 +53,8 @@ class HealthServerTest {
     var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     meters.counter("bramble.tasks.started", "worker", "w1").increment(3);
     try (HealthServer server =
-        HealthServer.start(0, () -> HealthServer.Readiness.ready("ok"), meters)) {
+        HealthServer.start(
+            HealthServer.DEFAULT_HOST, 0, () -> HealthServer.Readiness.ready("ok"), meters)) {
       HttpResponse<String> metrics = get(server.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.body()).contains("bramble_tasks_started_total{worker=\"w1\"} 3.0");

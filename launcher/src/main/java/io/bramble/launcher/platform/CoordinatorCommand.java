@@ -64,6 +64,16 @@ public final class CoordinatorCommand implements Callable<Integer> {
               + "; 0 disables).")
   Integer healthPort;
 
+  @Option(
+      names = "--health-host",
+      paramLabel = "ADDRESS",
+      description =
+          "Address of the health and metrics server (env BRAMBLE_HEALTH_HOST, file health.host;"
+              + " default "
+              + HealthServer.DEFAULT_HOST
+              + ", this machine only; 0.0.0.0 for every interface).")
+  String healthHost;
+
   public CoordinatorCommand(LauncherContext context) {
     this.context = context;
   }
@@ -85,7 +95,13 @@ public final class CoordinatorCommand implements Callable<Integer> {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     HealthServer health =
-        port == 0 ? null : HealthServer.start(port, () -> readiness(started.get()), meters);
+        port == 0
+            ? null
+            : HealthServer.start(
+                conf.string(Setting.HEALTH_HOST, healthHost, HealthServer.DEFAULT_HOST),
+                port,
+                () -> readiness(started.get()),
+                meters);
     Shutdown.runUntilSignal(
         health,
         () -> {

@@ -84,6 +84,12 @@ public enum Setting {
       "health.port",
       "8090 (coordinator), 8091 (worker)",
       "HTTP port of /health/live and /health/ready; 0 disables"),
+  HEALTH_HOST(
+      "coordinator/worker --health-host",
+      "BRAMBLE_HEALTH_HOST",
+      "health.host",
+      "127.0.0.1",
+      "address of the health and metrics server (0.0.0.0: every interface)"),
   UI_PORT("ui --port", "BRAMBLE_UI_PORT", "ui.port", "8080", "HTTP port of the web UI"),
   UI_HOST(
       "ui --host",
