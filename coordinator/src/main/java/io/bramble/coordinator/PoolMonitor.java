@@ -174,7 +174,7 @@ final class PoolMonitor implements AutoCloseable {
 
   private void check(String pool, long now) throws Exception {
     Seen seen = pools.get(pool);
-    String group = WorkerGroups.of(pool);
+    String group = WorkerGroups.of(cluster.topics(), pool);
     String topic = cluster.topics().tasks(pool);
     int workers = members(group);
     List<TopicPartition> partitions = TopicReader.partitionsOf(reader, topic);

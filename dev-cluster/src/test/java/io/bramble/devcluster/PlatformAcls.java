@@ -43,7 +43,7 @@ final class PlatformAcls {
     }
     acls.add(
         allow(user, ResourceType.GROUP, applicationId, PatternType.LITERAL, AclOperation.READ));
-    // Prefixed: every pool's group (bramble-workers.<pool>) too.
+    // Prefixed: every pool's group (<prefix>workers.<pool>) too.
     acls.add(allow(user, ResourceType.GROUP, workerGroup, PatternType.PREFIXED, AclOperation.READ));
     // exactly-once: the Streams producers' transactional ids are <application id>-<process
     // id>-<thread>

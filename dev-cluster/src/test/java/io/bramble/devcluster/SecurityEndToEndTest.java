@@ -9,12 +9,14 @@ import io.bramble.client.JobStatus;
 import io.bramble.coordinator.Coordinator;
 import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.core.registry.GraphRegistry;
+import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedKafka;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicSetup;
 import io.bramble.runtime.Topics;
+import io.bramble.runtime.WorkerGroups;
 import io.bramble.schemas.BrambleSchemas;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import io.bramble.schemas.registry.SchemaRegistryException;
@@ -81,7 +83,7 @@ class SecurityEndToEndTest {
               PlatformAcls.platform(
                   "bramble",
                   TOPICS,
-                  WorkerConfig.DEFAULT_GROUP,
+                  WorkerGroups.of(TOPICS, Pools.DEFAULT),
                   EmbeddedSchemaRegistry.DEFAULT_TOPIC))
           .all()
           .get(30, TimeUnit.SECONDS);
@@ -90,7 +92,7 @@ class SecurityEndToEndTest {
           PlatformAcls.platform(
                       "bramble",
                       TOPICS,
-                      WorkerConfig.DEFAULT_GROUP,
+                      WorkerGroups.of(TOPICS, Pools.DEFAULT),
                       EmbeddedSchemaRegistry.DEFAULT_TOPIC)
                   .size()
               + PlatformAcls.client("client", TOPICS).size();

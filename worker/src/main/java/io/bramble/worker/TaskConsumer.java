@@ -1,6 +1,7 @@
 package io.bramble.worker;
 
 import io.bramble.core.runtime.Pools;
+import io.bramble.runtime.LegacyWorkerOffsets;
 import io.bramble.runtime.WorkerGroups;
 import io.confluent.parallelconsumer.ParallelConsumerOptions;
 import io.confluent.parallelconsumer.ParallelConsumerOptions.CommitMode;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -108,6 +110,7 @@ final class TaskConsumer implements AutoCloseable {
   }
 
   void start() {
+    adoptLegacyOffsets();
     startConsuming();
     watchdog.scheduleWithFixedDelay(this::restartIfFailed, 1, 1, TimeUnit.SECONDS);
   }
@@ -138,9 +141,23 @@ final class TaskConsumer implements AutoCloseable {
     }
   }
 
+  private String group() {
+    return WorkerGroups.of(config.cluster().topics(), pool);
+  }
+
+  /** Once, before this pool's group first consumes: see {@link LegacyWorkerOffsets}. */
+  private void adoptLegacyOffsets() {
+    try (Admin admin = Admin.create(config.cluster().clientProps())) {
+      LegacyWorkerOffsets.adopt(admin, WorkerGroups.legacy(pool), group(), topic());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the task consumer", e);
+    }
+  }
+
   private Map<String, Object> consumerProps() {
     Map<String, Object> props = new HashMap<>(config.cluster().clientProps());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, WorkerGroups.of(pool));
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group());
     props.put(
         ConsumerConfig.CLIENT_ID_CONFIG,
         config.workerId() + "-tasks" + (Pools.DEFAULT.equals(pool) ? "" : "." + pool));

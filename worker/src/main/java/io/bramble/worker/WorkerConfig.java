@@ -2,7 +2,6 @@ package io.bramble.worker;
 
 import io.bramble.core.runtime.Pools;
 import io.bramble.runtime.ClusterConfig;
-import io.bramble.runtime.WorkerGroups;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
@@ -17,8 +16,6 @@ import java.util.UUID;
  */
 public record WorkerConfig(
     ClusterConfig cluster, String workerId, Map<String, Integer> pools, Duration sessionTimeout) {
-  /** The default pool's group; a pool's group is {@link WorkerGroups#of}. */
-  public static final String DEFAULT_GROUP = WorkerGroups.DEFAULT;
 
   /**
    * Tasks run at once. A task spends most of its time waiting for the broker to acknowledge its
