@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public final class LegacyWorkerOffsets {
   private static final Logger log = LoggerFactory.getLogger(LegacyWorkerOffsets.class);
 
+  /** How long each call may take: a worker starting while the cluster is away is not held up. */
+  private static final int CALL_TIMEOUT_MS = 10_000;
+
   private LegacyWorkerOffsets() {}
 
   /** Adopts the legacy group's offsets of {@code topic} for {@code group}; true when it did. */
@@ -35,7 +40,11 @@ public final class LegacyWorkerOffsets {
       if (old.isEmpty()) {
         return false;
       }
-      admin.alterConsumerGroupOffsets(group, old).all().get(30, TimeUnit.SECONDS);
+      admin
+          .alterConsumerGroupOffsets(
+              group, old, new AlterConsumerGroupOffsetsOptions().timeoutMs(CALL_TIMEOUT_MS))
+          .all()
+          .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS);
       log.info(
           "group {} takes the committed offsets of {} on {} (its name before groups followed the"
               + " topic prefix): {} partitions; the old group can be deleted",
@@ -45,7 +54,8 @@ public final class LegacyWorkerOffsets {
           old.size());
       return true;
     } catch (ExecutionException | TimeoutException e) {
-      // Another worker of the new version adopted them and joined first (the group is not empty).
+      // Another worker of the new version adopted them and joined first (the group is not empty),
+      // the cluster is away (the consumer will wait for it), or no right to read the old group.
       log.info(
           "group {} did not take the offsets of {} on {}: {}",
           group,
@@ -61,9 +71,10 @@ public final class LegacyWorkerOffsets {
       throws InterruptedException, ExecutionException, TimeoutException {
     Map<TopicPartition, OffsetAndMetadata> of = new HashMap<>();
     admin
-        .listConsumerGroupOffsets(group)
+        .listConsumerGroupOffsets(
+            group, new ListConsumerGroupOffsetsOptions().timeoutMs(CALL_TIMEOUT_MS))
         .partitionsToOffsetAndMetadata()
-        .get(30, TimeUnit.SECONDS)
+        .get(CALL_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .forEach(
             (tp, offset) -> {
               if (tp.topic().equals(topic) && offset != null) {

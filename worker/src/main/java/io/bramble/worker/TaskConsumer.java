@@ -147,11 +147,14 @@ final class TaskConsumer implements AutoCloseable {
 
   /** Once, before this pool's group first consumes: see {@link LegacyWorkerOffsets}. */
   private void adoptLegacyOffsets() {
-    try (Admin admin = Admin.create(config.cluster().clientProps())) {
+    Admin admin = Admin.create(config.cluster().clientProps());
+    try {
       LegacyWorkerOffsets.adopt(admin, WorkerGroups.legacy(pool), group(), topic());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the task consumer", e);
+    } finally {
+      admin.close(Duration.ofSeconds(1)); // a call timed out is dropped, not waited for
     }
   }
 
