@@ -64,10 +64,12 @@ public final class HealthServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(host, port), 0);
     } catch (BindException e) {
       throw new BindException(
-          "health port "
+          "the health server cannot listen on "
+              + host
+              + ":"
               + port
-              + " is in use (set --health-port or "
-              + "BRAMBLE_HEALTH_PORT; 0 disables): "
+              + ", in use or not an address of this machine (set --health-host/--health-port or"
+              + " BRAMBLE_HEALTH_HOST/BRAMBLE_HEALTH_PORT; port 0 disables): "
               + e.getMessage());
     }
     install(server, readiness);

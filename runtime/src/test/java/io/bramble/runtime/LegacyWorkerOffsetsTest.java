@@ -1,16 +1,20 @@
 package io.bramble.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bramble.core.runtime.Pools;
 import io.bramble.embedded.EmbeddedKafka;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +51,8 @@ class LegacyWorkerOffsetsTest {
       String group = WorkerGroups.of(mine, Pools.DEFAULT);
       assertThat(group).isEqualTo("mine.workers");
 
-      assertThat(LegacyWorkerOffsets.adopt(admin, legacy, group, mine.tasks())).isTrue();
+      assertThat(LegacyWorkerOffsets.adopt(admin, legacy, group, mine.tasks(), Duration.ZERO))
+          .isTrue();
       assertThat(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get())
           .containsOnly(
               Map.entry(new TopicPartition(mine.tasks(), 0), new OffsetAndMetadata(7)),
@@ -59,7 +64,8 @@ class LegacyWorkerOffsetsTest {
               group, Map.of(new TopicPartition(mine.tasks(), 0), new OffsetAndMetadata(9)))
           .all()
           .get();
-      assertThat(LegacyWorkerOffsets.adopt(admin, legacy, group, mine.tasks())).isFalse();
+      assertThat(LegacyWorkerOffsets.adopt(admin, legacy, group, mine.tasks(), Duration.ZERO))
+          .isFalse();
       assertThat(
               admin
                   .listConsumerGroupOffsets(group)
@@ -75,9 +81,62 @@ class LegacyWorkerOffsetsTest {
                   admin,
                   legacy,
                   WorkerGroups.of(new Topics("fresh."), Pools.DEFAULT),
-                  "fresh.tasks"))
+                  "fresh.tasks",
+                  Duration.ZERO))
           .isFalse();
       assertThat(WorkerGroups.of(mine, "gpu")).isEqualTo("mine.workers.gpu");
+    }
+  }
+
+  @Test
+  void anOldWorkerStillConsumingTheTopicStopsTheUpgradeUntilItLeaves(@TempDir Path dir)
+      throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start();
+        Admin admin =
+            Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+      String topic = "busy.tasks";
+      admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+      String legacy = WorkerGroups.legacy(Pools.DEFAULT);
+      KafkaConsumer<byte[], byte[]> oldWorker =
+          new KafkaConsumer<>(
+              Map.of(
+                  "bootstrap.servers", kafka.bootstrapServers(),
+                  "group.id", legacy,
+                  "enable.auto.commit", "false",
+                  "key.deserializer", ByteArrayDeserializer.class.getName(),
+                  "value.deserializer", ByteArrayDeserializer.class.getName()));
+      oldWorker.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (oldWorker.assignment().isEmpty() && System.nanoTime() < deadline) {
+        oldWorker.poll(Duration.ofMillis(100));
+      }
+      oldWorker.commitSync(Map.of(new TopicPartition(topic, 0), new OffsetAndMetadata(5)));
+
+      assertThatThrownBy(
+              () ->
+                  LegacyWorkerOffsets.adopt(
+                      admin, legacy, "busy.workers", topic, Duration.ofSeconds(1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("still consume busy.tasks in group bramble-workers")
+          .hasMessageContaining("stop them");
+      assertThat(
+              admin.listConsumerGroupOffsets("busy.workers").partitionsToOffsetAndMetadata().get())
+          .as("nothing taken while they run")
+          .isEmpty();
+
+      oldWorker.close(); // it leaves its group
+      assertThat(
+              LegacyWorkerOffsets.adopt(
+                  admin, legacy, "busy.workers", topic, Duration.ofSeconds(30)))
+          .isTrue();
+      assertThat(
+              admin
+                  .listConsumerGroupOffsets("busy.workers")
+                  .partitionsToOffsetAndMetadata()
+                  .get()
+                  .get(new TopicPartition(topic, 0))
+                  .offset())
+          .isEqualTo(5);
     }
   }
 }

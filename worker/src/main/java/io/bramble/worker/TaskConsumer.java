@@ -149,7 +149,12 @@ final class TaskConsumer implements AutoCloseable {
   private void adoptLegacyOffsets() {
     Admin admin = Admin.create(config.cluster().clientProps());
     try {
-      LegacyWorkerOffsets.adopt(admin, WorkerGroups.legacy(pool), group(), topic());
+      LegacyWorkerOffsets.adopt(
+          admin,
+          WorkerGroups.legacy(pool),
+          group(),
+          topic(),
+          LegacyWorkerOffsets.OLD_WORKERS_LEAVE_WITHIN);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the task consumer", e);
