@@ -50,13 +50,19 @@ public final class OfflineChatModel implements ChatModel {
         onToken.accept(piece);
       }
     }
+    String prompt = String.join(" ", messages.stream().map(ChatMessage::content).toList());
+    recordCall(prompt, reply.toString(), started);
+    return reply.toString();
+  }
+
+  /**
+   * Records a call of an offline stand-in model (this one, or an example's) in its step, as model
+   * {@value #MODEL}, the words of {@code prompt} and {@code reply} counted as tokens.
+   */
+  public static void recordCall(String prompt, String reply, long startedNanos) {
     ModelCalls.record(
         new ModelCall(
-            MODEL,
-            messages.stream().mapToLong(m -> words(m.content())).sum(),
-            words(reply.toString()),
-            (System.nanoTime() - started) / 1_000_000));
-    return reply.toString();
+            MODEL, words(prompt), words(reply), (System.nanoTime() - startedNanos) / 1_000_000));
   }
 
   /** Its stand-in for a tokenizer. */

@@ -51,12 +51,11 @@ final class CrossSiteGuard {
     return null;
   }
 
-  /** Why a request that changes something must be refused, or null when it may go on. */
+  /**
+   * Why a request that changes something must be refused, or null when it may go on; on top of
+   * {@link #hostRefusal}, which the server applies to every request.
+   */
   String refusal(Headers headers) {
-    String hostRefusal = hostRefusal(headers);
-    if (hostRefusal != null) {
-      return hostRefusal;
-    }
     String host = headers.getFirst("Host");
     String site = headers.getFirst("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin")) {

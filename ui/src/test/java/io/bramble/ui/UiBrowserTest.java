@@ -291,12 +291,7 @@ class UiBrowserTest {
   @Test
   void aHaltedFanOutShowsItsParallelStepAndAWaitingChildWhereItWaits() throws Exception {
     String job = "ui-halted-1";
-    try (JobClient client = cluster.client()) {
-      JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
-      client.submit(request);
-      assertThat(client.await(request, Duration.ofMinutes(1), null).status())
-          .isEqualTo(JobStatus.HALTED);
-    }
+    submitHaltedBeforeApprove(job);
 
     browser.get(ui.url() + "app?id=" + job);
     until(
@@ -325,12 +320,7 @@ class UiBrowserTest {
   @Test
   void aHaltedJobIsAnsweredFromThePage() throws Exception {
     String job = "ui-answer-1";
-    try (JobClient client = cluster.client()) {
-      JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
-      client.submit(request);
-      assertThat(client.await(request, Duration.ofMinutes(1), null).status())
-          .isEqualTo(JobStatus.HALTED);
-    }
+    submitHaltedBeforeApprove(job);
     browser.get(ui.url() + "app?id=" + job);
     // the children's halts reach the page by their own events: wait for both
     until(
@@ -339,8 +329,7 @@ class UiBrowserTest {
                 == 3);
 
     // The phone waits for a person: its page says what approve takes, and asks for it.
-    click(By.xpath("//p[@id='waiting']//a[text()='phone:1100']"));
-    until(b -> b.findElement(By.id("resume-form")).isDisplayed());
+    openWaitingChild("phone:1100");
     assertThat(text(By.id("resume-panel"))).contains("Waits before approve", "verdict (required)");
     browser.findElement(By.cssSelector("#resume-form input[name='verdict']")).sendKeys("rejected");
     ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0)");
@@ -351,8 +340,7 @@ class UiBrowserTest {
 
     // The laptop too; then the job ends with the person's answers.
     browser.get(ui.url() + "app?id=" + job);
-    click(By.xpath("//p[@id='waiting']//a[text()='laptop:900']"));
-    until(b -> b.findElement(By.id("resume-form")).isDisplayed());
+    openWaitingChild("laptop:900");
     browser.findElement(By.cssSelector("#resume-form input[name='verdict']")).sendKeys("approved");
     click(By.id("resume-submit"));
     assertThat(answer()).startsWith("Resumed at step");
@@ -425,6 +413,22 @@ class UiBrowserTest {
                     By.cssSelector(
                         "details.step[data-action='index_all'] > summary > .step-duration"))))
         .isGreaterThanOrEqualTo(embedMs / 1000.0);
+  }
+
+  /** An approvals job halted before approve: its two pricey requests wait for a person. */
+  private void submitHaltedBeforeApprove(String job) throws Exception {
+    try (JobClient client = cluster.client()) {
+      JobRequest request = JobClient.job(job, "approvals").haltBefore("approve").build();
+      client.submit(request);
+      assertThat(client.await(request, Duration.ofMinutes(1), null).status())
+          .isEqualTo(JobStatus.HALTED);
+    }
+  }
+
+  /** From the job's page, the page of its waiting child {@code label}, with its resume form. */
+  private void openWaitingChild(String label) {
+    click(By.xpath("//p[@id='waiting']//a[text()='" + label + "']"));
+    until(b -> b.findElement(By.id("resume-form")).isDisplayed());
   }
 
   /** The page's answer to a resume, once it has one. */

@@ -254,14 +254,8 @@ class UiStoreTest {
             });
 
     // The worker that reduces reports the step with its reduce's own start, 4 s later.
-    apply(
-        index,
-        TrackingEvents.stepEnded(
-            new StepEnd("job", null, 0, "fan", Map.of(), State.of("n", 2L), null, 5_000, 5_017),
-            null,
-            "job",
-            "w",
-            null));
+    stepEnded(
+        index, new StepEnd("job", null, 0, "fan", Map.of(), State.of("n", 2L), null, 5_000, 5_017));
     apply(index, TrackingEvents.jobDone("job", 0L, "fan", AppStatus.COMPLETED, null, "c", 5_030));
     JsonNode done = index.detail("job").orElseThrow();
     assertThat(done.get("steps").get(0).get("duration_ms").asLong()).isEqualTo(4_017);
@@ -285,42 +279,32 @@ class UiStoreTest {
     apply(
         index,
         TrackingEvents.fannedOut("job", 0L, "fan", "job", 0, List.of("a", "b"), 2, "c", 1_000));
-    apply(
+    stepEnded(
         index,
-        TrackingEvents.stepEnded(
-            new StepEnd(
-                "a",
-                null,
-                0,
-                "ask",
-                Map.of(),
-                State.empty(),
-                null,
-                1_100,
-                1_300,
-                List.of(new ModelCall("big", 100, 20, 150), new ModelCall("small", 10, 2, 30))),
+        new StepEnd(
+            "a",
             null,
-            "job",
-            "w",
-            null));
-    apply(
+            0,
+            "ask",
+            Map.of(),
+            State.empty(),
+            null,
+            1_100,
+            1_300,
+            List.of(new ModelCall("big", 100, 20, 150), new ModelCall("small", 10, 2, 30))));
+    stepEnded(
         index,
-        TrackingEvents.stepEnded(
-            new StepEnd(
-                "b",
-                null,
-                0,
-                "ask",
-                Map.of(),
-                State.empty(),
-                null,
-                1_100,
-                1_200,
-                List.of(new ModelCall("big", 50, 5, 70))),
+        new StepEnd(
+            "b",
             null,
-            "job",
-            "w",
-            null));
+            0,
+            "ask",
+            Map.of(),
+            State.empty(),
+            null,
+            1_100,
+            1_200,
+            List.of(new ModelCall("big", 50, 5, 70))));
 
     JsonNode a = index.detail("a").orElseThrow();
     assertThat(a.get("steps").get(0).get("model_calls")).hasSize(2);
@@ -373,14 +357,8 @@ class UiStoreTest {
   void aHaltedAppsCurrentActionIsTheOneItWaitsInFrontOf() {
     AppIndex index = new AppIndex();
     apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
-    apply(
-        index,
-        TrackingEvents.stepEnded(
-            new StepEnd("job", null, 0, "assess", Map.of(), State.of("n", 2L), null, 100, 105),
-            null,
-            "job",
-            "w",
-            null));
+    stepEnded(
+        index, new StepEnd("job", null, 0, "assess", Map.of(), State.of("n", 2L), null, 100, 105));
     index.appEnded("job", "HALTED", "approve", null, 200);
 
     assertThat(index.detail("job").orElseThrow().get("current_action").asText())
@@ -564,6 +542,11 @@ class UiStoreTest {
             "num_drafts &lt; max_drafts",
             "feedback == &quot;&quot;",
             "data-from=\"edit\" data-to=\"write\"");
+  }
+
+  /** {@code step}'s end, as a worker of job "job" reports it. */
+  private static void stepEnded(AppIndex index, StepEnd step) {
+    apply(index, TrackingEvents.stepEnded(step, null, "job", "w", null));
   }
 
   private static void apply(AppIndex index, TrackingEvent e) {

@@ -1,13 +1,12 @@
 package io.bramble.examples.poems;
 
-import io.bramble.core.tracking.ModelCall;
-import io.bramble.core.tracking.ModelCalls;
 import io.bramble.llm.OfflineChatModel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -143,7 +142,15 @@ public final class OfflinePoemModel implements PoemModel {
         };
     String draft = title + "\n" + body;
     stream(draft, tokens);
-    recordCall(words(poemType, subject, previousDraft, feedback), words(draft), started);
+    OfflineChatModel.recordCall(
+        String.join(
+            " ",
+            poemType,
+            subject,
+            Objects.toString(previousDraft, ""),
+            Objects.toString(feedback, "")),
+        draft,
+        started);
     return draft;
   }
 
@@ -170,7 +177,7 @@ public final class OfflinePoemModel implements PoemModel {
   public String edit(String poemType, String subject, int draftNumber, String draft) {
     long started = System.nanoTime();
     String feedback = feedback(poemType, subject, draftNumber);
-    recordCall(words(poemType, subject, draft), words(feedback), started);
+    OfflineChatModel.recordCall(String.join(" ", poemType, subject, draft), feedback, started);
     return feedback;
   }
 
@@ -186,27 +193,6 @@ public final class OfflinePoemModel implements PoemModel {
         + ": "
         + String.format(Locale.ROOT, pick(FEEDBACK, seed), subject)
         + ".";
-  }
-
-  /**
-   * A call as a model's would be recorded in its step: words counted where a model counts tokens.
-   */
-  private static void recordCall(long wordsIn, long wordsOut, long startedNanos) {
-    ModelCalls.record(
-        new ModelCall(
-            OfflineChatModel.MODEL,
-            wordsIn,
-            wordsOut,
-            (System.nanoTime() - startedNanos) / 1_000_000));
-  }
-
-  private static long words(String... texts) {
-    long n = 0;
-    for (String t : texts) {
-      String stripped = t == null ? "" : t.strip();
-      n += stripped.isEmpty() ? 0 : stripped.split("\\s+").length;
-    }
-    return n;
   }
 
   private static String pick(List<String> words, int seed) {

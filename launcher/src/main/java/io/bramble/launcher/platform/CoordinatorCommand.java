@@ -5,6 +5,7 @@ import io.bramble.coordinator.CoordinatorConfig;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.HealthOptions;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.HealthServer;
@@ -55,24 +56,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
               + ").")
   Long commitIntervalMs;
 
-  @Option(
-      names = "--health-port",
-      paramLabel = "PORT",
-      description =
-          "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
-              + DEFAULT_HEALTH_PORT
-              + "; 0 disables).")
-  Integer healthPort;
-
-  @Option(
-      names = "--health-host",
-      paramLabel = "ADDRESS",
-      description =
-          "Address of the health and metrics server (env BRAMBLE_HEALTH_HOST, file health.host;"
-              + " default "
-              + HealthServer.DEFAULT_HOST
-              + ", this machine only; 0.0.0.0 for every interface).")
-  String healthHost;
+  @Mixin HealthOptions healthOptions;
 
   public CoordinatorCommand(LauncherContext context) {
     this.context = context;
@@ -89,19 +73,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
             commitIntervalMs,
             CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
             1);
-    int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
 
     AtomicReference<Coordinator> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     HealthServer health =
-        port == 0
-            ? null
-            : HealthServer.start(
-                conf.string(Setting.HEALTH_HOST, healthHost, HealthServer.DEFAULT_HOST),
-                port,
-                () -> readiness(started.get()),
-                meters);
+        healthOptions.start(conf, DEFAULT_HEALTH_PORT, () -> readiness(started.get()), meters);
     Shutdown.runUntilSignal(
         health,
         () -> {

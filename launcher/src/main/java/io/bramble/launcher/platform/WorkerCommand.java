@@ -4,6 +4,7 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.launcher.settings.ClusterOptions;
 import io.bramble.launcher.settings.Configuration;
+import io.bramble.launcher.settings.HealthOptions;
 import io.bramble.launcher.settings.Setting;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.HealthServer;
@@ -70,24 +71,7 @@ public final class WorkerCommand implements Callable<Integer> {
           "This worker's name in logs and client ids (env BRAMBLE_WORKER_ID, file worker.id; default: random).")
   String workerId;
 
-  @Option(
-      names = "--health-port",
-      paramLabel = "PORT",
-      description =
-          "Port of /health/live and /health/ready (env BRAMBLE_HEALTH_PORT, file health.port; default "
-              + DEFAULT_HEALTH_PORT
-              + "; 0 disables).")
-  Integer healthPort;
-
-  @Option(
-      names = "--health-host",
-      paramLabel = "ADDRESS",
-      description =
-          "Address of the health and metrics server (env BRAMBLE_HEALTH_HOST, file health.host;"
-              + " default "
-              + HealthServer.DEFAULT_HOST
-              + ", this machine only; 0.0.0.0 for every interface).")
-  String healthHost;
+  @Mixin HealthOptions healthOptions;
 
   public WorkerCommand(LauncherContext context) {
     this.context = context;
@@ -106,20 +90,13 @@ public final class WorkerCommand implements Callable<Integer> {
     if (id != null) {
       worker = worker.withWorkerId(id);
     }
-    int port = conf.port(Setting.HEALTH_PORT, healthPort, DEFAULT_HEALTH_PORT);
 
     // Set once start() has returned: reading it first makes the worker's own fields visible here.
     AtomicReference<Worker> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     HealthServer health =
-        port == 0
-            ? null
-            : HealthServer.start(
-                conf.string(Setting.HEALTH_HOST, healthHost, HealthServer.DEFAULT_HOST),
-                port,
-                () -> readiness(started.get()),
-                meters);
+        healthOptions.start(conf, DEFAULT_HEALTH_PORT, () -> readiness(started.get()), meters);
     WorkerConfig settings = worker;
     Shutdown.runUntilSignal(
         health,

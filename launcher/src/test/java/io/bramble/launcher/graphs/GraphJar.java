@@ -77,14 +77,8 @@ final class GraphJar {
         throw new IllegalStateException(
             "the graph sources do not compile:\n" + errors.toString(StandardCharsets.UTF_8));
       }
-      Path classes = work.resolve("classes");
-      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-          Stream<Path> files = Files.walk(classes)) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-          out.write(Files.readAllBytes(f));
-          out.closeEntry();
-        }
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+        addClasses(out, work.resolve("classes"));
         if (!providers.isEmpty()) {
           out.putNextEntry(new JarEntry(SERVICES));
           out.write((String.join("\n", providers) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -94,6 +88,17 @@ final class GraphJar {
       return jar;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Adds every file under {@code classes} to {@code out}, at its path below it. */
+  static void addClasses(JarOutputStream out, Path classes) throws IOException {
+    try (Stream<Path> files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+        out.write(Files.readAllBytes(f));
+        out.closeEntry();
+      }
     }
   }
 

@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,13 +93,8 @@ class GuideProjectTest {
     Path classes = Path.of(Graph.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path jar = artifact(repository, "bramble-core", "jar");
     if (Files.isDirectory(classes)) { // in the reactor: core's target/classes
-      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-          Stream<Path> files = Files.walk(classes)) {
-        for (Path f : files.filter(Files::isRegularFile).toList()) {
-          out.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
-          out.write(Files.readAllBytes(f));
-          out.closeEntry();
-        }
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+        GraphJar.addClasses(out, classes);
       }
     } else {
       Files.copy(classes, jar);

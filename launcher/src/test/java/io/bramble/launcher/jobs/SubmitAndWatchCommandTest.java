@@ -39,9 +39,7 @@ class SubmitAndWatchCommandTest {
   @Test
   void submitWaitPrintsTheFinalStateAndWatchFollowsTheJob() {
     Console submit = new Console();
-    String[] where = {
-      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
-    };
+    String[] where = where();
     int code =
         submit.run(
             concat(
@@ -66,9 +64,7 @@ class SubmitAndWatchCommandTest {
 
   @Test
   void submitTakesTheGraphsOwnFlagsAsRunDoesAndNamesThemWhenOneIsMisspelt() {
-    String[] where = {
-      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
-    };
+    String[] where = where();
     Console submit = new Console();
     int code =
         submit.run(
@@ -145,9 +141,7 @@ class SubmitAndWatchCommandTest {
 
   @Test
   void submitHaltBeforeWaitsForAPersonAndResumeContinuesEachWaitingChild() {
-    String[] where = {
-      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
-    };
+    String[] where = where();
     Console submit = new Console();
     int code =
         submit.run(
@@ -238,9 +232,7 @@ class SubmitAndWatchCommandTest {
   @Test
   void submitWaitStreamPrintsEachChildsDraftsAsTheyComeThenWatchStreamJsonReplaysThem()
       throws Exception {
-    String[] where = {
-      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
-    };
+    String[] where = where();
     Console submit = new Console();
     int code =
         submit.run(
@@ -331,5 +323,12 @@ class SubmitAndWatchCommandTest {
     String[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
+  }
+
+  /** The dev cluster's flags, as a user passes them. */
+  private String[] where() {
+    return new String[] {
+      "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url", cluster.registryUrl()
+    };
   }
 }
