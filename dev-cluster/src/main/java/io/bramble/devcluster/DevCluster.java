@@ -150,7 +150,16 @@ public final class DevCluster implements AutoCloseable {
       for (int i = 0; i < workers; i++) {
         c.startWorker();
       }
+      if (workers <= partitions) {
+        // A job submitted before the group settles could have its running step handed to a worker
+        // that joined late, and run twice (seen in CI: a streaming child spoke twice).
+        c.awaitWorkersAssigned(Duration.ofSeconds(60));
+      }
       return c;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.close();
+      throw new IllegalStateException("interrupted while starting the workers", e);
     } catch (RuntimeException e) {
       c.close();
       throw e;

@@ -124,7 +124,6 @@ class SlowReduceTest {
     try (DevCluster cluster =
             DevCluster.start(dir, GraphRegistry.of(new SlowReduce()), 2, PARTITIONS);
         JobClient client = cluster.client()) {
-      cluster.awaitWorkersAssigned(Duration.ofMinutes(1));
       String slowId = "slow-1";
       String quickId = "quick-1";
       for (int i = 2;
