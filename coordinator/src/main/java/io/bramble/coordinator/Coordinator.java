@@ -1,5 +1,6 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Replication;
 import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.avro.StoredRef;
@@ -86,6 +87,10 @@ public final class Coordinator implements AutoCloseable {
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(POLL_MS, config.commitIntervalMs())));
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // Changelogs and repartition topics are replicated as Bramble's own topics are.
+    Replication replication = config.cluster().replication();
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication.factor());
+    replication.topicConfigs().forEach((k, v) -> p.put(StreamsConfig.topicPrefix(k), v));
     p.put("processing.exception.handler.global.enabled", true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                             (builder.user + ":" + builder.password)
                                 .getBytes(StandardCharsets.UTF_8)))
                 .getBytes(StandardCharsets.UTF_8);
-    this.store = new SchemaStore(builder.bootstrapServers, builder.topic, builder.clientProperties);
+    this.store =
+        new SchemaStore(
+            builder.bootstrapServers,
+            builder.topic,
+            builder.replicationFactor,
+            builder.clientProperties);
     HttpServer http;
     try {
       http = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 64);
@@ -373,6 +379,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private int port;
     private String host = "localhost";
     private String topic = DEFAULT_TOPIC;
+    private Optional<Short> replicationFactor = Optional.empty();
     private String user;
     private String password;
     private final Map<String, String> clientProperties = new LinkedHashMap<>();
@@ -399,6 +406,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     /** The compacted topic holding the registry's state; {@code _schemas} unless set. */
     public Builder topic(String topic) {
       this.topic = Objects.requireNonNull(topic, "topic");
+      return this;
+    }
+
+    /**
+     * Replicas of the topic when the registry creates it; the brokers' {@code
+     * default.replication.factor} unless set. Without the topic no record decodes: on a cluster of
+     * several brokers, replicate it as much as Bramble's own topics.
+     */
+    public Builder replicationFactor(int replicationFactor) {
+      if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "replication factor must be at least 1: " + replicationFactor);
+      }
+      this.replicationFactor = Optional.of((short) replicationFactor);
       return this;
     }
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -66,9 +67,13 @@ final class SchemaStore implements AutoCloseable {
    * producer and consumer; the settings the store relies on (acks, idempotence, isolation level,
    * bootstrap servers) win over them.
    */
-  SchemaStore(String bootstrapServers, String topic, Map<String, String> clientProperties) {
+  SchemaStore(
+      String bootstrapServers,
+      String topic,
+      Optional<Short> replicationFactor,
+      Map<String, String> clientProperties) {
     this.partition = new TopicPartition(topic, 0);
-    createTopic(bootstrapServers, topic, clientProperties);
+    createTopic(bootstrapServers, topic, replicationFactor, clientProperties);
 
     Properties p = new Properties();
     p.putAll(clientProperties);
@@ -99,14 +104,18 @@ final class SchemaStore implements AutoCloseable {
     }
   }
 
+  /** One partition, compacted, replicated as the brokers' default unless told otherwise. */
   private static void createTopic(
-      String bootstrapServers, String topic, Map<String, String> clientProperties) {
+      String bootstrapServers,
+      String topic,
+      Optional<Short> replicationFactor,
+      Map<String, String> clientProperties) {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     try (Admin admin = Admin.create(p)) {
       NewTopic newTopic =
-          new NewTopic(topic, 1, (short) 1)
+          new NewTopic(topic, Optional.of(1), replicationFactor)
               .configs(
                   Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       try {

@@ -17,10 +17,29 @@ public record ClusterConfig(
     Topics topics,
     int partitions,
     Map<String, String> clientProperties,
-    ValueStoreConfig values) {
+    ValueStoreConfig values,
+    Replication replication) {
 
   public ClusterConfig {
     clientProperties = Map.copyOf(clientProperties);
+  }
+
+  /** A cluster whose topics take the brokers' replication defaults. */
+  public ClusterConfig(
+      String bootstrapServers,
+      String registryUrl,
+      Topics topics,
+      int partitions,
+      Map<String, String> clientProperties,
+      ValueStoreConfig values) {
+    this(
+        bootstrapServers,
+        registryUrl,
+        topics,
+        partitions,
+        clientProperties,
+        values,
+        Replication.DEFAULTS);
   }
 
   /** A cluster whose large state values go to the default store (its values topic). */
@@ -36,13 +55,20 @@ public record ClusterConfig(
         topics,
         partitions,
         clientProperties,
-        ValueStoreConfig.defaults());
+        ValueStoreConfig.defaults(),
+        Replication.DEFAULTS);
   }
 
   /** This cluster with its large state values kept as {@code values} says. */
   public ClusterConfig withValues(ValueStoreConfig values) {
     return new ClusterConfig(
-        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values, replication);
+  }
+
+  /** This cluster with the topics Bramble creates replicated as {@code replication} says. */
+  public ClusterConfig withReplication(Replication replication) {
+    return new ClusterConfig(
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values, replication);
   }
 
   public static ClusterConfig of(String bootstrapServers, String registryUrl) {
@@ -51,12 +77,12 @@ public record ClusterConfig(
 
   public ClusterConfig withTopics(Topics topics) {
     return new ClusterConfig(
-        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values, replication);
   }
 
   public ClusterConfig withPartitions(int partitions) {
     return new ClusterConfig(
-        bootstrapServers, registryUrl, topics, partitions, clientProperties, values);
+        bootstrapServers, registryUrl, topics, partitions, clientProperties, values, replication);
   }
 
   /**
@@ -100,6 +126,8 @@ public record ClusterConfig(
         + shown
         + ", values="
         + values
+        + ", replication="
+        + replication
         + "]";
   }
 

@@ -2,6 +2,7 @@ package io.bramble.launcher.settings;
 
 import io.bramble.launcher.LauncherContext;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Replication;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.values.ValueStoreConfig;
 import java.nio.file.Path;
@@ -48,6 +49,20 @@ public final class ClusterOptions {
       description =
           "Partitions of topics Bramble creates (env BRAMBLE_PARTITIONS, file partitions; default 4).")
   Integer partitions;
+
+  @Option(
+      names = "--replication-factor",
+      paramLabel = "N",
+      description =
+          "Replicas of every topic Bramble creates, Kafka Streams' too (env BRAMBLE_REPLICATION_FACTOR, file replication.factor; default: the brokers' default.replication.factor).")
+  Integer replicationFactor;
+
+  @Option(
+      names = "--min-insync-replicas",
+      paramLabel = "N",
+      description =
+          "Replicas that must hold a write to those topics (env BRAMBLE_MIN_INSYNC_REPLICAS, file min.insync.replicas; default 2 with a replication factor of 3 or more, else 1; without a replication factor, the brokers' default).")
+  Integer minInsyncReplicas;
 
   @Option(
       names = "--client-property",
@@ -126,7 +141,30 @@ public final class ClusterOptions {
     conf.checkClientProperties(clientProperties);
     Map<String, String> client = new LinkedHashMap<>(conf.clientProperties());
     client.putAll(clientProperties);
-    return new ClusterConfig(bootstrap, registry, new Topics(prefix), n, client, values(conf));
+    return new ClusterConfig(
+        bootstrap, registry, new Topics(prefix), n, client, values(conf), replication(conf));
+  }
+
+  /** {@link Setting#REPLICATION_FACTOR} and {@link Setting#MIN_INSYNC_REPLICAS}. */
+  private Replication replication(Configuration conf) {
+    int factor =
+        conf.integer(
+            Setting.REPLICATION_FACTOR,
+            replicationFactor,
+            Replication.BROKER_DEFAULT,
+            1,
+            Short.MAX_VALUE);
+    int fallback =
+        factor == Replication.BROKER_DEFAULT
+            ? Replication.BROKER_DEFAULT
+            : Replication.of(factor).minInsyncReplicas();
+    int minInsync =
+        conf.integer(Setting.MIN_INSYNC_REPLICAS, minInsyncReplicas, fallback, 1, Short.MAX_VALUE);
+    try {
+      return new Replication(factor, minInsync);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** Where large state values go: {@link Setting#VALUES_STORE} and the settings beside it. */

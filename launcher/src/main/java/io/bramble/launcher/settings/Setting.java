@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * and default: the one registry of Bramble's environment variables. Commands read settings only
  * through {@link Configuration} with one of these, so the set of variables Bramble understands is
  * this enum; an unknown {@code BRAMBLE_*} variable is reported at start-up, and the README's
- * configuration table and {@code compose.yaml} are checked against it by tests.
+ * configuration table and the compose files are checked against it by tests.
  */
 public enum Setting {
   CONFIG(
@@ -42,6 +42,18 @@ public enum Setting {
       "partitions",
       "4",
       "partitions of topics Bramble creates"),
+  REPLICATION_FACTOR(
+      "--replication-factor",
+      "BRAMBLE_REPLICATION_FACTOR",
+      "replication.factor",
+      "the brokers' default",
+      "replicas of every topic Bramble creates (its own, Kafka Streams' internal ones)"),
+  MIN_INSYNC_REPLICAS(
+      "--min-insync-replicas",
+      "BRAMBLE_MIN_INSYNC_REPLICAS",
+      "min.insync.replicas",
+      "2 for a replication factor of 3 or more, else 1",
+      "replicas that must hold a write to a topic Bramble creates before it counts"),
   WORKER_CONCURRENCY(
       "worker/dev --concurrency",
       "BRAMBLE_WORKER_CONCURRENCY",
