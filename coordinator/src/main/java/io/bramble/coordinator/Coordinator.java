@@ -92,6 +92,9 @@ public final class Coordinator implements AutoCloseable {
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication.factor());
     replication.topicConfigs().forEach((k, v) -> p.put(StreamsConfig.topicPrefix(k), v));
     p.put("processing.exception.handler.global.enabled", true);
+    // The partition assignor builds a config of its own from the main consumer's settings and
+    // warns on every start that the flag above is unset unless it is given there too.
+    p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
     p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
     p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
     streams =
@@ -112,6 +115,14 @@ public final class Coordinator implements AutoCloseable {
         (now, before) -> {
           if (now == KafkaStreams.State.ERROR) {
             onFailure.run();
+          } else if (now == KafkaStreams.State.REBALANCING
+              && before == KafkaStreams.State.RUNNING) {
+            log.info(
+                "coordinator rebalancing: an instance joined, left or stopped answering; joins"
+                    + " pause until the partitions are placed again");
+          } else if (now == KafkaStreams.State.RUNNING
+              && before == KafkaStreams.State.REBALANCING) {
+            log.info("coordinator running: every partition has its instance");
           }
         });
   }
