@@ -1,6 +1,7 @@
 package io.bramble.coordinator;
 
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.Topics;
 import java.nio.file.Path;
 
 /**
@@ -16,7 +17,15 @@ public record CoordinatorConfig(
 
   public static CoordinatorConfig of(ClusterConfig cluster, Path stateDir) {
     return new CoordinatorConfig(
-        cluster, cluster.topics().prefix() + "coordinator", stateDir, DEFAULT_COMMIT_INTERVAL_MS);
+        cluster, applicationId(cluster.topics()), stateDir, DEFAULT_COMMIT_INTERVAL_MS);
+  }
+
+  /**
+   * The coordinator's Streams application id under {@code topics}' prefix: its consumer group, the
+   * prefix of its internal topics and of its transactional ids.
+   */
+  public static String applicationId(Topics topics) {
+    return topics.prefix() + "coordinator";
   }
 
   public CoordinatorConfig withCommitIntervalMs(long commitIntervalMs) {

@@ -1,6 +1,8 @@
 package io.bramble.coordinator;
 
+import io.bramble.runtime.Backlog;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.GroupMembers;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.runtime.WorkerGroups;
@@ -21,25 +23,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -132,7 +127,8 @@ final class PoolMonitor implements AutoCloseable {
             .register(meters));
     gauges.add(
         Gauge.builder("bramble.pool.lag", seen.lag, AtomicLong::get)
-            .description("Offsets of the pool's tasks topic its workers have not committed")
+            .description(
+                "Tasks in the pool's tasks topic its workers have not taken (markers not counted)")
             .tag("pool", pool)
             .register(meters));
   }
@@ -176,31 +172,15 @@ final class PoolMonitor implements AutoCloseable {
     Seen seen = pools.get(pool);
     String group = WorkerGroups.of(cluster.topics(), pool);
     String topic = cluster.topics().tasks(pool);
-    int workers = members(group);
-    List<TopicPartition> partitions = TopicReader.partitionsOf(reader, topic);
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-    partitions.forEach(
-        p -> {
-          latest.put(p, OffsetSpec.latest());
-          earliest.put(p, OffsetSpec.earliest());
-        });
-    ListOffsetsOptions readCommitted = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
-    var ends = admin.listOffsets(latest, readCommitted).all().get();
-    var starts = admin.listOffsets(earliest, readCommitted).all().get();
+    int workers = GroupMembers.of(admin, group);
+    List<Backlog.Gap> gaps =
+        Backlog.of(
+            admin, reader, group, TopicReader.partitionsOf(reader, topic), Duration.ofSeconds(5));
+    long lag = Backlog.waiting(gaps);
     Map<TopicPartition, long[]> behind = new HashMap<>();
-    long lag = 0;
-    for (TopicPartition p : partitions) {
-      OffsetAndMetadata c = committed.get(p);
-      long from = c == null ? starts.get(p).offset() : c.offset();
-      long to = ends.get(p).offset();
-      if (to > from) {
-        behind.put(p, new long[] {from, to});
-        lag += to - from;
-      }
-    }
+    gaps.stream()
+        .filter(g -> g.waiting() > 0)
+        .forEach(g -> behind.put(g.partition(), new long[] {g.from(), g.to()}));
     if (workers > 0 || lag == 0) {
       for (String job : seen.told.keySet()) {
         send(TrackingEvents.poolServed(job, pool, Events.PROCESS, now));
@@ -223,20 +203,6 @@ final class PoolMonitor implements AutoCloseable {
         send(TrackingEvents.poolWaiting(job, pool, waitingTasks, Events.PROCESS, now));
         seen.told.put(job, now);
       }
-    }
-  }
-
-  /** Members of {@code group}; 0 if it does not exist (yet). */
-  private int members(String group) throws InterruptedException, ExecutionException {
-    try {
-      ConsumerGroupDescription d =
-          admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-      return d == null ? 0 : d.members().size();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof GroupIdNotFoundException) {
-        return 0;
-      }
-      throw e;
     }
   }
 

@@ -10,6 +10,7 @@ import io.bramble.launcher.jobs.WatchCommand;
 import io.bramble.launcher.platform.CoordinatorCommand;
 import io.bramble.launcher.platform.DevCommand;
 import io.bramble.launcher.platform.HealthCommand;
+import io.bramble.launcher.platform.LagCommand;
 import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
 import io.bramble.launcher.ui.UiCommand;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       UiCommand.class,
       HealthCommand.class,
+      LagCommand.class,
       GraphsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code submit --wait} and {@code watch} say of a job whose tasks wait in a pool that has no
- * worker, and once a worker of it starts.
+ * What {@code submit --wait}, {@code watch} and {@code lag} say of a job whose tasks wait in a pool
+ * that has no worker, and once a worker of it starts.
  */
 class PoolWaitingCommandTest {
   private static final String WAITING = "waiting for a worker of pool gpu (4 tasks waiting in it)";
 
   @Test
-  void submitAndWatchSayWhichPoolAJobWaitsForAndWatchSeesItServed(@TempDir Path dir)
+  void submitWatchAndLagSayWhichPoolAJobWaitsForAndWatchSeesItServed(@TempDir Path dir)
       throws InterruptedException {
     try (DevCluster cluster = DevCluster.start(dir, GraphRegistry.load(), 0, 2)) {
       cluster.startWorker("default");
@@ -53,6 +53,12 @@ class PoolWaitingCommandTest {
           .isNotZero();
       assertThat(waiting.out()).contains("POOL_WAITING cli-pool: " + WAITING);
 
+      Console lag = new Console();
+      assertThat(lag.run(args(List.of("lag"), where))).as(lag.err()).isZero();
+      assertThat(lag.out())
+          .containsPattern("bramble\\.workers\\.gpu +bramble\\.tasks\\.gpu +4 +0\\n")
+          .containsPattern("bramble\\.workers +bramble\\.tasks +0 +1\\n");
+
       cluster.startWorker("gpu");
       // The coordinator sees the worker (and tells the job) within a round of its pool monitor.
       await()
@@ -65,6 +71,19 @@ class PoolWaitingCommandTest {
           .contains("POOL_SERVED cli-pool: a worker of pool gpu takes its tasks")
           .containsPattern("STEP_END [0-9a-f-]+ #1 embed: \\d+ ms on worker-2 \\(pool gpu\\)")
           .contains("JOB_DONE cli-pool");
+
+      // Every topic was written in transactions: their markers are not work waiting.
+      Console idle = new Console();
+      assertThat(idle.run(args(List.of("lag", "--json"), where))).as(idle.err()).isZero();
+      assertThat(idle.out())
+          .contains(
+              "{\"group\":\"bramble.workers.gpu\",\"topic\":\"bramble.tasks.gpu\",\"waiting\":0,")
+          .contains("{\"group\":\"bramble.workers\",\"topic\":\"bramble.tasks\",\"waiting\":0,")
+          .contains("\"topic\":\"bramble.results\",\"waiting\":0,")
+          .doesNotContainPattern("\"waiting\":[1-9]");
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .until(() -> cluster.meters().scrape().contains("bramble_pool_lag{pool=\"gpu\"} 0.0"));
     }
   }
 
