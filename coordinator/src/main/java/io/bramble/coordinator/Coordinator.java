@@ -15,9 +15,13 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -49,6 +53,21 @@ public final class Coordinator implements AutoCloseable {
             return t;
           });
 
+  /** While this instance rebalances: aborts what an instance that died left open. */
+  private final ExecutorService fencer =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "bramble-coordinator-fencer");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final AtomicBoolean fencing = new AtomicBoolean();
+  private final StaleTransactions staleTransactions;
+
+  /** How long after a rebalance begins transactions left open are looked for, at least. */
+  private static final Duration FENCE_AT_LEAST = Duration.ofSeconds(5);
+
   /** How often every pool's workers and waiting tasks are looked at. */
   static final Duration POOL_CHECK_EVERY = Duration.ofSeconds(2);
 
@@ -74,10 +93,13 @@ public final class Coordinator implements AutoCloseable {
       MeterRegistry meters,
       OpenTelemetry openTelemetry) {
     this.admin = Admin.create(config.cluster().clientProps());
+    this.staleTransactions = new StaleTransactions(admin, config.applicationId());
     PoolTopics poolTopics = new PoolTopics(config.cluster().topics(), admin);
     this.values = ValueStores.open(config.cluster(), config.applicationId());
     Properties p = new Properties();
     p.putAll(config.cluster().clientProps());
+    // Streams' own client ids carry the process id, which StaleTransactions reads.
+    p.remove(CommonClientConfigs.CLIENT_ID_CONFIG);
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
@@ -87,6 +109,7 @@ public final class Coordinator implements AutoCloseable {
     p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(POLL_MS, config.commitIntervalMs())));
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toAbsolutePath().toString());
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
     // Changelogs and repartition topics are replicated as Bramble's own topics are.
     Replication replication = config.cluster().replication();
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication.factor());
@@ -95,8 +118,11 @@ public final class Coordinator implements AutoCloseable {
     // The partition assignor builds a config of its own from the main consumer's settings and
     // warns on every start that the flag above is unset unless it is given there too.
     p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
-    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 10_000);
-    p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), 2_000);
+    Duration session = SessionTimeouts.effective(admin, config.sessionTimeout());
+    p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), (int) session.toMillis());
+    p.put(
+        StreamsConfig.consumerPrefix("heartbeat.interval.ms"),
+        (int) CoordinatorConfig.heartbeatInterval(session).toMillis());
     streams =
         new KafkaStreams(
             CoordinatorTopology.build(
@@ -115,16 +141,70 @@ public final class Coordinator implements AutoCloseable {
         (now, before) -> {
           if (now == KafkaStreams.State.ERROR) {
             onFailure.run();
-          } else if (now == KafkaStreams.State.REBALANCING
-              && before == KafkaStreams.State.RUNNING) {
-            log.info(
-                "coordinator rebalancing: an instance joined, left or stopped answering; joins"
-                    + " pause until the partitions are placed again");
+          } else if (now == KafkaStreams.State.REBALANCING) {
+            if (before == KafkaStreams.State.RUNNING) {
+              log.info(
+                  "coordinator rebalancing: an instance joined, left or stopped answering; joins"
+                      + " of the partitions that move pause until they are placed again");
+            }
+            if (fencing.compareAndSet(false, true)) {
+              fencer.execute(this::fenceWhileRebalancing);
+            }
           } else if (now == KafkaStreams.State.RUNNING
               && before == KafkaStreams.State.REBALANCING) {
             log.info("coordinator running: every partition has its instance");
           }
         });
+  }
+
+  /**
+   * Looks for transactions left open by instances that have left the group until this instance runs
+   * again (the group drops a dead instance when this rebalance begins, or soon after), at most a
+   * minute.
+   */
+  private void fenceWhileRebalancing() {
+    long start = System.nanoTime();
+    long until = start + Duration.ofMinutes(1).toNanos();
+    String problem = null;
+    try {
+      // At least a few seconds: with a standby the rebalance can be over before the first look.
+      while ((streams.state() == KafkaStreams.State.REBALANCING
+              || System.nanoTime() - start < FENCE_AT_LEAST.toNanos())
+          && System.nanoTime() < until) {
+        try {
+          List<String> fenced = staleTransactions.fence(ownClientId());
+          if (!fenced.isEmpty()) {
+            log.info(
+                "aborted the open transactions of coordinator instances that stopped: {}", fenced);
+          }
+        } catch (ExecutionException | TimeoutException e) {
+          if (!e.toString().equals(problem)) {
+            log.warn(
+                "could not look for transactions left open by a stopped instance (the broker"
+                    + " aborts them when they time out): {}",
+                e.toString());
+          }
+          problem = e.toString();
+        }
+        Thread.sleep(250);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      fencing.set(false);
+    }
+  }
+
+  /** The client id of this instance's stream thread's consumer; null while it has none. */
+  private String ownClientId() {
+    try {
+      return streams.metadataForLocalThreads().stream()
+          .map(t -> t.consumerClientId())
+          .findFirst()
+          .orElse(null);
+    } catch (IllegalStateException notRunning) {
+      return null;
+    }
   }
 
   /**
@@ -207,6 +287,7 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     pools.close();
+    fencer.shutdownNow();
     valueCleanup.shutdown();
     try {
       valueCleanup.awaitTermination(10, TimeUnit.SECONDS);

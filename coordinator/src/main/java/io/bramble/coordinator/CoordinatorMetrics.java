@@ -14,6 +14,7 @@ final class CoordinatorMetrics {
   private final Counter jobsFailed;
   private final Timer jobDuration;
   private final Counter joinsCompleted;
+  private final Counter childResults;
   private final Timer joinWait;
 
   CoordinatorMetrics(MeterRegistry registry) {
@@ -32,6 +33,10 @@ final class CoordinatorMetrics {
         Counter.builder("bramble.joins.completed")
             .description("Joins completed and handed to a worker to reduce")
             .register(registry);
+    childResults =
+        Counter.builder("bramble.join.results")
+            .description("Children's results counted into their joins")
+            .register(registry);
     joinWait =
         Timer.builder("bramble.join.wait")
             .description("From a fan-out to its join's completion")
@@ -45,6 +50,10 @@ final class CoordinatorMetrics {
       jobDuration.record(
           Duration.ofMillis(Math.max(0, result.getFinishedAtMs() - result.getSubmittedAtMs())));
     }
+  }
+
+  void childJoined() {
+    childResults.increment();
   }
 
   void joinFinished(FanOut join, long nowMs) {

@@ -114,6 +114,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       joins.counts.put(waitingKey, waitingCount - 1);
     }
     joins.results.put(report.slot(), result);
+    metrics.childJoined();
     long done = report.done() + 1;
     int total = report.total();
     joins.counts.put(joinId, done);

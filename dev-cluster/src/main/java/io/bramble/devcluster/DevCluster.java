@@ -142,11 +142,33 @@ public final class DevCluster implements AutoCloseable {
       int registryPort,
       OpenTelemetry openTelemetry,
       Settings settings) {
-    DevCluster c =
+    return start(
         new DevCluster(
-            dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry, settings);
+            dataDir, graphs, partitions, kafkaPort, registryPort, openTelemetry, settings),
+        true,
+        workers,
+        partitions);
+  }
+
+  /**
+   * Broker, registry and {@code workers} workers, without a coordinator: for coordinators run
+   * elsewhere (processes of their own, to be killed).
+   */
+  public static DevCluster startWithoutCoordinator(
+      Path dataDir, GraphRegistry graphs, int workers, int partitions) {
+    return start(
+        new DevCluster(
+            dataDir, graphs, partitions, 0, 0, GlobalOpenTelemetry.get(), Settings.defaults()),
+        false,
+        workers,
+        partitions);
+  }
+
+  private static DevCluster start(DevCluster c, boolean coordinator, int workers, int partitions) {
     try {
-      c.startCoordinator();
+      if (coordinator) {
+        c.startCoordinator();
+      }
       for (int i = 0; i < workers; i++) {
         c.startWorker();
       }

@@ -24,7 +24,8 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 
 /**
- * A single-node Kafka (KRaft, broker and controller in one) running inside this JVM.
+ * A Kafka node (KRaft, broker and controller in one) running inside this JVM: alone by default, or
+ * one of a cluster of several ({@link Builder#node}).
  *
  * <p>The data directory is persistent: it is formatted once (when {@code meta.properties} is
  * missing) with a cluster id that then stays in the directory, and a later start on the same
@@ -60,7 +61,6 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Ports and cluster id of the last start, below the data directory. */
   static final String STATE_FILE = "bramble-embedded-kafka.properties";
 
-  private static final String NODE_ID = "1";
   private static final String HOST = "localhost";
 
   /** The broker's authorizer when {@link Builder#aclAuthorizer(String)} is set. */
@@ -78,6 +78,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final int requestedControllerPort;
   private final int partitions;
   private final Map<String, String> overrides;
+  private final int nodeId;
+
+  /** The KRaft quorum ({@code id@host:port,…}); null for this node alone. */
+  private final String quorumVoters;
+
+  /** The cluster id every node of the quorum is formatted with; null for this node alone. */
+  private final String sharedClusterId;
 
   /** SASL/PLAIN users and passwords; empty for the PLAINTEXT default. */
   private final Map<String, String> saslUsers;
@@ -96,6 +103,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.requestedControllerPort = builder.controllerPort;
     this.partitions = builder.partitions;
     this.overrides = Map.copyOf(builder.overrides);
+    this.nodeId = builder.nodeId;
+    this.quorumVoters = builder.quorumVoters;
+    this.sharedClusterId = builder.clusterId;
     this.saslUsers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.saslUsers));
     this.superUser = builder.superUser;
   }
@@ -121,7 +131,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     Properties props = brokerProperties(logDir);
     try {
       Files.createDirectories(logDir);
-      clusterId = formatIfNeeded(logDir, previous.getProperty("cluster.id"));
+      clusterId =
+          formatIfNeeded(
+              logDir,
+              sharedClusterId != null ? sharedClusterId : previous.getProperty("cluster.id"));
       writeState();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot prepare Kafka data directory " + dataDir, e);
@@ -250,8 +263,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   private Properties brokerProperties(Path logDir) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("process.roles", "broker,controller");
-    p.put("node.id", NODE_ID);
-    p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    p.put("node.id", Integer.toString(nodeId));
+    p.put(
+        "controller.quorum.voters",
+        quorumVoters != null ? quorumVoters : nodeId + "@" + HOST + ":" + controllerPort);
     p.put("controller.listener.names", "CONTROLLER");
     String listener = securityProtocol();
     p.put("inter.broker.listener.name", listener);
@@ -277,6 +292,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // Kafka's floor is 6 s; a coordinator may choose a shorter session for a faster failover
+    p.put("group.min.session.timeout.ms", "1000");
     // the 128 MiB default runs a small heap out of memory
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
     // a restart after a crash does not wait for the dead incarnation's session
@@ -341,7 +358,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Formatter formatter =
         new Formatter()
             .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-            .setNodeId(Integer.parseInt(NODE_ID))
+            .setNodeId(nodeId)
             .setClusterId(id)
             .setDirectories(List.of(logDir.toString()))
             .setMetadataLogDirectory(logDir.toString())
@@ -437,6 +454,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     private int port;
     private int controllerPort;
     private int partitions = 1;
+    private int nodeId = 1;
+    private String quorumVoters;
+    private String clusterId;
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private final Map<String, String> saslUsers = new LinkedHashMap<>();
     private String superUser;
@@ -470,6 +490,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
       }
       this.partitions = partitions;
+      return this;
+    }
+
+    /**
+     * One node of a cluster of several (each broker and controller, as this one): its id, the
+     * quorum of every node, {@code 1@localhost:PORT,2@localhost:PORT,…} with their controller ports
+     * (this node's being {@link #controllerPort(int)}), and the cluster id all are formatted with
+     * (a base64 UUID). Each node is started on its own data directory with the same quorum; a start
+     * returns once the quorum has a leader, so the nodes are started together. A node alone (the
+     * default) is node 1, its own quorum.
+     */
+    public Builder node(int nodeId, String quorumVoters, String clusterId) {
+      if (nodeId < 0) {
+        throw new IllegalArgumentException("node id must not be negative: " + nodeId);
+      }
+      this.nodeId = nodeId;
+      this.quorumVoters = Objects.requireNonNull(quorumVoters, "quorumVoters");
+      this.clusterId = Objects.requireNonNull(clusterId, "clusterId");
       return this;
     }
 

@@ -26,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class Backlog {
   /** Gaps up to this many offsets are read and their records counted. */
-  static final long COUNTED_UP_TO = 1_000;
+  static final long COUNTED_UP_TO = 16;
 
   /**
    * One partition: the group's position ({@code from}: its committed offset, or the partition's

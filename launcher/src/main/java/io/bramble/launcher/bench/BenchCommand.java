@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
       BenchLocalCommand.class,
       BenchDistributedCommand.class,
       BenchThroughputCommand.class,
-      BenchScaleCommand.class
+      BenchScaleCommand.class,
+      BenchFailoverCommand.class
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

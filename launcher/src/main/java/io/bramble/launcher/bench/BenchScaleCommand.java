@@ -5,16 +5,9 @@ import io.bramble.client.JobResult;
 import io.bramble.client.JobStatus;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
-import io.bramble.launcher.Bramble;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -43,9 +35,6 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Runs jobs through W worker processes and reports what each one read and holds.")
 public final class BenchScaleCommand implements Callable<Integer> {
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -75,9 +64,6 @@ public final class BenchScaleCommand implements Callable<Integer> {
     this.context = context;
   }
 
-  /** One worker process and where its metrics are. */
-  private record WorkerProcess(String id, Process process, int port) {}
-
   @Override
   public Integer call() throws Exception {
     if (workers < 1 || jobs < 1 || children < 1) {
@@ -90,7 +76,7 @@ public final class BenchScaleCommand implements Callable<Integer> {
     }
     PrintStream out = context.out();
     Path dir = BenchFanOut.scratchDir();
-    List<WorkerProcess> started = new ArrayList<>();
+    List<BenchProcess> started = new ArrayList<>();
     try (DevCluster cluster = DevCluster.start(dir, graphs, 0, 4);
         JobClient client = cluster.client();
         Admin admin = Admin.create(cluster.cluster().clientProps())) {
@@ -101,10 +87,22 @@ public final class BenchScaleCommand implements Callable<Integer> {
           jobs,
           children);
       for (int i = 1; i <= workers; i++) {
-        started.add(startWorker(cluster, dir, "scale-w" + i));
+        String id = "scale-w" + i;
+        started.add(
+            BenchProcess.start(
+                dir,
+                id,
+                List.of(
+                    "worker",
+                    "--bootstrap-servers",
+                    cluster.bootstrapServers(),
+                    "--registry-url",
+                    cluster.registryUrl(),
+                    "--worker-id",
+                    id)));
       }
-      for (WorkerProcess w : started) {
-        awaitReady(w);
+      for (BenchProcess w : started) {
+        w.awaitReady();
       }
       long writtenBefore = checkpointRecords(admin, cluster.cluster().topics().checkpoints());
       List<JobRequest> submitted = new ArrayList<>();
@@ -126,10 +124,13 @@ public final class BenchScaleCommand implements Callable<Integer> {
           checkpointRecords(admin, cluster.cluster().topics().checkpoints()) - writtenBefore;
       double shareMax = 0;
       double heapMax = 0;
-      for (WorkerProcess w : started) {
-        String metrics = scrape(w);
-        double read = sum(metrics, "bramble_checkpoints_read_total", "worker=\"" + w.id() + "\"");
-        double heapMb = sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / (1024 * 1024);
+      for (BenchProcess w : started) {
+        String metrics = w.scrape();
+        double read =
+            BenchProcess.sum(
+                metrics, "bramble_checkpoints_read_total", "worker=\"" + w.id() + "\"");
+        double heapMb =
+            BenchProcess.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"") / (1024 * 1024);
         double share = written == 0 ? 0 : read / written;
         shareMax = Math.max(shareMax, share);
         heapMax = Math.max(heapMax, heapMb);
@@ -151,92 +152,9 @@ public final class BenchScaleCommand implements Callable<Integer> {
           heapMax);
       return 0;
     } finally {
-      for (WorkerProcess w : started) {
-        w.process().destroy();
-      }
-      for (WorkerProcess w : started) {
-        if (!w.process().waitFor(20, TimeUnit.SECONDS)) {
-          w.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-      }
+      BenchProcess.stopAll(started);
       BenchFanOut.delete(dir);
     }
-  }
-
-  /** A {@code bramble worker} in a JVM of its own, on this JVM's class path. */
-  private static WorkerProcess startWorker(DevCluster cluster, Path dir, String id)
-      throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    // Under Surefire the real class path is in this property; elsewhere it is java.class.path.
-    String classPath =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx256m",
-            "-cp",
-            classPath,
-            Bramble.class.getName(),
-            "worker",
-            "--bootstrap-servers",
-            cluster.bootstrapServers(),
-            "--registry-url",
-            cluster.registryUrl(),
-            "--worker-id",
-            id,
-            "--health-port",
-            Integer.toString(port));
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .redirectOutput(dir.resolve(id + ".out").toFile())
-            .redirectError(dir.resolve(id + ".err").toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("BRAMBLE_"));
-    return new WorkerProcess(id, pb.start(), port);
-  }
-
-  private static void awaitReady(WorkerProcess w) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!w.process().isAlive()) {
-        throw new IllegalStateException(
-            "worker " + w.id() + " exited with " + w.process().exitValue());
-      }
-      try {
-        HttpResponse<Void> r =
-            HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + w.port() + "/health/ready"))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("worker " + w.id() + " was not ready within 60 s");
-  }
-
-  private static String scrape(WorkerProcess w) throws IOException, InterruptedException {
-    return HTTP.send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + w.port() + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
-  }
-
-  /** The sum of the Prometheus samples of {@code metric} whose labels contain {@code label}. */
-  static double sum(String exposition, String metric, String label) {
-    double total = 0;
-    for (String line : exposition.split("\n")) {
-      if (line.startsWith(metric + "{") && line.contains(label)) {
-        total += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
   }
 
   private static long checkpointRecords(Admin admin, String topic) throws Exception {

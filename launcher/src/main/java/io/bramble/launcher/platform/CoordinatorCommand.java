@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.KafkaStreams;
@@ -56,6 +57,25 @@ public final class CoordinatorCommand implements Callable<Integer> {
               + ").")
   Long commitIntervalMs;
 
+  @Option(
+      names = "--session-timeout-ms",
+      paramLabel = "MS",
+      description =
+          "How long an instance that stopped answering keeps its partitions before another takes"
+              + " them over (env BRAMBLE_COORDINATOR_SESSION_TIMEOUT_MS, file"
+              + " coordinator.session.timeout.ms; default 3000; brokers whose"
+              + " group.min.session.timeout.ms is higher, 6000 unless lowered, get their minimum).")
+  Long sessionTimeoutMs;
+
+  @Option(
+      names = "--standby-replicas",
+      paramLabel = "N",
+      description =
+          "Copies of each partition's state kept warm on other instances for a fast takeover (env"
+              + " BRAMBLE_COORDINATOR_STANDBY_REPLICAS, file coordinator.standby.replicas; default 1;"
+              + " each costs another instance disk, memory and changelog reads).")
+  Integer standbyReplicas;
+
   @Mixin HealthOptions healthOptions;
 
   public CoordinatorCommand(LauncherContext context) {
@@ -73,6 +93,19 @@ public final class CoordinatorCommand implements Callable<Integer> {
             commitIntervalMs,
             CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
             1);
+    long sessionMs =
+        conf.longValue(
+            Setting.COORDINATOR_SESSION_TIMEOUT_MS,
+            sessionTimeoutMs,
+            CoordinatorConfig.DEFAULT_SESSION_TIMEOUT.toMillis(),
+            1_000);
+    int standbys =
+        conf.integer(
+            Setting.COORDINATOR_STANDBY_REPLICAS,
+            standbyReplicas,
+            CoordinatorConfig.DEFAULT_STANDBY_REPLICAS,
+            0,
+            Integer.MAX_VALUE);
 
     AtomicReference<Coordinator> started = new AtomicReference<>();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,8 +121,10 @@ public final class CoordinatorCommand implements Callable<Integer> {
           BrambleSchemas.registerAll(schemas, config.topics().prefix());
           Coordinator coordinator =
               new Coordinator(
-                  new CoordinatorConfig(
-                      config, config.topics().prefix() + "coordinator", dir, commitMs),
+                  CoordinatorConfig.of(config, dir)
+                      .withCommitIntervalMs(commitMs)
+                      .withSessionTimeout(Duration.ofMillis(sessionMs))
+                      .withStandbyReplicas(standbys),
                   schemas,
                   meters);
           coordinator.onFailure(

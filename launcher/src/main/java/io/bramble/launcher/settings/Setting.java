@@ -90,6 +90,18 @@ public enum Setting {
       "commit.interval.ms",
       "10",
       "the coordinator's exactly-once commit interval"),
+  COORDINATOR_SESSION_TIMEOUT_MS(
+      "coordinator --session-timeout-ms",
+      "BRAMBLE_COORDINATOR_SESSION_TIMEOUT_MS",
+      "coordinator.session.timeout.ms",
+      "3000",
+      "how long a coordinator that stopped answering keeps its partitions (failover time)"),
+  COORDINATOR_STANDBY_REPLICAS(
+      "coordinator --standby-replicas",
+      "BRAMBLE_COORDINATOR_STANDBY_REPLICAS",
+      "coordinator.standby.replicas",
+      "1",
+      "copies of each partition's state kept warm on other coordinator instances"),
   HEALTH_PORT(
       "--health-port",
       "BRAMBLE_HEALTH_PORT",

@@ -25,15 +25,4 @@ class BenchScaleCommandTest {
     assertThat(json.get("checkpoint_reads_share_max").asDouble()).isBetween(0.0, 1.0);
     assertThat(json.get("heap_mb_max").asDouble()).isPositive();
   }
-
-  @Test
-  void samplesOfAMetricAreSummedOverTheLabelsAsked() {
-    String exposition =
-        "# HELP jvm_memory_used_bytes\n"
-            + "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Eden Space\"} 1048576.0\n"
-            + "jvm_memory_used_bytes{area=\"heap\",id=\"G1 Old Gen\"} 2097152.0\n"
-            + "jvm_memory_used_bytes{area=\"nonheap\",id=\"Metaspace\"} 9999999.0\n";
-    assertThat(BenchScaleCommand.sum(exposition, "jvm_memory_used_bytes", "area=\"heap\""))
-        .isEqualTo(3 * 1048576.0);
-  }
 }

@@ -3,11 +3,13 @@ package io.bramble.launcher.chaos;
 import io.bramble.core.action.Action;
 import io.bramble.core.action.ActionContext;
 import io.bramble.core.action.ActionOutcome;
+import io.bramble.core.application.Application;
 import io.bramble.core.graph.Condition;
 import io.bramble.core.graph.Graph;
 import io.bramble.core.parallel.MapStates;
 import io.bramble.core.parallel.ParallelAction;
 import io.bramble.core.parallel.RunnableGraph;
+import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.state.State;
 import java.util.List;
@@ -49,6 +51,21 @@ public final class ChaosGraph implements GraphProvider {
   /** As {@link #input(int, int)}, the reduce sleeping {@code reduceMs} (a model merging drafts). */
   public static State input(int n, int sleepMs, int reduceMs) {
     return State.of("n", n, "sleep_ms", sleepMs, "reduce_ms", reduceMs);
+  }
+
+  /** The state a run of {@code input} ends in undisturbed, in this JVM, as app {@code appId}. */
+  public static State undisturbed(String appId, State input) {
+    try (ThreadPoolParallelExecutor threads = new ThreadPoolParallelExecutor(256)) {
+      return Application.builder()
+          .withGraph(new ChaosGraph().graph())
+          .withEntrypoint("prepare")
+          .withState(input)
+          .withIdentifiers(appId, null)
+          .withParallelExecutor(threads)
+          .build()
+          .run()
+          .state();
+    }
   }
 
   private static Graph build() {

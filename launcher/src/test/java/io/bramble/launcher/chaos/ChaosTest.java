@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bramble.client.JobClient;
 import io.bramble.client.JobResult;
 import io.bramble.client.JobStatus;
-import io.bramble.core.application.Application;
-import io.bramble.core.parallel.ThreadPoolParallelExecutor;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.chaos.ExecutionLog.Execution;
@@ -191,19 +189,7 @@ class ChaosTest {
         .isEqualTo(JobStatus.COMPLETED);
 
     // Same final state as an undisturbed run (same app id, so the same child ids).
-    State expected;
-    try (ThreadPoolParallelExecutor threads = new ThreadPoolParallelExecutor(256)) {
-      expected =
-          Application.builder()
-              .withGraph(new ChaosGraph().graph())
-              .withEntrypoint("prepare")
-              .withState(ChaosGraph.input(CHILDREN, SLEEP_MS))
-              .withIdentifiers(appId, null)
-              .withParallelExecutor(threads)
-              .build()
-              .run()
-              .state();
-    }
+    State expected = ChaosGraph.undisturbed(appId, ChaosGraph.input(CHILDREN, SLEEP_MS));
     assertThat(state.userValues()).as("final state; %s", context).isEqualTo(expected.userValues());
 
     // Every child entered the reduce exactly once, in task order.

@@ -118,14 +118,56 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /**
+   * Starts broker {@code name}, node {@code nodeId} of cluster {@code clusterId} whose quorum is
+   * {@code voters} (its controller port among them), with {@code brokerProperties}; see {@link
+   * #awaitReady}: the nodes of a cluster are ready once all of them run.
+   */
+  public void startClusterBroker(
+      String name,
+      Path dataDir,
+      int port,
+      int partitions,
+      int nodeId,
+      int controllerPort,
+      String voters,
+      String clusterId,
+      Map<String, String> brokerProperties) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                BrokerMain.class.getName(),
+                "--data-dir",
+                dataDir.toString(),
+                "--port",
+                Integer.toString(port),
+                "--partitions",
+                Integer.toString(partitions),
+                "--node-id",
+                Integer.toString(nodeId),
+                "--controller-port",
+                Integer.toString(controllerPort),
+                "--quorum-voters",
+                voters,
+                "--cluster-id",
+                clusterId));
+    brokerProperties.forEach((k, v) -> args.addAll(List.of("--broker-property", k + "=" + v)));
+    start(name, new Command(args, "READY "));
+  }
+
+  /**
    * Starts {@code bramble coordinator} on {@link #coordinatorClassPath()}, without any graph code
    * (and without {@code BRAMBLE_CLASSPATH}): it runs no user code; see {@link #awaitReady}.
    */
   public void startCoordinator(List<String> clusterArgs, Path stateDir) {
+    startCoordinator("coordinator", clusterArgs, stateDir);
+  }
+
+  /** As {@link #startCoordinator(List, Path)}, one of several instances, named {@code name}. */
+  public void startCoordinator(String name, List<String> clusterArgs, Path stateDir) {
     List<String> args = new ArrayList<>(List.of(Bramble.class.getName(), "coordinator"));
     args.addAll(clusterArgs);
     args.addAll(List.of("--state-dir", stateDir.toString(), "--health-port", "0"));
-    start("coordinator", new Command(args, "bramble coordinator", false));
+    start(name, new Command(args, "bramble coordinator", false));
   }
 
   /** Starts {@code bramble worker --worker-id id}; see {@link #awaitReady}. */
