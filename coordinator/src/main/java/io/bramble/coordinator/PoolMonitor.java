@@ -35,6 +35,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -152,8 +153,8 @@ final class PoolMonitor implements AutoCloseable {
           log.info("pool {} can be looked at again", pool.getKey());
           seen.problem = null;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      } catch (InterruptedException | InterruptException e) {
+        Thread.currentThread().interrupt(); // closing
         return;
       } catch (Exception e) {
         // A broker away or a missing permission: looked at again next round, said once.

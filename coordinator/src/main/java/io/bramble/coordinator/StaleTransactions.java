@@ -17,6 +17,7 @@ import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 /**
  * Aborts the transaction a coordinator instance left open when it died. Until it ends, every
@@ -67,12 +68,9 @@ final class StaleTransactions {
     if (ours.isEmpty()) {
       return List.of();
     }
-    Set<String> live = liveProcesses();
-    if (live == null || ownClientId == null) {
-      return List.of();
-    }
-    Matcher own = memberClientId.matcher(ownClientId);
-    if (!own.matches()) {
+    Matcher own = memberClientId.matcher(ownClientId == null ? "" : ownClientId);
+    Set<String> live = own.matches() ? liveProcesses() : null;
+    if (live == null) {
       return List.of();
     }
     live.add(own.group(1));
@@ -86,12 +84,20 @@ final class StaleTransactions {
   /** The process ids of the group's members; null if a member's cannot be told. */
   private Set<String> liveProcesses()
       throws InterruptedException, ExecutionException, TimeoutException {
-    ConsumerGroupDescription group =
-        admin
-            .describeConsumerGroups(List.of(applicationId))
-            .all()
-            .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .get(applicationId);
+    ConsumerGroupDescription group;
+    try {
+      group =
+          admin
+              .describeConsumerGroups(List.of(applicationId))
+              .all()
+              .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+              .get(applicationId);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof GroupIdNotFoundException) {
+        return new HashSet<>();
+      }
+      throw e;
+    }
     Set<String> processes =
         group.members().stream()
             .map(MemberDescription::clientId)
