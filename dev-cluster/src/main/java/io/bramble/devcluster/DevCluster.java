@@ -192,7 +192,9 @@ public final class DevCluster implements AutoCloseable {
     coordinator =
         new Coordinator(
             CoordinatorConfig.of(cluster, dataDir.resolve("coordinator"))
-                .withCommitIntervalMs(settings.commitIntervalMs()),
+                .withCommitIntervalMs(settings.commitIntervalMs())
+                // One instance, no other to take over: a long session rides out a busy machine.
+                .withSessionTimeout(Duration.ofSeconds(10)),
             schemas,
             meters,
             openTelemetry);
