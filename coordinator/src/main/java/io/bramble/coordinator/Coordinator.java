@@ -63,6 +63,7 @@ public final class Coordinator implements AutoCloseable {
           });
 
   private final AtomicBoolean fencing = new AtomicBoolean();
+  private volatile long lastRebalanceNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
   private final StaleTransactions staleTransactions;
 
   /** How long after a rebalance begins transactions left open are looked for, at least. */
@@ -147,9 +148,8 @@ public final class Coordinator implements AutoCloseable {
                   "coordinator rebalancing: an instance joined, left or stopped answering; joins"
                       + " of the partitions that move pause until they are placed again");
             }
-            if (fencing.compareAndSet(false, true)) {
-              fencer.execute(this::fenceWhileRebalancing);
-            }
+            lastRebalanceNanos = System.nanoTime();
+            startFencing();
           } else if (now == KafkaStreams.State.RUNNING
               && before == KafkaStreams.State.REBALANCING) {
             log.info("coordinator running: every partition has its instance");
@@ -163,14 +163,10 @@ public final class Coordinator implements AutoCloseable {
    * minute.
    */
   private void fenceWhileRebalancing() {
-    long start = System.nanoTime();
-    long until = start + Duration.ofMinutes(1).toNanos();
-    String problem = null;
+    long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    String lastLogged = null;
     try {
-      // At least a few seconds: with a standby the rebalance can be over before the first look.
-      while ((streams.state() == KafkaStreams.State.REBALANCING
-              || System.nanoTime() - start < FENCE_AT_LEAST.toNanos())
-          && System.nanoTime() < until) {
+      while (rebalanceRecent() && System.nanoTime() < until) {
         try {
           List<String> fenced = staleTransactions.fence(ownClientId());
           if (!fenced.isEmpty()) {
@@ -178,21 +174,40 @@ public final class Coordinator implements AutoCloseable {
                 "aborted the open transactions of coordinator instances that stopped: {}", fenced);
           }
         } catch (ExecutionException | TimeoutException e) {
-          if (!e.toString().equals(problem)) {
+          if (!e.toString().equals(lastLogged)) {
             log.warn(
                 "could not look for transactions left open by a stopped instance (the broker"
                     + " aborts them when they time out): {}",
                 e.toString());
           }
-          problem = e.toString();
+          lastLogged = e.toString();
         }
         Thread.sleep(250);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Thread.currentThread().interrupt(); // closing
+      return;
     } finally {
       fencing.set(false);
     }
+    if (rebalanceRecent()) {
+      startFencing(); // a rebalance that began as this look ended
+    }
+  }
+
+  private void startFencing() {
+    if (!fencer.isShutdown() && fencing.compareAndSet(false, true)) {
+      fencer.execute(this::fenceWhileRebalancing);
+    }
+  }
+
+  /**
+   * Rebalancing, or began to a few seconds ago: with a standby the rebalance can be over before the
+   * first look.
+   */
+  private boolean rebalanceRecent() {
+    return streams.state() == KafkaStreams.State.REBALANCING
+        || System.nanoTime() - lastRebalanceNanos < FENCE_AT_LEAST.toNanos();
   }
 
   /** The client id of this instance's stream thread's consumer; null while it has none. */

@@ -173,7 +173,7 @@ final class PoolMonitor implements AutoCloseable {
     Seen seen = pools.get(pool);
     String group = WorkerGroups.of(cluster.topics(), pool);
     String topic = cluster.topics().tasks(pool);
-    int workers = GroupMembers.of(admin, group);
+    int workers = GroupMembers.count(admin, group);
     List<Backlog.Gap> gaps =
         Backlog.of(
             admin, reader, group, TopicReader.partitionsOf(reader, topic), Duration.ofSeconds(5));

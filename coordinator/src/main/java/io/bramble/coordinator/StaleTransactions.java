@@ -2,7 +2,6 @@ package io.bramble.coordinator;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -46,9 +45,10 @@ final class StaleTransactions {
   }
 
   /**
-   * Fences the open transactions of instances that are no longer members, other than this one
-   * ({@code ownClientId}: a member's client id of this instance, null before it has one: while it
-   * rejoins it is no member either); returns their ids.
+   * Fences the open transactions of instances that are no longer members; returns their ids. Only
+   * while this instance ({@code ownClientId}, its stream thread's consumer; null before it has one)
+   * is a member itself: an instance dropped from the group, or a view of it that is wrong, fences
+   * nothing.
    */
   List<String> fence(String ownClientId)
       throws InterruptedException, ExecutionException, TimeoutException {
@@ -70,10 +70,9 @@ final class StaleTransactions {
     }
     Matcher own = memberClientId.matcher(ownClientId == null ? "" : ownClientId);
     Set<String> live = own.matches() ? liveProcesses() : null;
-    if (live == null) {
-      return List.of();
+    if (live == null || !live.contains(own.group(1))) {
+      return List.of(); // no trustworthy view of the group: this instance is not in it (yet)
     }
-    live.add(own.group(1));
     List<String> stale = ours.stream().filter(id -> !live.contains(processOf(id))).toList();
     if (!stale.isEmpty()) {
       admin.fenceProducers(stale).all().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,7 +80,7 @@ final class StaleTransactions {
     return stale;
   }
 
-  /** The process ids of the group's members; null if a member's cannot be told. */
+  /** The process ids of the group's members; null if one's cannot be told or there is no group. */
   private Set<String> liveProcesses()
       throws InterruptedException, ExecutionException, TimeoutException {
     ConsumerGroupDescription group;
@@ -94,7 +93,7 @@ final class StaleTransactions {
               .get(applicationId);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof GroupIdNotFoundException) {
-        return new HashSet<>();
+        return null; // this instance is a member: a group not found is a view not to act on
       }
       throw e;
     }
@@ -104,7 +103,7 @@ final class StaleTransactions {
             .map(memberClientId::matcher)
             .filter(Matcher::matches)
             .map(m -> m.group(1))
-            .collect(Collectors.toCollection(HashSet::new));
+            .collect(Collectors.toSet());
     return processes.size() == group.members().size() ? processes : null;
   }
 

@@ -11,17 +11,21 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Against a real broker: the open transaction of an instance that is no member of the group is
- * aborted; this instance's own, and another application's, are left alone.
+ * aborted; this instance's own, and another application's, are left alone; nothing is aborted while
+ * this instance is no member itself.
  */
 class StaleTransactionsTest {
   private static final String APP = "stale.coordinator";
@@ -41,7 +45,8 @@ class StaleTransactionsTest {
       admin.createTopics(List.of(new NewTopic("stale-out", 1, (short) 1))).all().get();
       try (KafkaProducer<String, String> dead = open(kafka, DEAD);
           KafkaProducer<String, String> own = open(kafka, OWN);
-          KafkaProducer<String, String> other = open(kafka, OTHER_APP)) {
+          KafkaProducer<String, String> other = open(kafka, OTHER_APP);
+          KafkaConsumer<String, String> member = member(kafka)) {
         StaleTransactions stale = new StaleTransactions(admin, APP);
         // Only transactions open for a while are looked at: a starting instance is left alone.
         await()
@@ -58,16 +63,38 @@ class StaleTransactionsTest {
   }
 
   @Test
-  void nothingIsAbortedBeforeThisInstanceKnowsItsOwnName() throws Exception {
+  void nothingIsAbortedWhileThisInstanceIsNoMember() throws Exception {
     try (EmbeddedKafka kafka = EmbeddedKafka.builder().dataDir(dir).build().start();
         Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
       admin.createTopics(List.of(new NewTopic("stale-out", 1, (short) 1))).all().get();
       try (KafkaProducer<String, String> own = open(kafka, OWN)) {
         Thread.sleep(StaleTransactions.OPEN_FOR.toMillis() + 500);
-        assertThat(new StaleTransactions(admin, APP).fence(null)).isEmpty();
+        StaleTransactions stale = new StaleTransactions(admin, APP);
+        assertThat(stale.fence(null)).as("before it knows its name").isEmpty();
+        assertThat(stale.fence(OWN_CLIENT)).as("not a member: no group").isEmpty();
         own.commitTransaction();
       }
     }
+  }
+
+  /** This instance in the group, as Kafka Streams' consumer would be (its client id). */
+  private static KafkaConsumer<String, String> member(EmbeddedKafka kafka) {
+    KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                APP,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                OWN_CLIENT),
+            new StringDeserializer(),
+            new StringDeserializer());
+    c.subscribe(List.of("stale-out"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !c.poll(Duration.ofMillis(100)).isEmpty() || !c.assignment().isEmpty());
+    return c;
   }
 
   /** A producer of {@code transactionalId} with a transaction open on it. */

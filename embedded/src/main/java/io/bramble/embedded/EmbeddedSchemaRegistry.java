@@ -417,7 +417,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public Builder replicationFactor(int replicationFactor) {
       if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
         throw new IllegalArgumentException(
-            "replication factor must be at least 1: " + replicationFactor);
+            "replication factor must be between 1 and "
+                + Short.MAX_VALUE
+                + ": "
+                + replicationFactor);
       }
       this.replicationFactor = Optional.of((short) replicationFactor);
       return this;

@@ -18,11 +18,12 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The records a consumer group has yet to take, per partition. Bramble's topics are written in
- * transactions, and the commit marker after a transaction's last record takes an offset no consumer
- * ever commits past: offsets alone showed a lag of 1 on every idle partition. So a gap between the
- * committed offset and the end is read, and only records are counted: an idle group reads 0. Gaps
- * wider than {@link #COUNTED_UP_TO} are given as offsets (markers are then a small share), so a
- * look at a large backlog stays cheap.
+ * transactions, and the commit marker after a transaction's last record takes an offset the
+ * workers' parallel consumer never commits past (it commits after the last record it ran): offsets
+ * alone showed a lag of 1 on every idle partition. So a gap between the committed offset and the
+ * end is read, and only records are counted: an idle group reads 0. Gaps wider than {@link
+ * #COUNTED_UP_TO} are given as offsets, so a look at a large backlog stays cheap: at most twice the
+ * records (when each transaction holds one).
  */
 public final class Backlog {
   /** Gaps up to this many offsets are read and their records counted. */

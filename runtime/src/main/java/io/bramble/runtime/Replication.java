@@ -22,11 +22,17 @@ public record Replication(int factor, int minInsyncReplicas) {
 
   public Replication {
     if (factor != BROKER_DEFAULT && (factor < 1 || factor > Short.MAX_VALUE)) {
-      throw new IllegalArgumentException("replication factor must be at least 1: " + factor);
+      throw new IllegalArgumentException(
+          "replication factor must be between 1 and " + Short.MAX_VALUE + ": " + factor);
     }
     if (minInsyncReplicas != BROKER_DEFAULT && minInsyncReplicas < 1) {
       throw new IllegalArgumentException(
           "min.insync.replicas must be at least 1: " + minInsyncReplicas);
+    }
+    if (factor == BROKER_DEFAULT && minInsyncReplicas != BROKER_DEFAULT) {
+      // The brokers' default factor may be smaller: topics no write could reach.
+      throw new IllegalArgumentException(
+          "min.insync.replicas needs a replication factor set beside it");
     }
     if (factor != BROKER_DEFAULT && minInsyncReplicas > factor) {
       throw new IllegalArgumentException(

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
@@ -247,9 +248,12 @@ public final class TopicSetup {
       String t = r.name();
       Config config = await(t, configs.get(r));
       int replicas = described.get(t).partitions().get(0).replicas().size();
-      int minInsync = Integer.parseInt(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value());
-      String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-      if (topics.compacted().contains(t) && !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+      // Some Kafka-compatible services leave configs out: a missing one is not checked.
+      int minInsync = intConfig(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, 1);
+      String policy = stringConfig(config, TopicConfig.CLEANUP_POLICY_CONFIG, "");
+      if (topics.compacted().contains(t)
+          && !policy.isEmpty()
+          && !policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
         problems.add("topic " + t + " has cleanup.policy=" + policy + " but must be compacted");
       }
       if (minInsync > replicas) {
@@ -283,6 +287,16 @@ public final class TopicSetup {
           "existing topics have wrong settings: " + String.join("; ", problems));
     }
     return warnings;
+  }
+
+  private static String stringConfig(Config config, String name, String missing) {
+    ConfigEntry e = config.get(name);
+    return e == null || e.value() == null ? missing : e.value();
+  }
+
+  private static int intConfig(Config config, String name, int missing) {
+    String v = stringConfig(config, name, "");
+    return v.isEmpty() ? missing : Integer.parseInt(v);
   }
 
   /** What an existing topic has that the settings do not ask for, and still works with. */

@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
  * owns them dies. A broker, registry and workers in this JVM, two {@code bramble coordinator}
  * processes; one job of many children; once a share of them has been joined, {@code kill -9} of the
  * instance that owns the job's partition; the takeover is the time from the kill to the next join
- * progress of that job (the coordinator reports progress every 5 % of the children, which bounds
- * the resolution). The job must then complete with every child's output (the bench graph's reduce
+ * progress of that job: the first child's result the other instance joins (its {@code
+ * bramble_join_results_total}, read every 20 ms; only that job runs). A first job of the same size
+ * warms both up. The job must then complete with every child's output (the bench graph's reduce
  * checks each one). The last line is {@code
  * {"bench":"failover","takeover_ms":…,"job_ok":true|false,…}}.
  */

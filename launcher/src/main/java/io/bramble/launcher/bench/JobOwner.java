@@ -1,5 +1,6 @@
 package io.bramble.launcher.bench;
 
+import io.bramble.runtime.GroupMembers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,13 +43,7 @@ public final class JobOwner {
   /** The members of the coordinator's group. */
   public static List<MemberDescription> members(Admin admin, String applicationId)
       throws Exception {
-    return List.copyOf(
-        admin
-            .describeConsumerGroups(List.of(applicationId))
-            .all()
-            .get()
-            .get(applicationId)
-            .members());
+    return GroupMembers.of(admin, applicationId);
   }
 
   /** The process id Kafka Streams keeps in the state directory {@code stateDir}. */

@@ -112,6 +112,6 @@ public final class LagCommand implements Callable<Integer> {
     long waiting =
         Backlog.waiting(
             Backlog.of(admin, reader, group, TopicReader.partitionsOf(reader, topic), timeout));
-    return new Row(group, topic, waiting, GroupMembers.of(admin, group));
+    return new Row(group, topic, waiting, GroupMembers.count(admin, group));
   }
 }

@@ -12,6 +12,7 @@ import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.bench.JobOwner;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
@@ -20,13 +21,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
@@ -105,8 +106,11 @@ class ThreeBrokersTest {
             new ArrayList<>(ProcessCluster.clusterArgs(bootstrap, registry.url(), PARTITIONS));
         clusterArgs.addAll(List.of("--replication-factor", "3"));
         List<String> coordinators = List.of("coordinator-1", "coordinator-2");
+        // Seven JVMs on this machine's cores: a session of 6 s rides out a starved heartbeat.
+        List<String> coordinatorArgs = new ArrayList<>(clusterArgs);
+        coordinatorArgs.addAll(List.of("--session-timeout-ms", "6000"));
         for (String c : coordinators) {
-          processes.startCoordinator(c, clusterArgs, dir.resolve(c));
+          processes.startCoordinator(c, coordinatorArgs, dir.resolve(c));
           processes.awaitReady(c);
         }
         WORKERS.forEach(w -> processes.startWorker(w, clusterArgs, 16));
@@ -132,8 +136,14 @@ class ThreeBrokersTest {
           String leader = BROKERS.get(leaderOfMostPartitions(admin, topics.tasks()) - 1);
           processes.kill(leader);
           Thread.sleep(1_000);
+          // While the broker's loss rebalances the group, no member holds the partition.
           String member =
-              JobOwner.memberOf(admin, applicationId, topics.jobs(), PARTITIONS, appId)
+              await()
+                  .atMost(Duration.ofMinutes(1))
+                  .until(
+                      () ->
+                          JobOwner.memberOf(admin, applicationId, topics.jobs(), PARTITIONS, appId),
+                      java.util.Optional::isPresent)
                   .orElseThrow();
           String owner =
               coordinators.stream()
@@ -210,33 +220,26 @@ class ThreeBrokersTest {
   /** Records of {@code appId} on the job-results topic (read to its end, committed ones only). */
   private static long resultsOf(String bootstrap, String topic, String appId) {
     Map<String, Object> props =
-        Map.of(
-            "bootstrap.servers",
-            bootstrap,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-            "earliest");
+        TopicReader.readerProps(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(p -> new TopicPartition(topic, p.partition()))
-              .toList();
+      List<TopicPartition> partitions = TopicReader.partitionsOf(consumer, topic);
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long count = 0;
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (appId.equals(r.key()) && r.value() != null) {
-            count++;
-          }
-        }
-      }
-      return count;
+      AtomicLong count = new AtomicLong();
+      assertThat(
+              TopicReader.readToEnd(
+                  consumer,
+                  partitions,
+                  Duration.ofSeconds(30),
+                  r -> {
+                    if (appId.equals(r.key()) && r.value() != null) {
+                      count.incrementAndGet();
+                    }
+                  }))
+          .as("read " + topic + " to its end")
+          .isTrue();
+      return count.get();
     }
   }
 }

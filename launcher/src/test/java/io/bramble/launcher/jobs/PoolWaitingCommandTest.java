@@ -72,15 +72,22 @@ class PoolWaitingCommandTest {
           .containsPattern("STEP_END [0-9a-f-]+ #1 embed: \\d+ ms on worker-2 \\(pool gpu\\)")
           .contains("JOB_DONE cli-pool");
 
-      // Every topic was written in transactions: their markers are not work waiting.
-      Console idle = new Console();
-      assertThat(idle.run(args(List.of("lag", "--json"), where))).as(idle.err()).isZero();
-      assertThat(idle.out())
-          .contains(
-              "{\"group\":\"bramble.workers.gpu\",\"topic\":\"bramble.tasks.gpu\",\"waiting\":0,")
-          .contains("{\"group\":\"bramble.workers\",\"topic\":\"bramble.tasks\",\"waiting\":0,")
-          .contains("\"topic\":\"bramble.results\",\"waiting\":0,")
-          .doesNotContainPattern("\"waiting\":[1-9]");
+      // Every topic was written in transactions: their markers are not work waiting (the workers
+      // commit their last offsets within 200 ms of the job's end).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Console idle = new Console();
+                assertThat(idle.run(args(List.of("lag", "--json"), where))).as(idle.err()).isZero();
+                assertThat(idle.out())
+                    .contains(
+                        "{\"group\":\"bramble.workers.gpu\",\"topic\":\"bramble.tasks.gpu\",\"waiting\":0,")
+                    .contains(
+                        "{\"group\":\"bramble.workers\",\"topic\":\"bramble.tasks\",\"waiting\":0,")
+                    .contains("\"topic\":\"bramble.results\",\"waiting\":0,")
+                    .doesNotContainPattern("\"waiting\":[1-9]");
+              });
       await()
           .atMost(Duration.ofMinutes(1))
           .until(() -> cluster.meters().scrape().contains("bramble_pool_lag{pool=\"gpu\"} 0.0"));
