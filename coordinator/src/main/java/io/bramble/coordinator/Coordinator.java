@@ -15,12 +15,9 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.CloseOptions;
@@ -54,20 +51,7 @@ public final class Coordinator implements AutoCloseable {
           });
 
   /** While this instance rebalances: aborts what an instance that died left open. */
-  private final ExecutorService fencer =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "bramble-coordinator-fencer");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private final AtomicBoolean fencing = new AtomicBoolean();
-  private volatile long lastRebalanceNanos = System.nanoTime() - Duration.ofHours(1).toNanos();
   private final StaleTransactions staleTransactions;
-
-  /** How long after a rebalance begins transactions left open are looked for, at least. */
-  private static final Duration FENCE_AT_LEAST = Duration.ofSeconds(5);
 
   /** How often every pool's workers and waiting tasks are looked at. */
   static final Duration POOL_CHECK_EVERY = Duration.ofSeconds(2);
@@ -94,7 +78,6 @@ public final class Coordinator implements AutoCloseable {
       MeterRegistry meters,
       OpenTelemetry openTelemetry) {
     this.admin = Admin.create(config.cluster().clientProps());
-    this.staleTransactions = new StaleTransactions(admin, config.applicationId());
     PoolTopics poolTopics = new PoolTopics(config.cluster().topics(), admin);
     this.values = ValueStores.open(config.cluster(), config.applicationId());
     Properties p = new Properties();
@@ -138,6 +121,8 @@ public final class Coordinator implements AutoCloseable {
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(meters);
     streams.setUncaughtExceptionHandler(this::onUncaught);
+    staleTransactions =
+        new StaleTransactions(admin, config.applicationId(), streams::state, this::ownClientId);
     streams.setStateListener(
         (now, before) -> {
           if (now == KafkaStreams.State.ERROR) {
@@ -148,66 +133,12 @@ public final class Coordinator implements AutoCloseable {
                   "coordinator rebalancing: an instance joined, left or stopped answering; joins"
                       + " of the partitions that move pause until they are placed again");
             }
-            lastRebalanceNanos = System.nanoTime();
-            startFencing();
+            staleTransactions.rebalanceBegan();
           } else if (now == KafkaStreams.State.RUNNING
               && before == KafkaStreams.State.REBALANCING) {
             log.info("coordinator running: every partition has its instance");
           }
         });
-  }
-
-  /**
-   * Looks for transactions left open by instances that have left the group until this instance runs
-   * again (the group drops a dead instance when this rebalance begins, or soon after), at most a
-   * minute.
-   */
-  private void fenceWhileRebalancing() {
-    long until = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-    String lastLogged = null;
-    try {
-      while (rebalanceRecent() && System.nanoTime() < until) {
-        try {
-          List<String> fenced = staleTransactions.fence(ownClientId());
-          if (!fenced.isEmpty()) {
-            log.info(
-                "aborted the open transactions of coordinator instances that stopped: {}", fenced);
-          }
-        } catch (ExecutionException | TimeoutException e) {
-          if (!e.toString().equals(lastLogged)) {
-            log.warn(
-                "could not look for transactions left open by a stopped instance (the broker"
-                    + " aborts them when they time out): {}",
-                e.toString());
-          }
-          lastLogged = e.toString();
-        }
-        Thread.sleep(250);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // closing
-      return;
-    } finally {
-      fencing.set(false);
-    }
-    if (rebalanceRecent()) {
-      startFencing(); // a rebalance that began as this look ended
-    }
-  }
-
-  private void startFencing() {
-    if (!fencer.isShutdown() && fencing.compareAndSet(false, true)) {
-      fencer.execute(this::fenceWhileRebalancing);
-    }
-  }
-
-  /**
-   * Rebalancing, or began to a few seconds ago: with a standby the rebalance can be over before the
-   * first look.
-   */
-  private boolean rebalanceRecent() {
-    return streams.state() == KafkaStreams.State.REBALANCING
-        || System.nanoTime() - lastRebalanceNanos < FENCE_AT_LEAST.toNanos();
   }
 
   /** The client id of this instance's stream thread's consumer; null while it has none. */
@@ -302,7 +233,7 @@ public final class Coordinator implements AutoCloseable {
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(Duration.ofSeconds(30)));
     pools.close();
-    fencer.shutdownNow();
+    staleTransactions.close();
     valueCleanup.shutdown();
     try {
       valueCleanup.awaitTermination(10, TimeUnit.SECONDS);

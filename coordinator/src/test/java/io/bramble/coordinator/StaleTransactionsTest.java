@@ -47,7 +47,7 @@ class StaleTransactionsTest {
           KafkaProducer<String, String> own = open(kafka, OWN);
           KafkaProducer<String, String> other = open(kafka, OTHER_APP);
           KafkaConsumer<String, String> member = member(kafka)) {
-        StaleTransactions stale = new StaleTransactions(admin, APP);
+        StaleTransactions stale = new StaleTransactions(admin, APP, () -> null, () -> null);
         // Only transactions open for a while are looked at: a starting instance is left alone.
         await()
             .atMost(Duration.ofSeconds(30))
@@ -69,7 +69,7 @@ class StaleTransactionsTest {
       admin.createTopics(List.of(new NewTopic("stale-out", 1, (short) 1))).all().get();
       try (KafkaProducer<String, String> own = open(kafka, OWN)) {
         Thread.sleep(StaleTransactions.OPEN_FOR.toMillis() + 500);
-        StaleTransactions stale = new StaleTransactions(admin, APP);
+        StaleTransactions stale = new StaleTransactions(admin, APP, () -> null, () -> null);
         assertThat(stale.fence(null)).as("before it knows its name").isEmpty();
         assertThat(stale.fence(OWN_CLIENT)).as("not a member: no group").isEmpty();
         own.commitTransaction();

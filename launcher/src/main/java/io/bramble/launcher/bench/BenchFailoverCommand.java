@@ -199,7 +199,7 @@ public final class BenchFailoverCommand implements Callable<Integer> {
       }
       JobResult r = result.get();
       for (String line : Files.readAllLines(dir.resolve(survivor.id() + ".err"))) {
-        if (line.contains("INFO Coordinator")) {
+        if (line.contains("INFO Coordinator") || line.contains("INFO StaleTransactions")) {
           // What the survivor said of the takeover (its rebalance, transactions it aborted).
           out.println(survivor.id() + ": " + line);
         }
