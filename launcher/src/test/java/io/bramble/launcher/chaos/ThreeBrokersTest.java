@@ -7,13 +7,16 @@ import io.bramble.client.JobClient;
 import io.bramble.client.JobResult;
 import io.bramble.client.JobStatus;
 import io.bramble.coordinator.CoordinatorConfig;
+import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import io.bramble.embedded.EmbeddedSchemaRegistry;
 import io.bramble.launcher.bench.JobOwner;
 import io.bramble.launcher.processes.ProcessCluster;
 import io.bramble.runtime.ClusterConfig;
+import io.bramble.runtime.GroupMembers;
 import io.bramble.runtime.TopicReader;
 import io.bramble.runtime.Topics;
+import io.bramble.runtime.WorkerGroups;
 import io.bramble.schemas.registry.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -123,6 +127,18 @@ class ThreeBrokersTest {
         await()
             .atMost(Duration.ofMinutes(1))
             .until(() -> JobOwner.members(admin, applicationId).size() == 2);
+        // A step running when a worker joins late moves with its partition and runs again (seen
+        // here: the root's first step): the workers' group settles before the job starts.
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(
+                () -> {
+                  List<MemberDescription> workers =
+                      GroupMembers.of(admin, WorkerGroups.of(topics, Pools.DEFAULT));
+                  return workers.size() == WORKERS.size()
+                      && workers.stream()
+                          .noneMatch(m -> m.assignment().topicPartitions().isEmpty());
+                });
 
         ClusterConfig cluster = ClusterConfig.of(bootstrap, registry.url());
         try (JobClient client =
