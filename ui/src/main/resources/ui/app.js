@@ -368,7 +368,7 @@ async function refresh() {
     ui.lastText = text;
     render(data);
   }
-  const live = data.status === 'running' || data.parallel.some(g => !g.reduced) || data.children.running > 0;
+  const live = data.status !== 'cancelled' && (data.status === 'running' || data.parallel.some(g => !g.reduced) || data.children.running > 0);
   schedule(live ? 1000 : 5000);
 }
 

@@ -8,6 +8,7 @@ import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.ValueFetcher;
+import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.StreamChunk;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -205,42 +207,91 @@ public final class JobClient implements AutoCloseable {
       throw new IllegalArgumentException(
           "request for app " + resume.getAppId() + " is a job, not a resume (use resumeOf)");
     }
+    TrackingEvent e =
+        answerTo(
+            resume,
+            timeout,
+            EventKind.RESUMED,
+            EventKind.RESUME_REFUSED,
+            reason -> new ResumeRefusedException(resume.getAppId(), reason));
+    return new Resumed(
+        e.getAppId(),
+        e.getRootAppId(),
+        e.getSequenceId() == null ? 0 : e.getSequenceId(),
+        e.getAction(),
+        resume.getSubmittedAtMs());
+  }
+
+  /**
+   * Cancels job {@code appId} (the app id it was submitted with) and returns its CANCELLED result:
+   * its whole tree stops, children and grandchildren in every pool included. Unstarted tasks never
+   * run, each running app stops at its next step boundary, and a step under way can see it ({@code
+   * ActionContext.isCancelled()}); its checkpoints are removed. Cancelling it again returns the
+   * same result. A {@link CancelRefusedException} says why a job cannot be cancelled: no job has
+   * that id, or it has ended (completed or failed).
+   */
+  public JobResult cancel(String appId, Duration timeout) throws TimeoutException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    answerTo(
+        JobRequestBuilder.cancel(appId).build(),
+        timeout,
+        EventKind.CANCELLED,
+        EventKind.CANCEL_REFUSED,
+        reason -> new CancelRefusedException(appId, reason));
+    CompletableFuture<io.bramble.schemas.avro.JobResult> result =
+        results.resultOf(appId, r -> r.getStatus() == io.bramble.schemas.avro.JobStatus.CANCELLED);
+    return toResult(
+        awaitFuture(
+            appId,
+            0,
+            result,
+            Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+            null,
+            null));
+  }
+
+  /**
+   * Submits {@code request} and waits for the coordinator's answer to it (an event naming its
+   * request id): the event of kind {@code accepted}, or a refusal of kind {@code refused}, thrown
+   * as {@code refusal} makes it from the reason.
+   */
+  private TrackingEvent answerTo(
+      JobRequest request,
+      Duration timeout,
+      EventKind accepted,
+      EventKind refused,
+      Function<String, RuntimeException> refusal)
+      throws TimeoutException {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (KafkaConsumer<String, byte[]> consumer = eventConsumer()) {
-      // Where the events end before the resume is sent: its answer can only come after.
+      // Where the events end before the request is sent: its answer can only come after.
       List<TopicPartition> partitions =
           TopicReader.partitionsOf(consumer, cluster.topics().events());
       consumer.assign(partitions);
       consumer.seekToEnd(partitions);
       partitions.forEach(consumer::position);
-      submit(resume);
+      submit(request);
       while (System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.value() == null || !resume.getAppId().equals(r.key())) {
+          if (r.value() == null || !request.getAppId().equals(r.key())) {
             continue;
           }
           TrackingEvent e = eventSerde.deserialize(r.topic(), r.value());
-          if (!resume.getRequestId().equals(e.getRequestId())) {
+          if (!request.getRequestId().equals(e.getRequestId())) {
             continue;
           }
-          if (e.getKind() == EventKind.RESUME_REFUSED) {
-            throw new ResumeRefusedException(
-                resume.getAppId(),
-                e.getError() == null ? "resume refused" : e.getError().getMessage());
+          if (e.getKind() == refused) {
+            throw refusal.apply(e.getError() == null ? refused.name() : e.getError().getMessage());
           }
-          if (e.getKind() == EventKind.RESUMED) {
-            return new Resumed(
-                e.getAppId(),
-                e.getRootAppId(),
-                e.getSequenceId() == null ? 0 : e.getSequenceId(),
-                e.getAction(),
-                resume.getSubmittedAtMs());
+          if (e.getKind() == accepted) {
+            return e;
           }
         }
       }
     }
+    String what = request.getCancel() == CancelScope.JOB ? "cancel" : "resume";
     throw new TimeoutException(
-        "no answer to the resume of app " + resume.getAppId() + " within " + timeout);
+        "no answer to the " + what + " of app " + request.getAppId() + " within " + timeout);
   }
 
   /**

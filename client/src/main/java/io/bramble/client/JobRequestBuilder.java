@@ -2,6 +2,7 @@ package io.bramble.client;
 
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.JobRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,13 @@ public final class JobRequestBuilder {
 
   static JobRequestBuilder resume(String appId) {
     return new JobRequestBuilder(appId, "", true);
+  }
+
+  /** The cancel of job {@code appId}: nothing to add. */
+  static JobRequestBuilder cancel(String appId) {
+    JobRequestBuilder cancel = new JobRequestBuilder(appId, "", false);
+    cancel.b.setCancel(CancelScope.JOB);
+    return cancel;
   }
 
   /** The state to start from (a job; the graph's default state fills the rest). */

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -36,12 +37,8 @@ final class JobResults implements AutoCloseable {
 
   private record Position(int partition, long offset) {}
 
-  /**
-   * Who waits for a result: of a job submitted at {@code submittedAtMs}; {@code newer}: only a
-   * result of a request made then or later answers (a resume's wait; the halted result it resumed
-   * is older).
-   */
-  private record Waiter(long submittedAtMs, boolean newer, CompletableFuture<JobResult> future) {}
+  /** Who waits for a result, and which result answers them. */
+  private record Waiter(Predicate<JobResult> answers, CompletableFuture<JobResult> future) {}
 
   private final String topic;
   private final Map<String, Object> props;
@@ -95,8 +92,18 @@ final class JobResults implements AutoCloseable {
    * what a resume made at that time waits for.
    */
   CompletableFuture<JobResult> resultOf(String appId, long submittedAtMs, boolean newer) {
+    return resultOf(
+        appId,
+        result -> {
+          boolean newEnough = result.getSubmittedAtMs() >= submittedAtMs;
+          return newer ? newEnough : result.getStatus() != JobStatus.FAILED || newEnough;
+        });
+  }
+
+  /** The first result of {@code appId} that {@code answers} accepts, the one there included. */
+  CompletableFuture<JobResult> resultOf(String appId, Predicate<JobResult> answers) {
     CompletableFuture<JobResult> future = new CompletableFuture<>();
-    Waiter waiter = new Waiter(submittedAtMs, newer, future);
+    Waiter waiter = new Waiter(answers, future);
     Position older;
     synchronized (this) {
       if (failure != null) {
@@ -132,8 +139,7 @@ final class JobResults implements AutoCloseable {
   }
 
   private static boolean answers(JobResult result, Waiter waiter) {
-    boolean newEnough = result.getSubmittedAtMs() >= waiter.submittedAtMs();
-    return waiter.newer() ? newEnough : result.getStatus() != JobStatus.FAILED || newEnough;
+    return waiter.answers().test(result);
   }
 
   private synchronized void complete(String appId, Waiter waiter, JobResult result) {

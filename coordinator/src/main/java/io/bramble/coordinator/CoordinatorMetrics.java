@@ -2,7 +2,6 @@ package io.bramble.coordinator;
 
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobResult;
-import io.bramble.schemas.avro.JobStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,6 +11,7 @@ import java.time.Duration;
 final class CoordinatorMetrics {
   private final Counter jobsCompleted;
   private final Counter jobsFailed;
+  private final Counter jobsCancelled;
   private final Timer jobDuration;
   private final Counter joinsCompleted;
   private final Counter childResults;
@@ -24,6 +24,10 @@ final class CoordinatorMetrics {
             .register(registry);
     jobsFailed =
         Counter.builder("bramble.jobs.failed").description("Jobs that failed").register(registry);
+    jobsCancelled =
+        Counter.builder("bramble.jobs.cancelled")
+            .description("Jobs cancelled at a client's request")
+            .register(registry);
     jobDuration =
         Timer.builder("bramble.job.duration")
             .description("From submission to result")
@@ -45,7 +49,11 @@ final class CoordinatorMetrics {
   }
 
   void jobFinished(JobResult result) {
-    (result.getStatus() == JobStatus.COMPLETED ? jobsCompleted : jobsFailed).increment();
+    switch (result.getStatus()) {
+      case COMPLETED -> jobsCompleted.increment();
+      case CANCELLED -> jobsCancelled.increment();
+      default -> jobsFailed.increment();
+    }
     if (result.getSubmittedAtMs() > 0) {
       jobDuration.record(
           Duration.ofMillis(Math.max(0, result.getFinishedAtMs() - result.getSubmittedAtMs())));

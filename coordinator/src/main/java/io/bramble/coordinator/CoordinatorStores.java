@@ -39,6 +39,7 @@ final class CoordinatorStores {
             store(StoreNames.RESUMES, string),
             store(StoreNames.APP_STEPS, count),
             store(StoreNames.TREES, string),
+            store(StoreNames.CANCELLED, count),
             // joins
             store(StoreNames.JOINS, avro(FanOut.class, schemas)),
             store(StoreNames.JOIN_RESULTS, avro(TaskResult.class, schemas)),

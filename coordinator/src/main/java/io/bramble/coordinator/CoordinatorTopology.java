@@ -15,7 +15,10 @@ import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,13 +29,14 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.RecordContext;
 
 /**
- * The coordinator's data flow, top to bottom: jobs become root tasks; fan-outs become pending joins
- * and child tasks; results fill joins and, once complete, become the task that reduces the join on
- * a worker (the coordinator runs no user code and loads no graph); moved apps' next tasks go to
- * their pool's tasks topic; root results become job results. The three sources share one
- * sub-topology and its stores, so jobs, fanouts and results must have equal partition counts (every
- * record of one join is keyed by the parent's app id and lands in one task). A join too wide for
- * one task sends its children's outcomes as pages of the joined topic.
+ * The coordinator's data flow, top to bottom: jobs become root tasks (a cancel of a job goes back
+ * to every partition of the jobs topic, to stop its tree); fan-outs become pending joins and child
+ * tasks; results fill joins and, once complete, become the task that reduces the join on a worker
+ * (the coordinator runs no user code and loads no graph); moved apps' next tasks go to their pool's
+ * tasks topic; root results become job results. The three sources share one sub-topology and its
+ * stores, so jobs, fanouts and results must have equal partition counts (every record of one join
+ * is keyed by the parent's app id and lands in one task). A join too wide for one task sends its
+ * children's outcomes as pages of the joined topic.
  */
 public final class CoordinatorTopology {
   private CoordinatorTopology() {}
@@ -86,7 +90,10 @@ public final class CoordinatorTopology {
             stores.using(
                 () ->
                     new JobIntakeProcessor(
-                        BrambleSerdes.decoding(JobRequest.class, schemas), tracing)),
+                        BrambleSerdes.decoding(JobRequest.class, schemas),
+                        tracing,
+                        valueCleanup,
+                        metrics)),
             "jobs")
         .addProcessor(
             "fan-out",
@@ -114,6 +121,15 @@ public final class CoordinatorTopology {
                 topics.tasks(((Task) task).getPool()),
             keyOut,
             serializer(Task.class, schemas),
+            processors)
+        // a cancelled job's tree, to every partition: each stops what it holds of the tree
+        .addSink(
+            Sinks.JOBS,
+            topics.jobs(),
+            keyOut,
+            serializer(JobRequest.class, schemas),
+            (String topic, String key, Object request, int partitions) ->
+                Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet())),
             processors)
         .addSink(
             Sinks.RESULTS,

@@ -28,6 +28,11 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
 
   @Override
   void process(String parentAppId, FanOut fanOut, long timestamp) {
+    if (jobs.isCancelled(fanOut.getRootAppId())) {
+      // Mapped by a step under way when its job was cancelled: nothing goes out.
+      emit(Sinks.CHECKPOINTS, parentAppId, null, timestamp);
+      return;
+    }
     String joinId = fanOut.getJoinId();
     if (fanOut.getFirstChild() > 0) {
       FanOut join = joins.pending.get(joinId);

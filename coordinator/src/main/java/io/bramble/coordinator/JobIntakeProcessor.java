@@ -15,6 +15,7 @@ import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
 import java.util.Locale;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * jobs → root tasks. Checks what can be checked without the graph (the state and inputs have no
@@ -28,10 +29,28 @@ import java.util.Locale;
  * resume of an app that is not halted, or whose inputs do not fit its next action ({@link
  * DeclaredInputs}, carried by the halted task), is refused with an event saying why, and the same
  * resume delivered twice runs once.
+ *
+ * <p>A cancel stops a job's whole tree ({@link JobCancellation}).
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
-  JobIntakeProcessor(DecodedDeserializer<JobRequest> decoder, Tracing tracing) {
+  private final ValueCleanup valueCleanup;
+  private final CoordinatorMetrics metrics;
+  private JobCancellation cancellation;
+
+  JobIntakeProcessor(
+      DecodedDeserializer<JobRequest> decoder,
+      Tracing tracing,
+      ValueCleanup valueCleanup,
+      CoordinatorMetrics metrics) {
     super(decoder, tracing);
+    this.valueCleanup = valueCleanup;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    super.init(context);
+    cancellation = new JobCancellation(jobs, joins, this::emit, valueCleanup, metrics);
   }
 
   @Override
@@ -41,6 +60,17 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
       failJob(
           appId, "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'");
       return;
+    }
+    switch (job.getCancel()) {
+      case JOB -> {
+        cancellation.request(appId, job, now(), timestamp);
+        return;
+      }
+      case TREE -> {
+        cancellation.stopTree(appId, job.getSubmittedAtMs(), timestamp);
+        return;
+      }
+      default -> {}
     }
     if (job.getResume()) {
       resume(appId, job, timestamp);

@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * What the coordinator keeps of jobs, by app id (see {@link StoreNames} for each store): the
  * requests accepted, their results, the apps waiting for a resume and the resumes accepted, the
- * steps of each job's children, and what each job's tree left behind.
+ * steps of each job's children, what each job's tree left behind, and the jobs cancelled.
  */
 final class JobStores {
   final KeyValueStore<String, JobRequest> requests;
@@ -18,6 +18,7 @@ final class JobStores {
   final KeyValueStore<String, String> resumes;
   final KeyValueStore<String, Long> childSteps;
   final JobTrees trees;
+  final KeyValueStore<String, Long> cancelled;
 
   JobStores(ProcessorContext<?, ?> context) {
     requests = context.getStateStore(StoreNames.JOBS);
@@ -26,6 +27,12 @@ final class JobStores {
     resumes = context.getStateStore(StoreNames.RESUMES);
     childSteps = context.getStateStore(StoreNames.APP_STEPS);
     trees = new JobTrees(context.getStateStore(StoreNames.TREES));
+    cancelled = context.getStateStore(StoreNames.CANCELLED);
+  }
+
+  /** Whether job {@code rootAppId} was cancelled, as this partition knows (null: unknown root). */
+  boolean isCancelled(String rootAppId) {
+    return rootAppId != null && cancelled.get(rootAppId) != null;
   }
 
   /**

@@ -279,7 +279,7 @@ final class JoinCompleter {
    * Removes what the join kept while it was pending: its record, counts, slots, children, moves,
    * budget.
    */
-  private static void forget(JoinStores joins, FanOut join) {
+  static void forget(JoinStores joins, FanOut join) {
     String joinId = join.getJoinId();
     joins.pending.delete(joinId);
     joins.counts.delete(joinId);

@@ -40,6 +40,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * result becomes the job's result, published once (a halted one is replaced by the result of the
  * run its resume starts). A moved app's next task goes to its pool, once.
  *
+ * <p>What the apps of a cancelled job still report (a step under way when it was cancelled) is
+ * dropped, and their checkpoints removed after it.
+ *
  * <p>Per-branch pauses: a halted child (paused at one of its job's halts) is kept where its resume
  * arrives (its report under its own id) and marked waiting in its parent's join, not counted as
  * done: its siblings go on. Once every child of a join has either finished or waits, the parent
@@ -81,6 +84,11 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
+    if (jobs.isCancelled(result.getParent() == null ? result.getAppId() : result.getRootAppId())) {
+      // A step that was under way when its job was cancelled: its checkpoint goes after it.
+      emit(Sinks.CHECKPOINTS, result.getAppId(), null, timestamp);
+      return;
+    }
     // A halted child reports twice: to its parent's join and under its own id (what resumes it).
     boolean ownReport = result.getParent() != null && key.equals(result.getAppId());
     if (!ownReport) {
@@ -508,6 +516,9 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     String appId = result.getAppId();
     JobResult known = jobs.results.get(appId);
     if (known != null && known.getStatus() != JobStatus.HALTED) {
+      if (known.getStatus() == JobStatus.CANCELLED) {
+        emit(Sinks.CHECKPOINTS, appId, null, timestamp); // written by a step under way
+      }
       if (result.getJobResultWritten()) {
         // A worker ran the root's task again (it died before committing its offset, or a failed
         // step was tried again) and wrote the job's result again, perhaps another one: the job

@@ -75,5 +75,11 @@ final class StoreNames {
    */
   static final String JOIN_CHILDREN = "join-children";
 
+  /**
+   * root app id → when its job was cancelled, on every partition: what the job's apps still report
+   * (a step under way when it was cancelled) is dropped.
+   */
+  static final String CANCELLED = "cancelled-jobs";
+
   private StoreNames() {}
 }

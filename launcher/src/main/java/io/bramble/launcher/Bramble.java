@@ -4,6 +4,7 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.launcher.bench.BenchCommand;
 import io.bramble.launcher.graphs.GraphClassPath;
 import io.bramble.launcher.graphs.GraphsCommand;
+import io.bramble.launcher.jobs.CancelCommand;
 import io.bramble.launcher.jobs.ResumeCommand;
 import io.bramble.launcher.jobs.SubmitCommand;
 import io.bramble.launcher.jobs.WatchCommand;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       SubmitCommand.class,
       ResumeCommand.class,
+      CancelCommand.class,
       WatchCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,

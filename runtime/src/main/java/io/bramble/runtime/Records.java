@@ -5,6 +5,7 @@ import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import io.bramble.core.stream.Chunk;
 import io.bramble.schemas.StateCodec;
+import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.ChildOutcome;
@@ -265,17 +266,34 @@ public final class Records {
   /** {@code task}'s app, not ended, stopped after step {@code sequenceId} with {@code status}. */
   private static TaskResult stoppedAt(
       Task task, ResultStatus status, State state, long sequenceId, String lastAction, long nowMs) {
-    return result(
-        task.getAppId(),
-        task.getTaskId(),
-        task.getParent(),
-        status,
-        state,
-        null,
-        sequenceId,
-        lastAction,
-        task.getRequestedAtMs(),
-        nowMs);
+    return of(task, status, state, null, sequenceId, lastAction, nowMs);
+  }
+
+  /**
+   * The result of {@code task}'s app, whose last step was {@code sequenceId} ({@code lastAction}).
+   */
+  public static TaskResult of(
+      Task task,
+      ResultStatus status,
+      State state,
+      ErrorInfo error,
+      long sequenceId,
+      String lastAction,
+      long nowMs) {
+    TaskResult result =
+        result(
+            task.getAppId(),
+            task.getTaskId(),
+            task.getParent(),
+            status,
+            state,
+            error,
+            sequenceId,
+            lastAction,
+            task.getRequestedAtMs(),
+            nowMs);
+    result.setRootAppId(task.getRootAppId());
+    return result;
   }
 
   /**
@@ -313,6 +331,7 @@ public final class Records {
                 join.getParallelAction(),
                 requestedAtMs,
                 nowMs))
+        .setRootAppId(join.getRootAppId())
         .setState(join.getParentState())
         .setWaiting(waiting)
         .build();
@@ -411,6 +430,37 @@ public final class Records {
         .setSubmittedAtMs(submittedAtMs)
         .setFinishedAtMs(nowMs)
         .setSteps(0)
+        .build();
+  }
+
+  /**
+   * A job cancelled at a client's request: the state it had when it halted, if it had halted
+   * ({@code halted}, may be null), and the steps counted so far.
+   */
+  public static JobResult cancelledJob(
+      String appId, String graph, JobResult halted, long submittedAtMs, long steps, long nowMs) {
+    return JobResult.newBuilder()
+        .setAppId(appId)
+        .setGraph(graph)
+        .setStatus(JobStatus.CANCELLED)
+        .setState(halted == null ? null : halted.getState())
+        .setError(null)
+        .setSubmittedAtMs(submittedAtMs)
+        .setFinishedAtMs(nowMs)
+        .setSteps(halted == null ? steps : Math.max(steps, halted.getSteps()))
+        .build();
+  }
+
+  /**
+   * What the coordinator writes to every partition of the jobs topic once it cancelled job {@code
+   * rootAppId}: each partition stops what it holds of the job's tree.
+   */
+  public static JobRequest cancelTree(String rootAppId, long nowMs) {
+    return JobRequest.newBuilder()
+        .setAppId(rootAppId)
+        .setGraph("")
+        .setCancel(CancelScope.TREE)
+        .setSubmittedAtMs(nowMs)
         .build();
   }
 }

@@ -149,6 +149,14 @@ public final class TrackingEvents {
         .build();
   }
 
+  /** App {@code appId} of cancelled job {@code rootAppId} stopped: it runs nothing more. */
+  public static TrackingEvent appCancelled(
+      String appId, String rootAppId, String process, long nowMs) {
+    return base(appId, EventKind.APP_ENDED, rootAppId, process, nowMs)
+        .setStatus(AppStatus.CANCELLED)
+        .build();
+  }
+
   /**
    * A parallel step of {@code parentAppId} fanned out to {@code total} children, of which this
    * event names {@code childAppIds} (in task order, from child {@code firstChild} on): a wide
@@ -282,6 +290,24 @@ public final class TrackingEvents {
     return base(appId, EventKind.RESUME_REFUSED, null, process, nowMs)
         .setRequestId(requestId)
         .setError(Errors.of("io.bramble.ResumeRefused", reason, null))
+        .build();
+  }
+
+  /** The coordinator cancelled job {@code rootAppId} at request {@code requestId}. */
+  public static TrackingEvent cancelled(
+      String rootAppId, String requestId, String process, long nowMs) {
+    return base(rootAppId, EventKind.CANCELLED, rootAppId, process, nowMs)
+        .setRequestId(requestId)
+        .setStatus(AppStatus.CANCELLED)
+        .build();
+  }
+
+  /** The coordinator refused cancel {@code requestId} of {@code appId}, saying why. */
+  public static TrackingEvent cancelRefused(
+      String appId, String requestId, String reason, String process, long nowMs) {
+    return base(appId, EventKind.CANCEL_REFUSED, null, process, nowMs)
+        .setRequestId(requestId)
+        .setError(Errors.of("io.bramble.CancelRefused", reason, null))
         .build();
   }
 

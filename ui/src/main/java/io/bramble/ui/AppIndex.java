@@ -575,8 +575,9 @@ public final class AppIndex {
   }
 
   /**
-   * running, completed, failed or halted: what the job's result or the application itself reported
-   * when it stopped; until then, running (failed as soon as a step failed).
+   * running, completed, failed, halted or cancelled: what the job's result or the application
+   * itself reported when it stopped (an app of a cancelled job that had not, cancelled); until
+   * then, running (failed as soon as a step failed).
    */
   String status(App a) {
     if (a.jobStatus != null) {
@@ -584,6 +585,10 @@ public final class AppIndex {
     }
     if (a.endStatus != null) {
       return a.endStatus.toLowerCase(Locale.ROOT);
+    }
+    App root = a.rootAppId == null ? null : apps.get(a.rootAppId);
+    if (root != null && "CANCELLED".equals(root.jobStatus)) {
+      return "cancelled";
     }
     if (!a.steps.isEmpty() && a.steps.lastEntry().getValue().error != null) {
       return "failed";

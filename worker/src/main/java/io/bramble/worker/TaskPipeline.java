@@ -8,6 +8,7 @@ import io.bramble.runtime.Records;
 import io.bramble.runtime.StepSpans;
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobResult;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
@@ -267,19 +269,33 @@ final class TaskPipeline {
             stepStarts,
             STREAM_WINDOW,
             metrics::streamed);
-    TaskOutcome outcome =
-        runner.run(
-            task,
-            persister,
-            events,
-            chunks,
-            chunks,
-            metrics.stepTimer(task.getGraph()),
-            new StepSpans(tracing.tracer(), Context.current(), workerId),
-            ownership(partition, task));
+    BooleanSupplier cancelled =
+        () -> checkpoints.isCancelled(task.getAppId(), task.getRequestedAtMs());
+    TaskOutcome outcome;
+    try {
+      outcome =
+          runner.run(
+              task,
+              persister,
+              events,
+              chunks,
+              cancelled,
+              chunks,
+              metrics.stepTimer(task.getGraph()),
+              new StepSpans(tracing.tracer(), Context.current(), workerId),
+              ownership(partition, task));
+    } catch (TaskCancelledException stopped) {
+      stopCancelled(task, persister);
+      throw stopped;
+    }
     try {
       long lastCheckpoint = persister.awaitWritten();
       chunks.awaitWritten();
+      if (cancelled.getAsBoolean()) {
+        stopCancelled(task, persister);
+        throw new TaskCancelledException(
+            "app " + task.getAppId() + " was cancelled while its last step ran: nothing reported");
+      }
       publish(outcome);
       checkpoints.forget(task.getAppId(), lastCheckpoint);
       return outcome;
@@ -307,6 +323,23 @@ final class TaskPipeline {
       publish(tooLarge);
       return tooLarge;
     }
+  }
+
+  /**
+   * A cancelled app stopped: its checkpoint goes once those its steps wrote are acknowledged (the
+   * coordinator's tombstone may have come before a step that was under way when it cancelled the
+   * app), and followers hear that it ended, cancelled.
+   */
+  private void stopCancelled(Task task, CheckpointPersister persister)
+      throws InterruptedException, ExecutionException {
+    persister.awaitWritten();
+    producer.send(new ProducerRecord<>(topics.checkpoints(), task.getAppId(), null)).get();
+    TrackingEvent ended =
+        TrackingEvents.appCancelled(
+            task.getAppId(), task.getRootAppId(), workerId, System.currentTimeMillis());
+    producer.send(
+        new ProducerRecord<>(
+            topics.events(), task.getAppId(), eventSerde.serialize(topics.events(), ended)));
   }
 
   /**

@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs one task's action loop: from its checkpoint when one is ahead of the task, else from the
@@ -124,11 +125,26 @@ public final class TaskRunner {
       Tracker tracker,
       ChunkListener chunks,
       LifecycleHook... hooks) {
+    return run(task, checkpoints, tracker, chunks, () -> false, hooks);
+  }
+
+  /**
+   * As {@link #run(Task, Persister, Tracker, ChunkListener, LifecycleHook...)}; its steps see
+   * whether the app was cancelled through {@code cancelled} ({@code ActionContext.isCancelled}).
+   */
+  public TaskOutcome run(
+      Task task,
+      Persister checkpoints,
+      Tracker tracker,
+      ChunkListener chunks,
+      BooleanSupplier cancelled,
+      LifecycleHook... hooks) {
     RetryPolicy retry = childRetryPolicy(task);
     ValueOffloader offload = offloadFor(task);
     for (int attempt = 1; ; attempt++) {
       try {
-        return withStored(runChecked(task, checkpoints, offload, tracker, chunks, hooks), offload);
+        return withStored(
+            runChecked(task, checkpoints, offload, tracker, chunks, cancelled, hooks), offload);
       } catch (TaskRevokedException | TaskCancelledException stopped) {
         throw stopped;
       } catch (RuntimeException e) {
@@ -162,6 +178,7 @@ public final class TaskRunner {
       ValueOffloader offload,
       Tracker tracker,
       ChunkListener chunks,
+      BooleanSupplier cancelled,
       LifecycleHook... hooks) {
     GraphRegistry.Entry entry = registry.get(given.getGraph(), given.getGraphVersion());
     Task task = JobStart.is(given) ? JobStart.prepare(given, entry) : checkPauses(given, entry);
@@ -179,6 +196,7 @@ public final class TaskRunner {
             .withTracker(tracker)
             .withChunkListener(chunks)
             .withValueOffloader(offload)
+            .withCancellation(cancelled)
             .withHooks(hooks);
     if (task.getParent() != null) {
       builder.withSpawningParent(
@@ -421,16 +439,13 @@ public final class TaskRunner {
       long sequenceId,
       String lastAction) {
     TaskResult result =
-        Records.result(
-            task.getAppId(),
-            task.getTaskId(),
-            task.getParent(),
+        Records.of(
+            task,
             status,
             state,
             error == null ? null : Errors.of(error),
             sequenceId,
             lastAction,
-            task.getRequestedAtMs(),
             System.currentTimeMillis());
     if (!Records.endsJob(result)) {
       return new TaskOutcome.Finished(Records.resultKey(result), result);

@@ -5,13 +5,15 @@ import io.bramble.core.persistence.Persister;
 import io.bramble.core.stream.Chunk;
 import io.bramble.core.stream.ChunkListener;
 import io.bramble.core.tracking.Tracker;
+import java.util.function.BooleanSupplier;
 
 /**
  * Where an action runs: the application's identity, the step's sequence id and which try of it this
  * is ({@code attempt}, 1 for the first; its retry policy's later tries count on), with the tracker,
  * persister and parallel executor an action needs to launch its own sub-applications (the "full
- * control" level of parallelism), and where its partial results go ({@link #emit}). Tracker and
- * persister may be null.
+ * control" level of parallelism), where its partial results go ({@link #emit}), and whether its
+ * application was cancelled while the step runs ({@link #isCancelled}). Tracker and persister may
+ * be null.
  */
 public record ActionContext(
     String appId,
@@ -22,10 +24,47 @@ public record ActionContext(
     Tracker tracker,
     Persister persister,
     ParallelExecutor parallelExecutor,
-    ChunkListener chunks) {
+    ChunkListener chunks,
+    BooleanSupplier cancellation) {
+
+  private static final BooleanSupplier NEVER = () -> false;
 
   public ActionContext {
     chunks = chunks == null ? ChunkListener.NONE : chunks;
+    cancellation = cancellation == null ? NEVER : cancellation;
+  }
+
+  /** A context whose application is never cancelled. */
+  public ActionContext(
+      String appId,
+      String partitionKey,
+      long sequenceId,
+      int attempt,
+      String actionName,
+      Tracker tracker,
+      Persister persister,
+      ParallelExecutor parallelExecutor,
+      ChunkListener chunks) {
+    this(
+        appId,
+        partitionKey,
+        sequenceId,
+        attempt,
+        actionName,
+        tracker,
+        persister,
+        parallelExecutor,
+        chunks,
+        NEVER);
+  }
+
+  /**
+   * Whether this step's application was cancelled (its job, by a client) since the step began: the
+   * step's result will not be used, so a long step (a model call, a poll) may stop early, returning
+   * or throwing. The application itself stops before its next step whatever the step does.
+   */
+  public boolean isCancelled() {
+    return cancellation.getAsBoolean();
   }
 
   /**

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -63,6 +64,9 @@ public final class Application {
 
   private final ValueOffloader offloader;
 
+  /** Whether this app was cancelled (by its runtime), as its steps see it. */
+  private final BooleanSupplier cancellation;
+
   private State state;
   private String next;
   private long nextSequenceId;
@@ -84,6 +88,7 @@ public final class Application {
       ParentPointer parent,
       ChunkListener chunks,
       ValueOffloader offloader,
+      BooleanSupplier cancellation,
       State state,
       String next,
       long nextSequenceId) {
@@ -97,6 +102,7 @@ public final class Application {
     this.parent = parent;
     this.chunks = chunks;
     this.offloader = offloader;
+    this.cancellation = cancellation;
     this.state = offloader.offload(state);
     this.next = next;
     this.nextSequenceId = nextSequenceId;
@@ -512,7 +518,8 @@ public final class Application {
         childTracker,
         childPersister,
         executor,
-        ownChunks());
+        ownChunks(),
+        cancellation);
   }
 
   /** This app's chunks, with its parent's id, to the listener. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Builds an {@link Application}: graph, state and entrypoint (or where to load them), identity,
@@ -41,6 +42,7 @@ public final class ApplicationBuilder {
   private ParentPointer spawningParent;
   private ChunkListener chunks = ChunkListener.NONE;
   private ValueOffloader offloader = ValueOffloader.NONE;
+  private BooleanSupplier cancellation;
 
   private Persister initializer;
   private boolean resumeAtNextAction;
@@ -145,6 +147,15 @@ public final class ApplicationBuilder {
    */
   public ApplicationBuilder withValueOffloader(ValueOffloader offloader) {
     this.offloader = offloader == null ? ValueOffloader.NONE : offloader;
+    return this;
+  }
+
+  /**
+   * Tells this application's steps whether it was cancelled ({@link
+   * io.bramble.core.action.ActionContext#isCancelled}); a runtime that cancels apps sets it.
+   */
+  public ApplicationBuilder withCancellation(BooleanSupplier cancelled) {
+    this.cancellation = cancelled;
     return this;
   }
 
@@ -259,6 +270,7 @@ public final class ApplicationBuilder {
             spawningParent,
             chunks,
             offloader,
+            cancellation == null ? () -> false : cancellation,
             startState,
             next,
             nextSeq);

@@ -133,6 +133,9 @@ public final class WatchCommand implements Callable<Integer> {
           case POOL_SERVED -> "a worker of pool " + e.getPool() + " takes its tasks";
           case RESUME_REFUSED ->
               "resume refused: " + (e.getError() == null ? "" : e.getError().getMessage());
+          case CANCELLED -> "cancel accepted";
+          case CANCEL_REFUSED ->
+              "cancel refused: " + (e.getError() == null ? "" : e.getError().getMessage());
         };
     if (detail != null) {
       context.out().println(e.getKind() + " " + where + ": " + detail);

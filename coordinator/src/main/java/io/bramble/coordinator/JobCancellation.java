@@ -1,0 +1,191 @@
+package io.bramble.coordinator;
+
+import io.bramble.runtime.Records;
+import io.bramble.runtime.TrackingEvents;
+import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.JobRequest;
+import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.OutcomePages;
+import io.bramble.schemas.avro.Task;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Cancels a job at a client's request, in two steps, since a job's tree spreads over partitions
+ * (each join is kept on its parent's).
+ *
+ * <p>On the partition of its root (a request with cancel JOB): refused, naming why, when no job has
+ * that root id or the job has ended; otherwise its result is CANCELLED, its root is stopped, and
+ * every partition of the jobs topic is told (cancel TREE, one record each). Cancelling a cancelled
+ * job again is answered as the first time, and changes nothing.
+ *
+ * <p>On every partition (cancel TREE): the job is marked cancelled, so what its apps still report
+ * (a step under way) is dropped; each app of its tree kept here is cancelled (a record on the
+ * checkpoints topic: its task stops at its next step boundary, an unstarted one never runs) and its
+ * checkpoint removed; its joins here are forgotten (their queued children never go out), as are its
+ * halted apps, its pages and its stored values.
+ */
+final class JobCancellation {
+  /** Forwards to a sink in the current record's trace. */
+  @FunctionalInterface
+  interface Emitter {
+    void emit(String sink, String key, Object value, long timestamp);
+  }
+
+  private final JobStores jobs;
+  private final JoinStores joins;
+  private final Emitter out;
+  private final ValueCleanup valueCleanup;
+  private final CoordinatorMetrics metrics;
+
+  JobCancellation(
+      JobStores jobs,
+      JoinStores joins,
+      Emitter out,
+      ValueCleanup valueCleanup,
+      CoordinatorMetrics metrics) {
+    this.jobs = jobs;
+    this.joins = joins;
+    this.out = out;
+    this.valueCleanup = valueCleanup;
+    this.metrics = metrics;
+  }
+
+  /** A client's request to cancel job {@code rootAppId}, answered with an event naming it. */
+  void request(String rootAppId, JobRequest request, long nowMs, long timestamp) {
+    String requestId = request.getRequestId() == null ? "" : request.getRequestId();
+    JobRequest job = jobs.requests.get(rootAppId);
+    JobResult known = jobs.results.get(rootAppId);
+    String refused = whyNot(rootAppId, job, known);
+    if (refused != null) {
+      out.emit(
+          Sinks.EVENTS,
+          rootAppId,
+          TrackingEvents.cancelRefused(rootAppId, requestId, refused, Events.PROCESS, nowMs),
+          timestamp);
+      return;
+    }
+    if (known == null || known.getStatus() != JobStatus.CANCELLED) {
+      cancel(rootAppId, job, known, nowMs, timestamp);
+    }
+    out.emit(
+        Sinks.EVENTS,
+        rootAppId,
+        TrackingEvents.cancelled(rootAppId, requestId, Events.PROCESS, nowMs),
+        timestamp);
+  }
+
+  /** Why job {@code rootAppId} cannot be cancelled, or null when it can. */
+  private static String whyNot(String rootAppId, JobRequest job, JobResult known) {
+    if (job == null) {
+      return "no job has id "
+          + rootAppId
+          + " (a cancel names the app id the job was submitted with; its children stop with it)";
+    }
+    if (known == null
+        || known.getStatus() == JobStatus.HALTED
+        || known.getStatus() == JobStatus.CANCELLED) {
+      return null;
+    }
+    return "job "
+        + rootAppId
+        + " is "
+        + known.getStatus().name().toLowerCase(Locale.ROOT)
+        + ": only a running or halted job can be cancelled";
+  }
+
+  private void cancel(
+      String rootAppId, JobRequest job, JobResult known, long nowMs, long timestamp) {
+    Long childSteps = jobs.childSteps.get(rootAppId);
+    JobResult result =
+        Records.cancelledJob(
+            rootAppId,
+            job.getGraph(),
+            known,
+            Math.max(job.getSubmittedAtMs(), known == null ? 0 : known.getSubmittedAtMs()),
+            childSteps == null ? 0 : childSteps,
+            nowMs);
+    jobs.results.put(rootAppId, result);
+    out.emit(Sinks.JOB_RESULTS, rootAppId, result, timestamp);
+    // Workers stop the tasks of requests up to this time: not before the job's latest, whatever
+    // the clocks of the clients that made them.
+    long cancelAt = Math.max(nowMs, result.getSubmittedAtMs());
+    stop(rootAppId, job.getPartitionKey(), cancelAt, timestamp);
+    if (jobs.halted.get(rootAppId) != null) {
+      jobs.halted.delete(rootAppId);
+    }
+    jobs.childSteps.delete(rootAppId);
+    jobs.resumes.delete(rootAppId);
+    if (joins.moves.get(rootAppId) != null) {
+      joins.moves.delete(rootAppId);
+    }
+    out.emit(Sinks.JOBS, rootAppId, Records.cancelTree(rootAppId, cancelAt), timestamp);
+    metrics.jobFinished(result);
+    out.emit(
+        Sinks.EVENTS,
+        rootAppId,
+        TrackingEvents.jobDone(
+            rootAppId, -1, null, AppStatus.CANCELLED, null, Events.PROCESS, nowMs),
+        timestamp);
+  }
+
+  /**
+   * What this partition holds of job {@code rootAppId}'s tree, cancelled at {@code cancelAt}, stops
+   * and goes.
+   */
+  void stopTree(String rootAppId, long cancelAt, long timestamp) {
+    if (jobs.isCancelled(rootAppId)) {
+      return;
+    }
+    jobs.cancelled.put(rootAppId, cancelAt);
+    JobTrees.Tree tree = jobs.trees.take(rootAppId);
+    for (String joinId : tree.joins()) {
+      FanOut join = joins.pending.get(joinId);
+      if (join != null) {
+        JoinCompleter.forget(joins, join);
+        JoinStores.deleteChildren(joins.waiting, joinId);
+      }
+      joins.done.delete(joinId);
+      joins.done.delete(JoinStores.stepsKey(joinId));
+    }
+    for (String app : tree.apps()) {
+      stop(app, null, cancelAt, timestamp);
+    }
+    for (OutcomePages pages : tree.pages()) {
+      for (int i = 0; i < pages.getCount(); i++) {
+        out.emit(Sinks.JOINED, pages.getKey() + "#" + i, null, timestamp);
+      }
+    }
+    forgetHalted(rootAppId);
+    if (!tree.values().isEmpty()) {
+      valueCleanup.remove(rootAppId, tree.values());
+    }
+  }
+
+  /**
+   * App {@code appId} runs nothing more (the workers of its partition read the cancellation), and
+   * its checkpoint goes.
+   */
+  private void stop(String appId, String partitionKey, long cancelAt, long timestamp) {
+    out.emit(Sinks.CHECKPOINTS, appId, Records.cancelled(appId, partitionKey, cancelAt), timestamp);
+    out.emit(Sinks.CHECKPOINTS, appId, null, timestamp);
+  }
+
+  /** The apps of the job that wait here for a resume: a resume of them is refused from now on. */
+  private void forgetHalted(String rootAppId) {
+    List<String> halted = new ArrayList<>();
+    try (KeyValueIterator<String, Task> it = jobs.halted.all()) {
+      it.forEachRemaining(
+          kv -> {
+            if (rootAppId.equals(kv.value.getRootAppId())) {
+              halted.add(kv.key);
+            }
+          });
+    }
+    halted.forEach(jobs.halted::delete);
+  }
+}
