@@ -8,7 +8,6 @@ import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.ValueFetcher;
-import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.StreamChunk;
@@ -289,7 +288,7 @@ public final class JobClient implements AutoCloseable {
         }
       }
     }
-    String what = request.getCancel() == CancelScope.JOB ? "cancel" : "resume";
+    String what = request.getCancel() ? "cancel" : "resume";
     throw new TimeoutException(
         "no answer to the " + what + " of app " + request.getAppId() + " within " + timeout);
   }

@@ -2,7 +2,6 @@ package io.bramble.client;
 
 import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.JobRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +43,7 @@ public final class JobRequestBuilder {
   /** The cancel of job {@code appId}: nothing to add. */
   static JobRequestBuilder cancel(String appId) {
     JobRequestBuilder cancel = new JobRequestBuilder(appId, "", false);
-    cancel.b.setCancel(CancelScope.JOB);
+    cancel.b.setCancel(true);
     return cancel;
   }
 

@@ -2,6 +2,7 @@ package io.bramble.coordinator;
 
 import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
@@ -77,13 +78,14 @@ public final class CoordinatorTopology {
     StringDeserializer keyIn = new StringDeserializer();
     ByteArrayDeserializer valueIn = new ByteArrayDeserializer();
     StringSerializer keyOut = new StringSerializer();
-    String[] processors = {"intake", "fan-out", "join"};
+    String[] processors = {"intake", "fan-out", "join", "cancellation"};
 
     return new Topology()
         // sources: one sub-topology, so one join's records (all keyed by its parent) meet
         .addSource("jobs", keyIn, valueIn, topics.jobs())
         .addSource("fanouts", keyIn, valueIn, topics.fanouts())
         .addSource("results", keyIn, valueIn, topics.results())
+        .addSource("cancellations", keyIn, valueIn, topics.cancellations())
         // processors: intake, fan-out, join
         .addProcessor(
             "intake",
@@ -114,6 +116,16 @@ public final class CoordinatorTopology {
                         poolExists,
                         valueCleanup)),
             "results")
+        .addProcessor(
+            "cancellation",
+            stores.using(
+                () ->
+                    new CancellationProcessor(
+                        BrambleSerdes.decoding(Cancellation.class, schemas),
+                        tracing,
+                        valueCleanup,
+                        metrics)),
+            "cancellations")
         // sinks: every task to its pool's topic; the rest to their topics
         .addSink(
             Sinks.TASKS,
@@ -122,13 +134,13 @@ public final class CoordinatorTopology {
             keyOut,
             serializer(Task.class, schemas),
             processors)
-        // a cancelled job's tree, to every partition: each stops what it holds of the tree
+        // a cancelled job, to every partition: each stops what it holds of the job's tree
         .addSink(
-            Sinks.JOBS,
-            topics.jobs(),
+            Sinks.CANCELLATIONS,
+            topics.cancellations(),
             keyOut,
-            serializer(JobRequest.class, schemas),
-            (String topic, String key, Object request, int partitions) ->
+            serializer(Cancellation.class, schemas),
+            (String topic, String key, Object cancelled, int partitions) ->
                 Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet())),
             processors)
         .addSink(

@@ -3,6 +3,7 @@ package io.bramble.coordinator;
 import io.bramble.runtime.Records;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.AppStatus;
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -18,16 +19,17 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * Cancels a job at a client's request, in two steps, since a job's tree spreads over partitions
  * (each join is kept on its parent's).
  *
- * <p>On the partition of its root (a request with cancel JOB): refused, naming why, when no job has
- * that root id or the job has ended; otherwise its result is CANCELLED, its root is stopped, and
- * every partition of the jobs topic is told (cancel TREE, one record each). Cancelling a cancelled
- * job again is answered as the first time, and changes nothing.
+ * <p>On the partition of its root (a cancel request on the jobs topic): refused, naming why, when
+ * no job has that root id or the job has ended; otherwise its result is CANCELLED, its root is
+ * stopped, and every partition is told (a record to each partition of the cancellations topic,
+ * which only the coordinator writes). Cancelling a cancelled job again is answered as the first
+ * time, and changes nothing.
  *
- * <p>On every partition (cancel TREE): the job is marked cancelled, so what its apps still report
- * (a step under way) is dropped; each app of its tree kept here is cancelled (a record on the
- * checkpoints topic: its task stops at its next step boundary, an unstarted one never runs) and its
- * checkpoint removed; its joins here are forgotten (their queued children never go out), as are its
- * halted apps, its pages and its stored values.
+ * <p>On every partition (a cancellation): the job is marked cancelled, so what its apps still
+ * report (a step under way) is dropped; each app of its tree kept here is cancelled (a record on
+ * the checkpoints topic: its task stops at its next step boundary, an unstarted one never runs) and
+ * its checkpoint removed; its joins here are forgotten (their queued children never go out), as are
+ * its halted apps, its pages and its stored values.
  */
 final class JobCancellation {
   /** Forwards to a sink in the current record's trace. */
@@ -123,7 +125,7 @@ final class JobCancellation {
     if (joins.moves.get(rootAppId) != null) {
       joins.moves.delete(rootAppId);
     }
-    out.emit(Sinks.JOBS, rootAppId, Records.cancelTree(rootAppId, cancelAt), timestamp);
+    out.emit(Sinks.CANCELLATIONS, rootAppId, new Cancellation(rootAppId, cancelAt), timestamp);
     metrics.jobFinished(result);
     out.emit(
         Sinks.EVENTS,

@@ -61,16 +61,9 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
           appId, "job record key '" + appId + "' differs from its appId '" + job.getAppId() + "'");
       return;
     }
-    switch (job.getCancel()) {
-      case JOB -> {
-        cancellation.request(appId, job, now(), timestamp);
-        return;
-      }
-      case TREE -> {
-        cancellation.stopTree(appId, job.getSubmittedAtMs(), timestamp);
-        return;
-      }
-      default -> {}
+    if (job.getCancel()) {
+      cancellation.request(appId, job, now(), timestamp);
+      return;
     }
     if (job.getResume()) {
       resume(appId, job, timestamp);

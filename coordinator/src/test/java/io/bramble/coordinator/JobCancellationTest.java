@@ -8,7 +8,7 @@ import io.bramble.core.state.State;
 import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.AppStatus;
-import io.bramble.schemas.avro.CancelScope;
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.EventKind;
@@ -59,7 +59,7 @@ class JobCancellationTest {
   private TestOutputTopic<String, Task> tasks;
   private TestOutputTopic<String, TrackingEvent> events;
   private TestOutputTopic<String, Checkpoint> checkpoints;
-  private TestOutputTopic<String, JobRequest> jobsOut;
+  private TestOutputTopic<String, Cancellation> cancellations;
   private JobResultsTopic jobResults;
 
   @BeforeEach
@@ -68,7 +68,7 @@ class JobCancellationTest {
     tasks = coordinator.output(topics.tasks(), Task.class);
     events = coordinator.output(topics.events(), TrackingEvent.class);
     checkpoints = coordinator.output(topics.checkpoints(), Checkpoint.class);
-    jobsOut = coordinator.output(topics.jobs(), JobRequest.class);
+    cancellations = coordinator.output(topics.cancellations(), Cancellation.class);
     jobResults = coordinator.jobResults();
   }
 
@@ -95,7 +95,7 @@ class JobCancellationTest {
         JobRequest.newBuilder()
             .setAppId(appId)
             .setGraph("")
-            .setCancel(CancelScope.JOB)
+            .setCancel(true)
             .setRequestId(requestId)
             .setSubmittedAtMs(START.toEpochMilli() + 5_000)
             .build());
@@ -143,10 +143,10 @@ class JobCancellationTest {
     assertThat(result.getStatus()).isEqualTo(JobStatus.CANCELLED);
     assertThat(result.getGraph()).isEqualTo("sums");
     assertThat(answers()).containsExactly(Map.entry("c1", "CANCELLED"));
-    assertThat(jobsOut.readValuesToList())
+    assertThat(cancellations.readValuesToList())
         .as("every partition is told to stop the tree (one here)")
-        .extracting(JobRequest::getCancel, JobRequest::getAppId)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(CancelScope.TREE, "job-1"));
+        .extracting(Cancellation::getRootAppId)
+        .containsExactly("job-1");
     Map<String, List<String>> written = checkpointRecords();
     for (String app :
         Stream.concat(Stream.of("job-1"), children.stream().map(Task::getAppId)).toList()) {
@@ -254,7 +254,7 @@ class JobCancellationTest {
 
     cancel("job-1", "c1");
     jobResults.readValuesToList();
-    jobsOut.readValuesToList();
+    cancellations.readValuesToList();
     checkpointRecords();
     events.readValuesToList();
     cancel("job-1", "c2");
@@ -265,7 +265,7 @@ class JobCancellationTest {
         .as("answered as the first time, and nothing else")
         .containsExactly(org.assertj.core.groups.Tuple.tuple(EventKind.CANCELLED, "c2"));
     assertThat(jobResults.isEmpty()).as("its result is written once").isTrue();
-    assertThat(jobsOut.isEmpty()).isTrue();
+    assertThat(cancellations.isEmpty()).isTrue();
     assertThat(checkpointRecords()).isEmpty();
   }
 

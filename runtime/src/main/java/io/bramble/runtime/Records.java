@@ -5,7 +5,6 @@ import io.bramble.core.runtime.Pools;
 import io.bramble.core.state.State;
 import io.bramble.core.stream.Chunk;
 import io.bramble.schemas.StateCodec;
-import io.bramble.schemas.avro.CancelScope;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.ChildOutcome;
@@ -448,19 +447,6 @@ public final class Records {
         .setSubmittedAtMs(submittedAtMs)
         .setFinishedAtMs(nowMs)
         .setSteps(halted == null ? steps : Math.max(steps, halted.getSteps()))
-        .build();
-  }
-
-  /**
-   * What the coordinator writes to every partition of the jobs topic once it cancelled job {@code
-   * rootAppId}: each partition stops what it holds of the job's tree.
-   */
-  public static JobRequest cancelTree(String rootAppId, long nowMs) {
-    return JobRequest.newBuilder()
-        .setAppId(rootAppId)
-        .setGraph("")
-        .setCancel(CancelScope.TREE)
-        .setSubmittedAtMs(nowMs)
         .build();
   }
 }

@@ -231,7 +231,7 @@ public final class TopicSetup {
     samePartitions(
         described,
         topics.jobs(),
-        List.of(topics.fanouts(), topics.results()),
+        List.of(topics.fanouts(), topics.results(), topics.cancellations()),
         "the coordinator",
         problems);
     List<String> withCheckpoints = new ArrayList<>(List.of(topics.checkpoints()));

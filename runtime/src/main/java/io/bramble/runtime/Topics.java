@@ -86,6 +86,14 @@ public record Topics(String prefix) {
     return prefix + "joined";
   }
 
+  /**
+   * The jobs the coordinator cancelled, one record to each partition (co-partitioned with {@link
+   * #jobs()}); written by the coordinator only, so a client cannot forge one.
+   */
+  public String cancellations() {
+    return prefix + "cancellations";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }
@@ -109,6 +117,7 @@ public record Topics(String prefix) {
                 streams(),
                 values(),
                 joined(),
+                cancellations(),
                 dlq()));
     new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
     return all;

@@ -1,5 +1,6 @@
 package io.bramble.schemas;
 
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
@@ -30,7 +31,7 @@ public final class BrambleSchemas {
 
   /**
    * Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints,
-   * job-results, events, streams, joined.
+   * job-results, events, streams, joined, cancellations.
    */
   public static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = valueTypes();
 
@@ -45,6 +46,7 @@ public final class BrambleSchemas {
     m.put("events", TrackingEvent.class);
     m.put("streams", StreamChunk.class);
     m.put("joined", JoinedPage.class);
+    m.put("cancellations", Cancellation.class);
     return Collections.unmodifiableMap(m);
   }
 

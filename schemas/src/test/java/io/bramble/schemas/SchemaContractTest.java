@@ -65,6 +65,7 @@ class SchemaContractTest {
             "job-results",
             "events",
             "streams",
-            "joined");
+            "joined",
+            "cancellations");
   }
 }

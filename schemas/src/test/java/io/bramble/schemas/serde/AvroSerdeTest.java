@@ -142,7 +142,8 @@ class AvroSerdeTest {
             "bramble.job-results-value",
             "bramble.events-value",
             "bramble.streams-value",
-            "bramble.joined-value");
+            "bramble.joined-value",
+            "bramble.cancellations-value");
     assertThat(BrambleSchemas.registerAll(reg, "bramble.")).isEqualTo(ids);
   }
 
