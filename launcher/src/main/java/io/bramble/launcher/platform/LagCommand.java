@@ -81,7 +81,8 @@ public final class LagCommand implements Callable<Integer> {
         rows.add(row(admin, reader, WorkerGroups.of(topics, pool), topics.tasks(pool)));
       }
       String coordinator = CoordinatorConfig.applicationId(topics);
-      for (String topic : List.of(topics.jobs(), topics.fanouts(), topics.results())) {
+      for (String topic :
+          List.of(topics.jobs(), topics.fanouts(), topics.results(), topics.cancellations())) {
         rows.add(row(admin, reader, coordinator, topic));
       }
     }
