@@ -2,7 +2,6 @@ package io.bramble.coordinator;
 
 import io.bramble.runtime.Records;
 import io.bramble.runtime.TrackingEvents;
-import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
@@ -130,8 +129,7 @@ final class JobCancellation {
     out.emit(
         Sinks.EVENTS,
         rootAppId,
-        TrackingEvents.jobDone(
-            rootAppId, -1, null, AppStatus.CANCELLED, null, Events.PROCESS, nowMs),
+        TrackingEvents.jobCancelled(rootAppId, Events.PROCESS, nowMs),
         timestamp);
   }
 

@@ -302,6 +302,13 @@ public final class TrackingEvents {
         .build();
   }
 
+  /** Job {@code rootAppId} is done: cancelled at a client's request. */
+  public static TrackingEvent jobCancelled(String rootAppId, String process, long nowMs) {
+    return base(rootAppId, EventKind.JOB_DONE, rootAppId, process, nowMs)
+        .setStatus(AppStatus.CANCELLED)
+        .build();
+  }
+
   /** The coordinator refused cancel {@code requestId} of {@code appId}, saying why. */
   public static TrackingEvent cancelRefused(
       String appId, String requestId, String reason, String process, long nowMs) {

@@ -230,6 +230,61 @@ class SubmitAndWatchCommandTest {
   }
 
   @Test
+  void cancelStopsAHaltedJobOnceTwiceHarmlesslyAndRefusesAnEndedOneNamingItsStatus() {
+    String[] where = where();
+    Console submit = new Console();
+    assertThat(
+            submit.run(
+                concat(
+                    new String[] {
+                      "submit",
+                      "approvals",
+                      "--halt-before",
+                      "approve",
+                      "--app-id",
+                      "cli-cancel",
+                      "--wait"
+                    },
+                    where)))
+        .as(submit.err())
+        .isZero();
+
+    for (int i = 0; i < 2; i++) {
+      Console cancel = new Console();
+      assertThat(cancel.run(concat(new String[] {"cancel", "cli-cancel"}, where)))
+          .as(cancel.err())
+          .isZero();
+      assertThat(cancel.out()).contains("job cli-cancel cancelled (approvals)");
+    }
+    Console watch = new Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-cancel"}, where))).isZero();
+    assertThat(watch.out()).contains("JOB_DONE cli-cancel: cancelled");
+
+    Console done = new Console();
+    assertThat(
+            done.run(
+                concat(
+                    new String[] {
+                      "submit",
+                      "approvals",
+                      "--verdict",
+                      "approved",
+                      "--app-id",
+                      "cli-done",
+                      "--wait"
+                    },
+                    where)))
+        .as(done.err())
+        .isZero();
+    Console refused = new Console();
+    assertThat(refused.run(concat(new String[] {"cancel", "cli-done"}, where))).isEqualTo(1);
+    assertThat(refused.err())
+        .contains(
+            "bramble: cancel refused: job cli-done is completed: only a running or halted job can"
+                + " be cancelled");
+  }
+
+  @Test
   void submitWaitStreamPrintsEachChildsDraftsAsTheyComeThenWatchStreamJsonReplaysThem()
       throws Exception {
     String[] where = where();
