@@ -224,6 +224,11 @@ public final class AppIndex {
   public synchronized void jobDone(
       String appId, String status, String error, String graph, long atMs) {
     App a = app(appId);
+    if ("CANCELLED".equals(status)) { // nothing of it waits for a person any more
+      a.waiting.forEach(id -> app(id).waitingForInput = false);
+      a.waiting = List.of();
+      a.haltedBefore = null;
+    }
     a.jobStatus = status;
     a.jobError = error;
     a.graph = a.graph != null ? a.graph : graph;
@@ -583,11 +588,12 @@ public final class AppIndex {
     if (a.jobStatus != null) {
       return a.jobStatus.toLowerCase(Locale.ROOT);
     }
-    if (a.endStatus != null) {
+    App root = a.rootAppId == null ? null : apps.get(a.rootAppId);
+    boolean jobCancelled = root != null && "CANCELLED".equals(root.jobStatus);
+    if (a.endStatus != null && !(jobCancelled && "HALTED".equals(a.endStatus))) {
       return a.endStatus.toLowerCase(Locale.ROOT);
     }
-    App root = a.rootAppId == null ? null : apps.get(a.rootAppId);
-    if (root != null && "CANCELLED".equals(root.jobStatus)) {
+    if (jobCancelled) {
       return "cancelled";
     }
     if (!a.steps.isEmpty() && a.steps.lastEntry().getValue().error != null) {

@@ -417,6 +417,46 @@ class UiStoreTest {
   }
 
   @Test
+  void aCancelledJobShowsItsAppsThatHadNotEndedCancelledAndNothingWaitingForInput() {
+    AppIndex index = new AppIndex();
+    apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));
+    for (String child : List.of("a", "b", "c")) {
+      apply(
+          index,
+          event(child, EventKind.APP_CREATED, null, null)
+              .setParentAppId("job")
+              .setParentSequenceId(1L)
+              .setRootAppId("job")
+              .build());
+    }
+    apply(
+        index,
+        event("a", EventKind.APP_ENDED, 0L, "assess")
+            .setStatus(AppStatus.COMPLETED)
+            .setRootAppId("job")
+            .build());
+    apply(
+        index,
+        event("b", EventKind.APP_ENDED, 0L, "assess")
+            .setStatus(AppStatus.HALTED)
+            .setNextAction("approve")
+            .setRootAppId("job")
+            .build());
+    apply(index, TrackingEvents.jobHalted("job", 0L, "fan", List.of("b"), "c", 2_000));
+
+    apply(index, TrackingEvents.jobCancelled("job", "coordinator", 3_000));
+    apply(index, TrackingEvents.appCancelled("c", "job", "w", 3_010));
+
+    JsonNode job = index.detail("job").orElseThrow();
+    assertThat(job.get("status").asText()).isEqualTo("cancelled");
+    assertThat(job.get("waiting")).isEmpty();
+    assertThat(index.detail("a").orElseThrow().get("status").asText()).isEqualTo("completed");
+    assertThat(index.detail("b").orElseThrow().get("status").asText()).isEqualTo("cancelled");
+    assertThat(index.detail("b").orElseThrow().get("waiting_for_input").asBoolean()).isFalse();
+    assertThat(index.detail("c").orElseThrow().get("status").asText()).isEqualTo("cancelled");
+  }
+
+  @Test
   void aJobWaitingForAPoolWithoutWorkersShowsThePoolAndItsLagUntilThePoolIsServed() {
     AppIndex index = new AppIndex();
     apply(index, event("job", EventKind.APP_CREATED, null, null).setGraphName("g").build());
