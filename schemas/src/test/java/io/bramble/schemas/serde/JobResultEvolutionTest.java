@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * JobResult before halts (test resource {@code evolution/JobResult-v1.avsc}) and now: HALTED, the
- * next action and the waiting apps added with defaults. A result written before reads with the new
- * fields defaulted, and the registry takes the new schema as a BACKWARD compatible version.
+ * next action and the waiting apps added with defaults. CANCELLED came later ({@code
+ * evolution/JobResult-v2.avsc} is the schema before it): a reader that does not know it reads
+ * FAILED, the enum's default. A result written before reads with the new fields defaulted, and the
+ * registry takes the new schema as a BACKWARD compatible version.
  */
 class JobResultEvolutionTest {
   private static final String TOPIC = "bramble.job-results";
@@ -78,5 +80,28 @@ class JobResultEvolutionTest {
                 .setNextAction("approve")
                 .build());
     assertThat(registry.versions(TOPIC + "-value")).containsExactly(1, 2);
+  }
+
+  @Test
+  void aReaderOfTheSchemaBeforeCancelReadsACancelledResultAsFailed() throws IOException {
+    Schema v2;
+    try (InputStream in =
+        JobResultEvolutionTest.class.getResourceAsStream("/evolution/JobResult-v2.avsc")) {
+      Schema.Parser parser = new Schema.Parser();
+      parser.addTypes(List.of(StateData.getClassSchema(), ErrorInfo.getClassSchema()));
+      v2 = parser.parse(in);
+    }
+    JobResult cancelled =
+        JobResult.newBuilder()
+            .setAppId("job-3")
+            .setGraph("poems")
+            .setStatus(JobStatus.CANCELLED)
+            .build();
+    byte[] bytes = BrambleSerdes.forType(JobResult.class, registry).serialize(TOPIC, cancelled);
+
+    GenericRecord read = AvroSerde.generic(v2, registry).deserialize(TOPIC, bytes);
+
+    assertThat(read.get("status").toString()).isEqualTo("FAILED");
+    assertThat(read.get("appId").toString()).isEqualTo("job-3");
   }
 }
