@@ -72,16 +72,19 @@ public final class GraphCatalog {
     }
   }
 
-  /** A second provider of a name already taken is a problem, naming both providers and jars. */
+  /**
+   * A second provider of a name and version already taken is a problem, naming both providers and
+   * jars (versions of one name live side by side).
+   */
   private static List<Found> markDuplicates(List<Found> found) {
-    Map<String, Found> byName = new LinkedHashMap<>();
+    Map<String, Found> byNameAndVersion = new LinkedHashMap<>();
     List<Found> out = new ArrayList<>();
     for (Found f : found) {
       if (!f.loaded()) {
         out.add(f);
         continue;
       }
-      Found first = byName.putIfAbsent(f.entry().name(), f);
+      Found first = byNameAndVersion.putIfAbsent(f.entry().name() + "\n" + f.entry().version(), f);
       if (first == null) {
         out.add(f);
       } else {
@@ -90,9 +93,11 @@ public final class GraphCatalog {
                 f.provider(),
                 f.source(),
                 f.entry(),
-                "claims graph name '"
+                "claims graph '"
                     + f.entry().name()
-                    + "', which "
+                    + "' version "
+                    + f.entry().version()
+                    + ", which "
                     + first.provider()
                     + " (from "
                     + first.source()

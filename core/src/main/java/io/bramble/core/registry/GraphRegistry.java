@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The graphs this process can run, by name, each with its sub-graphs named by path: the parallel
- * action's name and the sub-graph's index, nested with {@code /} (e.g. {@code outer/0/inner/0}).
+ * The graphs this process can run, by name and version (several versions of one name side by side),
+ * each with its sub-graphs named by path: the parallel action's name and the sub-graph's index,
+ * nested with {@code /} (e.g. {@code outer/0/inner/0}).
  */
 public final class GraphRegistry {
   /** One provider's graph with its named sub-graphs. */
@@ -147,12 +149,15 @@ public final class GraphRegistry {
     }
   }
 
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  /** By name, then by version, oldest first. */
+  private final Map<String, TreeMap<String, Entry>> entries = new LinkedHashMap<>();
 
-  /** {@code entries} are named apart ({@link GraphCatalog} checks). */
+  /** {@code entries} differ in name or version ({@link GraphCatalog} checks). */
   GraphRegistry(List<Entry> entries) {
     for (Entry e : entries) {
-      this.entries.put(e.name(), e);
+      this.entries
+          .computeIfAbsent(e.name(), n -> new TreeMap<>(GraphVersions.ORDER))
+          .put(e.version(), e);
     }
   }
 
@@ -165,30 +170,56 @@ public final class GraphRegistry {
     return GraphCatalog.of(List.of(providers)).registry();
   }
 
-  /** The graph named {@code name}; when {@code version} is given it must match. */
+  /**
+   * The graph named {@code name} at {@code version}, or at its newest version here when {@code
+   * version} is null.
+   */
   public Entry get(String name, String version) {
-    Entry e = entries.get(name);
-    if (e == null) {
+    TreeMap<String, Entry> versions = entries.get(name);
+    if (versions == null) {
       throw new UnknownGraphException(
-          "unknown graph '" + name + "' (this process has: " + entries.keySet() + ")");
+          "unknown graph '" + name + "' (this process has: " + names() + ")");
     }
-    if (version != null && !version.equals(e.version())) {
+    if (version == null) {
+      return versions.lastEntry().getValue();
+    }
+    Entry e = versions.get(version);
+    if (e == null) {
       throw new UnknownGraphException(
           "graph '"
               + name
               + "' version "
               + version
-              + " is not here (this process has version "
-              + e.version()
+              + " is not here (this process has "
+              + (versions.size() == 1
+                  ? "version " + versions.firstKey()
+                  : "versions " + String.join(", ", versions.keySet()))
               + ")");
     }
     return e;
   }
 
+  /** Whether graph {@code name} is here at {@code version} (any version, when null). */
+  public boolean has(String name, String version) {
+    TreeMap<String, Entry> versions = entries.get(name);
+    return versions != null && (version == null || versions.containsKey(version));
+  }
+
+  /** The versions of graph {@code name} here, oldest first (empty: not here). */
+  public List<String> versions(String name) {
+    TreeMap<String, Entry> versions = entries.get(name);
+    return versions == null ? List.of() : List.copyOf(versions.keySet());
+  }
+
+  /** Every graph at every version, by name then version (oldest first). */
+  public List<Entry> entries() {
+    return entries.values().stream().flatMap(v -> v.values().stream()).toList();
+  }
+
   /** Every pool a step of a graph here runs in, the default pool included. */
   public Set<String> pools() {
     Set<String> pools = new TreeSet<>(Set.of(Pools.DEFAULT));
-    entries.values().forEach(e -> pools.addAll(e.pools()));
+    entries().forEach(e -> pools.addAll(e.pools()));
     return pools;
   }
 

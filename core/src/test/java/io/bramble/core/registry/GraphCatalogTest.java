@@ -78,7 +78,7 @@ class GraphCatalogTest {
         .anySatisfy(
             p ->
                 assertThat(p)
-                    .contains("claims graph name 'flow'")
+                    .contains("claims graph 'flow' version 1")
                     .contains("which " + Named.class.getName() + " (from " + source + ")"));
     assertThat(catalog.loadedGraphs().names()).containsExactly("flow");
   }

@@ -91,7 +91,69 @@ class GraphRegistryTest {
   void twoProvidersWithOneNameAreRejected() {
     assertThatThrownBy(() -> GraphRegistry.of(nested(), nested()))
         .isInstanceOf(GraphLoadException.class)
-        .hasMessageContaining("claims graph name 'tree'")
+        .hasMessageContaining("claims graph 'tree' version 1")
         .hasMessageContaining("already provides");
+  }
+
+  private static GraphProvider versioned(String name, String version) {
+    Graph graph = Graph.builder().withActions(LEAF).build();
+    return new GraphProvider() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String version() {
+        return version;
+      }
+
+      @Override
+      public Graph graph() {
+        return graph;
+      }
+
+      @Override
+      public String entrypoint() {
+        return "leaf";
+      }
+    };
+  }
+
+  @Test
+  void versionsOfOneGraphLiveSideBySideAndAJobWithoutOneTakesTheNewest() {
+    GraphRegistry registry =
+        GraphRegistry.of(versioned("flow", "2"), versioned("flow", "10"), versioned("flow", "1"));
+
+    assertThat(registry.versions("flow")).containsExactly("1", "2", "10");
+    assertThat(registry.get("flow", null).version()).as("the newest").isEqualTo("10");
+    assertThat(registry.get("flow", "2").version()).as("a pinned one").isEqualTo("2");
+    assertThat(registry.names()).containsExactly("flow");
+    assertThat(registry.has("flow", "1")).isTrue();
+    assertThat(registry.has("flow", "3")).isFalse();
+    assertThatThrownBy(() -> registry.get("flow", "3"))
+        .isInstanceOf(UnknownGraphException.class)
+        .hasMessage("graph 'flow' version 3 is not here (this process has versions 1, 2, 10)");
+    assertThatThrownBy(() -> registry.get("flwo", null))
+        .isInstanceOf(UnknownGraphException.class)
+        .hasMessage("unknown graph 'flwo' (this process has: [flow])");
+  }
+
+  @Test
+  void versionsAreOrderedPartByPartNumbersAsNumbers() {
+    assertThat(
+            java.util.stream.Stream.of("1.10", "1.9", "2", "1.9.1", "1", "1.x", "01.2")
+                .sorted(GraphVersions.ORDER)
+                .toList())
+        .containsExactly("1", "01.2", "1.9", "1.9.1", "1.10", "1.x", "2");
+  }
+
+  @Test
+  void twoProvidersOfOneNameAndVersionAreRejectedButOfTwoVersionsAreNot() {
+    assertThatThrownBy(() -> GraphRegistry.of(versioned("flow", "2"), versioned("flow", "2")))
+        .isInstanceOf(GraphLoadException.class)
+        .hasMessageContaining("claims graph 'flow' version 2");
+    assertThat(GraphRegistry.of(versioned("flow", "1"), versioned("flow", "2")).entries())
+        .hasSize(2);
   }
 }

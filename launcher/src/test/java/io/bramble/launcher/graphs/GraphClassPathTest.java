@@ -128,14 +128,14 @@ class GraphClassPathTest {
         .contains(
             "FAILED com.example.copy.MyFlowProvider (from "
                 + second.toRealPath()
-                + "): claims graph name 'myflow', which com.example.myflow.MyFlowProvider (from "
+                + "): claims graph 'myflow' version 1, which com.example.myflow.MyFlowProvider (from "
                 + first.toRealPath()
                 + ") already provides");
 
     Console worker = new Console();
     assertThat(worker.run("--classpath", classPath, "worker")).isEqualTo(2);
     assertThat(worker.err())
-        .contains("claims graph name 'myflow'")
+        .contains("claims graph 'myflow' version 1")
         .contains("worker needs every graph to load");
   }
 
