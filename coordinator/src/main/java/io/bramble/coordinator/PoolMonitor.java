@@ -4,6 +4,7 @@ import io.bramble.runtime.Backlog;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.GroupMembers;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.Topics;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.runtime.WorkerGroups;
 import io.bramble.schemas.avro.Task;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -49,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * with a task waiting there hears of it ({@code POOL_WAITING} on its events, again every {@link
  * #REMIND_EVERY} while it lasts, then {@code POOL_SERVED} once the pool has a worker), which {@code
  * bramble watch}, {@code submit --wait} and the UI show; the gauges {@code bramble.pool.workers}
- * and {@code bramble.pool.lag} say it for every pool. Nothing here touches the tasks: they wait.
+ * and {@code bramble.pool.lag} say it for every pool. A version lane is watched the same way: its
+ * tasks wait for a worker of its pool that has its graph version ({@code bramble.lane.workers},
+ * {@code bramble.lane.lag}). Nothing here touches the tasks: they wait.
  */
 final class PoolMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PoolMonitor.class);
@@ -59,8 +63,18 @@ final class PoolMonitor implements AutoCloseable {
   /** At most this many waiting tasks are read per pool and round to find their jobs. */
   private static final int READ_AT_MOST = 10_000;
 
-  /** One pool as last seen. */
+  /**
+   * One pool, or one version lane of a pool, as last seen: the topic its tasks wait in, the group
+   * of the workers that take them, and how jobs are told of it ({@code name}).
+   */
   private static final class Seen {
+    final String name;
+    final String topic;
+    final String group;
+
+    /** For a lane: only the group's members given its partitions have the version. */
+    final boolean lane;
+
     final AtomicLong workers = new AtomicLong();
     final AtomicLong lag = new AtomicLong();
 
@@ -69,6 +83,13 @@ final class PoolMonitor implements AutoCloseable {
 
     /** Why the pool could not be looked at last time; null if it could. */
     String problem;
+
+    Seen(String name, String topic, String group, boolean lane) {
+      this.name = name;
+      this.topic = topic;
+      this.group = group;
+      this.lane = lane;
+    }
   }
 
   private final ClusterConfig cluster;
@@ -118,8 +139,10 @@ final class PoolMonitor implements AutoCloseable {
   }
 
   /** Starts watching {@code pool}: its state and its gauges. */
-  private void watch(String pool) {
-    Seen seen = new Seen();
+  private void watchPool(String pool) {
+    Seen seen =
+        new Seen(
+            pool, cluster.topics().tasks(pool), WorkerGroups.of(cluster.topics(), pool), false);
     pools.put(pool, seen);
     gauges.add(
         Gauge.builder("bramble.pool.workers", seen.workers, AtomicLong::get)
@@ -134,6 +157,27 @@ final class PoolMonitor implements AutoCloseable {
             .register(meters));
   }
 
+  /**
+   * Starts watching version lane {@code topic}: tasks of a graph version that reached workers
+   * without it wait there for one that has it.
+   */
+  private void watchLane(String topic) {
+    Topics.Lane lane = cluster.topics().laneOf(topic);
+    Seen seen =
+        new Seen(lane.toString(), topic, WorkerGroups.of(cluster.topics(), lane.pool()), true);
+    pools.put(topic, seen);
+    gauges.add(
+        Gauge.builder("bramble.lane.workers", seen.workers, AtomicLong::get)
+            .description("Workers of the pool that have this graph version (read its lane)")
+            .tags("pool", lane.pool(), "graph", lane.graph(), "version", lane.version())
+            .register(meters));
+    gauges.add(
+        Gauge.builder("bramble.lane.lag", seen.lag, AtomicLong::get)
+            .description("Tasks of this graph version waiting in its lane")
+            .tags("pool", lane.pool(), "graph", lane.graph(), "version", lane.version())
+            .register(meters));
+  }
+
   void start(Duration every) {
     timer.scheduleWithFixedDelay(this::checkAll, 0, every.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -142,7 +186,12 @@ final class PoolMonitor implements AutoCloseable {
     Set<String> found = poolTopics.refresh();
     for (String pool : found == null ? Set.<String>of() : found) {
       if (!pools.containsKey(pool)) {
-        watch(pool);
+        watchPool(pool);
+      }
+    }
+    for (String lane : poolTopics.lanes()) {
+      if (!pools.containsKey(lane)) {
+        watchLane(lane);
       }
     }
     for (Map.Entry<String, Seen> pool : pools.entrySet()) {
@@ -169,11 +218,22 @@ final class PoolMonitor implements AutoCloseable {
     }
   }
 
-  private void check(String pool, long now) throws Exception {
-    Seen seen = pools.get(pool);
-    String group = WorkerGroups.of(cluster.topics(), pool);
-    String topic = cluster.topics().tasks(pool);
-    int workers = GroupMembers.count(admin, group);
+  private void check(String key, long now) throws Exception {
+    Seen seen = pools.get(key);
+    String pool = seen.name;
+    String group = seen.group;
+    String topic = seen.topic;
+    List<MemberDescription> members = GroupMembers.of(admin, group);
+    int workers =
+        seen.lane
+            ? (int)
+                members.stream()
+                    .filter(
+                        m ->
+                            m.assignment().topicPartitions().stream()
+                                .anyMatch(p -> p.topic().equals(topic)))
+                    .count()
+            : members.size();
     List<Backlog.Gap> gaps =
         Backlog.of(
             admin, reader, group, TopicReader.partitionsOf(reader, topic), Duration.ofSeconds(5));

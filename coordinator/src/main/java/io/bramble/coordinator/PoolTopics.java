@@ -7,6 +7,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ final class PoolTopics {
   private final Topics topics;
   private final Admin admin;
   private volatile Set<String> known = Set.of();
+  private volatile Set<String> lanes = Set.of();
 
   PoolTopics(Topics topics, Admin admin) {
     this.topics = topics;
@@ -44,7 +46,9 @@ final class PoolTopics {
   /** Looks at the cluster's topics again; the pools found, or null if it cannot. */
   Set<String> refresh() {
     try {
-      known = poolsIn(admin.listTopics().names().get(5, TimeUnit.SECONDS));
+      Set<String> names = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+      lanes = names.stream().filter(t -> topics.laneOf(t) != null).collect(Collectors.toSet());
+      known = poolsIn(names);
       return known;
     } catch (ExecutionException | TimeoutException e) {
       log.warn("could not list the tasks topics of the pools: {}", e.toString());
@@ -52,6 +56,11 @@ final class PoolTopics {
       Thread.currentThread().interrupt();
     }
     return null;
+  }
+
+  /** The version lanes ({@link Topics#lane}) found by the last {@link #refresh}. */
+  Set<String> lanes() {
+    return lanes;
   }
 
   private Set<String> poolsIn(Collection<String> topicNames) {

@@ -60,6 +60,40 @@ public final class TopicSetup {
     }
   }
 
+  /**
+   * Creates version lane {@code lane} ({@link Topics#lane}) unless it exists, with as many
+   * partitions as {@code tasksTopic} (its tasks keep their partition, and with it their
+   * checkpoints) and {@code replication}.
+   */
+  public static void ensureLane(
+      Admin admin, String lane, String tasksTopic, Replication replication)
+      throws InterruptedException, ExecutionException {
+    if (admin.listTopics().names().get().contains(lane)) {
+      return;
+    }
+    int partitions =
+        admin
+            .describeTopics(List.of(tasksTopic))
+            .topicNameValues()
+            .get(tasksTopic)
+            .get()
+            .partitions()
+            .size();
+    try {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(lane, Optional.of(partitions), replication.newTopicFactor())
+                      .configs(replication.topicConfigs())))
+          .all()
+          .get();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+
   public static List<String> ensure(Admin admin, Topics topics, int partitions) {
     return ensure(admin, topics, partitions, DEFAULT_DEADLINE);
   }

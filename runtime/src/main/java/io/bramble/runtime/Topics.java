@@ -44,6 +44,43 @@ public record Topics(String prefix) {
         : null;
   }
 
+  /**
+   * A pool's tasks of graph {@code graph} at {@code version} that reached a worker without that
+   * version: only the pool's workers that have it take them. Null when the names cannot make a
+   * topic name (the graph's must be letters, digits, {@code _} and {@code -}; the version's may add
+   * dots).
+   */
+  public String lane(String pool, String graph, String version) {
+    if (!LANE_GRAPH.matcher(graph).matches() || !LANE_VERSION.matcher(version).matches()) {
+      return null;
+    }
+    return prefix + "lanes." + pool + "." + graph + "." + version;
+  }
+
+  /** A version lane: the pool, graph and version whose tasks it holds. */
+  public record Lane(String pool, String graph, String version) {
+    /** As people read it: {@code default with graph poems version 1}. */
+    @Override
+    public String toString() {
+      return pool + " with graph " + graph + " version " + version;
+    }
+  }
+
+  /** The lane {@code topic} is, or null when it is none. */
+  public Lane laneOf(String topic) {
+    String lanes = prefix + "lanes.";
+    if (!topic.startsWith(lanes)) {
+      return null;
+    }
+    String[] parts = topic.substring(lanes.length()).split("\\.", 3);
+    return parts.length == 3 ? new Lane(parts[0], parts[1], parts[2]) : null;
+  }
+
+  private static final java.util.regex.Pattern LANE_GRAPH =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,80}");
+  private static final java.util.regex.Pattern LANE_VERSION =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,40}");
+
   public String fanouts() {
     return prefix + "fanouts";
   }

@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -46,6 +47,7 @@ final class TaskConsumer implements AutoCloseable {
   private final WorkerConfig config;
   private final String pool;
   private final String topic;
+  private final List<String> lanes;
   private final CheckpointStore checkpoints;
   private final Consumer<ConsumerRecord<String, byte[]>> handler;
   private final Consumer<KafkaClientMetrics> bindMetrics;
@@ -61,9 +63,14 @@ final class TaskConsumer implements AutoCloseable {
             return t;
           });
 
+  /**
+   * The consumer of {@code pool}'s tasks topic and of {@code lanes}, the version lanes of that pool
+   * this worker reads ({@link VersionLanes}): those that exist now or are created later.
+   */
   TaskConsumer(
       WorkerConfig config,
       String pool,
+      List<String> lanes,
       CheckpointStore checkpoints,
       Consumer<ConsumerRecord<String, byte[]>> handler,
       MeterRegistry meters,
@@ -71,6 +78,7 @@ final class TaskConsumer implements AutoCloseable {
     this.config = config;
     this.pool = pool;
     this.topic = config.cluster().topics().tasks(pool);
+    this.lanes = List.copyOf(lanes);
     this.checkpoints = checkpoints;
     this.handler = handler;
     this.bindMetrics = bindMetrics;
@@ -84,6 +92,16 @@ final class TaskConsumer implements AutoCloseable {
 
   String pool() {
     return pool;
+  }
+
+  /** How soon a version lane created after this consumer subscribed is read. */
+  static final Duration LANES_FOUND_WITHIN = Duration.ofSeconds(5);
+
+  /** The pool's tasks topic and this worker's lanes of it, whether they exist yet or not. */
+  private Pattern subscription() {
+    StringBuilder p = new StringBuilder(Pattern.quote(topic));
+    lanes.forEach(lane -> p.append('|').append(Pattern.quote(lane)));
+    return Pattern.compile(p.toString());
   }
 
   String topic() {
@@ -183,6 +201,8 @@ final class TaskConsumer implements AutoCloseable {
     // cooperative-sticky assignor would move fewer partitions, but the parallel consumer's
     // commits then failed with RebalanceInProgressException until its 30 s commit timeout.
     props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.workerId());
+    // A version lane created while this worker runs is read within this long.
+    props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) LANES_FOUND_WITHIN.toMillis());
     return props;
   }
 
@@ -204,7 +224,7 @@ final class TaskConsumer implements AutoCloseable {
     ParallelStreamProcessor<String, byte[]> p =
         ParallelStreamProcessor.createEosStreamProcessor(options);
     p.subscribe(
-        List.of(topic),
+        subscription(),
         new ConsumerRebalanceListener() {
           @Override
           public void onPartitionsAssigned(Collection<TopicPartition> partitions) {

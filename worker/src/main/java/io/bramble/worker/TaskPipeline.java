@@ -72,6 +72,7 @@ final class TaskPipeline {
   private final WorkerMetrics metrics;
   private final Producer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
+  private final VersionLanes lanes;
   private final Predicate<TopicPartition> owns;
   private final ScheduledExecutorService stepStarts;
   private final AvroSerde<Checkpoint> checkpointSerde;
@@ -83,7 +84,10 @@ final class TaskPipeline {
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong tasksDone = new AtomicLong();
 
-  /** {@code owns} tells whether a task partition is still this worker's. */
+  /**
+   * {@code owns} tells whether a task partition is still this worker's; tasks of graph versions it
+   * does not have go on to their {@code lanes}.
+   */
   TaskPipeline(
       String workerId,
       Topics topics,
@@ -92,6 +96,7 @@ final class TaskPipeline {
       WorkerMetrics metrics,
       Producer<String, byte[]> producer,
       CheckpointStore checkpoints,
+      VersionLanes lanes,
       Predicate<TopicPartition> owns,
       ScheduledExecutorService stepStarts,
       SchemaRegistry schemas) {
@@ -102,6 +107,7 @@ final class TaskPipeline {
     this.metrics = metrics;
     this.producer = producer;
     this.checkpoints = checkpoints;
+    this.lanes = lanes;
     this.owns = owns;
     this.stepStarts = stepStarts;
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
@@ -126,9 +132,14 @@ final class TaskPipeline {
         deadLetter(record, "undecodable task", decoded.failure()).get();
         return;
       }
+      Task task = decoded.value();
+      String lane = lanes.laneOf(task);
+      if (lane != null) {
+        handOn(task, record, lane);
+        return;
+      }
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
       checkpoints.awaitCaughtUp(partition, CATCH_UP_TIMEOUT);
-      Task task = decoded.value();
       if (checkpoints.isCancelled(task.getAppId(), task.getRequestedAtMs())) {
         log.debug("skipping a task of cancelled app {}", task.getAppId());
         metrics.cancelled();
@@ -179,6 +190,25 @@ final class TaskPipeline {
         metrics.finished(outcome);
       }
     }
+  }
+
+  /**
+   * A task of a graph version this worker does not have goes, as it is (same key, so the same
+   * partition, and the same headers), to that version's lane, for a worker that has it.
+   */
+  private void handOn(Task task, ConsumerRecord<String, byte[]> record, String lane)
+      throws InterruptedException, ExecutionException {
+    lanes.ensure(lane, task.getPool());
+    producer
+        .send(new ProducerRecord<>(lane, null, record.key(), record.value(), record.headers()))
+        .get();
+    metrics.handedOn();
+    log.debug(
+        "handed a task of app {} (graph '{}' version {}) on to {}",
+        task.getAppId(),
+        task.getGraph(),
+        task.getGraphVersion(),
+        lane);
   }
 
   /**

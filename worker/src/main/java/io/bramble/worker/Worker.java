@@ -47,6 +47,7 @@ public final class Worker implements AutoCloseable {
   private final List<KafkaClientMetrics> clientMetrics = new CopyOnWriteArrayList<>();
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
+  private final VersionLanes lanes;
   private final ValueStore values;
   private final TaskPipeline pipeline;
   private final WorkerMetrics metrics;
@@ -101,6 +102,7 @@ public final class Worker implements AutoCloseable {
             writerId,
             this::deadLetterCheckpoint,
             values);
+    this.lanes = new VersionLanes(config.cluster(), registry);
     this.pipeline =
         new TaskPipeline(
             config.workerId(),
@@ -117,11 +119,20 @@ public final class Worker implements AutoCloseable {
             metrics,
             producer,
             checkpoints,
+            lanes,
             this::owns,
             stepStarts,
             schemas);
     for (String pool : config.pools().keySet()) {
-      tasks.add(new TaskConsumer(config, pool, checkpoints, pipeline::handle, meters, this::bind));
+      tasks.add(
+          new TaskConsumer(
+              config,
+              pool,
+              lanes.lanesOf(pool),
+              checkpoints,
+              pipeline::handle,
+              meters,
+              this::bind));
     }
     FunctionCounter.builder("bramble.checkpoints.read", checkpoints, CheckpointStore::recordsRead)
         .description("Checkpoint records read from the checkpoints topic")
@@ -257,6 +268,7 @@ public final class Worker implements AutoCloseable {
     tasks.forEach(TaskConsumer::close);
     stepStarts.shutdownNow();
     checkpoints.close();
+    lanes.close();
     values.close();
     producer.close(Duration.ofSeconds(5));
     clientMetrics.forEach(KafkaClientMetrics::close);

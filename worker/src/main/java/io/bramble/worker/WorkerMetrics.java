@@ -27,6 +27,7 @@ final class WorkerMetrics {
   private final Counter deadLettered;
   private final Counter badCheckpoints;
   private final Counter cancelled;
+  private final Counter handedOn;
   private final Counter streamed;
   private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -66,6 +67,12 @@ final class WorkerMetrics {
     this.badCheckpoints =
         Counter.builder("bramble.checkpoints.dead.lettered")
             .description("Checkpoint records that could not be decoded")
+            .tag("worker", workerId)
+            .register(registry);
+    this.handedOn =
+        Counter.builder("bramble.tasks.handed.on")
+            .description(
+                "Tasks of a graph version this worker does not have, handed on to its lane")
             .tag("worker", workerId)
             .register(registry);
     this.cancelled =
@@ -114,6 +121,15 @@ final class WorkerMetrics {
   /** Tasks of cancelled apps skipped or stopped. */
   long tasksCancelled() {
     return (long) cancelled.count();
+  }
+
+  void handedOn() {
+    handedOn.increment();
+  }
+
+  /** Tasks handed on to the lane of their graph version. */
+  long tasksHandedOn() {
+    return (long) handedOn.count();
   }
 
   void retried() {

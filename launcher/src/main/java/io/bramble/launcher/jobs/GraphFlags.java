@@ -21,18 +21,19 @@ final class GraphFlags {
   private GraphFlags() {}
 
   /**
-   * Applies {@code args} (the words submit did not know) for graph {@code graph}, started at {@code
-   * entrypoint} (null: the graph's own).
+   * Applies {@code args} (the words submit did not know) for graph {@code graph} at {@code version}
+   * (null: the newest here), started at {@code entrypoint} (null: the graph's own).
    */
   static void apply(
       CommandLine line,
       GraphRegistry loaded,
       String graph,
+      String version,
       String entrypoint,
       List<String> args,
       Map<String, Object> state,
       Map<String, Object> inputs) {
-    if (!loaded.names().contains(graph)) {
+    if (!loaded.has(graph, version)) {
       if (!args.isEmpty()) {
         throw new CommandLine.ParameterException(
             line,
@@ -40,12 +41,13 @@ final class GraphFlags {
                 + args.get(0)
                 + "': graph '"
                 + graph
-                + "' is not on this launcher's class path, so its own flags are unknown here;"
+                + (version == null ? "'" : "' version " + version)
+                + " is not on this launcher's class path, so its own flags are unknown here;"
                 + " give them as --state or --inputs JSON, or load its jar with BRAMBLE_CLASSPATH");
       }
       return;
     }
-    GraphRegistry.Entry entry = loaded.get(graph, null);
+    GraphRegistry.Entry entry = loaded.get(graph, version);
     List<GraphParameter> parameters = entry.provider().parameters();
     Map<String, String> given = parse(line, graph, parameters, args);
     // A default input goes only where an action takes it: started further on, none may.

@@ -73,6 +73,14 @@ public final class SubmitCommand implements Callable<Integer> {
   @Mixin HaltOptions halts;
 
   @Option(
+      names = "--graph-version",
+      paramLabel = "VERSION",
+      description =
+          "Run this version of the graph (default: the newest the worker that starts the job has);"
+              + " the job keeps it for its whole life.")
+  String graphVersion;
+
+  @Option(
       names = "--entrypoint",
       paramLabel = "ACTION",
       description = "Start at this action instead of the graph's entrypoint.")
@@ -106,6 +114,7 @@ public final class SubmitCommand implements Callable<Integer> {
         spec.commandLine(),
         context.catalog().get().loadedGraphs(),
         graph,
+        graphVersion,
         entrypoint,
         graphFlags,
         state,
@@ -119,6 +128,7 @@ public final class SubmitCommand implements Callable<Integer> {
               .state(StateInternals.restore(state))
               .inputs(inputs)
               .entrypoint(entrypoint)
+              .graphVersion(graphVersion)
               .build();
       client.submit(job);
       context.err().println("submitted " + graph + " as app " + id);

@@ -21,7 +21,14 @@ class GraphFlagsTest {
     Map<String, Object> inputs = new LinkedHashMap<>(Map.of("poem_subject", "rain"));
 
     GraphFlags.apply(
-        line, POEMS, "poems", null, List.of("--types", "haiku", "--max-drafts=3"), state, inputs);
+        line,
+        POEMS,
+        "poems",
+        null,
+        null,
+        List.of("--types", "haiku", "--max-drafts=3"),
+        state,
+        inputs);
 
     assertThat(inputs)
         .containsEntry("poem_types", List.of("haiku"))
@@ -34,7 +41,7 @@ class GraphFlagsTest {
     Map<String, Object> inputs = new LinkedHashMap<>();
 
     GraphFlags.apply(
-        line, POEMS, "poems", "final_results", List.of(), new LinkedHashMap<>(), inputs);
+        line, POEMS, "poems", null, "final_results", List.of(), new LinkedHashMap<>(), inputs);
 
     assertThat(inputs).isEmpty();
   }
@@ -47,6 +54,7 @@ class GraphFlagsTest {
                     line,
                     POEMS,
                     "poems",
+                    null,
                     null,
                     List.of("--tpyes", "haiku"),
                     new LinkedHashMap<>(),
