@@ -226,6 +226,18 @@ public final class DevCluster implements AutoCloseable {
 
   /** Starts a worker of {@code pools}. */
   public Worker startWorker(String... pools) {
+    return startWorker(graphs, pools);
+  }
+
+  /**
+   * Starts a worker of every pool {@code graphs} use that has {@code graphs} (not the cluster's): a
+   * worker of another release, say, during a rolling upgrade.
+   */
+  public Worker startWorker(GraphRegistry graphs) {
+    return startWorker(graphs, graphs.pools().toArray(String[]::new));
+  }
+
+  private Worker startWorker(GraphRegistry graphs, String... pools) {
     Map<String, Integer> each = new TreeMap<>();
     for (String pool : pools) {
       each.put(pool, settings.workerConcurrency());

@@ -165,6 +165,11 @@ public final class Worker implements AutoCloseable {
     return metrics.tasksCancelled();
   }
 
+  /** Tasks of graph versions this worker does not have, handed on to their lanes. */
+  public long tasksHandedOn() {
+    return metrics.tasksHandedOn();
+  }
+
   /** Cancelled apps this worker knows of (read from the checkpoints of its partitions). */
   public int cancellationsHeld() {
     return checkpoints.cancellationsHeld();
