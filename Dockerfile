@@ -15,11 +15,12 @@ RUN groupadd --system --gid 10001 bramble \
  && useradd --system --uid 10001 --gid bramble --home-dir /var/lib/bramble --shell /usr/sbin/nologin bramble \
  && mkdir -p /opt/bramble/graphs /var/lib/bramble \
  && chown bramble:bramble /var/lib/bramble \
- && printf '#!/bin/sh\n# shellcheck disable=SC2086\nexec java ${BRAMBLE_JAVA_OPTS:-} -cp "/opt/bramble/bramble.jar:/opt/bramble/graphs/*${BRAMBLE_CLASSPATH:+:$BRAMBLE_CLASSPATH}" io.bramble.launcher.Bramble "$@"\n' \
+ && printf '#!/bin/sh\n# shellcheck disable=SC2086\nBRAMBLE_CLASSPATH="/opt/bramble/graphs/*${BRAMBLE_CLASSPATH:+:$BRAMBLE_CLASSPATH}" exec java ${BRAMBLE_JAVA_OPTS:-} -cp /opt/bramble/bramble.jar io.bramble.launcher.Bramble "$@"\n' \
       > /usr/local/bin/bramble \
  && chmod 0755 /usr/local/bin/bramble
 COPY --from=build /src/launcher/target/bramble.jar /opt/bramble/bramble.jar
-# Graphs load from the class path: the examples here, a user's own jars beside them (or BRAMBLE_CLASSPATH).
+# Graphs load from /opt/bramble/graphs (each jar in a class loader of its own): the examples here, a
+# user's own jars beside them (or BRAMBLE_CLASSPATH).
 COPY --from=build /src/examples/target/bramble-examples.jar /opt/bramble/graphs/
 # Heap sized by the container's memory limit; the coordinator keeps its state under /var/lib/bramble.
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75" \

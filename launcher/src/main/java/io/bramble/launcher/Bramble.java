@@ -93,9 +93,10 @@ public final class Bramble implements Runnable {
     ClassLoader previous = thread.getContextClassLoader();
     LauncherContext c = context;
     if (!classPath.isEmpty()) {
-      ClassLoader loader = classPath.classLoader(previous);
-      thread.setContextClassLoader(loader); // for libraries that look up services themselves
-      c = context.loadingFrom(loader);
+      GraphClassPath.Loaders loaders = classPath.classLoaders(previous);
+      // For libraries that look up services themselves; a graph's steps run with its own jar's.
+      thread.setContextClassLoader(loaders.libraries());
+      c = context.loadingFrom(loaders.libraries(), loaders.graphs());
     }
     try {
       String command = rest.stream().filter(x -> !x.startsWith("-")).findFirst().orElse("");

@@ -35,9 +35,9 @@ public record LauncherContext(
         ThreadPoolParallelExecutor.shared());
   }
 
-  /** This context with the graphs of {@code loader}. */
-  public LauncherContext loadingFrom(ClassLoader loader) {
-    return new LauncherContext(out, err, env, () -> GraphCatalog.load(loader), executor);
+  /** This context with the graphs of {@code base} and of each of {@code jars}. */
+  public LauncherContext loadingFrom(ClassLoader base, List<ClassLoader> jars) {
+    return new LauncherContext(out, err, env, () -> GraphCatalog.load(base, jars), executor);
   }
 
   /**

@@ -1,9 +1,17 @@
 package io.bramble.core.registry;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +64,61 @@ public final class GraphCatalog {
     }
     return new GraphCatalog(found);
   }
+
+  /**
+   * Every provider {@code base} lists, and those each of {@code jars} lists in its own {@code
+   * META-INF/services} (each such loader holds one jar or folder of graphs, its classes its own).
+   */
+  public static GraphCatalog load(ClassLoader base, List<ClassLoader> jars) {
+    List<Found> found = new ArrayList<>(load(base).found);
+    for (ClassLoader jar : jars) {
+      found.addAll(ownProviders(jar));
+    }
+    return new GraphCatalog(found);
+  }
+
+  /** The providers {@code loader} itself lists, not those of its parents. */
+  private static List<Found> ownProviders(ClassLoader loader) {
+    List<Found> found = new ArrayList<>();
+    Enumeration<URL> lists;
+    try {
+      lists =
+          loader instanceof URLClassLoader own
+              ? own.findResources(SERVICES)
+              : loader.getResources(SERVICES);
+    } catch (IOException e) {
+      return List.of(new Found("(unnamed)", loader.getName(), null, "did not load: " + causes(e)));
+    }
+    for (URL list : Collections.list(lists)) {
+      for (String type : providerNames(list)) {
+        try {
+          Class<?> c = Class.forName(type, false, loader);
+          found.add(
+              entryOf(
+                  (GraphProvider)
+                      c.asSubclass(GraphProvider.class).getConstructor().newInstance()));
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+          found.add(new Found(type, list.toString(), null, "did not load: " + causes(e)));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The class names a services file lists (one per line, {@code #} comments). */
+  private static List<String> providerNames(URL list) {
+    try (InputStream in = list.openStream()) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .map(line -> line.replaceFirst("#.*", "").strip())
+          .filter(line -> !line.isEmpty())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + list, e);
+    }
+  }
+
+  private static final String SERVICES = "META-INF/services/" + GraphProvider.class.getName();
 
   /** A catalog of {@code providers} given directly (tests, embedding). */
   public static GraphCatalog of(List<GraphProvider> providers) {

@@ -21,8 +21,9 @@ import java.util.stream.Stream;
  * --classpath} and {@code BRAMBLE_CLASSPATH}, each {@code :}-separated, an entry a jar, a folder of
  * classes, or {@code DIR/*} for every jar in a folder (as {@code java -cp} reads it). An entry that
  * does not exist is an error; one that holds no {@code GraphProvider} is worth a warning (a library
- * jar is fine, a graph jar without its services file is a mistake). Entries already on the JVM's
- * class path (as {@code bin/bramble} and the image put {@code BRAMBLE_CLASSPATH}) are not loaded a
+ * jar is fine, a graph jar without its services file is a mistake). Each jar of graphs gets a class
+ * loader of its own ({@link #classLoaders}), so two jars may hold two versions of one graph,
+ * classes of the same names included. Entries already on the JVM's class path are not loaded a
  * second time.
  */
 public final class GraphClassPath {
@@ -137,23 +138,40 @@ public final class GraphClassPath {
   }
 
   /**
-   * A class loader over the entries not already on the JVM's class path, whose parent is {@code
-   * parent}; {@code parent} itself when there are none.
+   * The class loaders of the entries not already on the JVM's class path: {@code libraries} over
+   * those that hold no graph provider (shared, its parent {@code parent}), and one loader of its
+   * own for each jar or folder that holds providers ({@code graphs}, each a child of {@code
+   * libraries}): two versions of one graph, from two jars, never see each other's classes.
    */
-  public ClassLoader classLoader(ClassLoader parent) {
+  public record Loaders(ClassLoader libraries, List<ClassLoader> graphs) {}
+
+  /** The {@link Loaders} of these entries over {@code parent}. */
+  public Loaders classLoaders(ClassLoader parent) {
     Set<Path> onJvmClassPath = jvmClassPath();
     Set<Path> seen = new HashSet<>();
-    List<URL> urls = new ArrayList<>();
+    List<URL> libraries = new ArrayList<>();
+    List<Path> graphJars = new ArrayList<>();
     for (Entry e : entries) {
       for (Path p : e.paths()) {
         if (!onJvmClassPath.contains(p) && seen.add(p)) {
-          urls.add(url(p));
+          if (hasProvider(p)) {
+            graphJars.add(p);
+          } else {
+            libraries.add(url(p));
+          }
         }
       }
     }
-    return urls.isEmpty()
-        ? parent
-        : new URLClassLoader("bramble-graphs", urls.toArray(URL[]::new), parent);
+    ClassLoader shared =
+        libraries.isEmpty()
+            ? parent
+            : new URLClassLoader("bramble-libraries", libraries.toArray(URL[]::new), parent);
+    List<ClassLoader> graphs = new ArrayList<>();
+    for (Path jar : graphJars) {
+      graphs.add(
+          new URLClassLoader("bramble-graphs " + jar.getFileName(), new URL[] {url(jar)}, shared));
+    }
+    return new Loaders(shared, List.copyOf(graphs));
   }
 
   private static Set<Path> jvmClassPath() {
