@@ -12,6 +12,7 @@ import io.bramble.launcher.platform.CoordinatorCommand;
 import io.bramble.launcher.platform.DevCommand;
 import io.bramble.launcher.platform.HealthCommand;
 import io.bramble.launcher.platform.LagCommand;
+import io.bramble.launcher.platform.VersionsCommand;
 import io.bramble.launcher.platform.WorkerCommand;
 import io.bramble.launcher.run.RunCommand;
 import io.bramble.launcher.ui.UiCommand;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Command;
       UiCommand.class,
       HealthCommand.class,
       LagCommand.class,
+      VersionsCommand.class,
       GraphsCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class

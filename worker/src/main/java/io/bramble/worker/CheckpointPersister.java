@@ -7,6 +7,7 @@ import io.bramble.core.state.State;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
+import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.AvroSerde;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +29,16 @@ final class CheckpointPersister implements Persister {
   private final String topic;
   private final CheckpointStore store;
   private final int partition;
+  private final Task task;
   private final long atLeast;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
   private long lastOffset = -1;
 
   /**
-   * A persister for a task of task partition {@code partition} at step {@code atLeast}: its
-   * checkpoints land in the same partition of the checkpoints topic (both are keyed by app id, with
-   * equal partition counts), and only a checkpoint at that step or later is worth loading.
+   * A persister for {@code task} of task partition {@code partition}: its checkpoints land in the
+   * same partition of the checkpoints topic (both are keyed by app id, with equal partition
+   * counts), name its job, graph and version, and only a checkpoint at its step or later is worth
+   * loading.
    */
   CheckpointPersister(
       Producer<String, byte[]> producer,
@@ -43,13 +46,14 @@ final class CheckpointPersister implements Persister {
       String topic,
       CheckpointStore store,
       int partition,
-      long atLeast) {
+      Task task) {
     this.producer = producer;
     this.serde = serde;
     this.topic = topic;
     this.store = store;
     this.partition = partition;
-    this.atLeast = atLeast;
+    this.task = task;
+    this.atLeast = task.getSequenceId();
   }
 
   @Override
@@ -70,6 +74,9 @@ final class CheckpointPersister implements Persister {
             .setStatus(
                 status == Status.COMPLETED ? CheckpointStatus.COMPLETED : CheckpointStatus.FAILED)
             .setWrittenAtMs(System.currentTimeMillis())
+            .setRootAppId(task.getRootAppId())
+            .setGraph(task.getGraph())
+            .setGraphVersion(task.getGraphVersion())
             .build();
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(topic, partition, appId, serde.serialize(topic, c));

@@ -132,7 +132,7 @@ final class TaskPipeline {
         deadLetter(record, "undecodable task", decoded.failure()).get();
         return;
       }
-      Task task = decoded.value();
+      Task task = lanes.pinned(decoded.value());
       String lane = lanes.laneOf(task);
       if (lane != null) {
         handOn(task, record, lane);
@@ -274,7 +274,7 @@ final class TaskPipeline {
             topics.checkpoints(),
             checkpoints,
             partition.partition(),
-            task.getSequenceId());
+            task);
     // Fire-and-forget: tracking never holds up or fails a task.
     EventTracker events =
         EventTracker.deferringStarts(

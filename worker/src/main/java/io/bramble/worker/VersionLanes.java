@@ -57,6 +57,20 @@ final class VersionLanes implements AutoCloseable {
     return lane;
   }
 
+  /**
+   * {@code task}, pinned: a job's first task takes the newest version of its graph this worker has
+   * (its checkpoints, children and later tasks carry it); a pinned task, or one of a graph not
+   * here, as it is.
+   */
+  Task pinned(Task task) {
+    if (task.getGraphVersion() != null || !registry.has(task.getGraph(), null)) {
+      return task;
+    }
+    return Task.newBuilder(task)
+        .setGraphVersion(registry.get(task.getGraph(), null).version())
+        .build();
+  }
+
   /** The lanes of {@code pool} this worker reads: one per graph version it has. */
   List<String> lanesOf(String pool) {
     List<String> lanes = new ArrayList<>();

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bramble lag}: the work waiting, per consumer group and topic: each pool's workers on its
- * tasks topic, the coordinator on the topics it joins. Records are counted, not offsets, so it
- * reads 0 when nothing waits (see {@link Backlog}).
+ * tasks topic and on its version lanes, the coordinator on the topics it joins. Records are
+ * counted, not offsets, so it reads 0 when nothing waits (see {@link Backlog}).
  */
 @Command(
     name = "lag",
@@ -73,12 +73,19 @@ public final class LagCommand implements Callable<Integer> {
             new KafkaConsumer<>(
                 readerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       TreeSet<String> pools = new TreeSet<>();
-      admin.listTopics().names().get().stream()
-          .map(topics::poolOf)
-          .filter(p -> p != null)
-          .forEach(pools::add);
+      TreeSet<String> lanes = new TreeSet<>();
+      for (String topic : admin.listTopics().names().get()) {
+        if (topics.poolOf(topic) != null) {
+          pools.add(topics.poolOf(topic));
+        } else if (topics.laneOf(topic) != null) {
+          lanes.add(topic);
+        }
+      }
       for (String pool : pools) {
         rows.add(row(admin, reader, WorkerGroups.of(topics, pool), topics.tasks(pool)));
+      }
+      for (String lane : lanes) {
+        rows.add(row(admin, reader, WorkerGroups.of(topics, topics.laneOf(lane).pool()), lane));
       }
       String coordinator = CoordinatorConfig.applicationId(topics);
       for (String topic :
