@@ -89,6 +89,11 @@ public final class AppIndex {
     touch(a, createdAtMs);
   }
 
+  /** Application {@code appId} runs {@code version} of its graph (its job is pinned to it). */
+  public synchronized void graphVersion(String appId, String version) {
+    app(appId).graphVersion = version;
+  }
+
   /**
    * The application reported how it stopped: COMPLETED, FAILED or HALTED (in front of {@code
    * nextAction}, to be resumed with {@code nextInputs}, null when not reported).
@@ -484,6 +489,7 @@ public final class AppIndex {
     n.put("app_id", a.appId);
     n.put("label", a.label);
     n.put("graph", a.graph);
+    n.put("graph_version", a.graphVersion);
     n.put("entrypoint", a.entrypoint);
     n.put("status", status(a));
     n.put("error", a.jobError);
@@ -762,6 +768,7 @@ public final class AppIndex {
     final String appId;
     boolean created;
     String graph;
+    String graphVersion;
     String entrypoint;
     String partitionKey;
     GraphView shape;

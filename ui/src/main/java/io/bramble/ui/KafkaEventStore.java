@@ -267,6 +267,9 @@ public final class KafkaEventStore implements UiStore {
               e.getRootAppId(),
               e.getLabel(),
               at);
+          if (e.getGraphVersion() != null) {
+            index.graphVersion(appId, e.getGraphVersion());
+          }
         }
       }
       case STEP_START ->

@@ -457,6 +457,21 @@ class UiStoreTest {
   }
 
   @Test
+  void anAppShowsTheVersionOfItsGraph() {
+    AppIndex index = new AppIndex();
+    apply(
+        index,
+        event("job", EventKind.APP_CREATED, null, null)
+            .setGraphName("flow")
+            .setGraphVersion("2")
+            .setRootAppId("job")
+            .build());
+    JsonNode job = index.detail("job").orElseThrow();
+    assertThat(job.get("graph").asText()).isEqualTo("flow");
+    assertThat(job.get("graph_version").asText()).isEqualTo("2");
+  }
+
+  @Test
   void aJobWaitingForAPoolWithoutWorkersShowsThePoolAndItsLagUntilThePoolIsServed() {
     AppIndex index = new AppIndex();
     apply(index, event("job", EventKind.APP_CREATED, null, null).setGraphName("g").build());

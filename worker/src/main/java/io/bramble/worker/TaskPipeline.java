@@ -10,6 +10,7 @@ import io.bramble.runtime.Topics;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.Checkpoint;
+import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.ResultStatus;
@@ -283,10 +284,14 @@ final class TaskPipeline {
             task.getGraph(),
             task.getRootAppId(),
             task.getLabel(),
-            e ->
-                producer.send(
-                    new ProducerRecord<>(
-                        topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e))),
+            e -> {
+              if (e.getKind() == EventKind.APP_CREATED) {
+                e.setGraphVersion(task.getGraphVersion());
+              }
+              producer.send(
+                  new ProducerRecord<>(
+                      topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e)));
+            },
             stepStarts,
             STEP_START_DELAY);
     ChunkPublisher chunks =

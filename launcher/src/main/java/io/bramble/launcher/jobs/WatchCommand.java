@@ -99,6 +99,7 @@ public final class WatchCommand implements Callable<Integer> {
                   ? "submitted again: ignored"
                   : "graph "
                       + e.getGraphName()
+                      + (e.getGraphVersion() == null ? "" : " version " + e.getGraphVersion())
                       + (e.getParentAppId() == null
                           ? ""
                           : ", child "

@@ -258,7 +258,10 @@ class SubmitAndWatchCommandTest {
     }
     Console watch = new Console();
     assertThat(watch.run(concat(new String[] {"watch", "cli-cancel"}, where))).isZero();
-    assertThat(watch.out()).contains("JOB_DONE cli-cancel: cancelled");
+    assertThat(watch.out())
+        .contains("JOB_DONE cli-cancel: cancelled")
+        .as("each app with the version of its graph")
+        .contains("APP_CREATED cli-cancel: graph approvals version 1");
 
     Console done = new Console();
     assertThat(
