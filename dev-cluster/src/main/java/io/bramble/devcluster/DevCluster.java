@@ -193,8 +193,10 @@ public final class DevCluster implements AutoCloseable {
         new Coordinator(
             CoordinatorConfig.of(cluster, dataDir.resolve("coordinator"))
                 .withCommitIntervalMs(settings.commitIntervalMs())
-                // One instance, no other to take over: a long session rides out a busy machine.
-                .withSessionTimeout(Duration.ofSeconds(10)),
+                // One instance, no other to take over: a long session rides out a busy machine,
+                // and a standby has nowhere to go (Streams warns of every task at each rebalance).
+                .withSessionTimeout(Duration.ofSeconds(10))
+                .withStandbyReplicas(0),
             schemas,
             meters,
             openTelemetry);

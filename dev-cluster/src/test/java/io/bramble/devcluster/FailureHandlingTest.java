@@ -161,20 +161,6 @@ class FailureHandlingTest {
   }
 
   @Test
-  void aJobForAGraphVersionThisPlatformDoesNotHaveFailsNamingTheVersion() throws Exception {
-    JobRequest job =
-        JobRequest.newBuilder(
-                JobClient.request(
-                    "v2-" + UUID.randomUUID(), "fanout", State.of("n", 1, "sleep_ms", 0), Map.of()))
-            .setGraphVersion("2")
-            .build();
-    client.submit(job);
-    JobResult result = client.await(job, Duration.ofMinutes(1), null);
-    assertThat(result.status()).isEqualTo(JobStatus.FAILED);
-    assertThat(result.error().message()).contains("graph 'fanout' version 2 is not here");
-  }
-
-  @Test
   void anExceptionInTheMapFailsTheJobWithIt() throws Exception {
     JobResult result = run("bad_map", State.empty(), Map.of());
     assertThat(result.status()).isEqualTo(JobStatus.FAILED);
