@@ -1,5 +1,6 @@
 package io.bramble.coordinator;
 
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
@@ -39,7 +40,7 @@ final class CoordinatorStores {
             store(StoreNames.RESUMES, string),
             store(StoreNames.APP_STEPS, count),
             store(StoreNames.TREES, string),
-            store(StoreNames.CANCELLED, count),
+            store(StoreNames.CANCELLED, avro(Cancellation.class, schemas)),
             // joins
             store(StoreNames.JOINS, avro(FanOut.class, schemas)),
             store(StoreNames.JOIN_RESULTS, avro(TaskResult.class, schemas)),

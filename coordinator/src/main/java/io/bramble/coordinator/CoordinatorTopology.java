@@ -102,7 +102,10 @@ public final class CoordinatorTopology {
             stores.using(
                 () ->
                     new FanOutProcessor(
-                        BrambleSerdes.decoding(FanOut.class, schemas), completer, tracing)),
+                        BrambleSerdes.decoding(FanOut.class, schemas),
+                        completer,
+                        tracing,
+                        valueCleanup)),
             "fanouts")
         .addProcessor(
             "join",

@@ -3,6 +3,7 @@ package io.bramble.coordinator;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
@@ -20,17 +21,28 @@ import java.util.List;
  */
 final class FanOutProcessor extends DecodingProcessor<FanOut> {
   private final JoinCompleter completer;
+  private final ValueCleanup valueCleanup;
 
-  FanOutProcessor(DecodedDeserializer<FanOut> decoder, JoinCompleter completer, Tracing tracing) {
+  FanOutProcessor(
+      DecodedDeserializer<FanOut> decoder,
+      JoinCompleter completer,
+      Tracing tracing,
+      ValueCleanup valueCleanup) {
     super(decoder, tracing);
     this.completer = completer;
+    this.valueCleanup = valueCleanup;
   }
 
   @Override
   void process(String parentAppId, FanOut fanOut, long timestamp) {
     if (jobs.isCancelled(fanOut.getRootAppId())) {
-      // Mapped by a step under way when its job was cancelled: nothing goes out.
+      // Mapped by a step under way when its job was cancelled: nothing goes out, and what it
+      // stored goes.
       emit(Sinks.CHECKPOINTS, parentAppId, null, timestamp);
+      List<StoredRef> unkept = jobs.unkept(fanOut.getRootAppId(), fanOut.getStored());
+      if (!unkept.isEmpty()) {
+        valueCleanup.remove(fanOut.getRootAppId(), unkept);
+      }
       return;
     }
     String joinId = fanOut.getJoinId();

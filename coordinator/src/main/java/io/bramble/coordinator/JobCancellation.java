@@ -8,7 +8,9 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.OutcomePages;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,13 +26,21 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * which only the coordinator writes). Cancelling a cancelled job again is answered as the first
  * time, and changes nothing.
  *
- * <p>On every partition (a cancellation): the job is marked cancelled, so what its apps still
- * report (a step under way) is dropped; each app of its tree kept here is cancelled (a record on
- * the checkpoints topic: its task stops at its next step boundary, an unstarted one never runs) and
- * its checkpoint removed; its joins here are forgotten (their queued children never go out), as are
- * its halted apps, its pages and its stored values.
+ * <p>On every partition (a cancellation; on the root's at once): the job is marked cancelled, for
+ * {@link #REMEMBERED}, so what its apps still report (a step under way) is dropped, with the values
+ * it stored; each app of its tree kept here is cancelled (a record on the checkpoints topic: its
+ * task stops at its next step boundary, an unstarted one never runs) and its checkpoint removed;
+ * its joins here are forgotten (their queued children never go out), as are its halted apps, its
+ * pages and its stored values.
  */
 final class JobCancellation {
+  /**
+   * How long a partition remembers a cancelled job, to drop what its steps under way still report:
+   * well beyond how long workers remember it ({@link
+   * io.bramble.runtime.Topics#CANCELLATIONS_READABLE}).
+   */
+  static final Duration REMEMBERED = Duration.ofDays(1);
+
   /** Forwards to a sink in the current record's trace. */
   @FunctionalInterface
   interface Emitter {
@@ -112,19 +122,18 @@ final class JobCancellation {
             nowMs);
     jobs.results.put(rootAppId, result);
     out.emit(Sinks.JOB_RESULTS, rootAppId, result, timestamp);
-    // Workers stop the tasks of requests up to this time: not before the job's latest, whatever
-    // the clocks of the clients that made them.
-    long cancelAt = Math.max(nowMs, result.getSubmittedAtMs());
-    stop(rootAppId, job.getPartitionKey(), cancelAt, timestamp);
-    if (jobs.halted.get(rootAppId) != null) {
-      jobs.halted.delete(rootAppId);
-    }
+    stop(rootAppId, job.getPartitionKey(), timestamp);
     jobs.childSteps.delete(rootAppId);
     jobs.resumes.delete(rootAppId);
     if (joins.moves.get(rootAppId) != null) {
       joins.moves.delete(rootAppId);
     }
-    out.emit(Sinks.CANCELLATIONS, rootAppId, new Cancellation(rootAppId, cancelAt), timestamp);
+    Cancellation cancellation =
+        new Cancellation(rootAppId, nowMs, List.copyOf(ValueCleanup.heldBy(result.getState())));
+    // Here at once, so nothing of the tree reported to this partition meanwhile goes on; then to
+    // every partition (this one's record then finds it done).
+    stopTree(cancellation, timestamp);
+    out.emit(Sinks.CANCELLATIONS, rootAppId, cancellation, timestamp);
     metrics.jobFinished(result);
     out.emit(
         Sinks.EVENTS,
@@ -133,15 +142,13 @@ final class JobCancellation {
         timestamp);
   }
 
-  /**
-   * What this partition holds of job {@code rootAppId}'s tree, cancelled at {@code cancelAt}, stops
-   * and goes.
-   */
-  void stopTree(String rootAppId, long cancelAt, long timestamp) {
+  /** What this partition holds of the cancelled job's tree stops and goes. */
+  void stopTree(Cancellation cancellation, long timestamp) {
+    String rootAppId = cancellation.getRootAppId();
     if (jobs.isCancelled(rootAppId)) {
       return;
     }
-    jobs.cancelled.put(rootAppId, cancelAt);
+    jobs.cancelled.put(rootAppId, cancellation);
     JobTrees.Tree tree = jobs.trees.take(rootAppId);
     for (String joinId : tree.joins()) {
       FanOut join = joins.pending.get(joinId);
@@ -153,7 +160,7 @@ final class JobCancellation {
       joins.done.delete(JoinStores.stepsKey(joinId));
     }
     for (String app : tree.apps()) {
-      stop(app, null, cancelAt, timestamp);
+      stop(app, null, timestamp);
     }
     for (OutcomePages pages : tree.pages()) {
       for (int i = 0; i < pages.getCount(); i++) {
@@ -161,17 +168,37 @@ final class JobCancellation {
       }
     }
     forgetHalted(rootAppId);
-    if (!tree.values().isEmpty()) {
-      valueCleanup.remove(rootAppId, tree.values());
+    List<StoredRef> unkept = jobs.unkept(rootAppId, tree.values());
+    if (!unkept.isEmpty()) {
+      valueCleanup.remove(rootAppId, unkept);
     }
   }
 
   /**
-   * App {@code appId} runs nothing more (the workers of its partition read the cancellation), and
-   * its checkpoint goes.
+   * Forgets the jobs cancelled before {@code beforeMs}: what a step of theirs reports this late
+   * finds no join, and its job's result is known.
    */
-  private void stop(String appId, String partitionKey, long cancelAt, long timestamp) {
-    out.emit(Sinks.CHECKPOINTS, appId, Records.cancelled(appId, partitionKey, cancelAt), timestamp);
+  void forgetBefore(long beforeMs) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, Cancellation> it = jobs.cancelled.all()) {
+      it.forEachRemaining(
+          kv -> {
+            if (kv.value.getCancelledAtMs() < beforeMs) {
+              old.add(kv.key);
+            }
+          });
+    }
+    old.forEach(jobs.cancelled::delete);
+  }
+
+  /**
+   * App {@code appId} runs nothing more (the workers of its partition read the cancellation), and
+   * its checkpoint goes. The topic keeps the cancellation readable a while before compaction may
+   * drop it ({@link io.bramble.runtime.Topics#CANCELLATIONS_READABLE}), for a task of it still
+   * queued.
+   */
+  private void stop(String appId, String partitionKey, long timestamp) {
+    out.emit(Sinks.CHECKPOINTS, appId, Records.cancelled(appId, partitionKey), timestamp);
     out.emit(Sinks.CHECKPOINTS, appId, null, timestamp);
   }
 

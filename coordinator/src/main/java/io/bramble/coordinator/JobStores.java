@@ -1,8 +1,11 @@
 package io.bramble.coordinator;
 
+import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -18,7 +21,7 @@ final class JobStores {
   final KeyValueStore<String, String> resumes;
   final KeyValueStore<String, Long> childSteps;
   final JobTrees trees;
-  final KeyValueStore<String, Long> cancelled;
+  final KeyValueStore<String, Cancellation> cancelled;
 
   JobStores(ProcessorContext<?, ?> context) {
     requests = context.getStateStore(StoreNames.JOBS);
@@ -33,6 +36,17 @@ final class JobStores {
   /** Whether job {@code rootAppId} was cancelled, as this partition knows (null: unknown root). */
   boolean isCancelled(String rootAppId) {
     return rootAppId != null && cancelled.get(rootAppId) != null;
+  }
+
+  /**
+   * Of {@code values}, stored by cancelled job {@code rootAppId}, those its result does not hold:
+   * they can go.
+   */
+  List<StoredRef> unkept(String rootAppId, List<StoredRef> values) {
+    Cancellation c = cancelled.get(rootAppId);
+    return c == null
+        ? values
+        : values.stream().filter(v -> !c.getKept().contains(v.getKey())).toList();
   }
 
   /**

@@ -24,7 +24,6 @@ import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -84,13 +83,15 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
 
   @Override
   void process(String key, TaskResult result, long timestamp) {
-    if (jobs.isCancelled(result.getParent() == null ? result.getAppId() : result.getRootAppId())) {
-      // A step that was under way when its job was cancelled: its checkpoint goes after it.
-      emit(Sinks.CHECKPOINTS, result.getAppId(), null, timestamp);
-      return;
-    }
     // A halted child reports twice: to its parent's join and under its own id (what resumes it).
     boolean ownReport = result.getParent() != null && key.equals(result.getAppId());
+    String root = result.getParent() == null ? result.getAppId() : result.getRootAppId();
+    if (jobs.isCancelled(root)) {
+      if (!ownReport) {
+        dropCancelled(root, result, timestamp);
+      }
+      return;
+    }
     if (!ownReport) {
       rememberValues(result);
     }
@@ -98,6 +99,22 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       case MOVED -> moved(key, result, timestamp);
       case HALTED -> halted(result, ownReport, timestamp);
       default -> ended(result, timestamp);
+    }
+  }
+
+  /**
+   * What a step under way when its job was cancelled reports: dropped, and its checkpoint and the
+   * values it stored go after it. A root's worker may have written the job's result too: the topic
+   * ends with the CANCELLED one again.
+   */
+  private void dropCancelled(String root, TaskResult result, long timestamp) {
+    emit(Sinks.CHECKPOINTS, result.getAppId(), null, timestamp);
+    if (result.getParent() == null && result.getJobResultWritten()) {
+      emit(Sinks.JOB_RESULTS, root, jobs.results.get(root), timestamp);
+    }
+    List<StoredRef> unkept = jobs.unkept(root, result.getStored());
+    if (!unkept.isEmpty()) {
+      valueCleanup.remove(root, unkept);
     }
   }
 
@@ -492,13 +509,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       joins.done.delete(join);
       joins.done.delete(JoinStores.stepsKey(join));
     }
-    Set<String> kept = new HashSet<>();
-    if (root.getState() != null) {
-      root.getState().getEntries().stream()
-          .map(e -> e.getValue().getValue())
-          .filter(StoredRef.class::isInstance)
-          .forEach(v -> kept.add(((StoredRef) v).getKey()));
-    }
+    Set<String> kept = ValueCleanup.heldBy(root.getState());
     List<StoredRef> unused =
         tree.values().stream().filter(v -> !kept.contains(v.getKey())).toList();
     if (!unused.isEmpty()) {

@@ -19,6 +19,8 @@ import io.bramble.worker.FanOutPages;
 import io.bramble.worker.JoinedPages;
 import io.bramble.worker.TaskOutcome;
 import io.bramble.worker.TaskRunner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +58,17 @@ final class CoordinatorDriver implements AutoCloseable {
       InMemorySchemaRegistry schemas,
       Path stateDir,
       Instant start) {
+    this(topics, graphs, schemas, stateDir, start, ValueCleanup.NONE);
+  }
+
+  /** A coordinator that removes the stored values of jobs that ended through {@code values}. */
+  CoordinatorDriver(
+      Topics topics,
+      GraphRegistry graphs,
+      InMemorySchemaRegistry schemas,
+      Path stateDir,
+      Instant start,
+      ValueCleanup values) {
     this.schemas = schemas;
     this.topics = topics;
     Properties props = new Properties();
@@ -64,7 +77,15 @@ final class CoordinatorDriver implements AutoCloseable {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            CoordinatorTopology.build(topics, graphs.pools()::contains, schemas), props, start);
+            CoordinatorTopology.build(
+                topics,
+                graphs.pools()::contains,
+                values,
+                schemas,
+                new SimpleMeterRegistry(),
+                OpenTelemetry.noop()),
+            props,
+            start);
     jobs = input(topics.jobs(), JobRequest.class);
     fanouts = input(topics.fanouts(), FanOut.class);
     results = input(topics.results(), TaskResult.class);

@@ -11,12 +11,17 @@ import io.bramble.schemas.avro.AppStatus;
 import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
+import io.bramble.schemas.avro.Entry;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
+import io.bramble.schemas.avro.ResultStatus;
+import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
+import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
+import io.bramble.schemas.avro.Value;
 import io.bramble.schemas.registry.InMemorySchemaRegistry;
 import io.bramble.worker.TaskOutcome;
 import io.bramble.worker.TaskRunner;
@@ -55,6 +60,9 @@ class JobCancellationTest {
   private final TaskRunner worker = new TaskRunner(graphs);
   private final InMemoryPersister checkpointStore = new InMemoryPersister();
 
+  /** The keys of the stored values the coordinator removed. */
+  private final List<String> removed = new ArrayList<>();
+
   private CoordinatorDriver coordinator;
   private TestOutputTopic<String, Task> tasks;
   private TestOutputTopic<String, TrackingEvent> events;
@@ -64,7 +72,14 @@ class JobCancellationTest {
 
   @BeforeEach
   void start() {
-    coordinator = new CoordinatorDriver(topics, graphs, schemas, stateDir, START);
+    coordinator =
+        new CoordinatorDriver(
+            topics,
+            graphs,
+            schemas,
+            stateDir,
+            START,
+            (root, values) -> values.forEach(v -> removed.add(v.getKey())));
     tasks = coordinator.output(topics.tasks(), Task.class);
     events = coordinator.output(topics.events(), TrackingEvent.class);
     checkpoints = coordinator.output(topics.checkpoints(), Checkpoint.class);
@@ -153,7 +168,6 @@ class JobCancellationTest {
       assertThat(written.get(app))
           .as("app %s: cancelled, so its task stops or never runs; its checkpoint removed", app)
           .containsExactly("CANCELLED", "tombstone");
-      assertThat(written.get(app)).isNotNull();
     }
 
     coordinator.send(firstDone);
@@ -267,6 +281,72 @@ class JobCancellationTest {
     assertThat(jobResults.isEmpty()).as("its result is written once").isTrue();
     assertThat(cancellations.isEmpty()).isTrue();
     assertThat(checkpointRecords()).isEmpty();
+  }
+
+  @Test
+  void aRootThatEndsAfterItsJobWasCancelledLeavesTheJobsResultCancelled() {
+    submit("job-1", "sums", State.of("xs", List.of(1L)));
+    coordinator.send(work(tasks.readValue()));
+    coordinator.send(work(tasks.readValue()));
+    Task reduce = tasks.readValue(); // the join completed: its reduce is on its way to a worker
+    cancel("job-1", "c1");
+    assertThat(jobResults.readValue().getStatus()).isEqualTo(JobStatus.CANCELLED);
+
+    // The reduce was under way: its worker ended the root and wrote the job's result itself.
+    TaskResult ended = ((TaskOutcome.Finished) work(reduce)).result();
+    assertThat(ended.getJobResultWritten()).isTrue();
+    coordinator.results.pipeInput("job-1", ended);
+
+    assertThat(jobResults.readWritten())
+        .as("the coordinator writes the CANCELLED result again after the worker's late one")
+        .singleElement()
+        .satisfies(
+            w -> {
+              assertThat(w.byWorker()).isFalse();
+              assertThat(w.value().getStatus()).isEqualTo(JobStatus.CANCELLED);
+            });
+  }
+
+  @Test
+  void theValuesAStepUnderWayStoredGo() {
+    submit("job-1", "reviews", State.of("xs", List.of(1L, 2L)), "approve");
+    coordinator.send(work(tasks.readValue()));
+    List<Task> children = tasks.readValuesToList();
+    coordinator.send(work(children.get(0)));
+    TaskOutcome.Finished late = (TaskOutcome.Finished) work(children.get(1));
+    cancel("job-1", "c1");
+    assertThat(jobResults.readValue().getStatus()).isEqualTo(JobStatus.CANCELLED);
+
+    late.result().setStored(List.of(stored("job-1/doc"), stored("job-1/draft")));
+    coordinator.send(late);
+
+    assertThat(removed).as(removed.toString()).containsExactly("job-1/doc", "job-1/draft");
+  }
+
+  @Test
+  void aHaltedJobsCancelledResultKeepsTheStoredValuesItsStateHolds() {
+    submit("job-1", "sums", State.of("xs", List.of(1L)), "total");
+    coordinator.send(work(tasks.readValue()));
+    coordinator.send(work(tasks.readValue()));
+    TaskOutcome.Finished halted = (TaskOutcome.Finished) work(tasks.readValue());
+    assertThat(halted.result().getStatus()).isEqualTo(ResultStatus.HALTED);
+    List<Entry> entries = new ArrayList<>(halted.result().getState().getEntries());
+    entries.add(new Entry("doc", new Value(stored("job-1/doc"))));
+    halted.result().getState().setEntries(entries);
+    halted.result().setStored(List.of(stored("job-1/doc"), stored("job-1/draft")));
+    coordinator.send(halted);
+    assertThat(jobResults.readValuesToList())
+        .extracting(JobResult::getStatus)
+        .containsExactly(JobStatus.HALTED);
+
+    cancel("job-1", "c1");
+
+    assertThat(ValueCleanup.heldBy(jobResults.readValue().getState())).containsExactly("job-1/doc");
+    assertThat(removed).as("what its state does not hold").containsExactly("job-1/draft");
+  }
+
+  private static StoredRef stored(String key) {
+    return StoredRef.newBuilder().setStore("kafka").setKey(key).setBytes(1).setSha256("00").build();
   }
 
   @Test

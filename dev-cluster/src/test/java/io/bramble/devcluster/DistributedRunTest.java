@@ -38,6 +38,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.Assertions;
@@ -451,7 +453,17 @@ class DistributedRunTest {
             "topic wrong.checkpoints has cleanup.policy=delete but must be compacted");
   }
 
-  /** Waits until a rebalance has given every worker some task partitions. */
+  @Test
+  void aCancellationOnTheCheckpointsTopicStaysReadableAWhileBeforeCompaction() throws Exception {
+    var checkpoints =
+        new ConfigResource(ConfigResource.Type.TOPIC, cluster.cluster().topics().checkpoints());
+    try (var admin = Admin.create(cluster.cluster().clientProps())) {
+      var config = admin.describeConfigs(List.of(checkpoints)).all().get().get(checkpoints);
+      assertThat(config.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value())
+          .isEqualTo(Long.toString(Topics.CANCELLATIONS_READABLE.toMillis()));
+    }
+  }
+
   /** Every record with {@code key} on {@code topic}, read committed from the beginning. */
   private List<ConsumerRecord<String, byte[]>> recordsFor(String topic, String key) {
     return TopicReader.readAll(cluster.cluster(), topic, Duration.ofSeconds(30)).stream()

@@ -296,8 +296,18 @@ public final class Records {
   }
 
   /**
+   * What the coordinator writes to the checkpoints topic for app {@code appId} of a job cancelled
+   * at a client's request: workers run nothing more of it, whatever request its task follows (none
+   * is accepted after a cancel), whatever the clocks of the clients that made them.
+   */
+  public static Checkpoint cancelled(String appId, String partitionKey) {
+    return cancelled(appId, partitionKey, Long.MAX_VALUE);
+  }
+
+  /**
    * What the coordinator writes to the checkpoints topic for child {@code appId} its parallel step
-   * completed without: workers run nothing more of it for requests older than {@code nowMs}.
+   * completed without: workers run nothing more of it for requests older than {@code nowMs} (a
+   * retry of its job runs it again).
    */
   public static Checkpoint cancelled(String appId, String partitionKey, long nowMs) {
     return Checkpoint.newBuilder()

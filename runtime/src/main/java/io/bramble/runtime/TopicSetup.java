@@ -190,6 +190,11 @@ public final class TopicSetup {
         Map<String, String> configs = new HashMap<>(replication.topicConfigs());
         if (topics.compacted().contains(t)) {
           configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+          if (t.equals(topics.checkpoints())) {
+            configs.put(
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG,
+                Long.toString(Topics.CANCELLATIONS_READABLE.toMillis()));
+          }
         } else if (t.equals(topics.streams())) {
           configs.put(
               TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topics.STREAM_RETENTION.toMillis()));

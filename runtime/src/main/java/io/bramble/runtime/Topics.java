@@ -16,6 +16,13 @@ public record Topics(String prefix) {
   /** How long the streams topic keeps partial results: for following jobs live, not for keeps. */
   public static final Duration STREAM_RETENTION = Duration.ofHours(1);
 
+  /**
+   * How long an app's cancellation stays readable on the checkpoints topic (its tombstone follows
+   * at once), for a task of it still queued: the topic's {@code min.compaction.lag.ms}, and how
+   * long a worker remembers one it read.
+   */
+  public static final Duration CANCELLATIONS_READABLE = Duration.ofHours(1);
+
   public static Topics defaults() {
     return new Topics(DEFAULT_PREFIX);
   }

@@ -3,6 +3,7 @@ package io.bramble.worker;
 import io.bramble.core.persistence.PersistedState;
 import io.bramble.core.persistence.Status;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.Topics;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.ValueFetcher;
 import io.bramble.schemas.avro.Checkpoint;
@@ -72,17 +73,18 @@ final class CheckpointStore implements AutoCloseable {
   private final Map<String, Held> latest = new ConcurrentHashMap<>();
   private final Map<String, Finished> finished = new ConcurrentHashMap<>();
 
-  /** An app the coordinator cancelled at {@code atMs}, read from {@code partition}. */
-  private record Cancel(int partition, long atMs) {}
+  /**
+   * An app the coordinator cancelled for the requests up to {@code upToMs}, read from {@code
+   * partition} at {@code readAtMs}.
+   */
+  private record Cancel(int partition, long upToMs, long readAtMs) {}
 
   /**
-   * How long a cancellation is remembered. It outlives the tombstones of its job's clean-up (which
-   * usually follow it at once), so that a cancelled child still running or queued stops; a task of
-   * it met later than this runs, and what it reports finds no join.
+   * Apps the coordinator cancelled, remembered for {@link Topics#CANCELLATIONS_READABLE} after they
+   * were read: beyond the tombstones of their job's clean-up (which usually follow at once), so
+   * that a cancelled app still running or queued stops; a task of it met later runs, and what it
+   * reports finds no join.
    */
-  static final Duration CANCELLATIONS_KEPT = Duration.ofHours(1);
-
-  /** Apps the coordinator cancelled, for {@link #CANCELLATIONS_KEPT}. */
   private final Map<String, Cancel> cancelled = new ConcurrentHashMap<>();
 
   private long cancellationsSweptAtMs;
@@ -295,7 +297,7 @@ final class CheckpointStore implements AutoCloseable {
    */
   boolean isCancelled(String appId, long requestedAtMs) {
     Cancel c = cancelled.get(appId);
-    return c != null && c.atMs() >= requestedAtMs;
+    return c != null && c.upToMs() >= requestedAtMs;
   }
 
   /** Cancelled apps this store knows of. */
@@ -303,9 +305,9 @@ final class CheckpointStore implements AutoCloseable {
     return cancelled.size();
   }
 
-  /** Forgets the cancellations made before {@code beforeMs}. */
-  void forgetCancellationsBefore(long beforeMs) {
-    cancelled.values().removeIf(c -> c.atMs() < beforeMs);
+  /** Forgets the cancellations read before {@code beforeMs}. */
+  void forgetCancellationsReadBefore(long beforeMs) {
+    cancelled.values().removeIf(c -> c.readAtMs() < beforeMs);
   }
 
   /** A checkpoint this process wrote to {@code partition}: visible at once. */
@@ -453,7 +455,7 @@ final class CheckpointStore implements AutoCloseable {
     finishCatchUps(pending);
     long now = System.currentTimeMillis();
     if (now - cancellationsSweptAtMs > 60_000) {
-      forgetCancellationsBefore(now - CANCELLATIONS_KEPT.toMillis());
+      forgetCancellationsReadBefore(now - Topics.CANCELLATIONS_READABLE.toMillis());
       cancellationsSweptAtMs = now;
     }
     return applied;
@@ -526,7 +528,9 @@ final class CheckpointStore implements AutoCloseable {
     try {
       Checkpoint c = serde.deserialize(r.topic(), r.value());
       if (c.getStatus() == CheckpointStatus.CANCELLED) {
-        cancelled.put(c.getAppId(), new Cancel(r.partition(), c.getWrittenAtMs()));
+        cancelled.put(
+            c.getAppId(),
+            new Cancel(r.partition(), c.getWrittenAtMs(), System.currentTimeMillis()));
         latest.remove(c.getAppId());
         finished.remove(c.getAppId());
         return;

@@ -250,8 +250,26 @@ class CheckpointStoreTest {
     awaitSequence(store, "other", 1);
     assertThat(store.isCancelled("child-1", 4_000)).isTrue();
 
-    store.forgetCancellationsBefore(5_001);
+    store.forgetCancellationsReadBefore(System.currentTimeMillis() + 1);
     assertThat(store.isCancelled("child-1", 4_000)).isFalse();
+  }
+
+  @Test
+  void anAppOfACancelledJobStopsWhateverRequestItsTaskFollows() throws Exception {
+    CheckpointStore store = store("w1");
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
+    write(0, "job-1", serde.serialize(topic, Records.cancelled("job-1", null)), null);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!store.isCancelled("job-1", 0) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(store.isCancelled("job-1", System.currentTimeMillis() + 3_600_000))
+        .as("a resume made by a client whose clock runs an hour ahead")
+        .isTrue();
+    // Remembered from when it was read, not from a clock of its own.
+    store.forgetCancellationsReadBefore(System.currentTimeMillis() - 60_000);
+    assertThat(store.isCancelled("job-1", 0)).isTrue();
   }
 
   @Test

@@ -4,7 +4,8 @@ import java.util.Comparator;
 
 /**
  * How graph versions are ordered, to find a graph's newest: part by part between dots, numbers as
- * numbers ({@code 2 < 10}, {@code 1.9 < 1.10}), other parts as text, a number before text.
+ * numbers ({@code 2 < 10}, {@code 1.9 < 1.10}), other parts as text, a number before text; two
+ * spellings of one number are two versions ({@code 01 < 1}).
  */
 public final class GraphVersions {
   private GraphVersions() {}
@@ -20,7 +21,8 @@ public final class GraphVersions {
         return c;
       }
     }
-    return Integer.compare(x.length, y.length);
+    int c = Integer.compare(x.length, y.length);
+    return c != 0 ? c : a.compareTo(b); // 01 and 1 are two versions: a task names one exactly
   }
 
   private static int comparePart(String a, String b) {
@@ -29,9 +31,10 @@ public final class GraphVersions {
     if (na && nb) {
       String ta = a.replaceFirst("^0+(?=.)", "");
       String tb = b.replaceFirst("^0+(?=.)", "");
-      return ta.length() != tb.length()
-          ? Integer.compare(ta.length(), tb.length())
-          : ta.compareTo(tb);
+      if (ta.length() != tb.length()) {
+        return Integer.compare(ta.length(), tb.length());
+      }
+      return ta.compareTo(tb);
     }
     if (na != nb) {
       return na ? -1 : 1;

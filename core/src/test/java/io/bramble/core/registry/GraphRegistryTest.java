@@ -149,6 +149,14 @@ class GraphRegistryTest {
   }
 
   @Test
+  void twoSpellingsOfOneNumberAreTwoVersions() {
+    GraphRegistry registry = GraphRegistry.of(versioned("flow", "1"), versioned("flow", "01"));
+    assertThat(registry.versions("flow")).containsExactly("01", "1");
+    assertThat(registry.has("flow", "01")).isTrue();
+    assertThat(registry.get("flow", null).version()).isEqualTo("1");
+  }
+
+  @Test
   void twoProvidersOfOneNameAndVersionAreRejectedButOfTwoVersionsAreNot() {
     assertThatThrownBy(() -> GraphRegistry.of(versioned("flow", "2"), versioned("flow", "2")))
         .isInstanceOf(GraphLoadException.class)
