@@ -3,7 +3,6 @@ package io.bramble.coordinator;
 import io.bramble.runtime.Tracing;
 import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.FanOut;
-import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import io.opentelemetry.api.trace.Span;
@@ -39,10 +38,8 @@ final class FanOutProcessor extends DecodingProcessor<FanOut> {
       // Mapped by a step under way when its job was cancelled: nothing goes out, and what it
       // stored goes.
       emit(Sinks.CHECKPOINTS, parentAppId, null, timestamp);
-      List<StoredRef> unkept = jobs.unkept(fanOut.getRootAppId(), fanOut.getStored());
-      if (!unkept.isEmpty()) {
-        valueCleanup.remove(fanOut.getRootAppId(), unkept);
-      }
+      valueCleanup.removeAny(
+          fanOut.getRootAppId(), jobs.unkept(fanOut.getRootAppId(), fanOut.getStored()));
       return;
     }
     String joinId = fanOut.getJoinId();

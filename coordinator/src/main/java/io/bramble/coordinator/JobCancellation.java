@@ -8,7 +8,6 @@ import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.OutcomePages;
-import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,10 +167,7 @@ final class JobCancellation {
       }
     }
     forgetHalted(rootAppId);
-    List<StoredRef> unkept = jobs.unkept(rootAppId, tree.values());
-    if (!unkept.isEmpty()) {
-      valueCleanup.remove(rootAppId, unkept);
-    }
+    valueCleanup.removeAny(rootAppId, jobs.unkept(rootAppId, tree.values()));
   }
 
   /**

@@ -112,10 +112,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
     if (result.getParent() == null && result.getJobResultWritten()) {
       emit(Sinks.JOB_RESULTS, root, jobs.results.get(root), timestamp);
     }
-    List<StoredRef> unkept = jobs.unkept(root, result.getStored());
-    if (!unkept.isEmpty()) {
-      valueCleanup.remove(root, unkept);
-    }
+    valueCleanup.removeAny(root, jobs.unkept(root, result.getStored()));
   }
 
   /** An app that completed or failed: a root's ends its job, a child's fills its join's slot. */

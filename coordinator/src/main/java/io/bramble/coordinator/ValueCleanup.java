@@ -17,6 +17,13 @@ interface ValueCleanup {
 
   void remove(String rootAppId, List<StoredRef> values);
 
+  /** Removes {@code values}, when there are any. */
+  default void removeAny(String rootAppId, List<StoredRef> values) {
+    if (!values.isEmpty()) {
+      remove(rootAppId, values);
+    }
+  }
+
   /** The keys of the stored values {@code state} holds (none for null). */
   static Set<String> heldBy(StateData state) {
     if (state == null) {
