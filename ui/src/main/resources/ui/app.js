@@ -121,6 +121,15 @@ function header(app) {
             ' (' + w.lag + (w.lag === 1 ? ' task' : ' tasks') + ' waiting in it) ')),
           el('span', {class: 'muted small'}, '· bramble worker --pools POOL'))
       : null,
+    app.migrations && app.migrations.length
+      ? el('ul', {class: 'migrations', id: 'migrations'},
+          ...app.migrations.map(m => el('li', {},
+            fmtTime(m.at_ms) + ' ',
+            m.refused
+              ? el('span', {}, 'Stayed on version ' + m.from_version + ' (migration to ' + m.to_version + ' refused): ', m.refused)
+              : el('span', {}, 'Moved from version ' + m.from_version + ' to ', el('b', {}, m.to_version),
+                  ' in front of ' + m.action + ', continues at ', el('b', {}, m.next_action)))))
+      : null,
     app.live_output && app.live_output.length
       ? el('div', {class: 'live-output', id: 'live-output'},
           el('h3', {}, 'Live output'),

@@ -250,6 +250,27 @@ public final class JobClient implements AutoCloseable {
   }
 
   /**
+   * Moves job {@code appId} (the app id it was submitted with), running or halted, to version
+   * {@code version} of its graph, and returns once the coordinator has accepted it: each app of its
+   * tree moves at its next step boundary, on a worker that has the version, as that version's
+   * {@code GraphProvider.migration()} maps it (events MIGRATED, or MIGRATION_REFUSED naming the app
+   * and the action where the migration maps nothing; such an app stays on its version). A halted
+   * app moves when it is resumed. A {@link MigrateRefusedException} says why a job cannot be
+   * migrated: no job has that id, or it has ended.
+   */
+  public void migrate(String appId, String version, Duration timeout) throws TimeoutException {
+    if (version == null || version.isBlank()) {
+      throw new IllegalArgumentException("a migration of job " + appId + " names a version");
+    }
+    answerTo(
+        JobRequestBuilder.migrate(appId, version).build(),
+        timeout,
+        EventKind.MIGRATING,
+        EventKind.MIGRATE_REFUSED,
+        reason -> new MigrateRefusedException(appId, reason));
+  }
+
+  /**
    * Submits {@code request} and waits for the coordinator's answer to it (an event naming its
    * request id): the event of kind {@code accepted}, or a refusal of kind {@code refused}, thrown
    * as {@code refusal} makes it from the reason.
@@ -288,7 +309,8 @@ public final class JobClient implements AutoCloseable {
         }
       }
     }
-    String what = request.getCancel() ? "cancel" : "resume";
+    String what =
+        request.getCancel() ? "cancel" : request.getMigrateTo() != null ? "migration" : "resume";
     throw new TimeoutException(
         "no answer to the " + what + " of app " + request.getAppId() + " within " + timeout);
   }

@@ -47,6 +47,13 @@ public final class JobRequestBuilder {
     return cancel;
   }
 
+  /** The migration of job {@code appId} to version {@code version} of its graph. */
+  static JobRequestBuilder migrate(String appId, String version) {
+    JobRequestBuilder migrate = new JobRequestBuilder(appId, "", false);
+    migrate.b.setMigrateTo(version);
+    return migrate;
+  }
+
   /** The state to start from (a job; the graph's default state fills the rest). */
   public JobRequestBuilder state(State state) {
     b.setState(StateCodec.toAvro(state));

@@ -41,6 +41,7 @@ final class CoordinatorStores {
             store(StoreNames.APP_STEPS, count),
             store(StoreNames.TREES, string),
             store(StoreNames.CANCELLED, avro(Cancellation.class, schemas)),
+            store(StoreNames.MIGRATIONS, string),
             // joins
             store(StoreNames.JOINS, avro(FanOut.class, schemas)),
             store(StoreNames.JOIN_RESULTS, avro(TaskResult.class, schemas)),

@@ -8,6 +8,7 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JoinedPage;
+import io.bramble.schemas.avro.Migration;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -145,6 +146,12 @@ public final class CoordinatorTopology {
             serializer(Cancellation.class, schemas),
             (String topic, String key, Object cancelled, int partitions) ->
                 Optional.of(IntStream.range(0, partitions).boxed().collect(Collectors.toSet())),
+            processors)
+        .addSink(
+            Sinks.MIGRATIONS,
+            topics.migrations(),
+            keyOut,
+            serializer(Migration.class, schemas),
             processors)
         .addSink(
             Sinks.RESULTS,

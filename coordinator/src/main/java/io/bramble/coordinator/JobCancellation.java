@@ -12,7 +12,6 @@ import io.bramble.schemas.avro.Task;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -40,12 +39,6 @@ final class JobCancellation {
    */
   static final Duration REMEMBERED = Duration.ofDays(1);
 
-  /** Forwards to a sink in the current record's trace. */
-  @FunctionalInterface
-  interface Emitter {
-    void emit(String sink, String key, Object value, long timestamp);
-  }
-
   private final JobStores jobs;
   private final JoinStores joins;
   private final Emitter out;
@@ -70,7 +63,8 @@ final class JobCancellation {
     String requestId = request.getRequestId() == null ? "" : request.getRequestId();
     JobRequest job = jobs.requests.get(rootAppId);
     JobResult known = jobs.results.get(rootAppId);
-    String refused = whyNot(rootAppId, job, known);
+    boolean again = known != null && known.getStatus() == JobStatus.CANCELLED;
+    String refused = again ? null : jobs.whyNotInFlight(rootAppId, "cancelled");
     if (refused != null) {
       out.emit(
           Sinks.EVENTS,
@@ -79,7 +73,7 @@ final class JobCancellation {
           timestamp);
       return;
     }
-    if (known == null || known.getStatus() != JobStatus.CANCELLED) {
+    if (!again) {
       cancel(rootAppId, job, known, nowMs, timestamp);
     }
     out.emit(
@@ -87,25 +81,6 @@ final class JobCancellation {
         rootAppId,
         TrackingEvents.cancelled(rootAppId, requestId, Events.PROCESS, nowMs),
         timestamp);
-  }
-
-  /** Why job {@code rootAppId} cannot be cancelled, or null when it can. */
-  private static String whyNot(String rootAppId, JobRequest job, JobResult known) {
-    if (job == null) {
-      return "no job has id "
-          + rootAppId
-          + " (a cancel names the app id the job was submitted with; its children stop with it)";
-    }
-    if (known == null
-        || known.getStatus() == JobStatus.HALTED
-        || known.getStatus() == JobStatus.CANCELLED) {
-      return null;
-    }
-    return "job "
-        + rootAppId
-        + " is "
-        + known.getStatus().name().toLowerCase(Locale.ROOT)
-        + ": only a running or halted job can be cancelled";
   }
 
   private void cancel(
@@ -127,6 +102,7 @@ final class JobCancellation {
     if (joins.moves.get(rootAppId) != null) {
       joins.moves.delete(rootAppId);
     }
+    JobMigration.ended(jobs, out, rootAppId, timestamp);
     Cancellation cancellation =
         new Cancellation(rootAppId, nowMs, List.copyOf(ValueCleanup.heldBy(result.getState())));
     // Here at once, so nothing of the tree reported to this partition meanwhile goes on; then to

@@ -30,12 +30,14 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * DeclaredInputs}, carried by the halted task), is refused with an event saying why, and the same
  * resume delivered twice runs once.
  *
- * <p>A cancel stops a job's whole tree ({@link JobCancellation}).
+ * <p>A cancel stops a job's whole tree ({@link JobCancellation}); a migration moves it to another
+ * version of its graph ({@link JobMigration}).
  */
 final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   private final ValueCleanup valueCleanup;
   private final CoordinatorMetrics metrics;
   private JobCancellation cancellation;
+  private JobMigration migration;
 
   JobIntakeProcessor(
       DecodedDeserializer<JobRequest> decoder,
@@ -51,6 +53,7 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
   public void init(ProcessorContext<String, Object> context) {
     super.init(context);
     cancellation = new JobCancellation(jobs, joins, this::emit, valueCleanup, metrics);
+    migration = new JobMigration(jobs, this::emit);
   }
 
   @Override
@@ -63,6 +66,10 @@ final class JobIntakeProcessor extends DecodingProcessor<JobRequest> {
     }
     if (job.getCancel()) {
       cancellation.request(appId, job, now(), timestamp);
+      return;
+    }
+    if (job.getMigrateTo() != null) {
+      migration.request(appId, job, now(), timestamp);
       return;
     }
     if (job.getResume()) {

@@ -3,9 +3,11 @@ package io.bramble.coordinator;
 import io.bramble.schemas.avro.Cancellation;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
+import io.bramble.schemas.avro.JobStatus;
 import io.bramble.schemas.avro.StoredRef;
 import io.bramble.schemas.avro.Task;
 import java.util.List;
+import java.util.Locale;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -22,6 +24,7 @@ final class JobStores {
   final KeyValueStore<String, Long> childSteps;
   final JobTrees trees;
   final KeyValueStore<String, Cancellation> cancelled;
+  final KeyValueStore<String, String> migrations;
 
   JobStores(ProcessorContext<?, ?> context) {
     requests = context.getStateStore(StoreNames.JOBS);
@@ -31,11 +34,34 @@ final class JobStores {
     childSteps = context.getStateStore(StoreNames.APP_STEPS);
     trees = new JobTrees(context.getStateStore(StoreNames.TREES));
     cancelled = context.getStateStore(StoreNames.CANCELLED);
+    migrations = context.getStateStore(StoreNames.MIGRATIONS);
   }
 
   /** Whether job {@code rootAppId} was cancelled, as this partition knows (null: unknown root). */
   boolean isCancelled(String rootAppId) {
     return rootAppId != null && cancelled.get(rootAppId) != null;
+  }
+
+  /**
+   * Why job {@code rootAppId} cannot be {@code done} (cancelled, migrated): no job has that id, or
+   * it has ended; null when it runs or is halted.
+   */
+  String whyNotInFlight(String rootAppId, String done) {
+    if (requests.get(rootAppId) == null) {
+      return "no job has id "
+          + rootAppId
+          + " (a request names the app id the job was submitted with; its children go with it)";
+    }
+    JobResult known = results.get(rootAppId);
+    if (known == null || known.getStatus() == JobStatus.HALTED) {
+      return null;
+    }
+    return "job "
+        + rootAppId
+        + " is "
+        + known.getStatus().name().toLowerCase(Locale.ROOT)
+        + ": only a running or halted job can be "
+        + done;
   }
 
   /**

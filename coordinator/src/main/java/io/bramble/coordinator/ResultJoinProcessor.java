@@ -568,6 +568,7 @@ final class ResultJoinProcessor extends DecodingProcessor<TaskResult> {
       return; // its checkpoints stay: a resume continues from them
     }
     metrics.jobFinished(jobResult);
+    JobMigration.ended(jobs, this::emit, appId, timestamp);
     if (jobResult.getStatus() == JobStatus.COMPLETED) {
       cleanUp(result, timestamp);
     }

@@ -4,6 +4,7 @@ package io.bramble.coordinator;
 final class Sinks {
   static final String TASKS = "tasks-sink";
   static final String CANCELLATIONS = "cancellations-sink";
+  static final String MIGRATIONS = "migrations-sink";
   static final String RESULTS = "results-sink";
   static final String JOB_RESULTS = "job-results-sink";
   static final String EVENTS = "events-sink";

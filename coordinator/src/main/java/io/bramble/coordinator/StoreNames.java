@@ -81,5 +81,11 @@ final class StoreNames {
    */
   static final String CANCELLED = "cancelled-jobs";
 
+  /**
+   * root app id → the graph version its job is being moved to (what the migrations topic says of
+   * it, until the job ends).
+   */
+  static final String MIGRATIONS = "job-migrations";
+
   private StoreNames() {}
 }

@@ -254,8 +254,8 @@ class JobCancellationTest {
                 "c1", "job job-1 is completed: only a running or halted job can be cancelled"),
             Map.entry(
                 "c2",
-                "no job has id ghost (a cancel names the app id the job was submitted with; its"
-                    + " children stop with it)"));
+                "no job has id ghost (a request names the app id the job was submitted with; its"
+                    + " children go with it)"));
     assertThat(jobResults.isEmpty()).isTrue();
     assertThat(checkpointRecords()).as("nothing of the completed job's is touched").isEmpty();
   }

@@ -5,6 +5,7 @@ import io.bramble.launcher.bench.BenchCommand;
 import io.bramble.launcher.graphs.GraphClassPath;
 import io.bramble.launcher.graphs.GraphsCommand;
 import io.bramble.launcher.jobs.CancelCommand;
+import io.bramble.launcher.jobs.MigrateCommand;
 import io.bramble.launcher.jobs.ResumeCommand;
 import io.bramble.launcher.jobs.SubmitCommand;
 import io.bramble.launcher.jobs.WatchCommand;
@@ -43,6 +44,7 @@ import picocli.CommandLine.Command;
       SubmitCommand.class,
       ResumeCommand.class,
       CancelCommand.class,
+      MigrateCommand.class,
       WatchCommand.class,
       CoordinatorCommand.class,
       WorkerCommand.class,

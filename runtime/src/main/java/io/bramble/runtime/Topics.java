@@ -138,6 +138,15 @@ public record Topics(String prefix) {
     return prefix + "cancellations";
   }
 
+  /**
+   * The jobs being moved to another version of their graph ({@code
+   * io.bramble.schemas.avro.Migration}), compacted; written by the coordinator only, read whole by
+   * every worker.
+   */
+  public String migrations() {
+    return prefix + "migrations";
+  }
+
   public String dlq() {
     return prefix + "dlq";
   }
@@ -162,6 +171,7 @@ public record Topics(String prefix) {
                 values(),
                 joined(),
                 cancellations(),
+                migrations(),
                 dlq()));
     new TreeSet<>(pools).stream().map(this::tasks).filter(t -> !all.contains(t)).forEach(all::add);
     return all;
@@ -169,6 +179,6 @@ public record Topics(String prefix) {
 
   /** Topics compacted by key: only the latest record per app id matters. */
   public List<String> compacted() {
-    return List.of(checkpoints(), jobResults(), values(), joined());
+    return List.of(checkpoints(), jobResults(), values(), joined(), migrations());
   }
 }

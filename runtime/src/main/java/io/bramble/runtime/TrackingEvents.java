@@ -319,6 +319,69 @@ public final class TrackingEvents {
   }
 
   /**
+   * The coordinator accepted migration {@code requestId} of job {@code rootAppId} to {@code
+   * version}.
+   */
+  public static TrackingEvent migrating(
+      String rootAppId, String requestId, String version, String process, long nowMs) {
+    return base(rootAppId, EventKind.MIGRATING, rootAppId, process, nowMs)
+        .setRequestId(requestId)
+        .setGraphVersion(version)
+        .build();
+  }
+
+  /** The coordinator refused migration {@code requestId} of {@code appId}, saying why. */
+  public static TrackingEvent migrateRefused(
+      String appId, String requestId, String reason, String process, long nowMs) {
+    return base(appId, EventKind.MIGRATE_REFUSED, null, process, nowMs)
+        .setRequestId(requestId)
+        .setError(Errors.of("io.bramble.MigrateRefused", reason, null))
+        .build();
+  }
+
+  /**
+   * App {@code appId} moved from version {@code from} of its graph to {@code to}: it stood in front
+   * of {@code action} there and continues in front of {@code nextAction}.
+   */
+  public static TrackingEvent migrated(
+      String appId,
+      String rootAppId,
+      String from,
+      String to,
+      String action,
+      String nextAction,
+      String process,
+      long nowMs) {
+    return base(appId, EventKind.MIGRATED, rootAppId, process, nowMs)
+        .setFromGraphVersion(from)
+        .setGraphVersion(to)
+        .setAction(action)
+        .setNextAction(nextAction)
+        .build();
+  }
+
+  /**
+   * App {@code appId}, in front of {@code action} of version {@code from}, could not be moved to
+   * {@code to}, for {@code reason}: it stays.
+   */
+  public static TrackingEvent migrationRefused(
+      String appId,
+      String rootAppId,
+      String from,
+      String to,
+      String action,
+      String reason,
+      String process,
+      long nowMs) {
+    return base(appId, EventKind.MIGRATION_REFUSED, rootAppId, process, nowMs)
+        .setFromGraphVersion(from)
+        .setGraphVersion(to)
+        .setAction(action)
+        .setError(Errors.of("io.bramble.MigrationRefused", reason, action))
+        .build();
+  }
+
+  /**
    * Tasks of job {@code rootAppId} wait in {@code pool}, which has no worker; {@code lag} tasks
    * wait there in all.
    */

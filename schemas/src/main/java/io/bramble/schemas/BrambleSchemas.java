@@ -6,6 +6,7 @@ import io.bramble.schemas.avro.FanOut;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.JobResult;
 import io.bramble.schemas.avro.JoinedPage;
+import io.bramble.schemas.avro.Migration;
 import io.bramble.schemas.avro.StreamChunk;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.avro.TaskResult;
@@ -31,7 +32,7 @@ public final class BrambleSchemas {
 
   /**
    * Topic name (without prefix) → value type: jobs, tasks, fanouts, results, checkpoints,
-   * job-results, events, streams, joined, cancellations.
+   * job-results, events, streams, joined, cancellations, migrations.
    */
   public static final Map<String, Class<? extends SpecificRecord>> VALUE_TYPES = valueTypes();
 
@@ -47,6 +48,7 @@ public final class BrambleSchemas {
     m.put("streams", StreamChunk.class);
     m.put("joined", JoinedPage.class);
     m.put("cancellations", Cancellation.class);
+    m.put("migrations", Migration.class);
     return Collections.unmodifiableMap(m);
   }
 

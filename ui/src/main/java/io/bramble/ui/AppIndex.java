@@ -266,6 +266,26 @@ public final class AppIndex {
     touch(a, atMs);
   }
 
+  /**
+   * App {@code appId} moved from version {@code from} of its graph to {@code to} (standing in front
+   * of {@code action}, continuing at {@code nextAction}), or, {@code refused} saying why, stayed.
+   */
+  public synchronized void migrated(
+      String appId,
+      String from,
+      String to,
+      String action,
+      String nextAction,
+      String refused,
+      long atMs) {
+    App a = app(appId);
+    if (refused == null) {
+      a.graphVersion = to;
+    }
+    a.migrations.add(new Migration(from, to, action, nextAction, refused, atMs));
+    touch(a, atMs);
+  }
+
   /** {@code pool}, which job {@code rootAppId} waited for, has a worker again. */
   public synchronized void poolServed(String rootAppId, String pool, long atMs) {
     App a = app(rootAppId);
@@ -410,6 +430,18 @@ public final class AppIndex {
             .put("attempt", l.live.attempt)
             .put("text", l.live.text.toString());
       }
+    }
+    ArrayNode migrations = d.putArray("migrations");
+    for (Migration m : a.migrations) {
+      ObjectNode n =
+          migrations
+              .addObject()
+              .put("from_version", m.from())
+              .put("to_version", m.to())
+              .put("action", m.action())
+              .put("next_action", m.nextAction())
+              .put("refused", m.refused());
+      putTime(n, "at_ms", m.atMs());
     }
     ArrayNode pools = d.putArray("waiting_for_pools");
     a.waitingForPools.forEach((pool, lag) -> pools.addObject().put("pool", pool).put("lag", lag));
@@ -764,6 +796,10 @@ public final class AppIndex {
 
   // ---------------------------------------------------------------- records
 
+  /** A move of an app to version {@code to}, or, {@code refused} saying why, its refusal. */
+  record Migration(
+      String from, String to, String action, String nextAction, String refused, long atMs) {}
+
   static final class App {
     final String appId;
     boolean created;
@@ -789,6 +825,9 @@ public final class AppIndex {
 
     /** A root: the apps of its tree that streamed, in the order they first did. */
     final Set<String> liveApps = new LinkedHashSet<>();
+
+    /** Its moves between versions of its graph (bramble migrate), and the ones it refused. */
+    final List<Migration> migrations = new ArrayList<>();
 
     /** Pools where tasks of this job wait with no worker, with each one's waiting tasks. */
     final Map<String, Long> waitingForPools = new TreeMap<>();

@@ -343,6 +343,15 @@ public final class KafkaEventStore implements UiStore {
       case POOL_WAITING ->
           index.poolWaiting(appId, e.getPool(), e.getLag() == null ? 0 : e.getLag(), at);
       case POOL_SERVED -> index.poolServed(appId, e.getPool(), at);
+      case MIGRATED, MIGRATION_REFUSED ->
+          index.migrated(
+              appId,
+              e.getFromGraphVersion(),
+              e.getGraphVersion(),
+              e.getAction(),
+              e.getNextAction(),
+              e.getError() == null ? null : e.getError().getMessage(),
+              at);
       case RESUME_REFUSED, UNKNOWN -> {}
     }
   }

@@ -74,6 +74,7 @@ final class TaskPipeline {
   private final Producer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final VersionLanes lanes;
+  private final AppMigration migration;
   private final Predicate<TopicPartition> owns;
   private final ScheduledExecutorService stepStarts;
   private final AvroSerde<Checkpoint> checkpointSerde;
@@ -82,12 +83,14 @@ final class TaskPipeline {
   private final AvroSerde<FanOut> fanOutSerde;
   private final AvroSerde<TrackingEvent> eventSerde;
   private final AvroSerde<StreamChunk> chunkSerde;
+  private final AvroSerde<Task> taskSerde;
   private final DecodedDeserializer<Task> taskDecoder;
   private final AtomicLong tasksDone = new AtomicLong();
 
   /**
    * {@code owns} tells whether a task partition is still this worker's; tasks of graph versions it
-   * does not have go on to their {@code lanes}.
+   * does not have go on to their {@code lanes}, unless their app moves to a version it has ({@code
+   * migration}).
    */
   TaskPipeline(
       String workerId,
@@ -98,6 +101,7 @@ final class TaskPipeline {
       Producer<String, byte[]> producer,
       CheckpointStore checkpoints,
       VersionLanes lanes,
+      AppMigration migration,
       Predicate<TopicPartition> owns,
       ScheduledExecutorService stepStarts,
       SchemaRegistry schemas) {
@@ -109,6 +113,7 @@ final class TaskPipeline {
     this.producer = producer;
     this.checkpoints = checkpoints;
     this.lanes = lanes;
+    this.migration = migration;
     this.owns = owns;
     this.stepStarts = stepStarts;
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
@@ -116,6 +121,7 @@ final class TaskPipeline {
     this.jobResultSerde = BrambleSerdes.forType(JobResult.class, schemas);
     this.fanOutSerde = BrambleSerdes.forType(FanOut.class, schemas);
     this.eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    this.taskSerde = BrambleSerdes.forType(Task.class, schemas);
     this.chunkSerde = BrambleSerdes.forType(StreamChunk.class, schemas);
     this.taskDecoder = BrambleSerdes.decoding(Task.class, schemas);
   }
@@ -135,7 +141,7 @@ final class TaskPipeline {
       }
       Task task = lanes.pinned(decoded.value());
       String lane = lanes.laneOf(task);
-      if (lane != null) {
+      if (lane != null && migration.targetForTaskWrittenAt(task, record.timestamp()) == null) {
         handOn(task, record, lane);
         return;
       }
@@ -415,6 +421,19 @@ final class TaskPipeline {
       for (FanOutPages.Page page : pages) {
         out.add(new ProducerRecord<>(topics.fanouts(), f.key(), page.bytes()));
       }
+    } else if (outcome instanceof TaskOutcome.Forwarded f) {
+      Task task = f.task();
+      String lane = lanes.laneOf(task);
+      String topic = lane != null ? lane : topics.tasks(task.getPool());
+      if (lane != null) {
+        try {
+          lanes.ensure(lane, task.getPool());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new ExecutionException(e);
+        }
+      }
+      out.add(new ProducerRecord<>(topic, task.getAppId(), taskSerde.serialize(topic, task)));
     } else {
       throw new IllegalStateException("unknown outcome " + outcome);
     }

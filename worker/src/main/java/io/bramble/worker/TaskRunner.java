@@ -57,6 +57,7 @@ public final class TaskRunner {
   private final ValueStore values;
   private final ValueStoreConfig valuesConfig;
   private final JoinedPages pages;
+  private final AppMigration migration;
 
   /** A runner that keeps every state value in its records (no value store), as tests use it. */
   public TaskRunner(GraphRegistry registry) {
@@ -66,7 +67,7 @@ public final class TaskRunner {
   /**
    * {@code onRetry} hears of every retry of a failed child; state values too large for a record go
    * to {@code values} (null: none do) as {@code valuesConfig} says; the outcomes of joins too wide
-   * for their task are read from {@code pages}.
+   * for their task are read from {@code pages}. No app moves to another graph version.
    */
   public TaskRunner(
       GraphRegistry registry,
@@ -74,7 +75,24 @@ public final class TaskRunner {
       ValueStore values,
       ValueStoreConfig valuesConfig,
       JoinedPages pages) {
+    this(registry, onRetry, values, valuesConfig, pages, AppMigration.none(registry));
+  }
+
+  /**
+   * {@code onRetry} hears of every retry of a failed child; state values too large for a record go
+   * to {@code values} (null: none do) as {@code valuesConfig} says; the outcomes of joins too wide
+   * for their task are read from {@code pages}; apps move between graph versions as {@code
+   * migration} says.
+   */
+  TaskRunner(
+      GraphRegistry registry,
+      Runnable onRetry,
+      ValueStore values,
+      ValueStoreConfig valuesConfig,
+      JoinedPages pages,
+      AppMigration migration) {
     this.registry = registry;
+    this.migration = migration;
     this.pages = pages;
     this.onRetry = onRetry;
     this.values = values;
@@ -211,6 +229,22 @@ public final class TaskRunner {
       ChunkListener chunks,
       BooleanSupplier cancelled,
       LifecycleHook... hooks) {
+    String moveTo = migration.targetFor(given);
+    if (moveTo != null && given.getJoined() == null && given.getPosition() != null) {
+      PersistedState checkpoint =
+          checkpoints.load(given.getPartitionKey(), given.getAppId()).orElse(null);
+      if (!isAhead(checkpoint, given)) {
+        // At a step boundary already, with its position and state: no code of its version needed.
+        // The moved task runs as a task of its own, so a crash after this resumes it on its new
+        // version (its checkpoints are that version's), never on the old one.
+        return new TaskOutcome.Forwarded(migration.migrate(given, moveTo, fetcher()));
+      }
+    }
+    if (!registry.has(given.getGraph(), given.getGraphVersion())
+        && given.getGraphVersion() != null
+        && registry.has(given.getGraph(), null)) {
+      return new TaskOutcome.Forwarded(given); // to its version's lane (it was to move here)
+    }
     GraphRegistry.Entry entry = registry.get(given.getGraph(), given.getGraphVersion());
     Task task = JobStart.is(given) ? JobStart.prepare(given, entry) : checkPauses(given, entry);
     RunnableGraph runnable = entry.resolve(task.getSubGraph());
@@ -264,7 +298,18 @@ public final class TaskRunner {
     }
     Seam.Stop stop =
         seam.runUntilParallel(
-            halt, action -> Pools.ofStep(action, appPool).equals(task.getPool()), inputs);
+            halt,
+            action ->
+                Pools.ofStep(action, appPool).equals(task.getPool())
+                    && migration.targetFor(task) == null,
+            inputs);
+    String target = migration.targetFor(task);
+    if (target != null && (stop == Seam.Stop.CONTINUES || stop == Seam.Stop.AT_PARALLEL)) {
+      Task at =
+          Records.continuing(
+              task, app.nextAction(), app.nextSequenceId(), app.state(), task.getPool());
+      return new TaskOutcome.Forwarded(migration.migrate(at, target, fetcher()));
+    }
     boolean progressed =
         resumed
             || app.nextSequenceId() > firstStep

@@ -6,7 +6,9 @@ import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
 import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.JoinedPage;
+import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistry;
+import io.bramble.schemas.serde.AvroSerde;
 import io.bramble.schemas.serde.BrambleSerdes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,6 +30,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -48,6 +51,7 @@ public final class Worker implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
   private final CheckpointStore checkpoints;
   private final VersionLanes lanes;
+  private final MigrationsReader migrations;
   private final ValueStore values;
   private final TaskPipeline pipeline;
   private final WorkerMetrics metrics;
@@ -103,6 +107,18 @@ public final class Worker implements AutoCloseable {
             this::deadLetterCheckpoint,
             values);
     this.lanes = new VersionLanes(config.cluster(), registry);
+    this.migrations = new MigrationsReader(config.cluster(), schemas, config.workerId());
+    AvroSerde<TrackingEvent> eventSerde = BrambleSerdes.forType(TrackingEvent.class, schemas);
+    String eventsTopic = config.cluster().topics().events();
+    AppMigration migration =
+        new AppMigration(
+            registry,
+            migrations,
+            e ->
+                producer.send(
+                    new ProducerRecord<>(
+                        eventsTopic, e.getAppId(), eventSerde.serialize(eventsTopic, e))),
+            config.workerId());
     this.pipeline =
         new TaskPipeline(
             config.workerId(),
@@ -114,12 +130,14 @@ public final class Worker implements AutoCloseable {
                 config.cluster().values(),
                 new KafkaJoinedPages(
                     config.cluster().clientProps(),
-                    BrambleSerdes.forType(JoinedPage.class, schemas).deserializer())),
+                    BrambleSerdes.forType(JoinedPage.class, schemas).deserializer()),
+                migration),
             new Tracing(openTelemetry),
             metrics,
             producer,
             checkpoints,
             lanes,
+            migration,
             this::owns,
             stepStarts,
             schemas);
@@ -223,6 +241,7 @@ public final class Worker implements AutoCloseable {
 
   public void start() {
     checkpoints.start();
+    migrations.start();
     for (TaskConsumer t : tasks) {
       t.start();
       log.info(
@@ -273,6 +292,7 @@ public final class Worker implements AutoCloseable {
     tasks.forEach(TaskConsumer::close);
     stepStarts.shutdownNow();
     checkpoints.close();
+    migrations.close();
     lanes.close();
     values.close();
     producer.close(Duration.ofSeconds(5));

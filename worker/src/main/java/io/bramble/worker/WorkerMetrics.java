@@ -102,6 +102,8 @@ final class WorkerMetrics {
     inFlight.decrementAndGet();
     if (outcome instanceof TaskOutcome.FannedOut) {
       fannedOut.increment();
+    } else if (outcome instanceof TaskOutcome.Forwarded) {
+      handedOn();
     } else if (outcome instanceof TaskOutcome.Finished f
         && f.result().getStatus() == ResultStatus.FAILED) {
       failed.increment();

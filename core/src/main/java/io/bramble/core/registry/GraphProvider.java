@@ -39,6 +39,14 @@ public interface GraphProvider {
     return "1";
   }
 
+  /**
+   * How runs of other versions of this graph continue on this one when they are migrated to it
+   * ({@code bramble migrate}); by default none is: each stays on the version it started with.
+   */
+  default GraphMigration migration() {
+    return GraphMigration.NONE;
+  }
+
   /** Called once per process; return the same graph every time. */
   Graph graph();
 

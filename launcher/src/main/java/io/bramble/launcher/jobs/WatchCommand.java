@@ -137,6 +137,23 @@ public final class WatchCommand implements Callable<Integer> {
           case CANCELLED -> "cancel accepted";
           case CANCEL_REFUSED ->
               "cancel refused: " + (e.getError() == null ? "" : e.getError().getMessage());
+          case MIGRATING -> "migration to version " + e.getGraphVersion() + " accepted";
+          case MIGRATE_REFUSED ->
+              "migration refused: " + (e.getError() == null ? "" : e.getError().getMessage());
+          case MIGRATED ->
+              "moved from version "
+                  + e.getFromGraphVersion()
+                  + " to "
+                  + e.getGraphVersion()
+                  + ", continues at "
+                  + e.getNextAction()
+                  + " on "
+                  + e.getWorkerId();
+          case MIGRATION_REFUSED ->
+              "stays on version "
+                  + e.getFromGraphVersion()
+                  + ": "
+                  + (e.getError() == null ? "" : e.getError().getMessage());
         };
     if (detail != null) {
       context.out().println(e.getKind() + " " + where + ": " + detail);
