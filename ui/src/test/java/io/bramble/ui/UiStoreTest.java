@@ -236,6 +236,38 @@ class UiStoreTest {
   }
 
   @Test
+  void anAppsVersionFollowsItsMigrationAndEachMoveOrRefusalIsListed() {
+    AppIndex index = new AppIndex();
+    apply(
+        index,
+        event("job", EventKind.APP_CREATED, null, null)
+            .setGraphName("g")
+            .setGraphVersion("1")
+            .setGraph(TrackingEvents.shape(START_FAN))
+            .setEntrypoint("start")
+            .build());
+    apply(
+        index,
+        TrackingEvents.migrationRefused(
+            "job", "job", "1", "2", "fan", "no run in front of 'fan'", "w", 2_000));
+    assertThat(index.detail("job").orElseThrow().get("graph_version").asText()).isEqualTo("1");
+
+    apply(index, TrackingEvents.migrated("job", "job", "1", "3", "fan", "spread", "w", 3_000));
+
+    JsonNode job = index.detail("job").orElseThrow();
+    assertThat(job.get("graph_version").asText()).isEqualTo("3");
+    JsonNode moves = job.get("migrations");
+    assertThat(moves).hasSize(2);
+    assertThat(moves.get(0).get("refused").asText()).isEqualTo("no run in front of 'fan'");
+    assertThat(moves.get(1).get("refused").isNull()).isTrue();
+    assertThat(moves.get(1).get("from_version").asText()).isEqualTo("1");
+    assertThat(moves.get(1).get("to_version").asText()).isEqualTo("3");
+    assertThat(moves.get(1).get("action").asText()).isEqualTo("fan");
+    assertThat(moves.get(1).get("next_action").asText()).isEqualTo("spread");
+    assertThat(moves.get(1).get("at_ms").asLong()).isEqualTo(3_000);
+  }
+
+  @Test
   void aRunningFanOutIsTheJobsCurrentStepAndItsTimeCoversItsChildren() {
     AppIndex index = new AppIndex(() -> 9_000);
     apply(index, TrackingEvents.jobAccepted("job", "g", "coordinator", 1_000));

@@ -51,6 +51,11 @@ final class MigrationsReader implements JobMigrations, AutoCloseable {
     thread.setDaemon(true);
   }
 
+  /** The jobs being migrated this reader knows of. */
+  int held() {
+    return targets.size();
+  }
+
   void start() {
     thread.start();
   }

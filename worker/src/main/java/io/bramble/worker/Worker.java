@@ -163,6 +163,10 @@ public final class Worker implements AutoCloseable {
         .description("Cancelled apps this worker knows of, whose tasks it skips or stops")
         .tag("worker", config.workerId())
         .register(meters);
+    Gauge.builder("bramble.migrations.held", migrations, MigrationsReader::held)
+        .description("Jobs being migrated to another graph version that this worker knows of")
+        .tag("worker", config.workerId())
+        .register(meters);
     Gauge.builder("bramble.checkpoints.apps.held", checkpoints, CheckpointStore::appsHeld)
         .description("Apps whose latest checkpoint this worker holds in memory")
         .tag("worker", config.workerId())
@@ -191,6 +195,11 @@ public final class Worker implements AutoCloseable {
   /** Cancelled apps this worker knows of (read from the checkpoints of its partitions). */
   public int cancellationsHeld() {
     return checkpoints.cancellationsHeld();
+  }
+
+  /** Jobs being migrated that this worker knows of (read from the migrations topic). */
+  public int migrationsHeld() {
+    return migrations.held();
   }
 
   /** Checkpoint records this worker has read from the checkpoints topic. */

@@ -28,6 +28,7 @@ final class WorkerMetrics {
   private final Counter badCheckpoints;
   private final Counter cancelled;
   private final Counter handedOn;
+  private final Counter forwarded;
   private final Counter streamed;
   private final Map<List<String>, Timer> stepTimers = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -75,6 +76,13 @@ final class WorkerMetrics {
                 "Tasks of a graph version this worker does not have, handed on to its lane")
             .tag("worker", workerId)
             .register(registry);
+    this.forwarded =
+        Counter.builder("bramble.tasks.forwarded")
+            .description(
+                "Tasks that went on as a new task at a step boundary: their app moved to another"
+                    + " graph version (bramble migrate), or stayed on its own, its move refused")
+            .tag("worker", workerId)
+            .register(registry);
     this.cancelled =
         Counter.builder("bramble.tasks.cancelled")
             .description(
@@ -103,7 +111,7 @@ final class WorkerMetrics {
     if (outcome instanceof TaskOutcome.FannedOut) {
       fannedOut.increment();
     } else if (outcome instanceof TaskOutcome.Forwarded) {
-      handedOn();
+      forwarded.increment();
     } else if (outcome instanceof TaskOutcome.Finished f
         && f.result().getStatus() == ResultStatus.FAILED) {
       failed.increment();

@@ -288,6 +288,50 @@ class SubmitAndWatchCommandTest {
   }
 
   @Test
+  void migrateIsAnsweredAndShownByWatchAndAnEndedJobIsRefusedNamingItsStatus() {
+    String[] where = where();
+    Console submit = new Console();
+    assertThat(
+            submit.run(
+                concat(
+                    new String[] {
+                      "submit",
+                      "approvals",
+                      "--halt-before",
+                      "approve",
+                      "--app-id",
+                      "cli-migrate",
+                      "--wait"
+                    },
+                    where)))
+        .as(submit.err())
+        .isZero();
+
+    Console migrate = new Console();
+    assertThat(migrate.run(concat(new String[] {"migrate", "cli-migrate", "--to", "1"}, where)))
+        .as(migrate.err())
+        .isZero();
+    assertThat(migrate.out())
+        .contains("job cli-migrate moves to version 1 at its apps' next step boundaries");
+    Console cancel = new Console();
+    assertThat(cancel.run(concat(new String[] {"cancel", "cli-migrate"}, where))).isZero();
+    Console watch = new Console();
+    assertThat(watch.run(concat(new String[] {"watch", "cli-migrate"}, where))).isZero();
+    assertThat(watch.out()).contains("MIGRATING cli-migrate: migration to version 1 accepted");
+
+    Console refused = new Console();
+    assertThat(refused.run(concat(new String[] {"migrate", "cli-migrate", "--to", "2"}, where)))
+        .isEqualTo(1);
+    assertThat(refused.err())
+        .contains(
+            "bramble: migration refused: job cli-migrate is cancelled: only a running or halted"
+                + " job can be migrated");
+    Console noVersion = new Console();
+    assertThat(noVersion.run(concat(new String[] {"migrate", "cli-migrate"}, where))).isEqualTo(2);
+    assertThat(noVersion.err()).contains("Missing required option: '--to=VERSION'");
+  }
+
+  @Test
   void submitWaitStreamPrintsEachChildsDraftsAsTheyComeThenWatchStreamJsonReplaysThem()
       throws Exception {
     String[] where = where();
