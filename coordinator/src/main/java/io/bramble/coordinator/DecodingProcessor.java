@@ -121,6 +121,7 @@ abstract class DecodingProcessor<T extends IndexedRecord>
             now);
     jobs.results.put(appId, result);
     emit(Sinks.JOB_RESULTS, appId, result, now);
+    JobMigration.ended(jobs, this::emit, appId, now);
     emit(
         Sinks.EVENTS,
         appId,

@@ -66,6 +66,7 @@ class SchemaContractTest {
             "events",
             "streams",
             "joined",
-            "cancellations");
+            "cancellations",
+            "migrations");
   }
 }

@@ -65,6 +65,43 @@ final class AppMigration {
   }
 
   /**
+   * Whether the app running in {@code task} stops at its next step boundary to move, decided once
+   * the job's migration is seen (not again at each boundary, so one run takes one decision).
+   */
+  Boundary boundaryOf(Task task) {
+    return new Boundary(task);
+  }
+
+  /** Where one run of an app stands with its job's migration. */
+  final class Boundary {
+    private final Task task;
+    private String target;
+    private boolean refused;
+
+    private Boundary(Task task) {
+      this.task = task;
+    }
+
+    /** Whether the app moves at this step boundary. */
+    boolean stops() {
+      if (target == null && !refused) {
+        target = targetFor(task);
+      }
+      return target != null && !refused;
+    }
+
+    /** The version it moves to, once {@link #stops} said it does. */
+    String target() {
+      return target;
+    }
+
+    /** Its move was refused: the run goes on. */
+    void refused() {
+      refused = true;
+    }
+  }
+
+  /**
    * As {@link #targetFor}, once every migration requested before {@code writtenAtMs} (when {@code
    * task}'s record was written) is known: for a task this worker would hand on to its version's
    * lane.
@@ -101,6 +138,12 @@ final class AppMigration {
       return refused(at, target, "its migration failed: " + e);
     } finally {
       thread.setContextClassLoader(before);
+    }
+    if (mapped == null
+        || mapped.isPresent()
+            && (mapped.get().nextAction() == null || mapped.get().state() == null)) {
+      return refused(
+          at, target, "version " + target + "'s migration returned null where it maps a run");
     }
     if (mapped.isEmpty()) {
       return refused(

@@ -83,7 +83,9 @@ final class CheckpointPersister implements Persister {
     record.headers().add(CheckpointStore.WRITER_HEADER, store.writerId());
     pending.add(producer.send(record));
     store.remember(
-        partition, new PersistedState(partitionKey, appId, sequenceId, position, state, status));
+        partition,
+        new PersistedState(partitionKey, appId, sequenceId, position, state, status),
+        task.getGraphVersion());
   }
 
   @Override

@@ -59,8 +59,11 @@ final class CheckpointStore implements AutoCloseable {
   /** Header naming the process that wrote a checkpoint. */
   static final String WRITER_HEADER = "bramble.writer";
 
-  /** A checkpoint held, read at {@code offset} (-1: written here, not yet acknowledged). */
-  private record Held(int partition, long offset, PersistedState state) {}
+  /**
+   * A checkpoint held, read at {@code offset} (-1: written here, not yet acknowledged), written by
+   * {@code graphVersion} of its graph (null: unrecorded).
+   */
+  private record Held(int partition, long offset, PersistedState state, String graphVersion) {}
 
   /** Where the last checkpoint of an app whose task finished here is, to read it back if asked. */
   private record Finished(int partition, long offset, long sequenceId) {}
@@ -284,11 +287,24 @@ final class CheckpointStore implements AutoCloseable {
     if (f == null || f.sequenceId() < atLeast) {
       return Optional.empty();
     }
-    Optional<PersistedState> back = readBack(appId, f);
+    Optional<Held> back = readBack(appId, f);
     // Held again while its task runs; forgotten again once the task's outcome is out.
-    back.ifPresent(state -> latest.putIfAbsent(appId, new Held(f.partition(), f.offset(), state)));
+    back.ifPresent(held -> latest.putIfAbsent(appId, held));
     finished.remove(appId, f);
-    return back;
+    return back.map(Held::state);
+  }
+
+  /**
+   * The graph version that wrote the latest checkpoint of {@code appId}, if it is at step {@code
+   * atLeast} or later and records one: the version the app's next step runs, whatever an older copy
+   * of its task says (the app moved to another version after that task was written).
+   */
+  Optional<String> graphVersionOf(String appId, long atLeast) {
+    if (latest(appId, atLeast).filter(p -> p.sequenceId() >= atLeast).isEmpty()) {
+      return Optional.empty();
+    }
+    Held h = latest.get(appId);
+    return h == null ? Optional.empty() : Optional.ofNullable(h.graphVersion());
   }
 
   /**
@@ -310,10 +326,14 @@ final class CheckpointStore implements AutoCloseable {
     cancelled.values().removeIf(c -> c.readAtMs() < beforeMs);
   }
 
-  /** A checkpoint this process wrote to {@code partition}: visible at once. */
-  void remember(int partition, PersistedState state) {
+  /**
+   * A checkpoint this process wrote to {@code partition}, with {@code graphVersion} of its graph:
+   * visible at once.
+   */
+  void remember(int partition, PersistedState state, String graphVersion) {
     finished.remove(state.appId());
-    latest.merge(state.appId(), new Held(partition, -1, state), CheckpointStore::newer);
+    latest.merge(
+        state.appId(), new Held(partition, -1, state, graphVersion), CheckpointStore::newer);
   }
 
   /**
@@ -333,7 +353,7 @@ final class CheckpointStore implements AutoCloseable {
     latest.remove(appId, h);
   }
 
-  private Optional<PersistedState> readBack(String appId, Finished f) {
+  private Optional<Held> readBack(String appId, Finished f) {
     ConsumerRecord<String, byte[]> r =
         TopicReader.readAt(readBackProps, tp(f.partition()), f.offset(), appId, READ_BACK_TIMEOUT)
             .orElseThrow(
@@ -349,9 +369,11 @@ final class CheckpointStore implements AutoCloseable {
                             + f.offset()
                             + " within "
                             + READ_BACK_TIMEOUT));
-    return r.value() == null
-        ? Optional.empty()
-        : Optional.of(toPersisted(serde.deserialize(r.topic(), r.value())));
+    if (r.value() == null) {
+      return Optional.empty();
+    }
+    Checkpoint c = serde.deserialize(r.topic(), r.value());
+    return Optional.of(new Held(f.partition(), f.offset(), toPersisted(c), c.getGraphVersion()));
   }
 
   /**
@@ -538,7 +560,7 @@ final class CheckpointStore implements AutoCloseable {
       finished.remove(c.getAppId());
       latest.merge(
           c.getAppId(),
-          new Held(r.partition(), r.offset(), toPersisted(c)),
+          new Held(r.partition(), r.offset(), toPersisted(c), c.getGraphVersion()),
           CheckpointStore::newer);
     } catch (RuntimeException e) {
       onUndecodable.accept(r, e.getMessage());

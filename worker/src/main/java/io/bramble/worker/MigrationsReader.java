@@ -8,6 +8,7 @@ import io.bramble.schemas.serde.BrambleSerdes;
 import io.bramble.schemas.serde.Decoded;
 import io.bramble.schemas.serde.DecodedDeserializer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,8 +29,15 @@ import org.slf4j.LoggerFactory;
  */
 final class MigrationsReader implements JobMigrations, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MigrationsReader.class);
-  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration FOLLOW_POLL = Duration.ofMillis(200);
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration FOLLOW_POLL = Duration.ofMillis(100);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  /**
+   * The longest a task waits for this reader (a clock ahead on the task's writer could make it wait
+   * for nothing): a migration the reader has not seen yet only delays an app's move.
+   */
+  private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(2);
 
   private final String topic;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -72,7 +80,7 @@ final class MigrationsReader implements JobMigrations, AutoCloseable {
       while (caughtUpAsOf < epochMs && running) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          log.warn(
+          log.debug(
               "the migrations topic {} was not read to its end within {}", topic, CATCH_UP_TIMEOUT);
           return;
         }
@@ -88,32 +96,20 @@ final class MigrationsReader implements JobMigrations, AutoCloseable {
 
   private void follow() {
     try {
-      List<TopicPartition> partitions = List.of();
-      while (running && partitions.isEmpty()) {
-        partitions = TopicReader.partitionsOf(consumer, topic);
-        if (partitions.isEmpty()) {
-          Thread.sleep(FOLLOW_POLL.toMillis()); // not created yet
-        }
-      }
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
       while (running) {
-        long asOf = System.currentTimeMillis();
-        if (TopicReader.readToEnd(consumer, partitions, CATCH_UP_TIMEOUT, this::apply)) {
-          synchronized (caughtUp) {
-            caughtUpAsOf = asOf;
-            caughtUp.notifyAll();
-          }
+        try {
+          read();
+        } catch (WakeupException stopping) {
+          return;
+        } catch (RuntimeException e) {
+          // A broker away for a while: read the whole topic again once it is back.
+          log.warn(
+              "reading the migrations topic {} failed; reading it again: {}", topic, e.toString());
+          Thread.sleep(RETRY_AFTER.toMillis());
         }
-        consumer.poll(FOLLOW_POLL).forEach(this::apply);
       }
-    } catch (WakeupException | InterruptedException stopping) {
-      // closing
-    } catch (RuntimeException e) {
-      log.error(
-          "stopped reading the migrations topic {}: jobs migrated from now on are not moved by this worker",
-          topic,
-          e);
+    } catch (InterruptedException stopping) {
+      Thread.currentThread().interrupt();
     } finally {
       running = false;
       synchronized (caughtUp) {
@@ -123,9 +119,41 @@ final class MigrationsReader implements JobMigrations, AutoCloseable {
     }
   }
 
-  private void apply(ConsumerRecord<String, byte[]> record) {
+  /** Reads the topic from its beginning, then follows it (partitions added later included). */
+  private void read() throws InterruptedException {
+    List<TopicPartition> partitions = TopicReader.partitionsOf(consumer, topic);
+    while (partitions.isEmpty() && running) {
+      Thread.sleep(RETRY_AFTER.toMillis()); // not created yet
+      partitions = TopicReader.partitionsOf(consumer, topic);
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    Map<String, String> read = new HashMap<>();
+    boolean first = true;
+    while (running) {
+      long asOf = System.currentTimeMillis();
+      if (TopicReader.readToEnd(consumer, partitions, READ_TIMEOUT, r -> apply(r, read))) {
+        if (first) {
+          // What a tombstone removed while this reader was away is gone from here too.
+          targets.keySet().retainAll(read.keySet());
+          first = false;
+        }
+        synchronized (caughtUp) {
+          caughtUpAsOf = asOf;
+          caughtUp.notifyAll();
+        }
+      }
+      consumer.poll(FOLLOW_POLL).forEach(r -> apply(r, read));
+      if (consumer.partitionsFor(topic).size() != partitions.size()) {
+        return;
+      }
+    }
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record, Map<String, String> read) {
     if (record.value() == null) {
       targets.remove(record.key());
+      read.remove(record.key());
       return;
     }
     Decoded<Migration> decoded = decoder.deserialize(record.topic(), record.value());
@@ -133,7 +161,9 @@ final class MigrationsReader implements JobMigrations, AutoCloseable {
       log.warn("skipping an undecodable migration of job {}: {}", record.key(), decoded.failure());
       return;
     }
-    targets.put(decoded.value().getRootAppId(), decoded.value().getToVersion());
+    Migration m = decoded.value();
+    targets.put(m.getRootAppId(), m.getToVersion());
+    read.put(m.getRootAppId(), m.getToVersion());
   }
 
   @Override

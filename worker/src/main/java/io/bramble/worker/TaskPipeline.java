@@ -42,6 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +153,15 @@ final class TaskPipeline {
         metrics.cancelled();
         return;
       }
+      Task asWritten = asCheckpointed(task);
+      if (asWritten != task) {
+        lane = lanes.laneOf(asWritten);
+        if (lane != null && migration.targetFor(asWritten) == null) {
+          sendOn(asWritten, lane, record.headers());
+          return;
+        }
+        task = asWritten;
+      }
       run(task, partition, record);
     } catch (TaskRevokedException revoked) {
       log.info("handing back a task: {}", revoked.getMessage());
@@ -216,6 +226,36 @@ final class TaskPipeline {
         task.getGraph(),
         task.getGraphVersion(),
         lane);
+  }
+
+  /** As {@link #handOn}, {@code task} changed from the record it came in. */
+  private void sendOn(Task task, String lane, Headers headers)
+      throws InterruptedException, ExecutionException {
+    lanes.ensure(lane, task.getPool());
+    producer
+        .send(
+            new ProducerRecord<>(
+                lane, null, task.getAppId(), taskSerde.serialize(lane, task), headers))
+        .get();
+    metrics.handedOn();
+  }
+
+  /**
+   * {@code task}, or, when its app's checkpoint ahead of it was written by another version of its
+   * graph, the task pinned to that version: the app moved to it ({@code bramble migrate}) after
+   * this copy of its task was written (a copy delivered again after a crash, or a failed job's
+   * retry), or the job's first task was pinned by a worker that died before reporting it. An app's
+   * checkpoint is only ever resumed by the version that wrote it.
+   */
+  private Task asCheckpointed(Task task) {
+    if (task.getGraphVersion() == null) {
+      return task;
+    }
+    return checkpoints
+        .graphVersionOf(task.getAppId(), task.getSequenceId())
+        .filter(written -> !written.equals(task.getGraphVersion()))
+        .map(written -> Task.newBuilder(task).setGraphVersion(written).build())
+        .orElse(task);
   }
 
   /**

@@ -235,15 +235,20 @@ public final class TaskRunner {
           checkpoints.load(given.getPartitionKey(), given.getAppId()).orElse(null);
       if (!isAhead(checkpoint, given)) {
         // At a step boundary already, with its position and state: no code of its version needed.
-        // The moved task runs as a task of its own, so a crash after this resumes it on its new
-        // version (its checkpoints are that version's), never on the old one.
-        return new TaskOutcome.Forwarded(migration.migrate(given, moveTo, fetcher()));
+        // The moved app runs as a task of its own, so a crash after this resumes it on its new
+        // version (its checkpoints are that version's).
+        Task migrated = migration.migrate(given, moveTo, fetcher());
+        if (migrated.getMigrationRefused() == null) {
+          return new TaskOutcome.Forwarded(migrated);
+        }
+        given = migrated; // stays on its version, not tried again
       }
     }
-    if (!registry.has(given.getGraph(), given.getGraphVersion())
-        && given.getGraphVersion() != null
+    if (given.getGraphVersion() != null
+        && !registry.has(given.getGraph(), given.getGraphVersion())
         && registry.has(given.getGraph(), null)) {
-      return new TaskOutcome.Forwarded(given); // to its version's lane (it was to move here)
+      // It came to this worker, which lacks its version, to move to one it has: it could not.
+      return new TaskOutcome.Forwarded(given);
     }
     GraphRegistry.Entry entry = registry.get(given.getGraph(), given.getGraphVersion());
     Task task = JobStart.is(given) ? JobStart.prepare(given, entry) : checkPauses(given, entry);
@@ -296,28 +301,37 @@ public final class TaskRunner {
         return stopped(task, entry, app, pauses, appPool);
       }
     }
-    Seam.Stop stop =
-        seam.runUntilParallel(
-            halt,
-            action ->
-                Pools.ofStep(action, appPool).equals(task.getPool())
-                    && migration.targetFor(task) == null,
-            inputs);
-    String target = migration.targetFor(task);
-    if (target != null && (stop == Seam.Stop.CONTINUES || stop == Seam.Stop.AT_PARALLEL)) {
+    AppMigration.Boundary migrating = migration.boundaryOf(task);
+    Task current = task;
+    Seam.Stop stop;
+    while (true) {
+      stop =
+          seam.runUntilParallel(
+              halt,
+              action -> Pools.ofStep(action, appPool).equals(task.getPool()) && !migrating.stops(),
+              inputs);
+      if ((stop != Seam.Stop.CONTINUES && stop != Seam.Stop.AT_PARALLEL) || !migrating.stops()) {
+        break;
+      }
       Task at =
           Records.continuing(
-              task, app.nextAction(), app.nextSequenceId(), app.state(), task.getPool());
-      return new TaskOutcome.Forwarded(migration.migrate(at, target, fetcher()));
+              current, app.nextAction(), app.nextSequenceId(), app.state(), current.getPool());
+      Task migrated = migration.migrate(at, migrating.target(), fetcher());
+      if (migrated.getMigrationRefused() == null) {
+        return new TaskOutcome.Forwarded(migrated);
+      }
+      migrating.refused(); // it goes on here, on its version, not tried again
+      current =
+          Task.newBuilder(current).setMigrationRefused(migrated.getMigrationRefused()).build();
     }
     boolean progressed =
         resumed
             || app.nextSequenceId() > firstStep
             || (JobStart.is(task) && Pools.DEFAULT.equals(task.getPool()));
     return switch (stop) {
-      case AT_PARALLEL -> fanOut(task, entry, app, inputs, offload);
-      case CONTINUES -> moved(task, app, appPool, progressed);
-      default -> stopped(task, entry, app, pauses, appPool);
+      case AT_PARALLEL -> fanOut(current, entry, app, inputs, offload);
+      case CONTINUES -> moved(current, app, appPool, progressed);
+      default -> stopped(current, entry, app, pauses, appPool);
     };
   }
 

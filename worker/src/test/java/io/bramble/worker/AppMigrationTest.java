@@ -244,10 +244,8 @@ class AppMigrationTest {
     Task resumed = resumed(halted);
     migrating.put("job-1", "2");
 
-    Task stays = forwarded(worker.run(resumed, checkpoints));
+    TaskResult done = result(worker.run(resumed, checkpoints));
 
-    assertThat(stays.getGraphVersion()).isEqualTo("1");
-    assertThat(stays.getMigrationRefused()).isEqualTo("2");
     assertThat(events)
         .singleElement()
         .satisfies(
@@ -258,11 +256,60 @@ class AppMigrationTest {
                       "app job-1 in front of action 'review' of graph 'essay' version 1 stays"
                           + " there: version 2's migration maps no run in front of 'review'");
             });
-    TaskResult done = result(worker.run(stays, checkpoints));
     assertThat(StateCodec.toState(done.getState()).getString("review"))
-        .as("not tried again: it finishes on v1")
+        .as("it goes on where it is, in the same task, on version 1")
         .isEqualTo("v1 read: a v1 draft");
-    assertThat(events).hasSize(1);
+  }
+
+  @Test
+  void aRunRefusedAtOneBoundaryIsNotTriedAgainAtTheNextAndItsLaterTasksCarryTheRefusal() {
+    GraphMigration never = run -> java.util.Optional.empty();
+    TaskRunner worker = runner(v1(), v2(never));
+    migrating.put("job-1", "2");
+
+    TaskResult halted =
+        result(
+            worker.run(
+                Task.newBuilder(root("draft", 0)).setPauseAfter(List.of("draft")).build(),
+                checkpoints));
+
+    assertThat(events).as("refused once, in front of draft").hasSize(1);
+    assertThat(halted.getResume().getMigrationRefused()).isEqualTo("2");
+    TaskResult done = result(worker.run(resumed(halted), checkpoints));
+    assertThat(done.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(events).as("its resume is not refused again").hasSize(1);
+  }
+
+  @Test
+  void aRefusedAppOnAWorkerWithoutItsVersionGoesOnToItsVersionsLane() {
+    TaskResult halted =
+        result(
+            runner(v1())
+                .run(
+                    Task.newBuilder(root("draft", 0)).setPauseAfter(List.of("draft")).build(),
+                    checkpoints));
+    migrating.put("job-1", "2");
+
+    Task stays =
+        forwarded(runner(v2(run -> java.util.Optional.empty())).run(resumed(halted), checkpoints));
+
+    assertThat(stays.getGraphVersion()).isEqualTo("1");
+    assertThat(stays.getMigrationRefused()).isEqualTo("2");
+    assertThat(events)
+        .extracting(TrackingEvent::getKind)
+        .containsExactly(EventKind.MIGRATION_REFUSED);
+  }
+
+  @Test
+  void aMigrationThatReturnsNullIsRefusedNotAFailure() {
+    TaskRunner worker = runner(v1(), v2(run -> null));
+    migrating.put("job-1", "2");
+
+    TaskResult done = result(worker.run(root("draft", 0), checkpoints));
+
+    assertThat(done.getStatus()).isEqualTo(ResultStatus.COMPLETED);
+    assertThat(events.get(0).getError().getMessage())
+        .endsWith("version 2's migration returned null where it maps a run");
   }
 
   @Test
@@ -270,9 +317,10 @@ class AppMigrationTest {
     TaskRunner worker = runner(v1(), v2(GraphMigration.sameActions()));
     migrating.put("job-1", "2");
 
-    Task stays = forwarded(worker.run(root("draft", 0), checkpoints));
+    TaskResult done = result(worker.run(root("draft", 0), checkpoints));
 
-    assertThat(stays.getGraphVersion()).isEqualTo("1");
+    assertThat(StateCodec.toState(done.getState()).getString("review"))
+        .isEqualTo("v1 read: a v1 draft");
     assertThat(events.get(0).getError().getMessage())
         .isEqualTo(
             "app job-1 in front of action 'draft' of graph 'essay' version 1 stays there: version"

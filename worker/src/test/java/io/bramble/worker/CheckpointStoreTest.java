@@ -178,9 +178,9 @@ class CheckpointStoreTest {
     CheckpointStore first = store("w1");
     first.assigned(tasks(0, 1));
     first.awaitCaughtUp(task(0), WAIT);
-    first.remember(0, state("app-0", 7));
+    first.remember(0, state("app-0", 7), "1");
     write(0, "app-0", checkpoint("app-0", 7), "w1");
-    first.remember(1, state("app-1", 2));
+    first.remember(1, state("app-1", 2), "1");
     write(1, "app-1", checkpoint("app-1", 2), "w1");
 
     // A rebalance: w1 gives back both, gets partition 1 back, partition 0 goes to w2.
@@ -295,7 +295,7 @@ class CheckpointStoreTest {
     store.awaitCaughtUp(task(0), WAIT);
     long last = -1;
     for (long step = 1; step <= 3; step++) {
-      store.remember(0, state("app-0", step));
+      store.remember(0, state("app-0", step), "1");
       last = write(0, "app-0", checkpoint("app-0", step), "w1");
     }
     store.forget("app-0", last);
@@ -310,6 +310,37 @@ class CheckpointStoreTest {
     // The finished task delivered again (a crash before its offset commit) gets it back.
     assertThat(sequenceOf(store, "app-0")).isEqualTo(3);
     assertThat(store.appsHeld()).isEqualTo(2);
+  }
+
+  @Test
+  void theVersionThatWroteAnAppsCheckpointIsKnownReadWrittenHereOrReadBack() throws Exception {
+    write(
+        0,
+        "app-read",
+        serde.serialize(
+            topic,
+            Checkpoint.newBuilder()
+                .setAppId("app-read")
+                .setSequenceId(5)
+                .setPosition("step")
+                .setState(StateCodec.toAvro(State.empty()))
+                .setStatus(CheckpointStatus.COMPLETED)
+                .setWrittenAtMs(0)
+                .setGraphVersion("2")
+                .build()),
+        "w0");
+    CheckpointStore store = store("w1");
+    store.assigned(tasks(0));
+    store.awaitCaughtUp(task(0), WAIT);
+
+    assertThat(store.graphVersionOf("app-read", 5)).contains("2");
+    assertThat(store.graphVersionOf("app-read", 6))
+        .as("behind the task: not its version")
+        .isEmpty();
+    assertThat(store.graphVersionOf("app-1", 0)).as("no checkpoint").isEmpty();
+    store.remember(0, state("app-here", 1), "3");
+    assertThat(store.graphVersionOf("app-here", 1)).contains("3");
+    assertThat(store.graphVersionOf("app-unrecorded", 0)).isEmpty();
   }
 
   @Test

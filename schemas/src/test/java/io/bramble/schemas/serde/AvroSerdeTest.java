@@ -143,7 +143,8 @@ class AvroSerdeTest {
             "bramble.events-value",
             "bramble.streams-value",
             "bramble.joined-value",
-            "bramble.cancellations-value");
+            "bramble.cancellations-value",
+            "bramble.migrations-value");
     assertThat(BrambleSchemas.registerAll(reg, "bramble.")).isEqualTo(ids);
   }
 
