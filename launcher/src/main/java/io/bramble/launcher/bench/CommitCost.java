@@ -11,6 +11,11 @@ import java.util.Locale;
 final class CommitCost {
   private CommitCost() {}
 
+  /** Kafka Streams' average commit over the last 30 s, in milliseconds; NaN when unknown. */
+  static double streamsAverageMs(MeterRegistry meters) {
+    return value(meters, "kafka.stream.thread.commit.latency.avg");
+  }
+
   /** "N commits; over the last 30 s avg A ms, max M ms", or why it is unknown. */
   static String describe(MeterRegistry meters) {
     double avg = value(meters, "kafka.stream.thread.commit.latency.avg");

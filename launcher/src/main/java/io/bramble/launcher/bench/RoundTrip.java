@@ -26,10 +26,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 final class RoundTrip {
   private RoundTrip() {}
 
-  /** Milliseconds of {@code n} produce→consume round trips, in order. */
-  static double[] measure(ClusterConfig cluster, int n) {
-    String topic = cluster.topics().prefix() + "bench-round-trip";
-    TopicPartition tp = new TopicPartition(topic, 0);
+  /** Creates {@code topic}, one partition, unless it exists. */
+  static void ensureTopic(ClusterConfig cluster, String topic) {
     try (Admin admin = Admin.create(cluster.clientProps())) {
       admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
     } catch (ExecutionException e) {
@@ -40,6 +38,13 @@ final class RoundTrip {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /** Milliseconds of {@code n} produce→consume round trips, in order. */
+  static double[] measure(ClusterConfig cluster, int n) {
+    String topic = cluster.topics().prefix() + "bench-round-trip";
+    TopicPartition tp = new TopicPartition(topic, 0);
+    ensureTopic(cluster, topic);
     Map<String, Object> producerProps = new HashMap<>(cluster.clientProps());
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);

@@ -44,6 +44,14 @@ class BenchDistributedCommandTest {
     assertThat(json.get("p50_ms").asDouble()).isPositive();
     assertThat(json.get("p99_ms").asDouble()).isGreaterThanOrEqualTo(json.get("p50_ms").asDouble());
     assertThat(json.get("raw_round_trip_p50_ms").asDouble()).isPositive();
+    assertThat(json.get("p50_round_trips").asDouble())
+        .isCloseTo(
+            json.get("p50_ms").asDouble() / json.get("raw_round_trip_p50_ms").asDouble(),
+            org.assertj.core.data.Offset.offset(0.1));
+    assertThat(json.get("p99_round_trips").asDouble())
+        .isGreaterThanOrEqualTo(json.get("p50_round_trips").asDouble());
+    assertThat(json.get("bare_commit_p50_ms").asDouble()).isPositive();
+    assertThat(json.get("streams_commit_avg_ms").asDouble()).isPositive();
   }
 
   @Test
