@@ -122,22 +122,13 @@ final class AppMigration {
     GraphRegistry.Entry to = registry.get(at.getGraph(), target);
     String from = at.getGraphVersion();
     State state = StateCodec.toState(at.getState(), values);
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    ClassLoader own = to.provider().getClass().getClassLoader();
-    if (own != null) {
-      thread.setContextClassLoader(own);
-    }
     Optional<GraphMigration.Continuation> mapped;
     try {
-      mapped =
-          to.provider()
-              .migration()
-              .migrate(new GraphMigration.Run(from, at.getSubGraph(), at.getPosition(), state));
+      GraphMigration.Run run =
+          new GraphMigration.Run(from, at.getSubGraph(), at.getPosition(), state);
+      mapped = GraphCode.call(to, () -> to.provider().migration().migrate(run));
     } catch (RuntimeException e) {
       return refused(at, target, "its migration failed: " + e);
-    } finally {
-      thread.setContextClassLoader(before);
     }
     if (mapped == null
         || mapped.isPresent()

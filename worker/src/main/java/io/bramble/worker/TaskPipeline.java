@@ -143,7 +143,7 @@ final class TaskPipeline {
       Task task = lanes.pinned(decoded.value());
       String lane = lanes.laneOf(task);
       if (lane != null && migration.targetForTaskWrittenAt(task, record.timestamp()) == null) {
-        handOn(task, record, lane);
+        handOn(task, lane, record.value(), record.headers());
         return;
       }
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -157,7 +157,7 @@ final class TaskPipeline {
       if (asWritten != task) {
         lane = lanes.laneOf(asWritten);
         if (lane != null && migration.targetFor(asWritten) == null) {
-          sendOn(asWritten, lane, record.headers());
+          handOn(asWritten, lane, taskSerde.serialize(lane, asWritten), record.headers());
           return;
         }
         task = asWritten;
@@ -210,15 +210,14 @@ final class TaskPipeline {
   }
 
   /**
-   * A task of a graph version this worker does not have goes, as it is (same key, so the same
-   * partition, and the same headers), to that version's lane, for a worker that has it.
+   * A task of a graph version this worker does not have goes to that version's lane, for a worker
+   * that has it: as {@code value} (the record it came in, or the task re-pinned), under its app id
+   * (so the same partition) and with {@code headers}.
    */
-  private void handOn(Task task, ConsumerRecord<String, byte[]> record, String lane)
+  private void handOn(Task task, String lane, byte[] value, Headers headers)
       throws InterruptedException, ExecutionException {
     lanes.ensure(lane, task.getPool());
-    producer
-        .send(new ProducerRecord<>(lane, null, record.key(), record.value(), record.headers()))
-        .get();
+    producer.send(new ProducerRecord<>(lane, null, task.getAppId(), value, headers)).get();
     metrics.handedOn();
     log.debug(
         "handed a task of app {} (graph '{}' version {}) on to {}",
@@ -226,18 +225,6 @@ final class TaskPipeline {
         task.getGraph(),
         task.getGraphVersion(),
         lane);
-  }
-
-  /** As {@link #handOn}, {@code task} changed from the record it came in. */
-  private void sendOn(Task task, String lane, Headers headers)
-      throws InterruptedException, ExecutionException {
-    lanes.ensure(lane, task.getPool());
-    producer
-        .send(
-            new ProducerRecord<>(
-                lane, null, task.getAppId(), taskSerde.serialize(lane, task), headers))
-        .get();
-    metrics.handedOn();
   }
 
   /**

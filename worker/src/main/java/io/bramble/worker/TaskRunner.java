@@ -157,28 +157,12 @@ public final class TaskRunner {
       ChunkListener chunks,
       BooleanSupplier cancelled,
       LifecycleHook... hooks) {
-    // The graph's steps run with its own jar's class loader: another version's is another.
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    thread.setContextClassLoader(classLoaderOf(task, before));
-    try {
-      return runTries(task, checkpoints, tracker, chunks, cancelled, hooks);
-    } finally {
-      thread.setContextClassLoader(before);
-    }
-  }
-
-  private ClassLoader classLoaderOf(Task task, ClassLoader otherwise) {
     if (!registry.has(task.getGraph(), task.getGraphVersion())) {
-      return otherwise; // the run fails, naming the graph
+      return runTries(task, checkpoints, tracker, chunks, cancelled, hooks); // fails, naming it
     }
-    ClassLoader own =
-        registry
-            .get(task.getGraph(), task.getGraphVersion())
-            .provider()
-            .getClass()
-            .getClassLoader();
-    return own == null ? otherwise : own;
+    return GraphCode.call(
+        registry.get(task.getGraph(), task.getGraphVersion()),
+        () -> runTries(task, checkpoints, tracker, chunks, cancelled, hooks));
   }
 
   private TaskOutcome runTries(
