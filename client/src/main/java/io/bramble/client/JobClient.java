@@ -3,6 +3,7 @@ package io.bramble.client;
 import io.bramble.core.state.State;
 import io.bramble.runtime.ClusterConfig;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.runtime.values.ValueOffload;
 import io.bramble.runtime.values.ValueStore;
 import io.bramble.runtime.values.ValueStores;
@@ -296,15 +297,18 @@ public final class JobClient implements AutoCloseable {
           if (r.value() == null || !request.getAppId().equals(r.key())) {
             continue;
           }
-          TrackingEvent e = eventSerde.deserialize(r.topic(), r.value());
-          if (!request.getRequestId().equals(e.getRequestId())) {
-            continue;
-          }
-          if (e.getKind() == refused) {
-            throw refusal.apply(e.getError() == null ? refused.name() : e.getError().getMessage());
-          }
-          if (e.getKind() == accepted) {
-            return e;
+          for (TrackingEvent e :
+              TrackingEvents.unbatched(eventSerde.deserialize(r.topic(), r.value()))) {
+            if (!request.getRequestId().equals(e.getRequestId())) {
+              continue;
+            }
+            if (e.getKind() == refused) {
+              throw refusal.apply(
+                  e.getError() == null ? refused.name() : e.getError().getMessage());
+            }
+            if (e.getKind() == accepted) {
+              return e;
+            }
           }
         }
       }
@@ -400,7 +404,10 @@ public final class JobClient implements AutoCloseable {
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if (r.value() != null) {
-            handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, onProgress, events);
+            for (TrackingEvent e :
+                TrackingEvents.unbatched(eventSerde.deserialize(r.topic(), r.value()))) {
+              handle(e, appId, joins, onProgress, events);
+            }
           }
         }
       }
@@ -457,7 +464,10 @@ public final class JobClient implements AutoCloseable {
         Duration.ofSeconds(10),
         r -> {
           if (r.value() != null) {
-            handle(eventSerde.deserialize(r.topic(), r.value()), appId, joins, progress, events);
+            for (TrackingEvent e :
+                TrackingEvents.unbatched(eventSerde.deserialize(r.topic(), r.value()))) {
+              handle(e, appId, joins, progress, events);
+            }
           }
         });
   }

@@ -11,6 +11,7 @@ import io.bramble.examples.collatz.Collatz;
 import io.bramble.examples.poems.OfflinePoemModel;
 import io.bramble.examples.poems.Poems;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.registry.SchemaRegistryClient;
@@ -349,17 +350,18 @@ class BrambleInContainersIT {
     long total = -1;
     int progressEvents = 0;
     for (ConsumerRecord<String, byte[]> r : recordsFor(topic, rootAppId)) {
-      TrackingEvent e = serde.deserialize(topic, r.value());
-      if (e.getKind() != EventKind.JOIN_PROGRESS || !rootAppId.equals(e.getAppId())) {
-        continue;
+      for (TrackingEvent e : TrackingEvents.unbatched(serde.deserialize(topic, r.value()))) {
+        if (e.getKind() != EventKind.JOIN_PROGRESS || !rootAppId.equals(e.getAppId())) {
+          continue;
+        }
+        long done = e.getDone();
+        total = e.getTotal();
+        assertThat(done)
+            .as("%s: children joined, in a progress event", rootAppId)
+            .isLessThanOrEqualTo(total);
+        maxDone = Math.max(maxDone, done);
+        progressEvents++;
       }
-      long done = e.getDone();
-      total = e.getTotal();
-      assertThat(done)
-          .as("%s: children joined, in a progress event", rootAppId)
-          .isLessThanOrEqualTo(total);
-      maxDone = Math.max(maxDone, done);
-      progressEvents++;
     }
     assertThat(progressEvents).as("%s: join progress events", rootAppId).isPositive();
     assertThat(new Progress(maxDone, total))

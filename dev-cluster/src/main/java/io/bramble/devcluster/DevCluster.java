@@ -31,11 +31,19 @@ import java.util.TreeMap;
 public final class DevCluster implements AutoCloseable {
   /**
    * What {@code bramble dev} takes of the separate processes' settings: the coordinator's commit
-   * interval and each worker's concurrency.
+   * interval, each worker's concurrency and checkpoint interval, and where large values go.
    */
-  public record Settings(long commitIntervalMs, int workerConcurrency, ValueStoreConfig values) {
+  public record Settings(
+      long commitIntervalMs,
+      int workerConcurrency,
+      ValueStoreConfig values,
+      Duration checkpointInterval) {
     public Settings(long commitIntervalMs, int workerConcurrency) {
-      this(commitIntervalMs, workerConcurrency, ValueStoreConfig.defaults());
+      this(
+          commitIntervalMs,
+          workerConcurrency,
+          ValueStoreConfig.defaults(),
+          WorkerConfig.DEFAULT_CHECKPOINT_INTERVAL);
     }
 
     public static Settings defaults() {
@@ -45,7 +53,12 @@ public final class DevCluster implements AutoCloseable {
 
     /** These settings, large state values kept as {@code values} says. */
     public Settings withValues(ValueStoreConfig values) {
-      return new Settings(commitIntervalMs, workerConcurrency, values);
+      return new Settings(commitIntervalMs, workerConcurrency, values, checkpointInterval);
+    }
+
+    /** These settings, each worker writing a checkpoint at most every {@code interval}. */
+    public Settings withCheckpointInterval(Duration interval) {
+      return new Settings(commitIntervalMs, workerConcurrency, values, interval);
     }
   }
 
@@ -246,7 +259,10 @@ public final class DevCluster implements AutoCloseable {
     }
     Worker w =
         new Worker(
-            WorkerConfig.of(cluster).withWorkerId("worker-" + (++workerCount)).withPools(each),
+            WorkerConfig.of(cluster)
+                .withWorkerId("worker-" + (++workerCount))
+                .withPools(each)
+                .withCheckpointInterval(settings.checkpointInterval()),
             graphs,
             schemas,
             meters,

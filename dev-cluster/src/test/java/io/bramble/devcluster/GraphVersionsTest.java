@@ -13,6 +13,7 @@ import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -169,7 +170,8 @@ class GraphVersionsTest {
                   cluster.cluster(), cluster.cluster().topics().events(), Duration.ofSeconds(30))
               .stream()
               .filter(r -> appId.equals(r.key()) && r.value() != null)
-              .map(r -> events.deserialize(r.topic(), r.value()))
+              .flatMap(
+                  r -> TrackingEvents.unbatched(events.deserialize(r.topic(), r.value())).stream())
               .anyMatch(e -> e.getKind() == EventKind.POOL_WAITING && pool.equals(e.getPool()));
       if (told) {
         return;

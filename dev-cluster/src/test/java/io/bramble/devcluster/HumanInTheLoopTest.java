@@ -18,6 +18,7 @@ import io.bramble.examples.registry.ApprovalsGraphProvider;
 import io.bramble.examples.registry.CollatzGraphProvider;
 import io.bramble.examples.registry.PoemsGraphProvider;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.StateCodec;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
@@ -284,7 +285,7 @@ class HumanInTheLoopTest {
     return TopicReader.readAll(cluster.cluster(), cluster.cluster().topics().events(), WAIT)
         .stream()
         .filter(r -> r.value() != null && (appId == null || appId.equals(r.key())))
-        .map(r -> serde.deserialize(r.topic(), r.value()))
+        .flatMap(r -> TrackingEvents.unbatched(serde.deserialize(r.topic(), r.value())).stream())
         .toList();
   }
 

@@ -16,6 +16,7 @@ import io.bramble.core.registry.GraphProvider;
 import io.bramble.core.registry.GraphRegistry;
 import io.bramble.core.state.State;
 import io.bramble.runtime.TopicReader;
+import io.bramble.runtime.TrackingEvents;
 import io.bramble.schemas.avro.EventKind;
 import io.bramble.schemas.avro.JobRequest;
 import io.bramble.schemas.avro.TrackingEvent;
@@ -222,7 +223,7 @@ class MigrationDistributedTest {
             cluster.cluster(), cluster.cluster().topics().events(), Duration.ofSeconds(30))
         .stream()
         .filter(r -> r.value() != null)
-        .map(r -> serde.deserialize(r.topic(), r.value()))
+        .flatMap(r -> TrackingEvents.unbatched(serde.deserialize(r.topic(), r.value())).stream())
         .filter(e -> e.getKind() == kind && rootAppId.equals(e.getRootAppId()))
         .toList();
   }

@@ -21,6 +21,7 @@ import io.bramble.schemas.avro.ModelCall;
 import io.bramble.schemas.avro.StateData;
 import io.bramble.schemas.avro.TrackingEvent;
 import io.bramble.schemas.avro.TransitionShape;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,36 @@ public final class TrackingEvents {
    */
   private static final TrackingEvent DEFAULTS =
       TrackingEvent.newBuilder().setAppId("").setKind(EventKind.APP_CREATED).build();
+
+  /**
+   * {@code events} (about one application, in order) as one record's value: the first, which takes
+   * the others in its {@code batched}. {@link #unbatched} is its inverse.
+   */
+  public static TrackingEvent batch(List<TrackingEvent> events) {
+    if (events.isEmpty()) {
+      throw new IllegalArgumentException("a batch holds at least one event");
+    }
+    TrackingEvent first = events.get(0);
+    first.setBatched(new ArrayList<>(events.subList(1, events.size())));
+    return first;
+  }
+
+  /**
+   * The events one record carries, in the order they happened: the record's own, then those it
+   * {@link #batch batched} (taken out of it). Every reader of the events topic reads records
+   * through this.
+   */
+  public static List<TrackingEvent> unbatched(TrackingEvent record) {
+    List<TrackingEvent> more = record.getBatched();
+    if (more.isEmpty()) {
+      return List.of(record);
+    }
+    List<TrackingEvent> all = new ArrayList<>(1 + more.size());
+    record.setBatched(List.of());
+    all.add(record);
+    all.addAll(more);
+    return all;
+  }
 
   private static TrackingEvent.Builder base(
       String appId, EventKind kind, String rootAppId, String process, long nowMs) {

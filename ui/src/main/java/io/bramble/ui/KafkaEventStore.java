@@ -176,16 +176,18 @@ public final class KafkaEventStore implements UiStore {
       streamed(r);
       return;
     }
-    TrackingEvent e;
+    TrackingEvent record;
     try {
-      e = serde.deserialize(r.topic(), r.value());
+      record = serde.deserialize(r.topic(), r.value());
     } catch (RuntimeException bad) {
       undecodable.incrementAndGet();
       return;
     }
-    events.incrementAndGet();
-    rememberStored(e);
-    apply(index, e);
+    for (TrackingEvent e : TrackingEvents.unbatched(record)) {
+      events.incrementAndGet();
+      rememberStored(e);
+      apply(index, e);
+    }
   }
 
   /** The references of the stored values an event's states show, so the page can load them. */

@@ -9,6 +9,7 @@ import io.bramble.schemas.avro.Checkpoint;
 import io.bramble.schemas.avro.CheckpointStatus;
 import io.bramble.schemas.avro.Task;
 import io.bramble.schemas.serde.AvroSerde;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * The persister of one task: each step becomes a record on the compacted checkpoints topic (keyed
- * by app id); loads come from the {@link CheckpointStore}. {@link #awaitWritten()} blocks until
- * every checkpoint of the task is acknowledged, before its outcome is published.
+ * The persister of one task: a step's checkpoint becomes a record on the compacted checkpoints
+ * topic (keyed by app id) once {@code interval} has passed since the task's last one (or its
+ * start), else it is held, replaced by the next step's; {@link #awaitWritten()} writes the one held
+ * and blocks until every checkpoint of the task is acknowledged, before its outcome is published.
+ * Every step's checkpoint is visible at once to this worker ({@link CheckpointStore#remember}), so
+ * a retry here resumes from it; a worker that dies redoes the steps since the last one written.
+ * Loads come from the {@link CheckpointStore}.
  */
 final class CheckpointPersister implements Persister {
   private final Producer<String, byte[]> producer;
@@ -31,14 +36,17 @@ final class CheckpointPersister implements Persister {
   private final int partition;
   private final Task task;
   private final long atLeast;
+  private final long intervalNanos;
   private final List<Future<RecordMetadata>> pending = new ArrayList<>();
   private long lastOffset = -1;
+  private long lastWrittenNanos = System.nanoTime();
+  private ProducerRecord<String, byte[]> held; // the latest step's, not written yet
 
   /**
    * A persister for {@code task} of task partition {@code partition}: its checkpoints land in the
    * same partition of the checkpoints topic (both are keyed by app id, with equal partition
    * counts), name its job, graph and version, and only a checkpoint at its step or later is worth
-   * loading.
+   * loading; one is written at most every {@code interval} (zero: every step's).
    */
   CheckpointPersister(
       Producer<String, byte[]> producer,
@@ -46,7 +54,8 @@ final class CheckpointPersister implements Persister {
       String topic,
       CheckpointStore store,
       int partition,
-      Task task) {
+      Task task,
+      Duration interval) {
     this.producer = producer;
     this.serde = serde;
     this.topic = topic;
@@ -54,6 +63,7 @@ final class CheckpointPersister implements Persister {
     this.partition = partition;
     this.task = task;
     this.atLeast = task.getSequenceId();
+    this.intervalNanos = interval.toNanos();
   }
 
   @Override
@@ -81,7 +91,12 @@ final class CheckpointPersister implements Persister {
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(topic, partition, appId, serde.serialize(topic, c));
     record.headers().add(CheckpointStore.WRITER_HEADER, store.writerId());
-    pending.add(producer.send(record));
+    held = record;
+    long now = System.nanoTime();
+    if (now - lastWrittenNanos >= intervalNanos) {
+      writeHeld();
+      lastWrittenNanos = now;
+    }
     store.remember(
         partition,
         new PersistedState(partitionKey, appId, sequenceId, position, state, status),
@@ -101,8 +116,19 @@ final class CheckpointPersister implements Persister {
         "the checkpoints topic is keyed by app id; it cannot list apps by partition key");
   }
 
-  /** Waits until every checkpoint is acknowledged; returns the offset of the last (-1: none). */
+  private void writeHeld() {
+    if (held != null) {
+      pending.add(producer.send(held));
+      held = null;
+    }
+  }
+
+  /**
+   * Writes the checkpoint held, if any, and waits until every checkpoint is acknowledged; returns
+   * the offset of the last (-1: none).
+   */
   long awaitWritten() throws InterruptedException, ExecutionException {
+    writeHeld();
     for (Future<RecordMetadata> f : pending) {
       lastOffset = Math.max(lastOffset, f.get().offset());
     }

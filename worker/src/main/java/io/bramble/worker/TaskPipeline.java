@@ -61,6 +61,12 @@ final class TaskPipeline {
    */
   static final Duration STEP_START_DELAY = Duration.ofMillis(100);
 
+  /**
+   * A task run's events go out together, one record per window at most: a run of quick steps is one
+   * record, and a slow step is seen running at most {@code STEP_START_DELAY} plus this late.
+   */
+  static final Duration EVENT_WINDOW = Duration.ofMillis(100);
+
   /** At most one streams record per app and this window: bounds the volume of fast streams. */
   static final Duration STREAM_WINDOW = Duration.ofMillis(50);
 
@@ -78,6 +84,7 @@ final class TaskPipeline {
   private final AppMigration migration;
   private final Predicate<TopicPartition> owns;
   private final ScheduledExecutorService stepStarts;
+  private final Duration checkpointInterval;
   private final AvroSerde<Checkpoint> checkpointSerde;
   private final AvroSerde<TaskResult> resultSerde;
   private final AvroSerde<JobResult> jobResultSerde;
@@ -105,6 +112,7 @@ final class TaskPipeline {
       AppMigration migration,
       Predicate<TopicPartition> owns,
       ScheduledExecutorService stepStarts,
+      Duration checkpointInterval,
       SchemaRegistry schemas) {
     this.workerId = workerId;
     this.topics = topics;
@@ -117,6 +125,7 @@ final class TaskPipeline {
     this.migration = migration;
     this.owns = owns;
     this.stepStarts = stepStarts;
+    this.checkpointInterval = checkpointInterval;
     this.checkpointSerde = BrambleSerdes.forType(Checkpoint.class, schemas);
     this.resultSerde = BrambleSerdes.forType(TaskResult.class, schemas);
     this.jobResultSerde = BrambleSerdes.forType(JobResult.class, schemas);
@@ -308,8 +317,10 @@ final class TaskPipeline {
             topics.checkpoints(),
             checkpoints,
             partition.partition(),
-            task);
-    // Fire-and-forget: tracking never holds up or fails a task.
+            task,
+            checkpointInterval);
+    EventBatcher told =
+        new EventBatcher(producer, eventSerde, topics.events(), stepStarts, EVENT_WINDOW);
     EventTracker events =
         EventTracker.deferringStarts(
             workerId,
@@ -321,9 +332,7 @@ final class TaskPipeline {
               if (e.getKind() == EventKind.APP_CREATED) {
                 e.setGraphVersion(task.getGraphVersion());
               }
-              producer.send(
-                  new ProducerRecord<>(
-                      topics.events(), e.getAppId(), eventSerde.serialize(topics.events(), e)));
+              told.accept(e);
             },
             stepStarts,
             STEP_START_DELAY);
@@ -353,8 +362,11 @@ final class TaskPipeline {
               new StepSpans(tracing.tracer(), Context.current(), workerId),
               ownership(partition, task));
     } catch (TaskCancelledException stopped) {
+      told.close();
       stopCancelled(task, persister);
       throw stopped;
+    } finally {
+      told.close();
     }
     try {
       long lastCheckpoint = persister.awaitWritten();

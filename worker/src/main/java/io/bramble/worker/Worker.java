@@ -140,6 +140,7 @@ public final class Worker implements AutoCloseable {
             migration,
             this::owns,
             stepStarts,
+            config.checkpointInterval(),
             schemas);
     for (String pool : config.pools().keySet()) {
       tasks.add(

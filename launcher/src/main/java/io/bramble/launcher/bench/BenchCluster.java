@@ -6,6 +6,7 @@ import io.bramble.devcluster.DevCluster;
 import io.bramble.worker.WorkerConfig;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,14 @@ final class BenchCluster {
               + " ms), to see what it costs.")
   long commitIntervalMs = CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS;
 
+  @Option(
+      names = "--checkpoint-interval-ms",
+      paramLabel = "MS",
+      description =
+          "How often a worker's task run writes a checkpoint (default: the platform's, "
+              + "${DEFAULT-VALUE} ms; 0: after every step), to see what it costs.")
+  long checkpointIntervalMs = WorkerConfig.DEFAULT_CHECKPOINT_INTERVAL.toMillis();
+
   DevCluster start(Path dir, GraphRegistry graphs) {
     return DevCluster.start(
         dir,
@@ -40,15 +49,17 @@ final class BenchCluster {
         0,
         0,
         GlobalOpenTelemetry.get(),
-        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY));
+        new DevCluster.Settings(commitIntervalMs, WorkerConfig.DEFAULT_CONCURRENCY)
+            .withCheckpointInterval(Duration.ofMillis(checkpointIntervalMs)));
   }
 
   /** For a bench's first line. */
   String describe() {
     return String.format(
         Locale.ROOT,
-        "dev cluster with %d workers, exactly-once (commit every %d ms)",
+        "dev cluster with %d workers, exactly-once (commit every %d ms), a checkpoint every %d ms",
         workers,
-        commitIntervalMs);
+        commitIntervalMs,
+        checkpointIntervalMs);
   }
 }

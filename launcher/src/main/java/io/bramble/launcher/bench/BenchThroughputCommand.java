@@ -7,6 +7,7 @@ import io.bramble.core.registry.GraphRegistry;
 import io.bramble.devcluster.DevCluster;
 import io.bramble.launcher.LauncherContext;
 import io.bramble.schemas.avro.JobRequest;
+import io.bramble.worker.Worker;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -101,16 +103,16 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       JobRequest warmup = BenchFanOut.job("throughput-warmup", children);
       client.submit(warmup);
       client.await(warmup, Duration.ofMinutes(2), null); // the cluster warm before the window opens
-      Window w = keepInFlight(client, admin, jobsInFlight);
-      double tasksPerS = w.jobsInWindow * (double) children / w.seconds;
+      Window w = keepInFlight(client, admin, jobsInFlight, () -> tasksDone(cluster));
+      double tasksPerS = w.tasksInWindow / w.seconds;
       double jobsPerS = w.jobsInWindow / w.seconds;
       double recordsPerTask = w.records / (double) (w.jobsDone * (long) children);
       out.printf(
           Locale.ROOT,
-          "bramble: %d jobs (%d child tasks) in %.1f s: %.0f tasks/s, %.1f jobs/s; %d records"
+          "bramble: %d jobs, %d tasks in %.1f s: %.0f tasks/s, %.1f jobs/s; %d records"
               + " written for %d jobs: %.2f per child task%n",
           w.jobsInWindow,
-          w.jobsInWindow * (long) children,
+          w.tasksInWindow,
           w.seconds,
           tasksPerS,
           jobsPerS,
@@ -138,11 +140,23 @@ public final class BenchThroughputCommand implements Callable<Integer> {
   }
 
   /**
-   * What a window of jobs in flight produced: {@code records} written in all, {@code byTopic} of
-   * them per topic.
+   * What a window of jobs in flight produced: jobs finished in it, and tasks the workers finished
+   * in it (a job finishes its thousand children at once, so a count of jobs moves in steps of many
+   * tasks); and for every job, the window's and those still running when it closed, {@code records}
+   * written in all, {@code byTopic} of them per topic.
    */
   private record Window(
-      long jobsInWindow, double seconds, long jobsDone, long records, Map<String, Long> byTopic) {}
+      long jobsInWindow,
+      long tasksInWindow,
+      double seconds,
+      long jobsDone,
+      long records,
+      Map<String, Long> byTopic) {}
+
+  /** Tasks the cluster's workers have finished (a result or a fan-out written). */
+  private static long tasksDone(DevCluster cluster) {
+    return cluster.workers().stream().mapToLong(Worker::tasksDone).sum();
+  }
 
   /** The records each topic got per job, most first (topics that got none left out). */
   private static String perJob(Window w) {
@@ -161,21 +175,25 @@ public final class BenchThroughputCommand implements Callable<Integer> {
    * every finished job with a new one until the window closes; then waits for the jobs still
    * running, so every record they wrote is counted.
    */
-  private Window keepInFlight(JobClient client, Admin admin, int jobsInFlight)
+  private Window keepInFlight(
+      JobClient client, Admin admin, int jobsInFlight, LongSupplier tasksDone)
       throws InterruptedException {
     BlockingQueue<JobResult> finished = new LinkedBlockingQueue<>();
     Set<String> running = new HashSet<>();
     Map<String, Long> recordsBefore = KafkaRecords.byTopic(admin);
+    long tasksBefore = tasksDone.getAsLong();
     long t0 = System.nanoTime();
     long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
     long inWindow = 0;
     long done = 0;
     int next = 0;
     long closedAt = 0;
+    long tasksInWindow = 0;
     while (true) {
       boolean open = System.nanoTime() < windowEnd;
       if (!open && closedAt == 0) {
         closedAt = System.nanoTime();
+        tasksInWindow = tasksDone.getAsLong() - tasksBefore;
       }
       while (open && running.size() < jobsInFlight) {
         JobRequest job = BenchFanOut.job("throughput-" + next++, children);
@@ -204,6 +222,6 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     Map<String, Long> written = new TreeMap<>(KafkaRecords.byTopic(admin));
     recordsBefore.forEach((topic, before) -> written.merge(topic, -before, Long::sum));
     long records = written.values().stream().mapToLong(Long::longValue).sum();
-    return new Window(inWindow, (closedAt - t0) / 1e9, done, records, written);
+    return new Window(inWindow, tasksInWindow, (closedAt - t0) / 1e9, done, records, written);
   }
 }

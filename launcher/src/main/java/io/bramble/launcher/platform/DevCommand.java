@@ -82,6 +82,14 @@ public final class DevCommand implements Callable<Integer> {
   Integer workerConcurrency;
 
   @Option(
+      names = "--checkpoint-interval-ms",
+      paramLabel = "MS",
+      description =
+          "How often each worker's task run writes its app's checkpoint (env"
+              + " BRAMBLE_WORKER_CHECKPOINT_INTERVAL_MS; default 100; 0: after every step).")
+  Long checkpointIntervalMs;
+
+  @Option(
       names = "--allow-resume",
       description =
           "A halted app's page in the UI offers a form that resumes it (env"
@@ -93,7 +101,7 @@ public final class DevCommand implements Callable<Integer> {
       paramLabel = "FILE",
       description =
           "A properties file (env BRAMBLE_CONFIG) with the settings above (data.dir, dev.workers, kafka.port, "
-              + "registry.port, partitions, commit.interval.ms, worker.concurrency).")
+              + "registry.port, partitions, commit.interval.ms, worker.concurrency, worker.checkpoint.interval.ms).")
   Path configFile;
 
   public DevCommand(LauncherContext context) {
@@ -111,17 +119,18 @@ public final class DevCommand implements Callable<Integer> {
     int parts = conf.integer(Setting.PARTITIONS, partitions, 4, 1, Integer.MAX_VALUE);
     DevCluster.Settings settings =
         new DevCluster.Settings(
-            conf.longValue(
-                Setting.COMMIT_INTERVAL_MS,
-                commitIntervalMs,
-                CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
-                1),
-            conf.integer(
-                Setting.WORKER_CONCURRENCY,
-                workerConcurrency,
-                WorkerConfig.DEFAULT_CONCURRENCY,
-                1,
-                100_000));
+                conf.longValue(
+                    Setting.COMMIT_INTERVAL_MS,
+                    commitIntervalMs,
+                    CoordinatorConfig.DEFAULT_COMMIT_INTERVAL_MS,
+                    1),
+                conf.integer(
+                    Setting.WORKER_CONCURRENCY,
+                    workerConcurrency,
+                    WorkerConfig.DEFAULT_CONCURRENCY,
+                    1,
+                    100_000))
+            .withCheckpointInterval(WorkerCommand.checkpointInterval(conf, checkpointIntervalMs));
     GraphRegistry graphs = context.graphs();
     int uiPort = conf.port(Setting.UI_PORT, null, UiCommand.DEFAULT_PORT);
     String uiHost = conf.string(Setting.UI_HOST, null, UiServer.DEFAULT_HOST);

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -49,6 +50,17 @@ public final class WorkerCommand implements Callable<Integer> {
   Integer concurrency;
 
   @Option(
+      names = "--checkpoint-interval-ms",
+      paramLabel = "MS",
+      description =
+          "A task run writes its app's checkpoint once this long has passed since its last one,"
+              + " and after its last step; a step that takes longer is always checkpointed, and a"
+              + " worker that dies redoes at most this much of quick steps (env"
+              + " BRAMBLE_WORKER_CHECKPOINT_INTERVAL_MS, file worker.checkpoint.interval.ms;"
+              + " default 100; 0: after every step).")
+  Long checkpointIntervalMs;
+
+  @Option(
       names = "--pools",
       paramLabel = "POOL[,POOL…]",
       description =
@@ -77,6 +89,16 @@ public final class WorkerCommand implements Callable<Integer> {
     this.context = context;
   }
 
+  /** The worker's checkpoint interval, from {@code flag} or the settings. */
+  public static Duration checkpointInterval(Configuration conf, Long flag) {
+    return Duration.ofMillis(
+        conf.longValue(
+            Setting.WORKER_CHECKPOINT_INTERVAL_MS,
+            flag,
+            WorkerConfig.DEFAULT_CHECKPOINT_INTERVAL.toMillis(),
+            0));
+  }
+
   @Override
   public Integer call() throws IOException {
     Configuration conf = cluster.configuration(context);
@@ -85,7 +107,9 @@ public final class WorkerCommand implements Callable<Integer> {
         conf.integer(
             Setting.WORKER_CONCURRENCY, concurrency, WorkerConfig.DEFAULT_CONCURRENCY, 1, 100_000);
     WorkerConfig worker =
-        WorkerConfig.of(config).withPools(conf.pools(pools, poolConcurrency, each));
+        WorkerConfig.of(config)
+            .withPools(conf.pools(pools, poolConcurrency, each))
+            .withCheckpointInterval(checkpointInterval(conf, checkpointIntervalMs));
     String id = conf.string(Setting.WORKER_ID, workerId, null);
     if (id != null) {
       worker = worker.withWorkerId(id);

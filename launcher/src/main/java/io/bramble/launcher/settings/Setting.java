@@ -60,6 +60,12 @@ public enum Setting {
       "worker.concurrency",
       "64",
       "tasks one worker runs at once"),
+  WORKER_CHECKPOINT_INTERVAL_MS(
+      "worker/dev --checkpoint-interval-ms",
+      "BRAMBLE_WORKER_CHECKPOINT_INTERVAL_MS",
+      "worker.checkpoint.interval.ms",
+      "100",
+      "how often a task run writes its app's checkpoint (0: after every step)"),
   WORKER_POOLS(
       "worker --pools",
       "BRAMBLE_WORKER_POOLS",
