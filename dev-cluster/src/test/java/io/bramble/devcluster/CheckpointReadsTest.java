@@ -56,7 +56,9 @@ class CheckpointReadsTest {
           TopicReader.readAll(cluster.cluster(), topic, Duration.ofSeconds(30)).stream()
               .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));
       long total = perPartition.values().stream().mapToLong(Long::longValue).sum();
-      assertThat(total).as("checkpoints of 61 apps, 4 steps a child").isGreaterThan(4 * 60);
+      assertThat(total)
+          .as("61 apps: at least a checkpoint and its tombstone each")
+          .isGreaterThanOrEqualTo(2 * 61);
       for (Worker w : workers) {
         long own =
             w.assignment().stream()

@@ -32,8 +32,10 @@ import picocli.CommandLine.Option;
  * result; beside it the broker's own produce→consume round trip in the same run. The last line is
  * {@code {"bench":"distributed","children":N,"jobs":J,"p50_ms":…,"p99_ms":…,
  * "raw_round_trip_p50_ms":…,"p50_round_trips":…,"p99_round_trips":…,"bare_commit_p50_ms":…,
- * "streams_commit_avg_ms":…}} (the job's percentiles over the raw round trip's median; a bare
- * transactional producer's commit beside the coordinator's, as Kafka Streams reports it).
+ * "streams_commit_avg_ms":…,"coordinator_retries_per_job":…,"transaction_version":…}} (the job's
+ * percentiles over the raw round trip's median; a bare transactional producer's commit beside the
+ * coordinator's, as Kafka Streams reports it; the records the coordinator's producer sent again per
+ * measured job; the cluster's finalized {@code transaction.version}).
  */
 @Command(
     name = "distributed",
@@ -123,7 +125,10 @@ public final class BenchDistributedCommand implements Callable<Integer> {
       double[] raw = RoundTrip.measure(cluster.cluster(), roundTrips);
       report(out, "raw round trip", raw);
       report(out, "warm-up", run(client, "warmup", warmup, document));
+      double retriesBefore = CommitCost.coordinatorRetries(cluster.meters());
       double[] measured = run(client, "job", jobs, document);
+      double retriesPerJob =
+          (CommitCost.coordinatorRetries(cluster.meters()) - retriesBefore) / jobs;
       report(out, "measured", measured);
       out.println("coordinator commits: " + CommitCost.describe(cluster.meters()));
       double streamsCommit = CommitCost.streamsAverageMs(cluster.meters());
@@ -141,7 +146,8 @@ public final class BenchDistributedCommand implements Callable<Integer> {
           "{\"bench\":\"distributed\",\"children\":%d,\"jobs\":%d,\"document_bytes\":%d,"
               + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"raw_round_trip_p50_ms\":%.3f,"
               + "\"p50_round_trips\":%.1f,\"p99_round_trips\":%.1f,"
-              + "\"bare_commit_p50_ms\":%.3f,\"streams_commit_avg_ms\":%s}%n",
+              + "\"bare_commit_p50_ms\":%.3f,\"streams_commit_avg_ms\":%s,"
+              + "\"coordinator_retries_per_job\":%.2f,\"transaction_version\":%d}%n",
           children,
           jobs,
           documentBytes,
@@ -152,7 +158,9 @@ public final class BenchDistributedCommand implements Callable<Integer> {
           p99 / rawP50,
           Percentiles.of(bare, 50),
           // null when Streams reported no commit in its window
-          Double.isNaN(streamsCommit) ? "null" : String.format(Locale.ROOT, "%.3f", streamsCommit));
+          Double.isNaN(streamsCommit) ? "null" : String.format(Locale.ROOT, "%.3f", streamsCommit),
+          retriesPerJob,
+          CommitCost.transactionVersion(cluster.cluster().clientProps()));
       return 0;
     } finally {
       BenchFanOut.delete(dir);

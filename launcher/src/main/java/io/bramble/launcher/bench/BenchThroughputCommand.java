@@ -11,16 +11,16 @@ import io.bramble.worker.Worker;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine;
@@ -42,6 +42,9 @@ import picocli.CommandLine.Option;
     description =
         "Keeps jobs of N children in flight through a dev cluster in this JVM for a while.")
 public final class BenchThroughputCommand implements Callable<Integer> {
+  /** How often a small job is submitted beside the big ones. */
+  private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+
   private final LauncherContext context;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -65,6 +68,16 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       paramLabel = "J",
       description = "Jobs kept in flight (default: 8, or 100 with fewer than 100 children).")
   Integer inFlight;
+
+  @Option(
+      names = "--probe-children",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Each second, a small job of N children is submitted beside the jobs in flight, and its"
+              + " latency reported: does a small job wait for the big ones? (default:"
+              + " ${DEFAULT-VALUE}; 0: none; none either with fewer than 100 children per job)")
+  int probeChildren;
 
   @Mixin BenchCluster clusterOptions;
 
@@ -103,10 +116,13 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       JobRequest warmup = BenchFanOut.job("throughput-warmup", children);
       client.submit(warmup);
       client.await(warmup, Duration.ofMinutes(2), null); // the cluster warm before the window opens
-      Window w = keepInFlight(client, admin, jobsInFlight, () -> tasksDone(cluster));
+      Window w = keepInFlight(client, admin, jobsInFlight, cluster);
       double tasksPerS = w.tasksInWindow / w.seconds;
       double jobsPerS = w.jobsInWindow / w.seconds;
-      double recordsPerTask = w.records / (double) (w.jobsDone * (long) children);
+      double recordsPerTask =
+          w.records / (double) (w.jobsDone * (long) children + w.probeChildTasks);
+      double jobP50 = Percentiles.of(w.jobMs, 50);
+      double jobP99 = Percentiles.of(w.jobMs, 99);
       out.printf(
           Locale.ROOT,
           "bramble: %d jobs, %d tasks in %.1f s: %.0f tasks/s, %.1f jobs/s; %d records"
@@ -122,9 +138,23 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       out.println("records per job, by topic: " + perJob(w));
       out.printf(
           Locale.ROOT,
+          "jobs of %d children: p50 %.0f ms, p99 %.0f ms (p99/p50 %.2f); small jobs of %d"
+              + " children submitted beside them: %d, p50 %s ms, p99 %s ms%n",
+          children,
+          jobP50,
+          jobP99,
+          jobP99 / jobP50,
+          probes(),
+          w.probeMs.length,
+          ms(Percentiles.of(w.probeMs, 50)),
+          ms(Percentiles.of(w.probeMs, 99)));
+      out.printf(
+          Locale.ROOT,
           "{\"bench\":\"throughput\",\"children\":%d,\"in_flight\":%d,\"seconds\":%d,"
               + "\"tasks_per_s\":%.1f,\"jobs_per_s\":%.2f,\"raw_records_per_s\":%.1f,"
-              + "\"ratio\":%.4f,\"records_per_task\":%.2f}%n",
+              + "\"ratio\":%.4f,\"records_per_task\":%.2f,\"job_p50_ms\":%.1f,"
+              + "\"job_p99_ms\":%.1f,\"probe_children\":%d,\"probe_p50_ms\":%s,"
+              + "\"probe_p99_ms\":%s,\"coordinator_retries_per_job\":%.2f}%n",
           children,
           jobsInFlight,
           seconds,
@@ -132,7 +162,13 @@ public final class BenchThroughputCommand implements Callable<Integer> {
           jobsPerS,
           raw,
           tasksPerS / raw,
-          recordsPerTask);
+          recordsPerTask,
+          jobP50,
+          jobP99,
+          probes(),
+          ms(Percentiles.of(w.probeMs, 50)),
+          ms(Percentiles.of(w.probeMs, 99)),
+          w.coordinatorRetries / (double) w.jobsDone);
       return 0;
     } finally {
       BenchFanOut.delete(dir);
@@ -150,8 +186,22 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       long tasksInWindow,
       double seconds,
       long jobsDone,
+      double[] jobMs,
+      double[] probeMs,
+      long probeChildTasks,
+      double coordinatorRetries,
       long records,
       Map<String, Long> byTopic) {}
+
+  /** Children of the small jobs submitted beside the big ones; 0: none. */
+  private int probes() {
+    return children < 100 ? 0 : probeChildren;
+  }
+
+  /** Milliseconds as JSON: null when there were none. */
+  private static String ms(double value) {
+    return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.1f", value);
+  }
 
   /** Tasks the cluster's workers have finished (a result or a fan-out written). */
   private static long tasksDone(DevCluster cluster) {
@@ -175,14 +225,18 @@ public final class BenchThroughputCommand implements Callable<Integer> {
    * every finished job with a new one until the window closes; then waits for the jobs still
    * running, so every record they wrote is counted.
    */
-  private Window keepInFlight(
-      JobClient client, Admin admin, int jobsInFlight, LongSupplier tasksDone)
+  private Window keepInFlight(JobClient client, Admin admin, int jobsInFlight, DevCluster cluster)
       throws InterruptedException {
     BlockingQueue<JobResult> finished = new LinkedBlockingQueue<>();
-    Set<String> running = new HashSet<>();
+    Map<String, Long> running = new HashMap<>(); // app id → submitted at (ns)
+    Map<String, Long> probing = new HashMap<>();
+    List<Double> jobMs = new ArrayList<>();
+    List<Double> probeMs = new ArrayList<>();
     Map<String, Long> recordsBefore = KafkaRecords.byTopic(admin);
-    long tasksBefore = tasksDone.getAsLong();
+    double retriesBefore = CommitCost.coordinatorRetries(cluster.meters());
+    long tasksBefore = tasksDone(cluster);
     long t0 = System.nanoTime();
+    long nextProbe = t0 + PROBE_EVERY.toNanos();
     long windowEnd = t0 + Duration.ofSeconds(seconds).toNanos();
     long inWindow = 0;
     long done = 0;
@@ -193,26 +247,37 @@ public final class BenchThroughputCommand implements Callable<Integer> {
       boolean open = System.nanoTime() < windowEnd;
       if (!open && closedAt == 0) {
         closedAt = System.nanoTime();
-        tasksInWindow = tasksDone.getAsLong() - tasksBefore;
+        tasksInWindow = tasksDone(cluster) - tasksBefore;
       }
       while (open && running.size() < jobsInFlight) {
-        JobRequest job = BenchFanOut.job("throughput-" + next++, children);
-        client.resultOf(job).thenAccept(finished::add);
-        client.submit(job);
-        running.add(job.getAppId());
+        running.put(submit(client, "throughput-" + next++, children, finished), System.nanoTime());
       }
-      if (!open && running.isEmpty()) {
+      if (open && probes() > 0 && System.nanoTime() >= nextProbe) {
+        probing.put(submit(client, "probe-" + next++, probes(), finished), System.nanoTime());
+        nextProbe += PROBE_EVERY.toNanos();
+      }
+      if (!open && running.isEmpty() && probing.isEmpty()) {
         break;
       }
       if (System.nanoTime() > windowEnd + Duration.ofMinutes(5).toNanos()) {
         throw new IllegalStateException(running.size() + " bench jobs did not finish in 5 min");
       }
       JobResult result = finished.poll(20, TimeUnit.MILLISECONDS);
-      if (result != null && running.remove(result.appId())) {
-        if (result.status() != JobStatus.COMPLETED) {
-          throw new IllegalStateException(
-              "bench job " + result.appId() + " failed: " + result.error());
-        }
+      if (result == null) {
+        continue;
+      }
+      if (result.status() != JobStatus.COMPLETED) {
+        throw new IllegalStateException(
+            "bench job " + result.appId() + " failed: " + result.error());
+      }
+      Long probed = probing.remove(result.appId());
+      if (probed != null) {
+        probeMs.add((System.nanoTime() - probed) / 1e6);
+        continue;
+      }
+      Long submitted = running.remove(result.appId());
+      if (submitted != null) {
+        jobMs.add((System.nanoTime() - submitted) / 1e6);
         done++;
         if (System.nanoTime() <= windowEnd) {
           inWindow++;
@@ -222,6 +287,25 @@ public final class BenchThroughputCommand implements Callable<Integer> {
     Map<String, Long> written = new TreeMap<>(KafkaRecords.byTopic(admin));
     recordsBefore.forEach((topic, before) -> written.merge(topic, -before, Long::sum));
     long records = written.values().stream().mapToLong(Long::longValue).sum();
-    return new Window(inWindow, tasksInWindow, (closedAt - t0) / 1e9, done, records, written);
+    return new Window(
+        inWindow,
+        tasksInWindow,
+        (closedAt - t0) / 1e9,
+        done,
+        jobMs.stream().mapToDouble(Double::doubleValue).toArray(),
+        probeMs.stream().mapToDouble(Double::doubleValue).toArray(),
+        probeMs.size() * (long) probes(),
+        CommitCost.coordinatorRetries(cluster.meters()) - retriesBefore,
+        records,
+        written);
+  }
+
+  /** Submits a job of {@code children}, its result to {@code finished}; returns its id. */
+  private static String submit(
+      JobClient client, String prefix, int children, BlockingQueue<JobResult> finished) {
+    JobRequest job = BenchFanOut.job(prefix, children);
+    client.resultOf(job).thenAccept(finished::add);
+    client.submit(job);
+    return job.getAppId();
   }
 }

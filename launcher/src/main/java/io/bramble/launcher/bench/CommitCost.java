@@ -3,6 +3,12 @@ package io.bramble.launcher.bench;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.FinalizedVersionRange;
 
 /**
  * What the coordinator's exactly-once commits cost, from Kafka Streams' own stream-thread metrics:
@@ -51,6 +57,38 @@ final class CommitCost {
         flush / commits / 1e6,
         offsets / commits / 1e6,
         end / commits / 1e6);
+  }
+
+  /**
+   * Records the coordinator's producers sent again so far (a produce answered {@code
+   * CONCURRENT_TRANSACTIONS} or {@code OUT_OF_ORDER_SEQUENCE_NUMBER} is retried after the
+   * producer's back-off, inside the transaction that holds a job's next hop); 0 when none reports.
+   */
+  static double coordinatorRetries(MeterRegistry meters) {
+    double retries = sum(meters, "kafka.producer.record.retry.total");
+    return Double.isNaN(retries) ? 0 : retries;
+  }
+
+  /**
+   * The {@code transaction.version} the cluster has finalized (2: KIP-890's transactions, one round
+   * trip fewer per transaction), or -1 when it cannot be read.
+   */
+  static int transactionVersion(Map<String, Object> clientProps) {
+    try (Admin admin = Admin.create(clientProps)) {
+      FinalizedVersionRange v =
+          admin
+              .describeFeatures()
+              .featureMetadata()
+              .get(10, TimeUnit.SECONDS)
+              .finalizedFeatures()
+              .get("transaction.version");
+      return v == null ? 0 : v.maxVersionLevel();
+    } catch (ExecutionException | TimeoutException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   /**

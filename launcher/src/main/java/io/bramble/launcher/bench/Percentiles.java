@@ -8,6 +8,9 @@ final class Percentiles {
 
   /** The {@code p}-th percentile (0 < p ≤ 100) of {@code values}, nearest rank. */
   static double of(double[] values, double p) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int rank = (int) Math.ceil(p / 100.0 * sorted.length);

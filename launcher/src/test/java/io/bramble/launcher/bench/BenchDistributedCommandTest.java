@@ -52,6 +52,9 @@ class BenchDistributedCommandTest {
         .isGreaterThanOrEqualTo(json.get("p50_round_trips").asDouble());
     assertThat(json.get("bare_commit_p50_ms").asDouble()).isPositive();
     assertThat(json.get("streams_commit_avg_ms").asDouble()).isPositive();
+    assertThat(json.get("coordinator_retries_per_job").asDouble()).isNotNegative();
+    // the embedded broker is formatted at Kafka's latest production feature levels
+    assertThat(json.get("transaction_version").asInt()).isEqualTo(2);
   }
 
   @Test

@@ -32,5 +32,12 @@ class BenchThroughputCommandTest {
             Offset.offset(0.0001));
     // every child task writes at least its checkpoints and its result
     assertThat(json.get("records_per_task").asDouble()).isGreaterThan(2);
+    // every job of the run is timed; small jobs beside them only when the jobs are big
+    assertThat(json.get("job_p99_ms").asDouble())
+        .isGreaterThanOrEqualTo(json.get("job_p50_ms").asDouble())
+        .isPositive();
+    assertThat(json.get("probe_children").asInt()).isZero();
+    assertThat(json.get("probe_p50_ms").isNull()).isTrue();
+    assertThat(json.get("coordinator_retries_per_job").asDouble()).isNotNegative();
   }
 }
