@@ -108,21 +108,15 @@ final class EventBatcher implements Consumer<TrackingEvent> {
           new ProducerRecord<>(topic, appId, value),
           (metadata, e) -> {
             if (e != null) {
-              log.warn(
-                  "could not send {} events of app {} to {}: {}",
-                  events.size(),
-                  appId,
-                  topic,
-                  e.toString());
+              notSent(events.size(), appId, e);
             }
           });
     } catch (RuntimeException e) {
-      log.warn(
-          "could not send {} events of app {} to {}: {}",
-          events.size(),
-          appId,
-          topic,
-          e.toString());
+      notSent(events.size(), appId, e);
     }
+  }
+
+  private void notSent(int events, String appId, Exception e) {
+    log.warn("could not send {} events of app {} to {}: {}", events, appId, topic, e.toString());
   }
 }
